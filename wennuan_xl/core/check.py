@@ -1,0 +1,275 @@
+"""The 审核 engine: every check of a located return, collected lazily into one Report.
+
+Checking never stops at the first problem. Rules only describe; this module owns the loop, the blank
+semantics (a rule over blank cells only does not fire), and what counts as "cannot evaluate".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from . import formula, messages
+from .findings import Finding, Report, Skipped
+from .forms import Campaign, Field, Kind
+from .locate import LocatedForm, ReturnData
+from .roster import match_unit
+from .rules import CONSTANTS, CoverCheck, FieldCheck, Rule, RuleSet
+from .values import Cleaned, Status, clean, parse_date, raw_text
+from .workbook import CellRef
+
+_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(?:0\d{2,3})?[2-9]\d{6,7}(?:(?:转|-)\d{1,5})?$")
+
+
+@dataclass(frozen=True)
+class _State:
+    """The cleaned values of a return, shared by all checks."""
+
+    campaign: Campaign
+    data: ReturnData
+    cleaned: dict[str, Cleaned]  # code -> cleaned, for located fields
+    cells: dict[str, CellRef | None]  # code -> cell for fields of the annexes found
+
+    def value(self, code: str) -> object:
+        c = self.cleaned.get(code)
+        if c is None or c.value is formula.BLANK:
+            return None
+        return c.value
+
+    def view(self, name: str) -> messages.FieldView:
+        f = self.campaign.field(name)
+        ref = self.cells.get(f.code)
+        return messages.FieldView(
+            f.caption, f.label, f.unit, f.kind is Kind.MONEY, self.value(f.code), str(ref) if ref else ""
+        )
+
+
+def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report:
+    cleaned: dict[str, Cleaned] = {}
+    cells: dict[str, CellRef | None] = {}
+    units = tuple(campaign.units)
+    for located in data.forms:
+        for code, ref in located.cells.items():
+            cells[code] = ref
+            if ref is not None:
+                cleaned[code] = clean(located.raw.get(code), campaign.field(code), campaign.placeholders, units)
+    state = _State(campaign, data, cleaned, cells)
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    notes: list[str] = []
+    for located in data.forms:
+        findings.extend(_cover_findings(state, located, rules.cover_checks))
+        form = campaign.form(located.form_id)
+        for f in form.fields:
+            findings.extend(_field_findings(state, f, located, rules.field_checks))
+            c = cleaned.get(f.code)
+            if c is not None and c.status is Status.PLACEHOLDER:
+                notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
+    for rule in rules.rules:
+        outcome = _apply_rule(state, rule, rules)
+        if isinstance(outcome, Finding):
+            findings.append(outcome)
+        elif isinstance(outcome, Skipped):
+            skipped.append(outcome)
+    order = {code: i for i, code in enumerate(f.code for f in campaign.fields())}
+    findings.sort(key=lambda fd: _sort_key(fd, order, state))
+    values = {code: state.value(code) for code, ref in cells.items() if ref is not None}
+    return Report(
+        file=data.source,
+        unit=_unit(data),
+        forms=tuple(f.form_id for f in data.forms),
+        values=values,
+        findings=tuple(findings),
+        notes=tuple(notes),
+        skipped=tuple(skipped),
+        cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
+    )
+
+
+def _unit(data: ReturnData) -> str:
+    for located in data.forms:
+        text = raw_text(located.cover_raw.get("UNIT")).strip()
+        if text:
+            return text
+    return ""
+
+
+def _sort_key(finding: Finding, order: dict[str, int], state: _State) -> tuple:
+    first = finding.codes[0] if finding.codes else ""
+    if first in order:
+        ref = state.cells.get(first)
+        return (first[:2], 1, ref.row if ref else 10**9, order[first])
+    return (first[:2], 0, 0, 0)  # cover findings first, per annex
+
+
+# --- field checks ----------------------------------------------------------------------------------
+
+
+def _field_findings(state: _State, f: Field, located: LocatedForm, checks) -> Iterator[Finding]:
+    ref = state.cells.get(f.code)
+    c = state.cleaned.get(f.code)
+    for check in checks:
+        if check.kinds is not None and f.kind not in check.kinds:
+            continue
+        if _field_fires(check, ref, c):
+            yield Finding(
+                rule=check.id,
+                severity=check.severity,
+                codes=(f.code,),
+                cells=(str(ref),) if ref else (located.sheet,),
+                values={f.code: (c.value if c and c.value is not formula.BLANK else None)},
+                message=_render_field(check.message, state, f, located, c, check.params),
+            )
+        if ref is None:
+            return  # nothing else can be said of a field that was not found
+
+
+def _field_fires(check: FieldCheck, ref: CellRef | None, c: Cleaned | None) -> bool:
+    if check.check == "located":
+        return ref is None
+    if c is None:
+        return False
+    number = c.value if c.status in (Status.OK, Status.PLACEHOLDER) and not isinstance(c.value, str) else None
+    if check.check == "number":
+        return c.status is Status.NOT_NUMBER
+    if check.check == "unit":
+        return c.status is Status.WRONG_UNIT
+    if check.check == "yesno":
+        return c.status is Status.NOT_YESNO
+    if number is None:
+        return False
+    if check.check == "min":
+        return number < float(check.params["min"])
+    if check.check == "max":
+        return number > float(check.params["max"])
+    if check.check == "integer":
+        return not float(number).is_integer()
+    return False
+
+
+def _render_field(template, state: _State, f: Field, located: LocatedForm, c: Cleaned | None, params) -> str:
+    ref = state.cells.get(f.code)
+    value = state.value(f.code)
+    words = {
+        "caption": f.caption,
+        "name": f.name,
+        "code": f.code,
+        "label": f.label,
+        "unit": f.unit,
+        "text": c.text if c else "",
+        "value": messages.format_number(value, f.kind is Kind.MONEY) if isinstance(value, (int, float)) else (c.text if c else ""),
+        "unit_found": c.unit_found if c else "",
+        "sheet": located.sheet,
+        "cell": str(ref) if ref else located.sheet,
+        **{k: messages.format_number(v) for k, v in params.items()},
+    }
+    return messages.render(template, state.view, _lookup(state, {}), words)
+
+
+# --- cover checks ----------------------------------------------------------------------------------
+
+
+def _cover_findings(state: _State, located: LocatedForm, checks: tuple[CoverCheck, ...]) -> Iterator[Finding]:
+    form = state.campaign.form(located.form_id)
+    for check in checks:
+        raw = located.cover_raw.get(check.key)
+        text = raw_text(raw).strip()
+        words: dict[str, object] = {
+            "annex": form.annex,
+            "label": next((c.label for c in form.cover if c.key == check.key), check.key),
+            "text": text,
+            "from": state.campaign.report_from.isoformat(),
+            "to": state.campaign.report_to.isoformat(),
+            "suggestion": "",
+        }
+        fires = False
+        if check.check == "required":
+            fires = not text
+        elif not text:
+            fires = False  # an empty cover cell is the "required" check's business
+        elif check.check == "roster":
+            match = match_unit(text, state.campaign.roster, state.campaign.unit_prefixes)
+            fires = not match.confirmed
+            words["suggestion"] = f"，是否为“{match.unit.name}”？" if match.unit else ""
+        elif check.check == "phone":
+            digits = re.sub(r"[\s()（）]", "", text).replace("—", "-")
+            fires = not any(_valid_phone(p) for p in re.split(r"[,，;；/、]", digits) if p)
+        elif check.check == "date":
+            day = parse_date(raw)
+            fires = day is None or not (state.campaign.report_from <= day <= state.campaign.report_to)
+        if fires:
+            ref = located.cover_cells.get(check.key)
+            yield Finding(
+                rule=check.id,
+                severity=check.severity,
+                codes=(f"{located.form_id}.{check.key}",),
+                cells=(str(ref) if ref else located.sheet,),
+                values={f"{located.form_id}.{check.key}": text or None},
+                message=messages.render(check.message, state.view, _lookup(state, {}), words),
+            )
+
+
+def _valid_phone(text: str) -> bool:
+    if _MOBILE.match(text):
+        return True
+    return bool(_LANDLINE.match(text.replace("-", "", 1) if text.count("-") <= 2 else text))
+
+
+# --- 审核公式 ---------------------------------------------------------------------------------------
+
+
+class _CannotEvaluate(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
+    def lookup(name: str) -> formula.Value:
+        if name in CONSTANTS:
+            return constants.get(name, 0.0)
+        f = state.campaign.field(name)
+        c = state.cleaned.get(f.code)
+        if c is None:
+            raise _CannotEvaluate(f"{f.code} 未找到")
+        if not c.usable:
+            raise _CannotEvaluate(f"{f.code} 无法识别")
+        return c.value  # type: ignore[return-value]
+
+    return lookup
+
+
+def _apply_rule(state: _State, rule: Rule, rules: RuleSet) -> Finding | Skipped | None:
+    codes = [state.campaign.field(n).code for n in rule.names]
+    if any(code not in state.cells for code in codes):
+        return None  # an annex this return does not contain: the rule does not apply
+    missing = [c for c in codes if state.cleaned.get(c) is None]
+    if missing:
+        return Skipped(rule.id, f"{'、'.join(missing)} 未找到")
+    unusable = [c for c in codes if not state.cleaned[c].usable]
+    if unusable:
+        return Skipped(rule.id, f"{'、'.join(unusable)} 无法识别")
+    if all(state.cleaned[c].status is Status.BLANK for c in codes):
+        return None
+    lookup = _lookup(state, rules.constants)
+    try:
+        if rule.when is not None and not formula.truth(formula.evaluate(rule.when, lookup)):
+            return None
+        holds = formula.truth(formula.evaluate(rule.node, lookup))
+    except formula.FormulaError as exc:
+        return Skipped(rule.id, exc.code)
+    if holds:
+        return None
+
+    def money(node: formula.Node) -> bool:
+        return any(n not in CONSTANTS and state.campaign.field(n).kind is Kind.MONEY for n in formula.refs(node))
+
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        codes=tuple(codes),
+        cells=tuple(str(state.cells[c]) for c in codes),
+        values={c: state.value(c) for c in codes},
+        message=messages.render(rule.message, state.view, lookup, {}, money),
+    )

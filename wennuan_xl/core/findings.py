@@ -1,0 +1,92 @@
+"""Findings and reports: plain, typed data that every shell (CLI, files, live Excel) renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "提示"
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        for s in cls:
+            if text in (s.value, s.label):
+                return s
+        raise ValueError(f"严重程度应为“错误”或“提示”，不是“{text}”")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # the rule's id, stable across runs: "A1-02"
+    severity: Severity
+    codes: tuple[str, ...]  # field codes involved, the offending one first
+    cells: tuple[str, ...]  # "附件1!E9", same order as codes where known
+    values: dict[str, object]  # code -> value found (None for blank)
+    message: str  # Chinese, rendered from the rule's template
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "codes": list(self.codes),
+            "cells": list(self.cells),
+            "values": dict(self.values),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A rule that could not be evaluated (a field missing or unreadable): not a finding of its own."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Report:
+    file: str
+    unit: str  # 填报单位 as found ("" when none)
+    forms: tuple[str, ...]  # annexes found: ("A1", "A2")
+    values: dict[str, object]  # every located field; blank -> None
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()  # what was read generously ("—" taken as 0 ...)
+    skipped: tuple[Skipped, ...] = field(default=(), compare=False)
+    cover: dict[str, dict[str, object]] = field(default_factory=dict)  # form -> key -> text
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "unit": self.unit,
+            "values": dict(self.values),
+            "findings": [f.to_dict() for f in self.findings],
+            "notes": list(self.notes),
+        }
+
+
+class ReturnUnusable(Exception):
+    """A file that cannot be checked at all; the message says why, in Chinese, naming the file."""
+
+    def __init__(self, file: str, reason: str):
+        super().__init__(f"{file}：{reason}")
+        self.file = file
+        self.reason = reason

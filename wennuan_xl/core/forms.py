@@ -1,0 +1,266 @@
+"""The annex forms as plain data: fields, items, cover block, campaign settings.
+
+Everything here is loaded from the YAML files of a campaign folder (default: ``wennuan_xl/campaign``),
+so next year's forms are an edit of data, not of code.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+DEFAULT_CAMPAIGN_DIR = Path(__file__).resolve().parent.parent / "campaign"
+
+_CODE_RE = re.compile(r"^(A\d+)\.(\d{2})([A-Z]?)$")
+
+
+class CampaignError(ValueError):
+    """The campaign's data files are inconsistent; the message names the file and entry."""
+
+
+class Kind(Enum):
+    COUNT = "count"
+    MONEY = "money"
+    YESNO = "yesno"
+
+
+@dataclass(frozen=True)
+class Field:
+    code: str  # "A1.02B"
+    label: str  # as printed on the form
+    unit: str  # "人", "万元", "是/否"
+    kind: Kind
+    form_id: str  # "A1"
+    item: str  # "02"
+    letter: str  # "B", or "" for an item total such as A1.05
+    short: str = ""  # shorter label for messages, when the printed one is long
+
+    @property
+    def name(self) -> str:
+        """The defined name of the input cell and the field's name in rule formulas: ``A1_02B``."""
+        return code_to_name(self.code)
+
+    @property
+    def number(self) -> str:
+        """The item number as a clerk says it: ``02(B)`` or ``05``."""
+        return f"{self.item}({self.letter})" if self.letter else self.item
+
+    @property
+    def caption(self) -> str:
+        return f"{self.number} {self.short or self.label}"
+
+
+@dataclass(frozen=True)
+class Item:
+    number: str
+    intro: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class CoverField:
+    key: str  # "UNIT"
+    label: str  # "填报单位"
+
+    def name(self, form_id: str) -> str:
+        return f"{form_id}_{self.key}"
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str  # "A1"
+    sheet: str  # default sheet name "附件1"
+    annex: str  # "附件1"
+    title: str
+    detect: tuple[str, ...]
+    notes: tuple[str, ...]
+    items: tuple[Item, ...]
+    cover: tuple[CoverField, ...]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for item in self.items for f in item.fields)
+
+
+@dataclass(frozen=True)
+class RosterUnit:
+    name: str
+    included: bool = True  # 选择汇总
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    issuer: str
+    deadline: dt.date
+    report_from: dt.date
+    report_to: dt.date
+    tolerance: float
+    forms: tuple[Form, ...]
+    placeholders: tuple[str, ...]
+    roster: tuple[RosterUnit, ...]
+    folder: Path
+    rule_files: tuple[Path, ...]
+    units: dict[str, Kind] = field(default_factory=dict)
+    unit_prefixes: tuple[str, ...] = ()
+
+    def field(self, code_or_name: str) -> Field:
+        return self._fields_by_key()[code_or_name]
+
+    def has_field(self, code_or_name: str) -> bool:
+        return code_or_name in self._fields_by_key()
+
+    def fields(self) -> Iterator[Field]:
+        for form in self.forms:
+            yield from form.fields
+
+    def form(self, form_id: str) -> Form:
+        for form in self.forms:
+            if form.id == form_id:
+                return form
+        raise KeyError(form_id)
+
+    def _fields_by_key(self) -> dict[str, Field]:
+        cache = self.__dict__.get("_by_key")
+        if cache is None:
+            cache = {}
+            for f in self.fields():
+                cache[f.code] = f
+                cache[f.name] = f
+            object.__setattr__(self, "_by_key", cache)
+        return cache
+
+
+def code_to_name(code: str) -> str:
+    return code.replace(".", "_")
+
+
+def name_to_code(name: str) -> str:
+    return name.replace("_", ".", 1)
+
+
+def load_campaign(folder: Path | str | None = None, roster: Path | str | None = None) -> Campaign:
+    folder = Path(folder) if folder else DEFAULT_CAMPAIGN_DIR
+    main_file = folder / "campaign.yaml"
+    data = _load_yaml(main_file)
+    try:
+        units = {u: Kind(kind) for kind, names in data["units"].items() for u in names}
+        cover = tuple(CoverField(c["key"], c["label"]) for c in data["cover"])
+        forms = tuple(_load_form(folder / name, units, cover) for name in data["forms"])
+        dates = data["report_dates"]
+        campaign = Campaign(
+            name=str(data["name"]),
+            issuer=str(data["issuer"]),
+            deadline=_date(data["deadline"]),
+            report_from=_date(dates["from"]),
+            report_to=_date(dates["to"]),
+            tolerance=float(data["tolerance"]),
+            forms=forms,
+            placeholders=tuple(str(p) for p in data["placeholders"]),
+            roster=load_roster(Path(roster) if roster else folder / data["roster"]),
+            folder=folder,
+            rule_files=tuple(folder / name for name in data["rules"]),
+            units=units,
+            unit_prefixes=tuple(str(p) for p in data.get("unit_prefixes", [])),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, CampaignError):
+            raise
+        raise CampaignError(f"{main_file}: 设置不完整或格式有误（{exc!r}）") from exc
+    seen: set[str] = set()
+    for f in campaign.fields():
+        if f.code in seen:
+            raise CampaignError(f"{folder}: 指标代码 {f.code} 重复")
+        seen.add(f.code)
+    return campaign
+
+
+def load_roster(path: Path) -> tuple[RosterUnit, ...]:
+    """Roster from a CSV file: column 1 the unit's name, column 2 (optional) 是/否 for 选择汇总."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise CampaignError(f"{path}: 此处只读 CSV 名单；Excel 名单请通过命令行的 --roster 读取")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return roster_from_rows(rows, str(path))
+
+
+def roster_from_rows(rows: list[list[object]], source: str) -> tuple[RosterUnit, ...]:
+    units: list[RosterUnit] = []
+    for i, row in enumerate(rows, start=1):
+        cells = [str(c).strip() if c is not None else "" for c in row]
+        if not cells or not cells[0]:
+            continue
+        if i == 1 and cells[0] in ("单位名称", "单位", "填报单位"):
+            continue
+        flag = cells[1] if len(cells) > 1 else ""
+        included = flag not in ("否", "N", "n", "no", "0", "False", "FALSE", "false")
+        units.append(RosterUnit(cells[0], included))
+    if not units:
+        raise CampaignError(f"{source}: 单位名单为空")
+    return tuple(units)
+
+
+def _load_form(path: Path, units: dict[str, Kind], cover: tuple[CoverField, ...]) -> Form:
+    data = _load_yaml(path)
+    form_id = str(data["id"])
+    items = []
+    for raw_item in data["items"]:
+        number = str(raw_item["item"])
+        fields = []
+        for raw in raw_item["fields"]:
+            code = str(raw["code"])
+            m = _CODE_RE.match(code)
+            if not m or m.group(1) != form_id or m.group(2) != number:
+                raise CampaignError(f"{path}: 指标代码 {code} 与表 {form_id}、项目 {number} 不符")
+            unit = str(raw["unit"])
+            if unit not in units:
+                raise CampaignError(f"{path}: 指标 {code} 的计量单位“{unit}”未在 campaign.yaml 的 units 中定义")
+            fields.append(
+                Field(
+                    code=code,
+                    label=str(raw["label"]),
+                    unit=unit,
+                    kind=units[unit],
+                    form_id=form_id,
+                    item=number,
+                    letter=m.group(3),
+                    short=str(raw.get("short", "")),
+                )
+            )
+        items.append(Item(number, str(raw_item.get("intro", "")), tuple(fields)))
+    return Form(
+        id=form_id,
+        sheet=str(data["sheet"]),
+        annex=str(data["annex"]),
+        title=str(data["title"]),
+        detect=tuple(str(d) for d in data["detect"]),
+        notes=tuple(str(n) for n in data.get("notes", [])),
+        items=tuple(items),
+        cover=cover,
+    )
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except OSError as exc:
+        raise CampaignError(f"{path}: 无法读取（{exc.strerror}）") from exc
+    except yaml.YAMLError as exc:
+        raise CampaignError(f"{path}: YAML 格式错误：{exc}") from exc
+    if not isinstance(data, dict):
+        raise CampaignError(f"{path}: 内容应为键值表")
+    return data
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

@@ -1,0 +1,472 @@
+"""The 审核公式 language: a small, safe subset of Excel formula syntax over the fields' defined names.
+
+``A1_02B<=A1_02A`` or ``ABS(A1_05-SUM(A1_05A,A1_05B))<=TOLERANCE`` parse into a tiny AST; nothing is
+ever passed to ``eval``. Evaluation follows Excel's rules for blanks, text and comparisons so that the
+same formula gives the same answer here and inside a workbook.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Mapping, Union
+
+
+class FormulaSyntaxError(ValueError):
+    """The formula text cannot be parsed; ``str()`` says where, in Chinese."""
+
+
+class FormulaError(Exception):
+    """An Excel-style evaluation error such as #DIV/0! or #VALUE!."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+class Blank:
+    """An empty cell. Excel treats it as 0 in arithmetic and as "" beside text."""
+
+    _instance: "Blank | None" = None
+
+    def __new__(cls) -> "Blank":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+BLANK = Blank()
+Value = Union[float, int, str, bool, Blank]
+
+
+# --- AST -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+
+
+@dataclass(frozen=True)
+class Str:
+    value: str
+
+
+@dataclass(frozen=True)
+class BoolLit:
+    value: bool
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str  # upper case: field name (A1_02B) or a constant (TOLERANCE)
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str
+    operand: "Node"
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str
+    left: "Node"
+    right: "Node"
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    args: tuple["Node", ...]
+
+
+Node = Union[Num, Str, BoolLit, Ref, Unary, Binary, Call]
+
+
+def refs(node: Node) -> list[str]:
+    """Names referenced by a formula, in order of first appearance."""
+    out: list[str] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Ref):
+            if n.name not in out:
+                out.append(n.name)
+        elif isinstance(n, Unary):
+            walk(n.operand)
+        elif isinstance(n, Binary):
+            walk(n.left)
+            walk(n.right)
+        elif isinstance(n, Call):
+            for a in n.args:
+                walk(a)
+
+    walk(node)
+    return out
+
+
+def unparse(node: Node) -> str:
+    """Canonical Excel text of a formula (without the leading ``=``)."""
+    if isinstance(node, Num):
+        v = node.value
+        return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+    if isinstance(node, Str):
+        return '"' + node.value.replace('"', '""') + '"'
+    if isinstance(node, BoolLit):
+        return "TRUE" if node.value else "FALSE"
+    if isinstance(node, Ref):
+        return node.name
+    if isinstance(node, Unary):
+        return f"{node.op}{_paren(node.operand)}"
+    if isinstance(node, Binary):
+        return f"{_paren(node.left)}{node.op}{_paren(node.right)}"
+    return f"{node.func}(" + ",".join(unparse(a) for a in node.args) + ")"
+
+
+def _paren(node: Node) -> str:
+    text = unparse(node)
+    return f"({text})" if isinstance(node, (Binary, Unary)) else text
+
+
+# --- parsing ---------------------------------------------------------------------------------------
+
+FUNCTIONS = ("SUM", "ABS", "AND", "OR", "NOT", "IF", "ISBLANK", "MIN", "MAX", "ROUND")
+_COMPARE = ("=", "<>", "<=", ">=", "<", ">")
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+    | (?P<str>"(?:[^"]|"")*")
+    | (?P<name>[A-Za-z_\u4e00-\u9fff][A-Za-z0-9_.\u4e00-\u9fff]*)
+    | (?P<op><=|>=|<>|[-+*/^&=<>(),])
+    )""",
+    re.VERBOSE,
+)
+
+
+def _normalise_text(text: str) -> str:
+    # Clerks type formulas with a Chinese input method: full-width （）＜＝，etc. become ASCII.
+    parts = re.split(r'("(?:[^"]|"")*")', text)
+    return "".join(p if p.startswith('"') else unicodedata.normalize("NFKC", p) for p in parts)
+
+
+def _tokenize(text: str) -> list[tuple[str, str, int]]:
+    tokens = []
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise FormulaSyntaxError(f"第 {pos + 1} 个字符“{text[pos:pos + 1]}”无法识别")
+        kind = m.lastgroup or ""
+        tokens.append((kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    tokens.append(("end", "", len(text)))
+    return tokens
+
+
+def parse(text: str) -> Node:
+    """Parse an Excel-style formula; raises FormulaSyntaxError with a Chinese explanation."""
+    source = _normalise_text(text).strip()
+    if source.startswith("="):
+        source = source[1:]
+    if not source:
+        raise FormulaSyntaxError("公式为空")
+    return _Parser(_tokenize(source)).parse()
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str, int]]):
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int]:
+        return self.tokens[self.i]
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, value: str) -> None:
+        kind, text, pos = self.take()
+        if text != value:
+            found = f"“{text}”" if kind != "end" else "公式结尾"
+            raise FormulaSyntaxError(f"第 {pos + 1} 个字符处应为“{value}”，实际是{found}")
+
+    def parse(self) -> Node:
+        node = self.comparison()
+        kind, text, pos = self.peek()
+        if kind != "end":
+            raise FormulaSyntaxError(f"第 {pos + 1} 个字符处多出“{text}”")
+        return node
+
+    def comparison(self) -> Node:
+        node = self.concat()
+        while self.peek()[0] == "op" and self.peek()[1] in _COMPARE:
+            op = self.take()[1]
+            node = Binary(op, node, self.concat())
+        return node
+
+    def concat(self) -> Node:
+        node = self.additive()
+        while self.peek()[1] == "&":
+            self.take()
+            node = Binary("&", node, self.additive())
+        return node
+
+    def additive(self) -> Node:
+        node = self.term()
+        while self.peek()[0] == "op" and self.peek()[1] in "+-":
+            op = self.take()[1]
+            node = Binary(op, node, self.term())
+        return node
+
+    def term(self) -> Node:
+        node = self.power()
+        while self.peek()[0] == "op" and self.peek()[1] in "*/":
+            op = self.take()[1]
+            node = Binary(op, node, self.power())
+        return node
+
+    def power(self) -> Node:
+        node = self.unary()
+        while self.peek()[1] == "^":
+            self.take()
+            node = Binary("^", node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.peek()[0] == "op" and self.peek()[1] in "+-":
+            op = self.take()[1]
+            return Unary(op, self.unary())
+        return self.primary()
+
+    def primary(self) -> Node:
+        kind, text, pos = self.take()
+        if kind == "num":
+            return Num(float(text))
+        if kind == "str":
+            return Str(text[1:-1].replace('""', '"'))
+        if kind == "name":
+            upper = text.upper()
+            if self.peek()[1] == "(":
+                if upper not in FUNCTIONS:
+                    raise FormulaSyntaxError(
+                        f"不支持函数 {text}（可用：{'、'.join(FUNCTIONS)}）"
+                    )
+                self.take()
+                args: list[Node] = []
+                if self.peek()[1] != ")":
+                    args.append(self.comparison())
+                    while self.peek()[1] == ",":
+                        self.take()
+                        args.append(self.comparison())
+                self.expect(")")
+                _check_arity(upper, len(args))
+                return Call(upper, tuple(args))
+            if upper in ("TRUE", "FALSE"):
+                return BoolLit(upper == "TRUE")
+            return Ref(upper)
+        if text == "(":
+            node = self.comparison()
+            self.expect(")")
+            return node
+        found = f"“{text}”" if kind != "end" else "公式结尾"
+        raise FormulaSyntaxError(f"第 {pos + 1} 个字符处不应出现{found}")
+
+
+_ARITY = {"ABS": (1, 1), "NOT": (1, 1), "ISBLANK": (1, 1), "IF": (2, 3), "ROUND": (2, 2)}
+
+
+def _check_arity(func: str, n: int) -> None:
+    lo, hi = _ARITY.get(func, (1, 255))
+    if not lo <= n <= hi:
+        want = str(lo) if lo == hi else f"{lo}～{hi}"
+        raise FormulaSyntaxError(f"函数 {func} 需要 {want} 个参数，实际给了 {n} 个")
+
+
+# --- evaluation ------------------------------------------------------------------------------------
+
+Lookup = Callable[[str], Value]
+
+# LibreOffice and Excel compare doubles "approximately" (rtl::math::approxEqual): equal when they
+# differ in the last few bits. Doing the same keeps 0.1+0.2=0.3 true here as it is in a workbook.
+_APPROX = 2.0**-48
+
+
+def approx_equal(a: float, b: float) -> bool:
+    if a == b:
+        return True
+    return abs(a - b) < max(abs(a), abs(b)) * _APPROX
+
+
+def evaluate(node: Node, lookup: Lookup) -> Value:
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Str):
+        return node.value
+    if isinstance(node, BoolLit):
+        return node.value
+    if isinstance(node, Ref):
+        return lookup(node.name)
+    if isinstance(node, Unary):
+        v = _number(evaluate(node.operand, lookup))
+        return -v if node.op == "-" else v
+    if isinstance(node, Binary):
+        return _binary(node.op, evaluate(node.left, lookup), evaluate(node.right, lookup))
+    return _call(node, lookup)
+
+
+def truth(value: Value) -> bool:
+    if isinstance(value, Blank):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    upper = value.upper()
+    if upper in ("TRUE", "FALSE"):
+        return upper == "TRUE"
+    raise FormulaError("#VALUE!")
+
+
+def _number(value: Value) -> float:
+    if isinstance(value, Blank):
+        return 0
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise FormulaError("#VALUE!") from None
+
+
+def _binary(op: str, a: Value, b: Value) -> Value:
+    if op in _COMPARE:
+        c = _compare(a, b)
+        return {"=": c == 0, "<>": c != 0, "<": c < 0, ">": c > 0, "<=": c <= 0, ">=": c >= 0}[op]
+    if op == "&":
+        return _text(a) + _text(b)
+    x, y = _number(a), _number(b)
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return x * y
+    if op == "/":
+        if y == 0:
+            raise FormulaError("#DIV/0!")
+        return x / y
+    try:
+        result = x**y
+    except (OverflowError, ZeroDivisionError):
+        raise FormulaError("#NUM!") from None
+    if isinstance(result, complex) or math.isinf(result):
+        raise FormulaError("#NUM!")
+    return result
+
+
+def _text(value: Value) -> str:
+    if isinstance(value, Blank):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rank(value: Value) -> int:
+    # Excel orders mixed types: numbers < text < logicals.
+    if isinstance(value, bool):
+        return 2
+    if isinstance(value, str):
+        return 1
+    return 0
+
+
+def _compare(a: Value, b: Value) -> int:
+    if isinstance(a, Blank) and isinstance(b, Blank):
+        return 0
+    if isinstance(a, Blank):
+        a = "" if isinstance(b, str) else (False if isinstance(b, bool) else 0)
+    if isinstance(b, Blank):
+        b = "" if isinstance(a, str) else (False if isinstance(a, bool) else 0)
+    ra, rb = _rank(a), _rank(b)
+    if ra != rb:
+        return -1 if ra < rb else 1
+    if ra == 1:
+        sa, sb = str(a).casefold(), str(b).casefold()
+        return (sa > sb) - (sa < sb)
+    fa, fb = float(a), float(b)
+    if approx_equal(fa, fb):
+        return 0
+    return -1 if fa < fb else 1
+
+
+def _call(node: Call, lookup: Lookup) -> Value:
+    f = node.func
+    if f == "IF":
+        cond = truth(evaluate(node.args[0], lookup))
+        if cond:
+            return evaluate(node.args[1], lookup)
+        return evaluate(node.args[2], lookup) if len(node.args) == 3 else False
+    if f == "ISBLANK":
+        arg = node.args[0]
+        return isinstance(evaluate(arg, lookup), Blank) if isinstance(arg, Ref) else False
+    if f in ("SUM", "MIN", "MAX"):
+        nums = list(_numbers_in(node.args, lookup))
+        if f == "SUM":
+            return math.fsum(nums)
+        if not nums:
+            return 0
+        return min(nums) if f == "MIN" else max(nums)
+    if f in ("AND", "OR"):
+        flags = []
+        for arg in node.args:
+            v = evaluate(arg, lookup)
+            if isinstance(arg, Ref) and isinstance(v, (Blank, str)):
+                continue  # Excel skips empty and text cells given by reference
+            flags.append(truth(v))
+        if not flags:
+            raise FormulaError("#VALUE!")
+        return all(flags) if f == "AND" else any(flags)
+    if f == "NOT":
+        return not truth(evaluate(node.args[0], lookup))
+    if f == "ABS":
+        return abs(_number(evaluate(node.args[0], lookup)))
+    if f == "ROUND":
+        x = _number(evaluate(node.args[0], lookup))
+        digits = int(_number(evaluate(node.args[1], lookup)))
+        scale = 10.0**digits
+        # Excel rounds halves away from zero; repr-rounding first avoids 2.675 -> 2.67.
+        return math.copysign(math.floor(abs(float(repr(x * scale))) + 0.5) / scale, x)
+    raise FormulaError("#NAME?")  # unreachable: the parser admits only FUNCTIONS
+
+
+def _numbers_in(args: tuple[Node, ...], lookup: Lookup):
+    for arg in args:
+        v = evaluate(arg, lookup)
+        if isinstance(arg, Ref):
+            # By reference, SUM/MIN/MAX skip empty cells, text and logicals, as Excel does.
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                yield v
+        else:
+            yield _number(v)
+
+
+def constants_lookup(values: Mapping[str, Value], fallback: Lookup) -> Lookup:
+    def lookup(name: str) -> Value:
+        if name in values:
+            return values[name]
+        return fallback(name)
+
+    return lookup

@@ -1,0 +1,221 @@
+"""Finding the annexes and their fields in a returned workbook.
+
+First by defined names (``A1_02B``), as the templates carry them. Where names are missing — a unit
+retyped the form, pasted it into a new workbook, inserted rows or renamed the sheet — by the printed
+codes, then by the printed labels in form order. A field that cannot be found stays ``None``: the engine
+reports it, it is never read as 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .forms import Campaign, Field, Form
+from .layout import CODE_COL, LABEL_COL, VALUE_COL, VALUE_HEADERS, layout_for
+from .workbook import CellRef, SheetData, WorkbookData
+
+
+@dataclass(frozen=True)
+class LocatedForm:
+    form_id: str
+    sheet: str
+    method: str  # "names" or "labels": how the fields were found
+    cells: dict[str, CellRef | None]  # field code -> input cell, None when not found
+    raw: dict[str, object]  # field code -> value as read, for found fields
+    cover_cells: dict[str, CellRef | None]
+    cover_raw: dict[str, object]
+
+
+@dataclass(frozen=True)
+class ReturnData:
+    source: str
+    forms: tuple[LocatedForm, ...]
+
+    def form(self, form_id: str) -> LocatedForm | None:
+        for f in self.forms:
+            if f.form_id == form_id:
+                return f
+        return None
+
+
+_PUNCT = re.compile(r"[\s:：,，、。;；.．·()（）\[\]【】\"'“”‘’_\-—]+")
+_LETTER_PREFIX = re.compile(r"^(?:其中:?)?\(([A-Z])\)")
+
+
+def norm(text: object) -> str:
+    """Compare labels as people retype them: width, spaces and punctuation do not matter."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def _label_key(text: object) -> tuple[str, str]:
+    """(letter, words) of a printed label: '其中：（A）中央财政' -> ('A', '中央财政')."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+    s = re.sub(r"^其中[:：]?", "", s)
+    m = _LETTER_PREFIX.match(s)
+    letter = ""
+    if m:
+        letter = m.group(1)
+        s = s[m.end() :]
+    return letter, norm(re.sub(r"^其中[:：]?", "", s))
+
+
+def locate(book: WorkbookData, campaign: Campaign) -> ReturnData:
+    found = []
+    for form in campaign.forms:
+        located = _by_names(book, form) or _by_sheet_text(book, form)
+        if located is not None:
+            found.append(located)
+    return ReturnData(book.source, tuple(found))
+
+
+def _by_names(book: WorkbookData, form: Form) -> LocatedForm | None:
+    named = {f.code: book.names.get(f.name.upper()) for f in form.fields}
+    named = {c: ref for c, ref in named.items() if ref is not None and book.sheet(ref.sheet)}
+    if not named:
+        return None
+    sheet_name = max(
+        {r.sheet for r in named.values()},
+        key=lambda s: sum(1 for r in named.values() if r.sheet == s),
+    )
+    sheet = book.sheet(sheet_name)
+    assert sheet is not None
+    cells: dict[str, CellRef | None] = {c: r for c, r in named.items() if r and r.sheet == sheet_name}
+    missing = [f for f in form.fields if f.code not in cells]
+    if missing:
+        cells.update(_anchor_fields(sheet, missing))
+    cover_cells: dict[str, CellRef | None] = {}
+    for cover in form.cover:
+        ref = book.names.get(cover.name(form.id).upper())
+        cover_cells[cover.key] = ref if ref is not None and ref.sheet == sheet_name else None
+    cover_raw = {k: sheet.value(r.row, r.col) for k, r in cover_cells.items() if r is not None}
+    missing_cover = [c for c in form.cover if cover_cells[c.key] is None]
+    if missing_cover:
+        for key, (ref, raw) in _find_cover(sheet, form, missing_cover).items():
+            cover_cells[key], cover_raw[key] = ref, raw
+    return _result(form, sheet, "names", cells, cover_cells, cover_raw)
+
+
+def _by_sheet_text(book: WorkbookData, form: Form) -> LocatedForm | None:
+    sheet = _find_sheet(book, form)
+    if sheet is None:
+        return None
+    cells = _anchor_fields(sheet, list(form.fields))
+    if not any(cells.values()):
+        return None
+    cover = _find_cover(sheet, form, list(form.cover))
+    cover_cells = {c.key: cover[c.key][0] if c.key in cover else None for c in form.cover}
+    cover_raw = {k: raw for k, (_, raw) in cover.items()}
+    return _result(form, sheet, "labels", cells, cover_cells, cover_raw)
+
+
+def _result(form, sheet, method, cells, cover_cells, cover_raw) -> LocatedForm:
+    ordered = {f.code: cells.get(f.code) for f in form.fields}
+    raw = {c: sheet.value(r.row, r.col) for c, r in ordered.items() if r is not None}
+    return LocatedForm(form.id, sheet.name, method, ordered, raw, cover_cells, cover_raw)
+
+
+def _find_sheet(book: WorkbookData, form: Form) -> SheetData | None:
+    codes = {f.code for f in form.fields}
+    best: tuple[int, int, SheetData] | None = None
+    for order, sheet in enumerate(book.sheets):
+        score = 0
+        if sheet.name.strip() == form.sheet:
+            score += 5
+        head = " ".join(str(c) for row in sheet.rows[:12] for c in row if isinstance(c, str))
+        if any(d in head for d in form.detect):
+            score += 10
+        score += min(10, sum(1 for row in sheet.rows for c in row if isinstance(c, str) and c.strip() in codes))
+        if score and sheet.visible:
+            score += 1
+        if score >= 5 and (best is None or score > best[0]):
+            best = (score, order, sheet)
+    return best[2] if best else None
+
+
+def _anchor_fields(sheet: SheetData, fields: list[Field]) -> dict[str, CellRef | None]:
+    """Rows of fields by their printed code, else by label in form order; then the value column."""
+    by_code: dict[str, tuple[int, int]] = {}
+    wanted = {f.code for f in fields}
+    for r, row in enumerate(sheet.rows, start=1):
+        for c, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and cell.strip() in wanted and cell.strip() not in by_code:
+                by_code[cell.strip()] = (r, c)
+    value_col_by_header = _value_header_col(sheet)
+    out: dict[str, CellRef | None] = {}
+    last_row = 0
+    for f in fields:
+        if f.code in by_code:
+            row, code_col = by_code[f.code]
+            col = value_col_by_header or code_col + (VALUE_COL - CODE_COL)
+            out[f.code] = CellRef(sheet.name, row, col)
+            last_row = row
+            continue
+        hit = _find_label(sheet, f, after=last_row)
+        if hit is None:
+            out[f.code] = None
+            continue
+        row, label_col = hit
+        col = value_col_by_header or label_col + (VALUE_COL - LABEL_COL)
+        out[f.code] = CellRef(sheet.name, row, col)
+        last_row = row
+    return out
+
+
+def _value_header_col(sheet: SheetData) -> int | None:
+    for row in sheet.rows[:40]:
+        normed = [norm(c) if isinstance(c, str) else "" for c in row]
+        if "指标名称" in normed or "项目" in normed:
+            for c, text in enumerate(normed, start=1):
+                if text in VALUE_HEADERS:
+                    return c
+    return None
+
+
+def _find_label(sheet: SheetData, field: Field, after: int) -> tuple[int, int] | None:
+    key = norm(field.label)
+    contained: tuple[int, int] | None = None
+    for r in range(after + 1, len(sheet.rows) + 1):
+        for c, cell in enumerate(sheet.rows[r - 1], start=1):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            letter, words = _label_key(cell)
+            if letter and field.letter and letter != field.letter:
+                continue
+            if words == key:
+                return r, c
+            if contained is None and len(key) >= 4 and key in words:
+                contained = (r, c)
+    return contained
+
+
+def _find_cover(sheet: SheetData, form: Form, covers) -> dict[str, tuple[CellRef | None, object]]:
+    layout = layout_for(form)
+    offsets = {k: layout.cover_cells[k][1] - layout.cover_labels[k][1] for k in layout.cover_cells}
+    labels = {norm(c.label): c.key for c in covers}
+    all_cover_words = ("填报单位", "填报日期", "填报人", "联系电话", "日期", "电话")
+    out: dict[str, tuple[CellRef | None, object]] = {}
+    for r, row in enumerate(sheet.rows[:15], start=1):
+        for c, cell in enumerate(row, start=1):
+            if not isinstance(cell, str):
+                continue
+            text = unicodedata.normalize("NFKC", cell).strip()
+            squeezed = re.sub(r"\s+", "", text)
+            for word, key in labels.items():
+                if key in out or not squeezed.startswith(word):
+                    continue
+                rest = squeezed[len(word) :].lstrip(":：")
+                if rest:
+                    out[key] = (CellRef(sheet.name, r, c), text.split(":", 1)[-1].strip())
+                    continue
+                value, ref = None, CellRef(sheet.name, r, c + offsets.get(key, 1))
+                for c2 in range(c + 1, min(c + 5, len(row) + 1)):
+                    nxt = row[c2 - 1]
+                    if isinstance(nxt, str) and any(norm(nxt).startswith(w) for w in all_cover_words):
+                        break
+                    if nxt not in (None, ""):
+                        value, ref = nxt, CellRef(sheet.name, r, c2)
+                        break
+                out[key] = (ref, value)
+    return out

@@ -1,0 +1,60 @@
+"""Matching the 填报单位 a clerk typed against the roster of expected units."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .forms import RosterUnit
+
+_SUFFIXES = ("委员会", "总工会", "工会")
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    typed: str
+    unit: RosterUnit | None
+    how: str  # exact | normalised | close | none
+
+    @property
+    def confirmed(self) -> bool:
+        return self.how in ("exact", "normalised")
+
+
+def unit_key(name: str, prefixes: tuple[str, ...] = ()) -> str:
+    s = re.sub(r"[\s　]+", "", unicodedata.normalize("NFKC", name or ""))
+    s = s.replace("(", "").replace(")", "")
+    for prefix in prefixes:
+        if s.startswith(prefix) and len(s) > len(prefix) + 1:
+            s = s[len(prefix) :]
+    for suffix in _SUFFIXES:
+        if s.endswith(suffix) and len(s) > len(suffix):
+            s = s[: -len(suffix)]
+            break
+    return s
+
+
+def match_unit(typed: str, roster: tuple[RosterUnit, ...], prefixes: tuple[str, ...] = ()) -> UnitMatch:
+    text = (typed or "").strip()
+    if not text:
+        return UnitMatch(text, None, "none")
+    for unit in roster:
+        if unit.name == text:
+            return UnitMatch(text, unit, "exact")
+    key = unit_key(text, prefixes)
+    for unit in roster:
+        if unit_key(unit.name, prefixes) == key:
+            return UnitMatch(text, unit, "normalised")
+    best, best_score = None, 0.0
+    for unit in roster:
+        other = unit_key(unit.name, prefixes)
+        score = difflib.SequenceMatcher(None, key, other).ratio()
+        if key and (key in other or other in key):
+            score = max(score, 0.8)
+        if score > best_score:
+            best, best_score = unit, score
+    if best is not None and best_score >= 0.6:
+        return UnitMatch(text, best, "close")
+    return UnitMatch(text, None, "none")

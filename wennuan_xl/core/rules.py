@@ -1,0 +1,248 @@
+"""Loading the 审核公式 and checks from the campaign's YAML files, validated once at load time.
+
+Three kinds of declared checks, each with an id, a severity (错误/提示) and a Chinese message template:
+
+* ``field_checks`` apply to every field of the kinds they name (number, ≥ 0, whole number, 是/否 ...);
+* ``cover_checks`` apply to the cover block (填报单位, 填报人, 联系电话, 填报日期);
+* ``rules`` are Excel formulas over the fields' names that must hold (``A1_02B<=A1_02A``), with an
+  optional ``when`` condition and an optional ``each`` table that writes one rule per row.
+
+A mistake in a rule file (unknown field, bad formula, unknown placeholder) raises RuleError naming the
+file and the rule, so it fails the test suite, not a clerk's run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import formula, messages
+from .findings import Severity
+from .forms import Campaign, Kind
+
+FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
+COVER_CHECKS = ("required", "roster", "phone", "date")
+FIELD_WORDS = {"caption", "name", "code", "label", "unit", "text", "value", "unit_found", "sheet", "cell", "min", "max"}
+COVER_WORDS = {"annex", "label", "text", "from", "to", "suggestion"}
+CONSTANTS = ("TOLERANCE",)
+
+
+class RuleError(ValueError):
+    """A rule file has a mistake; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    text: str  # the formula as written, after ``each`` expansion
+    node: formula.Node
+    message: messages.Template
+    when_text: str = ""
+    when: formula.Node | None = None
+    names: tuple[str, ...] = ()  # field names involved, the offending one first
+    source: str = ""
+
+    @property
+    def forms(self) -> set[str]:
+        return {n.split("_", 1)[0] for n in self.names}
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    id: str
+    severity: Severity
+    check: str
+    message: messages.Template
+    kinds: frozenset[Kind] | None = None  # None: every kind
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CoverCheck:
+    id: str
+    severity: Severity
+    key: str  # UNIT, DATE, PERSON, PHONE
+    check: str
+    message: messages.Template
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    field_checks: tuple[FieldCheck, ...]
+    cover_checks: tuple[CoverCheck, ...]
+    rules: tuple[Rule, ...]
+    placeholder_note: messages.Template
+    constants: dict[str, float]
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.field_checks] + [c.id for c in self.cover_checks] + [r.id for r in self.rules]
+
+
+def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
+    field_checks: list[FieldCheck] = []
+    cover_checks: list[CoverCheck] = []
+    rules: list[Rule] = []
+    note: messages.Template | None = None
+    constants = {"TOLERANCE": campaign.tolerance}
+    for path in files or list(campaign.rule_files):
+        data = _read(path)
+        for raw in data.get("field_checks", []) or []:
+            field_checks.append(_field_check(raw, path, campaign))
+        for raw in data.get("cover_checks", []) or []:
+            cover_checks.append(_cover_check(raw, path, campaign))
+        for raw in data.get("rules", []) or []:
+            rules.extend(_rules(raw, path, campaign))
+        if "placeholder_note" in data:
+            note = _template(str(data["placeholder_note"]), path, "placeholder_note", campaign, FIELD_WORDS)
+    if note is None:
+        note = messages.parse_template("{caption} 填写的“{text}”按 0 计", lambda n: False)
+    ids: set[str] = set()
+    for rid in [c.id for c in field_checks] + [c.id for c in cover_checks] + [r.id for r in rules]:
+        if rid in ids:
+            raise RuleError(f"规则编号 {rid} 重复")
+        ids.add(rid)
+    return RuleSet(tuple(field_checks), tuple(cover_checks), tuple(rules), note, constants)
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+    except OSError as exc:
+        raise RuleError(f"{path}: 无法读取（{exc.strerror}）") from exc
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: YAML 格式错误：{exc}") from exc
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: 内容应为键值表")
+    return data
+
+
+def _severity(raw: dict, where: str) -> Severity:
+    try:
+        return Severity.parse(str(raw.get("severity", "")))
+    except ValueError as exc:
+        raise RuleError(f"{where}: {exc}") from None
+
+
+def _template(text: str, path: Path, rid: str, campaign: Campaign, words: set[str]) -> messages.Template:
+    try:
+        template = messages.parse_template(text, lambda n: campaign.has_field(n) or n in CONSTANTS)
+    except (formula.FormulaSyntaxError, ValueError) as exc:
+        raise RuleError(f"{path} 规则 {rid}：提示文字中的占位符有误：{exc}") from None
+    unknown = template.words() - words
+    if unknown:
+        raise RuleError(f"{path} 规则 {rid}：提示文字中有未知占位符 {{{'}、{'.join(sorted(unknown))}}}")
+    _check_names(template.refs(), path, rid, campaign)
+    return template
+
+
+def _check_names(names: list[str], path: Path, rid: str, campaign: Campaign) -> None:
+    for name in names:
+        if not (campaign.has_field(name) or name in CONSTANTS):
+            raise RuleError(f"{path} 规则 {rid}：公式引用了不存在的指标名称 {name}")
+
+
+def _field_check(raw: dict, path: Path, campaign: Campaign) -> FieldCheck:
+    rid = str(raw.get("id", ""))
+    where = f"{path} 规则 {rid or '（无编号）'}"
+    if not rid:
+        raise RuleError(f"{where}: 缺少 id")
+    check = str(raw.get("check", ""))
+    if check not in FIELD_CHECKS:
+        raise RuleError(f"{where}: check 应为 {'、'.join(FIELD_CHECKS)} 之一，不是“{check}”")
+    kinds = None
+    if "kinds" in raw:
+        try:
+            kinds = frozenset(Kind(k) for k in raw["kinds"])
+        except ValueError as exc:
+            raise RuleError(f"{where}: kinds 有误：{exc}") from None
+    params = {k: raw[k] for k in ("min", "max") if k in raw}
+    if check in ("min", "max") and check not in params:
+        raise RuleError(f"{where}: check: {check} 需要给出 {check}: 数值")
+    message = _template(str(raw.get("message", "")), path, rid, campaign, FIELD_WORDS)
+    return FieldCheck(rid, _severity(raw, where), check, message, kinds, params)
+
+
+def _cover_check(raw: dict, path: Path, campaign: Campaign) -> CoverCheck:
+    rid = str(raw.get("id", ""))
+    where = f"{path} 规则 {rid or '（无编号）'}"
+    check = str(raw.get("check", ""))
+    if not rid or check not in COVER_CHECKS:
+        raise RuleError(f"{where}: 需要 id，check 应为 {'、'.join(COVER_CHECKS)} 之一")
+    keys = {c.key for form in campaign.forms for c in form.cover}
+    key = str(raw.get("field", ""))
+    if key not in keys:
+        raise RuleError(f"{where}: field 应为 {'、'.join(sorted(keys))} 之一，不是“{key}”")
+    message = _template(str(raw.get("message", "")), path, rid, campaign, COVER_WORDS)
+    return CoverCheck(rid, _severity(raw, where), key, check, message, {})
+
+
+def _rules(raw: dict, path: Path, campaign: Campaign) -> list[Rule]:
+    each = raw.get("each")
+    if not each:
+        return [_rule(raw, path, campaign)]
+    where = f"{path} 规则 {raw.get('id', '')}"
+    if not isinstance(each, dict) or not each:
+        raise RuleError(f"{where}: each 应为“变量: [取值, …]”的表")
+    columns = {str(k): [str(v) for v in vals] for k, vals in each.items()}
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) != 1:
+        raise RuleError(f"{where}: each 中各变量的取值个数应相同")
+    out = []
+    for i in range(lengths.pop()):
+        subst = {k: v[i] for k, v in columns.items()}
+
+        def expand(text: object) -> str:
+            return re.sub(r"\[(\w+)\]", lambda m: subst.get(m.group(1), m.group(0)), str(text))
+
+        expanded = {k: expand(v) for k, v in raw.items() if k != "each"}
+        out.append(_rule(expanded, path, campaign))
+    return out
+
+
+def _rule(raw: dict, path: Path, campaign: Campaign) -> Rule:
+    rid = str(raw.get("id", ""))
+    if not rid:
+        raise RuleError(f"{path}: 有一条规则缺少 id（公式 {raw.get('rule', '')}）")
+    where = f"{path} 规则 {rid}"
+    text = str(raw.get("rule", ""))
+    try:
+        node = formula.parse(text)
+    except formula.FormulaSyntaxError as exc:
+        raise RuleError(f"{where}：公式“{text}”有误：{exc}") from None
+    when_text = str(raw.get("when", "") or "")
+    when = None
+    if when_text:
+        try:
+            when = formula.parse(when_text)
+        except formula.FormulaSyntaxError as exc:
+            raise RuleError(f"{where}：条件“{when_text}”有误：{exc}") from None
+    names = formula.refs(node) + [n for n in (formula.refs(when) if when else []) if n not in formula.refs(node)]
+    _check_names(names, path, rid, campaign)
+    fields = tuple(n for n in names if n not in CONSTANTS)
+    if not fields:
+        raise RuleError(f"{where}：公式没有引用任何指标")
+    message = _template(str(raw.get("message", "")), path, rid, campaign, set())
+    return Rule(
+        id=rid,
+        severity=_severity(raw, where),
+        text=text,
+        node=node,
+        message=message,
+        when_text=when_text,
+        when=when,
+        names=tuple(campaign.field(n).name for n in fields),
+        source=str(path),
+    )

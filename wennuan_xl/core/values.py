@@ -1,0 +1,148 @@
+"""Turning what a clerk typed into a value: full-width digits, separators, units, placeholders.
+
+Text is never silently counted as 0: what cannot be read as a number comes back with a status that the
+field checks turn into a finding quoting the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from .formula import BLANK, Blank
+from .forms import Field, Kind
+
+YES, NO = "是", "否"
+
+# Units a clerk may append that do not belong to the field: "2000万" in a 人 field, "12.5元" in 万元.
+_FOREIGN_UNITS = ("万元", "千元", "亿元", "元", "万人", "万", "千", "亿", "%", "％")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d+)?$")
+_SPLIT_UNIT = re.compile(r"^([+-]?(?:[\d,]+(?:\.\d*)?|\.\d+))(\D+)$")
+
+
+class Status(Enum):
+    OK = "ok"
+    BLANK = "blank"
+    PLACEHOLDER = "placeholder"  # "—", "无" ... read as 0, with a note
+    NOT_NUMBER = "not_number"
+    WRONG_UNIT = "wrong_unit"
+    NOT_YESNO = "not_yesno"
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    value: int | float | str | Blank  # BLANK for empty; the raw text when unusable
+    status: Status
+    text: str = ""  # what was typed, for messages
+    unit_found: str = ""  # the unit typed after the number, when it is not the field's
+
+    @property
+    def usable(self) -> bool:
+        return self.status in (Status.OK, Status.BLANK, Status.PLACEHOLDER)
+
+
+def as_number(value: float) -> int | float:
+    """Whole numbers stay integers whatever reader produced them (calamine returns 3752.0)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def raw_text(raw: object) -> str:
+    """How a raw cell value is quoted back to the clerk."""
+    if raw is None or isinstance(raw, Blank):
+        return ""
+    if isinstance(raw, float):
+        return repr(as_number(raw)) if math.isfinite(raw) else str(raw)
+    if isinstance(raw, dt.datetime):
+        return raw.strftime("%Y-%m-%d %H:%M") if (raw.hour or raw.minute) else raw.strftime("%Y-%m-%d")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def clean(
+    raw: object, field: Field, placeholders: tuple[str, ...], units: tuple[str, ...] = ()
+) -> Cleaned:
+    """Read one input cell. ``units`` are all the campaign's units, to recognise a wrong one."""
+    if raw is None or isinstance(raw, Blank):
+        return Cleaned(BLANK, Status.BLANK)
+    if isinstance(raw, str) and not raw.strip():
+        return Cleaned(BLANK, Status.BLANK)
+    if field.kind is Kind.YESNO:
+        return _clean_yesno(raw)
+    return _clean_number(raw, field, placeholders, units)
+
+
+def _clean_yesno(raw: object) -> Cleaned:
+    text = raw_text(raw)
+    squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if squeezed in (YES, NO):
+        return Cleaned(squeezed, Status.OK, text)
+    return Cleaned(text, Status.NOT_YESNO, text)
+
+
+def _clean_number(
+    raw: object, field: Field, placeholders: tuple[str, ...], units: tuple[str, ...]
+) -> Cleaned:
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        text = raw_text(raw)
+        return Cleaned(text, Status.NOT_NUMBER, text)
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return Cleaned(str(raw), Status.NOT_NUMBER, str(raw))
+        return Cleaned(as_number(raw), Status.OK, raw_text(raw))
+    text = str(raw)
+    squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if text.strip() in placeholders or squeezed in placeholders:
+        return Cleaned(0, Status.PLACEHOLDER, text)
+    if squeezed.endswith(field.unit) and len(squeezed) > len(field.unit):
+        squeezed = squeezed[: -len(field.unit)]
+    number = _parse_number(squeezed)
+    if number is not None:
+        return Cleaned(as_number(number), Status.OK, text)
+    m = _SPLIT_UNIT.match(squeezed)
+    if m and _parse_number(m.group(1)) is not None and m.group(2) in _FOREIGN_UNITS + units:
+        return Cleaned(text, Status.WRONG_UNIT, text, unit_found=m.group(2))
+    return Cleaned(text, Status.NOT_NUMBER, text)
+
+
+def _parse_number(text: str) -> float | None:
+    if _NUMBER.match(text):
+        value = float(text)
+        return value if math.isfinite(value) else None
+    m = _GROUPED.match(text)
+    if m:
+        return float(m.group(1) + m.group(2).replace(",", "") + (m.group(3) or ""))
+    return None
+
+
+def parse_date(raw: object) -> dt.date | None:
+    """填报日期 as typed: a date cell, ``2017-01-15``, ``2017/1/15``, ``2017年1月15日``, ``20170115``."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 20000 < raw < 80000:  # an Excel serial date that reached us as a plain number
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(raw))
+        raw = str(as_number(raw))
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw or "")))
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text) or re.fullmatch(
+        r"(\d{4})(\d{2})(\d{2})", text
+    )
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None

@@ -1,0 +1,71 @@
+"""What a file reader hands the core: sheets as grids of plain values, and the defined names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class CellRef:
+    sheet: str
+    row: int  # 1-based, as Excel numbers rows
+    col: int  # 1-based: A = 1
+
+    @property
+    def a1(self) -> str:
+        return f"{column_letter(self.col)}{self.row}"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.a1}"
+
+
+@dataclass(frozen=True)
+class SheetData:
+    name: str
+    rows: tuple[tuple[object, ...], ...]  # rows[0] is row 1; None for an empty cell
+    visible: bool = True
+
+    def value(self, row: int, col: int) -> object:
+        if 1 <= row <= len(self.rows):
+            cells = self.rows[row - 1]
+            if 1 <= col <= len(cells):
+                return cells[col - 1]
+        return None
+
+
+@dataclass(frozen=True)
+class WorkbookData:
+    source: str  # the file as the clerk knows it
+    sheets: tuple[SheetData, ...]
+    names: dict[str, CellRef] = field(default_factory=dict)  # upper-case defined name -> cell
+
+    def sheet(self, name: str) -> SheetData | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        return None
+
+
+def column_letter(col: int) -> str:
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def parse_a1(text: str) -> tuple[int, int] | None:
+    """``$E$9`` or ``E9`` -> (row, col); None for anything that is not a single cell."""
+    import re
+
+    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", text.strip())
+    if not m:
+        return None
+    return int(m.group(2)), column_index(m.group(1))

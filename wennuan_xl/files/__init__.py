@@ -1,0 +1,1 @@
+"""File shells: the fast reader (python-calamine) and the styled writers (openpyxl)."""

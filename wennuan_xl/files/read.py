@@ -1,0 +1,146 @@
+"""The fast path: read a returned workbook's values and defined names, as data only.
+
+The file is read into memory once and closed at once (never locked longer than the read, never
+written). python-calamine parses the cells; the defined names, which calamine does not expose, come from
+``xl/workbook.xml``, parsed with defusedxml.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+
+from ..core.findings import ReturnUnusable
+from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def read_workbook(path: Path | str, display: str | None = None) -> WorkbookData:
+    path = Path(path)
+    shown = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReturnUnusable(shown, "文件不存在") from None
+    except OSError as exc:
+        raise ReturnUnusable(shown, f"无法打开文件（{exc.strerror}），可能正被其他程序占用") from None
+    return read_bytes(data, shown)
+
+
+def read_bytes(data: bytes, shown: str) -> WorkbookData:
+    if not data:
+        raise ReturnUnusable(shown, "文件是空的（0 字节）")
+    names: dict[str, CellRef] = {}
+    if data.startswith(ZIP_MAGIC):
+        names = _zip_names(data, shown)
+    elif data.startswith(OLE_MAGIC):
+        _reject_encrypted_ole(data, shown)
+    else:
+        raise ReturnUnusable(shown, _not_a_workbook(data))
+    sheets = _calamine_sheets(data, shown)
+    return WorkbookData(shown, sheets, names)
+
+
+def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError:
+        raise ReturnUnusable(shown, "工作簿设有打开密码，无法读取；请对方取消密码后重新发送") from None
+    except Exception as exc:  # calamine raises several types for broken files
+        raise ReturnUnusable(shown, f"文件已损坏或不完整，无法作为 Excel 工作簿读取（{_short(exc)}）") from None
+    sheets = []
+    try:
+        for meta in book.sheets_metadata:
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            visible = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
+            sheets.append(
+                SheetData(
+                    meta.name,
+                    tuple(tuple(None if c == "" else c for c in row) for row in rows),
+                    visible,
+                )
+            )
+    except Exception as exc:
+        raise ReturnUnusable(shown, f"文件内容已损坏，无法读取工作表（{_short(exc)}）") from None
+    finally:
+        book.close()
+    return tuple(sheets)
+
+
+def _zip_names(data: bytes, shown: str) -> dict[str, CellRef]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = set(zf.namelist())
+            if "xl/workbook.xml" not in members:
+                if "word/document.xml" in members:
+                    raise ReturnUnusable(shown, "这是 Word 文档，不是 Excel 工作簿（可能改过扩展名）")
+                if "ppt/presentation.xml" in members:
+                    raise ReturnUnusable(shown, "这是 PowerPoint 文档，不是 Excel 工作簿")
+                raise ReturnUnusable(shown, "压缩包中没有 Excel 工作簿内容，不是有效的 .xlsx 文件")
+            xml = zf.read("xl/workbook.xml")
+    except zipfile.BadZipFile:
+        raise ReturnUnusable(shown, "文件已损坏或不完整（压缩结构有误），请对方重新发送") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
+        raise ReturnUnusable(shown, f"文件无法解压（{_short(exc)}）") from None
+    return defined_names(xml)
+
+
+def defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
+    """Single-cell defined names of a workbook.xml: ``'附件1'!$E$9`` and ``附件1!$E$9`` both occur."""
+    try:
+        root = SafeET.fromstring(workbook_xml)
+    except Exception:
+        return {}
+    out: dict[str, CellRef] = {}
+    for node in root.iter(f"{_NS}definedName"):
+        name = (node.get("name") or "").upper()
+        target = (node.text or "").strip()
+        if not name or "!" not in target or name.startswith("_XLNM."):
+            continue
+        sheet_part, _, cell_part = target.rpartition("!")
+        if sheet_part.startswith("'") and sheet_part.endswith("'"):
+            sheet_part = sheet_part[1:-1].replace("''", "'")
+        rc = parse_a1(cell_part)
+        if rc is None or name in out:
+            continue  # ranges, formulas, #REF! and duplicates are not input cells
+        out[name] = CellRef(sheet_part, rc[0], rc[1])
+    return out
+
+
+def _reject_encrypted_ole(data: bytes, shown: str) -> None:
+    # An encrypted .xlsx is an OLE2 container holding "EncryptedPackage".
+    if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data[:200_000]:
+        raise ReturnUnusable(shown, "工作簿设有打开密码（已加密），无法读取；请对方取消密码后重新发送")
+
+
+def _not_a_workbook(data: bytes) -> str:
+    head = data[:2048]
+    if head.startswith(b"%PDF"):
+        return "这是 PDF 文件，不是 Excel 工作簿"
+    if re.match(rb"\s*<", head):
+        return "这是网页或 XML 文件，不是 Excel 工作簿（可能是从网页另存或改过扩展名）"
+    try:
+        head.decode("utf-8")
+        return "这是文本（如 CSV）文件，不是 Excel 工作簿；请用 Excel 另存为 .xlsx 后再发送"
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("gb18030")
+        return "这是文本（如 CSV）文件，不是 Excel 工作簿；请用 Excel 另存为 .xlsx 后再发送"
+    except UnicodeDecodeError:
+        return "文件格式无法识别，不是 Excel 工作簿"
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]

@@ -1,0 +1,218 @@
+"""The blank fill-in templates: one workbook per annex, laid out like the notice's forms.
+
+Input cells are unlocked, tinted and named (``A1_02B``), with data validation and Chinese input
+messages; everything else is protected without a password. The build is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.forms import Campaign, Field, Form, Kind
+from ..core.layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, FormLayout, layout_for
+from ..core.workbook import column_letter
+from .atomic import atomic_path
+
+FONT = "宋体"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+UNDERLINE = Border(bottom=THIN)
+NUMBER_FORMATS = {Kind.COUNT: "#,##0", Kind.MONEY: "#,##0.00##", Kind.YESNO: "@"}
+FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)  # the notice's date: keeps the build reproducible
+WIDTHS = {ITEM_COL: 6, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 15}
+
+
+def template_filename(form: Form) -> str:
+    return f"{form.annex}-{form.title}.xlsx"
+
+
+def write_templates(campaign: Campaign, out_dir: Path | str) -> list[Path]:
+    out = []
+    for form in campaign.forms:
+        target = Path(out_dir) / template_filename(form)
+        book = build_template(campaign, form)
+        with atomic_path(target) as tmp:
+            book.save(tmp)
+        out.append(target)
+    return out
+
+
+def build_template(campaign: Campaign, form: Form) -> Workbook:
+    book = Workbook()
+    ws = book.active
+    ws.title = form.sheet
+    fill_form_sheet(ws, campaign, form)
+    book.properties.creator = campaign.issuer
+    book.properties.lastModifiedBy = campaign.issuer
+    book.properties.title = form.title
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    add_defined_names(book, ws, form, layout_for(form))
+    return book
+
+
+def add_defined_names(book: Workbook, ws: Worksheet, form: Form, layout: FormLayout) -> None:
+    sheet_ref = "'" + ws.title.replace("'", "''") + "'"
+    for cover in form.cover:
+        row, col = layout.cover_cells[cover.key]
+        _name(book, cover.name(form.id), f"{sheet_ref}!${column_letter(col)}${row}")
+    for r in layout.rows:
+        if r.field is not None:
+            _name(book, r.field.name, f"{sheet_ref}!${column_letter(VALUE_COL)}${r.row}")
+
+
+def _name(book: Workbook, name: str, ref: str) -> None:
+    book.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def fill_form_sheet(ws: Worksheet, campaign: Campaign, form: Form) -> FormLayout:
+    layout = layout_for(form)
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[column_letter(col)].width = width
+    base = Font(name=FONT, size=11)
+
+    ws.cell(layout.annex_row, ITEM_COL, form.annex).font = Font(name=FONT, size=11, bold=True)
+    title = ws.cell(layout.title_row, ITEM_COL, form.title)
+    title.font = Font(name=FONT, size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=layout.title_row, start_column=ITEM_COL, end_row=layout.title_row, end_column=VALUE_COL)
+    ws.row_dimensions[layout.title_row].height = 30
+
+    for cover in form.cover:
+        lrow, lcol = layout.cover_labels[cover.key]
+        label = ws.cell(lrow, lcol, cover.label + "：")
+        label.font = base
+        label.alignment = Alignment(horizontal="right" if lcol != ITEM_COL else "left")
+        if lcol == CODE_COL:
+            ws.merge_cells(start_row=lrow, start_column=CODE_COL, end_row=lrow, end_column=UNIT_COL)
+        row, col = layout.cover_cells[cover.key]
+        _input_cell(ws, row, col, "@" if cover.key != "DATE" else "yyyy\"年\"m\"月\"d\"日\"")
+        ws.cell(row, col).border = UNDERLINE
+        ws.add_data_validation(_cover_validation(campaign, cover.key, cover.label, f"{column_letter(col)}{row}"))
+    if form.cover:
+        # The first cover label sits in the narrow item column: let it run into the label column.
+        for key, (row, col) in layout.cover_labels.items():
+            if col == ITEM_COL:
+                ws.cell(row, col).alignment = Alignment(horizontal="left", shrink_to_fit=False)
+
+    for row, text in zip(layout.note_rows, form.notes):
+        cell = ws.cell(row, ITEM_COL, text)
+        cell.font = Font(name=FONT, size=10)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.merge_cells(start_row=row, start_column=ITEM_COL, end_row=row, end_column=VALUE_COL)
+
+    for col, text in enumerate(HEADERS, start=ITEM_COL):
+        cell = ws.cell(layout.header_row, col, text)
+        cell.font = Font(name=FONT, size=11, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+
+    for r in layout.rows:
+        item = ws.cell(r.row, ITEM_COL, r.item or None)
+        item.alignment = Alignment(horizontal="center", vertical="center")
+        label = ws.cell(r.row, LABEL_COL, r.text)
+        label.alignment = Alignment(wrap_text=True, vertical="center")
+        for col in range(ITEM_COL, VALUE_COL + 1):
+            ws.cell(r.row, col).border = BOX
+            ws.cell(r.row, col).font = base
+        if r.field is None:
+            continue
+        code = ws.cell(r.row, CODE_COL, r.field.code)
+        code.font = Font(name=FONT, size=9, color="808080")
+        code.alignment = Alignment(horizontal="center", vertical="center")
+        unit = ws.cell(r.row, UNIT_COL, r.field.unit)
+        unit.alignment = Alignment(horizontal="center", vertical="center")
+        _input_cell(ws, r.row, VALUE_COL, NUMBER_FORMATS[r.field.kind])
+        ws.cell(r.row, VALUE_COL).border = BOX
+        ws.add_data_validation(_field_validation(r.field, f"{column_letter(VALUE_COL)}{r.row}"))
+        if len(r.text) > 30:
+            ws.row_dimensions[r.row].height = 30
+
+    last_row = layout.rows[-1].row if layout.rows else layout.header_row
+    ws.freeze_panes = ws.cell(layout.header_row + 1, ITEM_COL)
+    ws.print_area = f"A1:{column_letter(VALUE_COL)}{last_row}"
+    ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    return layout
+
+
+def _input_cell(ws: Worksheet, row: int, col: int, number_format: str) -> None:
+    cell = ws.cell(row, col)
+    cell.protection = Protection(locked=False)
+    cell.fill = INPUT_FILL
+    cell.number_format = number_format
+    cell.font = Font(name=FONT, size=11, color="1F3864")
+    cell.alignment = Alignment(horizontal="right" if number_format != "@" else "left", vertical="center")
+
+
+def _field_validation(field: Field, ref: str) -> DataValidation:
+    what = f"{field.number} {field.short or field.label}"
+    if field.kind is Kind.YESNO:
+        dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+        prompt, error = "请从下拉列表选择“是”或“否”。", "只能填写“是”或“否”。"
+    elif field.kind is Kind.COUNT:
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        prompt = f"单位：{field.unit}。请填写不小于 0 的整数；没有请填 0。"
+        error = f"这里应填写不小于 0 的整数（单位：{field.unit}）。"
+    else:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        prompt = "单位：万元（1 万元 = 10,000 元）。请填写不小于 0 的数，可保留 2～4 位小数。"
+        error = "这里应填写不小于 0 的金额，单位为万元。"
+    dv.promptTitle = _clip(what, 32)
+    dv.prompt = _clip(prompt, 255)
+    dv.errorTitle = "填写有误"
+    dv.error = _clip(error, 255)
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    dv.add(ref)
+    return dv
+
+
+def _cover_validation(campaign: Campaign, key: str, label: str, ref: str) -> DataValidation:
+    if key == "DATE":
+        start, end = campaign.report_from, campaign.report_to
+        dv = DataValidation(
+            type="date", operator="between", formula1=f"DATE({start.year},{start.month},{start.day})",
+            formula2=f"DATE({end.year},{end.month},{end.day})", allow_blank=True,
+        )
+        dv.prompt = f"请填写填报日期，如 {campaign.deadline.year}-1-15。"
+        dv.error = f"日期应在 {start.isoformat()} 至 {end.isoformat()} 之间。"
+        dv.errorStyle = "warning"
+    else:
+        dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="100", allow_blank=True)
+        dv.prompt = {
+            "UNIT": "请填写单位全称，如“市中区总工会”。",
+            "PERSON": "请填写填报人姓名。",
+            "PHONE": "请填写联系电话：手机 11 位，或固定电话如 0833-2133419。",
+        }.get(key, f"请填写{label}。")
+        dv.error = f"{label}过长。"
+    dv.promptTitle = label
+    dv.errorTitle = "填写有误"
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    dv.add(ref)
+    return dv
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
