@@ -45,6 +45,7 @@ class Rule:
     when: formula.Node | None = None
     names: tuple[str, ...] = ()  # field names involved, the offending one first
     source: str = ""
+    examples: dict = field(default_factory=dict)  # {"fires": {...}, "holds": {...}}: values that show the rule
 
     @property
     def forms(self) -> set[str]:
@@ -59,6 +60,7 @@ class FieldCheck:
     message: messages.Template
     kinds: frozenset[Kind] | None = None  # None: every kind
     params: dict = field(default_factory=dict)
+    examples: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class CoverCheck:
     check: str
     message: messages.Template
     params: dict = field(default_factory=dict)
+    examples: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,8 @@ def _field_check(raw: dict, path: Path, campaign: Campaign) -> FieldCheck:
     if check in ("min", "max") and check not in params:
         raise RuleError(f"{where}: check: {check} 需要给出 {check}: 数值")
     message = _template(str(raw.get("message", "")), path, rid, campaign, FIELD_WORDS)
-    return FieldCheck(rid, _severity(raw, where), check, message, kinds, params)
+    _known_keys(raw, {"id", "check", "severity", "message", "kinds", "min", "max", "fires", "holds"}, where)
+    return FieldCheck(rid, _severity(raw, where), check, message, kinds, params, _examples(raw))
 
 
 def _cover_check(raw: dict, path: Path, campaign: Campaign) -> CoverCheck:
@@ -186,7 +190,8 @@ def _cover_check(raw: dict, path: Path, campaign: Campaign) -> CoverCheck:
     if key not in keys:
         raise RuleError(f"{where}: field 应为 {'、'.join(sorted(keys))} 之一，不是“{key}”")
     message = _template(str(raw.get("message", "")), path, rid, campaign, COVER_WORDS)
-    return CoverCheck(rid, _severity(raw, where), key, check, message, {})
+    _known_keys(raw, {"id", "check", "severity", "message", "field", "fires", "holds"}, where)
+    return CoverCheck(rid, _severity(raw, where), key, check, message, {}, _examples(raw))
 
 
 def _rules(raw: dict, path: Path, campaign: Campaign) -> list[Rule]:
@@ -204,11 +209,37 @@ def _rules(raw: dict, path: Path, campaign: Campaign) -> list[Rule]:
     for i in range(lengths.pop()):
         subst = {k: v[i] for k, v in columns.items()}
 
-        def expand(text: object) -> str:
-            return re.sub(r"\[(\w+)\]", lambda m: subst.get(m.group(1), m.group(0)), str(text))
+        def expand(value: object) -> object:
+            if isinstance(value, dict):
+                return {expand(k): expand(v) for k, v in value.items()}
+            if not isinstance(value, str):
+                return value
+            text = re.sub(r"\[(\w+)\]", lambda m: subst.get(m.group(1), m.group(0)), value)
+            return _number_or_text(text) if text != value else text
 
         expanded = {k: expand(v) for k, v in raw.items() if k != "each"}
         out.append(_rule(expanded, path, campaign))
+    return out
+
+
+def _number_or_text(text: str) -> object:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _known_keys(raw: dict, allowed: set[str], where: str) -> None:
+    unknown = sorted(set(map(str, raw)) - allowed)
+    if unknown:
+        raise RuleError(f"{where}: 未知的设置项 {'、'.join(unknown)}（可用：{'、'.join(sorted(allowed))}）")
+
+
+def _examples(raw: dict) -> dict:
+    out = {}
+    for kind in ("fires", "holds"):
+        if isinstance(raw.get(kind), dict):
+            out[kind] = {str(k): v for k, v in raw[kind].items()}
     return out
 
 
@@ -217,6 +248,7 @@ def _rule(raw: dict, path: Path, campaign: Campaign) -> Rule:
     if not rid:
         raise RuleError(f"{path}: 有一条规则缺少 id（公式 {raw.get('rule', '')}）")
     where = f"{path} 规则 {rid}"
+    _known_keys(raw, {"id", "severity", "rule", "when", "message", "fires", "holds"}, where)
     text = str(raw.get("rule", ""))
     try:
         node = formula.parse(text)
@@ -245,4 +277,5 @@ def _rule(raw: dict, path: Path, campaign: Campaign) -> Rule:
         when=when,
         names=tuple(campaign.field(n).name for n in fields),
         source=str(path),
+        examples=_examples(raw),
     )

@@ -1,0 +1,145 @@
+"""``wennuan``: the same jobs as the Excel ribbon, from a command line.
+
+Exit codes of ``wennuan check``: 0 no 错误, 1 错误 found, 2 a file could not be read, 3 the campaign's
+forms or rules are wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..core.check import check_return
+from ..core.findings import Report, ReturnUnusable
+from ..core.forms import CampaignError, load_campaign
+from ..core.rules import RuleError, load_rules
+from .text import render_report, render_unusable
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_CONFIG = 0, 1, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_CONFIG
+    try:
+        return args.run(args)
+    except (CampaignError, RuleError) as exc:
+        print(f"表样或审核规则有误：{exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wennuan", description="送温暖统计表（附件1、附件2）的审核与汇总")
+    parser.add_argument("--campaign", metavar="目录", help="表样与审核规则所在目录（默认：内置的本年度设置）")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    check = sub.add_parser("check", help="审核一个或多个退回的工作簿")
+    check.add_argument("files", nargs="+", metavar="文件", help=".xlsx / .xlsm / .xls 文件")
+    check.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
+    check.add_argument("--flagged-copy", metavar="输出", help="另存一份标出问题单元格的副本（多个文件时为目录）")
+    check.add_argument("--roster", metavar="名单", help="单位名单（CSV 或 Excel），默认用内置名单")
+    check.set_defaults(run=run_check)
+
+    template = sub.add_parser("template", help="生成两张空白统计表")
+    template.add_argument("--out", default="workbooks", metavar="目录", help="输出目录（默认 workbooks）")
+    template.set_defaults(run=run_template)
+    return parser
+
+
+def _campaign(args):
+    return load_campaign(args.campaign, roster=None) if not getattr(args, "roster", None) else _with_roster(args)
+
+
+def _with_roster(args):
+    from ..files.roster import read_roster
+
+    campaign = load_campaign(args.campaign)
+    from dataclasses import replace
+
+    return replace(campaign, roster=read_roster(Path(args.roster)))
+
+
+def run_check(args) -> int:
+    from ..files.atomic import OutputError
+    from ..files.source import load_return
+
+    campaign = _campaign(args)
+    rules = load_rules(campaign)
+    results: list[Report | ReturnUnusable] = []
+    for name in args.files:
+        try:
+            results.append(check_return(load_return(name, campaign), campaign, rules))
+        except ReturnUnusable as exc:
+            results.append(exc)
+    copies_failed = False
+    if args.flagged_copy:
+        copies_failed = not _flagged_copies(args, results)
+    if args.json:
+        objects = [_json_object(r) for r in results]
+        print(json.dumps(objects[0] if len(objects) == 1 else objects, ensure_ascii=False, indent=2, default=str))
+    else:
+        blocks = [
+            render_report(r, campaign) if isinstance(r, Report) else render_unusable(r.file, r.reason)
+            for r in results
+        ]
+        print("\n\n".join(blocks))
+        if len(results) > 1:
+            print("\n" + _overall(results))
+    if any(isinstance(r, ReturnUnusable) for r in results) or copies_failed:
+        return EXIT_UNUSABLE
+    return EXIT_ERRORS if any(r.errors for r in results if isinstance(r, Report)) else EXIT_OK
+
+
+def _flagged_copies(args, results) -> bool:
+    from ..files.atomic import OutputError
+    from ..files.flagged import write_flagged_copy
+
+    target = Path(args.flagged_copy)
+    ok = True
+    reports = [r for r in results if isinstance(r, Report)]
+    for report in reports:
+        out = target if len(args.files) == 1 else target / f"{Path(report.file).stem}-审核标记{Path(report.file).suffix}"
+        try:
+            written = write_flagged_copy(report.file, report, out)
+            print(f"已另存标记副本：{written}", file=sys.stderr)
+        except OutputError as exc:
+            print(f"未能生成标记副本：{exc}", file=sys.stderr)
+            ok = False
+    return ok
+
+
+def _json_object(result: Report | ReturnUnusable) -> dict:
+    if isinstance(result, Report):
+        return result.to_dict()
+    return {"file": result.file, "unit": "", "values": {}, "findings": [], "error": result.reason}
+
+
+def _overall(results) -> str:
+    reports = [r for r in results if isinstance(r, Report)]
+    with_errors = sum(1 for r in reports if r.errors)
+    unusable = len(results) - len(reports)
+    parts = [f"共 {len(results)} 个文件", f"{with_errors} 个有错误", f"{len(reports) - with_errors} 个无错误"]
+    if unusable:
+        parts.append(f"{unusable} 个无法读取")
+    return "合计：" + "，".join(parts)
+
+
+def run_template(args) -> int:
+    from ..files.template import write_templates
+
+    campaign = load_campaign(args.campaign)
+    for path in write_templates(campaign, args.out):
+        print(f"已生成：{path}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
