@@ -48,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--roster", metavar="名单", help="单位名单（CSV 或 Excel），默认用内置名单")
     check.set_defaults(run=run_check)
 
+    cons = sub.add_parser("consolidate", help="汇总一个文件夹中所有退回的工作簿")
+    cons.add_argument("folder", metavar="文件夹", help="存放各单位退回工作簿的文件夹")
+    cons.add_argument("-o", "--out", required=True, metavar="输出.xlsx", help="汇总工作簿的文件名")
+    cons.add_argument("--roster", metavar="名单", help="单位名单（CSV 或 Excel：单位名称、选择汇总）")
+    cons.add_argument("--json", action="store_true", help="同时以 JSON 输出上报情况、合计与审核结果")
+    cons.add_argument("--exclude-errors", action="store_true", help="有错误的报表不计入汇总")
+    cons.add_argument("--recursive", action="store_true", help="包括子文件夹")
+    cons.set_defaults(run=run_consolidate)
+
+    demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总")
+    demo.add_argument("-o", "--out", default=str(Path("out") / "送温暖汇总-示例.xlsx"), metavar="输出.xlsx")
+    demo.set_defaults(run=run_demo)
+
     template = sub.add_parser("template", help="生成两张空白统计表")
     template.add_argument("--out", default="workbooks", metavar="目录", help="输出目录（默认 workbooks）")
     template.set_defaults(run=run_template)
@@ -130,6 +143,88 @@ def _overall(results) -> str:
     if unusable:
         parts.append(f"{unusable} 个无法读取")
     return "合计：" + "，".join(parts)
+
+
+def run_consolidate(args) -> int:
+    from ..files.atomic import OutputError
+    from ..jobs import consolidate_folder
+
+    campaign = _campaign(args)
+    rules = load_rules(campaign)
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"文件夹不存在：{folder}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        result, out = consolidate_folder(
+            folder, Path(args.out), campaign, rules, recursive=args.recursive,
+            exclude_errors=args.exclude_errors, progress=_progress(),
+        )
+    except OutputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
+    if args.json:
+        print(json.dumps(consolidation_json(result), ensure_ascii=False, indent=2, default=str))
+    print(consolidation_summary(result, campaign, out), file=sys.stderr if args.json else sys.stdout)
+    has_errors = any(f.severity.value == "error" for _, _, f in result.findings())
+    return EXIT_ERRORS if has_errors else EXIT_OK
+
+
+def run_demo(args) -> int:
+    from ..jobs import sample_returns_folder
+
+    folder = sample_returns_folder()
+    if folder is None:
+        print("找不到示例退回表（workbooks/samples/returns）；请在项目目录中运行，或先运行 python scripts/make_samples.py", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"示例退回表：{folder}")
+    args.folder, args.roster, args.json, args.exclude_errors, args.recursive = str(folder), None, False, False, False
+    code = run_consolidate(args)
+    return EXIT_OK if code in (EXIT_OK, EXIT_ERRORS) else code
+
+
+def consolidation_json(result) -> dict:
+    return {
+        "units": [
+            {"unit": r.unit, "status": r.status, "file": r.file, "errors": r.errors, "warnings": r.warnings}
+            for r in result.rows
+        ],
+        "totals": result.totals,
+        "unit_counts": result.unit_counts,
+        "findings": [{**f.to_dict(), "unit": unit, "file": file} for unit, file, f in result.findings()],
+    }
+
+
+def consolidation_summary(result, campaign, out: Path) -> str:
+    from collections import Counter
+
+    statuses = Counter(r.status for r in result.rows)
+    items = result.findings()
+    errors = sum(1 for _, _, f in items if f.severity.value == "error")
+    counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
+    parts = [f"{k} {v}" for k, v in statuses.items()]
+    return (
+        f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。\n"
+        f"审核：{errors} 个错误、{len(items) - errors} 个提示（含汇总数本身的审核）。\n输出：{out}"
+    )
+
+
+def _progress():
+    state = {"shown": -1}
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int, name: str) -> None:
+        if total < 100 and not tty:
+            return  # a short run needs no progress lines in a log
+        step = max(1, total // 10)
+        if tty:
+            bar = "#" * (done * 30 // total)
+            print(f"\r读取 [{bar:<30}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        elif done == total or done // step != state["shown"]:
+            state["shown"] = done // step
+            print(f"读取 {done}/{total}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def run_template(args) -> int:

@@ -7,6 +7,7 @@ same formula gives the same answer here and inside a workbook.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 import unicodedata
@@ -446,9 +447,15 @@ def _call(node: Call, lookup: Lookup) -> Value:
     if f == "ROUND":
         x = _number(evaluate(node.args[0], lookup))
         digits = int(_number(evaluate(node.args[1], lookup)))
-        scale = 10.0**digits
-        # Excel rounds halves away from zero; repr-rounding first avoids 2.675 -> 2.67.
-        return math.copysign(math.floor(abs(float(repr(x * scale))) + 0.5) / scale, x)
+        if not math.isfinite(x):
+            raise FormulaError("#NUM!")
+        # Excel rounds halves away from zero on the 15 significant digits it shows, so ROUND(1.005,2)
+        # is 1.01 although the double 1.005 is a little less than 1.005.
+        shown = decimal.Decimal(format(x, ".15g"))
+        try:
+            return float(shown.quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP))
+        except decimal.InvalidOperation:
+            return x  # more digits than a double holds: nothing to round
     raise FormulaError("#NAME?")  # unreachable: the parser admits only FUNCTIONS
 
 

@@ -99,23 +99,24 @@ def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
     rules: list[Rule] = []
     note: messages.Template | None = None
     constants = {"TOLERANCE": campaign.tolerance}
+    origin: dict[str, Path] = {}  # rule id -> the file that declared it first
     for path in files or list(campaign.rule_files):
         data = _read(path)
-        for raw in data.get("field_checks", []) or []:
-            field_checks.append(_field_check(raw, path, campaign))
-        for raw in data.get("cover_checks", []) or []:
-            cover_checks.append(_cover_check(raw, path, campaign))
-        for raw in data.get("rules", []) or []:
-            rules.extend(_rules(raw, path, campaign))
+        new_fc = [_field_check(raw, path, campaign) for raw in data.get("field_checks", []) or []]
+        new_cc = [_cover_check(raw, path, campaign) for raw in data.get("cover_checks", []) or []]
+        new_rules = [r for raw in data.get("rules", []) or [] for r in _rules(raw, path, campaign)]
+        for rid in [c.id for c in new_fc] + [c.id for c in new_cc] + [r.id for r in new_rules]:
+            if rid in origin:
+                also = "" if origin[rid] == path else f"（已在 {origin[rid]} 中使用）"
+                raise RuleError(f"{path} 规则 {rid}：规则编号重复{also}")
+            origin[rid] = path
+        field_checks += new_fc
+        cover_checks += new_cc
+        rules += new_rules
         if "placeholder_note" in data:
-            note = _template(str(data["placeholder_note"]), path, "placeholder_note", campaign, FIELD_WORDS)
+            note = _template(str(data["placeholder_note"] or ""), path, "placeholder_note", campaign, FIELD_WORDS)
     if note is None:
         note = messages.parse_template("{caption} 填写的“{text}”按 0 计", lambda n: False)
-    ids: set[str] = set()
-    for rid in [c.id for c in field_checks] + [c.id for c in cover_checks] + [r.id for r in rules]:
-        if rid in ids:
-            raise RuleError(f"规则编号 {rid} 重复")
-        ids.add(rid)
     return RuleSet(tuple(field_checks), tuple(cover_checks), tuple(rules), note, constants)
 
 
@@ -140,6 +141,8 @@ def _severity(raw: dict, where: str) -> Severity:
 
 
 def _template(text: str, path: Path, rid: str, campaign: Campaign, words: set[str]) -> messages.Template:
+    if not text.strip():
+        raise RuleError(f"{path} 规则 {rid}：缺少提示文字 message")
     try:
         template = messages.parse_template(text, lambda n: campaign.has_field(n) or n in CONSTANTS)
     except (formula.FormulaSyntaxError, ValueError) as exc:
@@ -174,7 +177,7 @@ def _field_check(raw: dict, path: Path, campaign: Campaign) -> FieldCheck:
     params = {k: raw[k] for k in ("min", "max") if k in raw}
     if check in ("min", "max") and check not in params:
         raise RuleError(f"{where}: check: {check} 需要给出 {check}: 数值")
-    message = _template(str(raw.get("message", "")), path, rid, campaign, FIELD_WORDS)
+    message = _template(str(raw.get("message") or ""), path, rid, campaign, FIELD_WORDS)
     _known_keys(raw, {"id", "check", "severity", "message", "kinds", "min", "max", "fires", "holds"}, where)
     return FieldCheck(rid, _severity(raw, where), check, message, kinds, params, _examples(raw))
 
@@ -189,7 +192,7 @@ def _cover_check(raw: dict, path: Path, campaign: Campaign) -> CoverCheck:
     key = str(raw.get("field", ""))
     if key not in keys:
         raise RuleError(f"{where}: field 应为 {'、'.join(sorted(keys))} 之一，不是“{key}”")
-    message = _template(str(raw.get("message", "")), path, rid, campaign, COVER_WORDS)
+    message = _template(str(raw.get("message") or ""), path, rid, campaign, COVER_WORDS)
     _known_keys(raw, {"id", "check", "severity", "message", "field", "fires", "holds"}, where)
     return CoverCheck(rid, _severity(raw, where), key, check, message, {}, _examples(raw))
 
@@ -201,7 +204,7 @@ def _rules(raw: dict, path: Path, campaign: Campaign) -> list[Rule]:
     where = f"{path} 规则 {raw.get('id', '')}"
     if not isinstance(each, dict) or not each:
         raise RuleError(f"{where}: each 应为“变量: [取值, …]”的表")
-    columns = {str(k): [str(v) for v in vals] for k, vals in each.items()}
+    columns = {str(k): [str(v) for v in (vals if isinstance(vals, list) else [vals])] for k, vals in each.items()}
     lengths = {len(v) for v in columns.values()}
     if len(lengths) != 1:
         raise RuleError(f"{where}: each 中各变量的取值个数应相同")
@@ -266,7 +269,7 @@ def _rule(raw: dict, path: Path, campaign: Campaign) -> Rule:
     fields = tuple(n for n in names if n not in CONSTANTS)
     if not fields:
         raise RuleError(f"{where}：公式没有引用任何指标")
-    message = _template(str(raw.get("message", "")), path, rid, campaign, set())
+    message = _template(str(raw.get("message") or ""), path, rid, campaign, set())
     return Rule(
         id=rid,
         severity=_severity(raw, where),

@@ -28,7 +28,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 UNDERLINE = Border(bottom=THIN)
 NUMBER_FORMATS = {Kind.COUNT: "#,##0", Kind.MONEY: "#,##0.00##", Kind.YESNO: "@"}
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)  # the notice's date: keeps the build reproducible
-WIDTHS = {ITEM_COL: 6, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 15}
+WIDTHS = {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 15}
 
 
 def template_filename(form: Form) -> str:

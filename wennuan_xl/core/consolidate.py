@@ -1,0 +1,324 @@
+"""Consolidating many returns into the city return: who sent what, which file counts, the totals.
+
+Plain data in, plain data out. Each file arrives as a compact ``Returned`` (values in an array, so that
+ten thousand returns fit in little memory); the result says, for every roster unit, its 上报情况, and
+gives the totals of the units included, checked with the same rules as any return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from array import array
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+
+from .check import check_return
+from .findings import Finding, Report, Severity
+from .forms import Campaign, Kind, RosterUnit
+from .memory import return_from_values
+from .roster import UnitMatch, match_unit
+from .rules import RuleSet
+from .values import YES, NO, as_number, parse_date
+
+# 上报情况
+REPORTED, MISSING, UNREADABLE, SUPERSEDED, OFF_ROSTER = "已报", "未报", "无法读取", "已被替代", "名单外"
+TOTAL_UNIT = "汇总"
+
+
+@dataclass(frozen=True)
+class Returned:
+    """One file as read and checked, kept small: what consolidation needs and nothing more."""
+
+    file: str  # as shown to the clerk (relative to the folder)
+    mtime: float
+    error: str = ""  # why the file could not be used; empty when it was read
+    unit_typed: str = ""
+    forms: tuple[str, ...] = ()
+    cover: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> key -> text
+    values: array = field(default_factory=lambda: array("d"))  # campaign field order; NaN = no number
+    texts: dict[str, str] = field(default_factory=dict)  # code -> text (是/否, or what could not be read)
+    cells: dict[str, str] | None = None  # code -> "sheet!cell" when not at the template's place
+    sheets: dict[str, str] = field(default_factory=dict)  # form -> sheet name
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def errors(self, form: str | None = None) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR and _in_form(f, form))
+
+    def warnings(self, form: str | None = None) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING and _in_form(f, form))
+
+
+def _in_form(finding: Finding, form: str | None) -> bool:
+    return form is None or any(c.startswith(form + ".") for c in finding.codes)
+
+
+def compact(report: Report, campaign: Campaign, mtime: float, cells: dict[str, str] | None, sheets: dict[str, str]) -> Returned:
+    values = array("d")
+    texts: dict[str, str] = {}
+    for f in campaign.fields():
+        v = report.values.get(f.code)
+        if isinstance(v, str):
+            texts[f.code] = v
+        values.append(float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else math.nan)
+    return Returned(
+        file=report.file,
+        mtime=mtime,
+        unit_typed=report.unit,
+        forms=report.forms,
+        cover=report.cover,
+        values=values,
+        texts=texts,
+        cells=cells,
+        sheets=sheets,
+        findings=report.findings,
+        notes=report.notes,
+    )
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One line of 上报情况."""
+
+    unit: str  # roster name, or what the file says for 名单外 / unknown
+    status: str
+    file: str = ""
+    forms: tuple[str, ...] = ()  # annexes this line stands for
+    match: str = ""  # exact | normalised | close | file | none
+    typed: str = ""  # 填报单位 as typed
+    person: str = ""
+    phone: str = ""
+    date: str = ""
+    errors: int = 0
+    warnings: int = 0
+    included: bool = False  # its values are in the totals
+    remark: str = ""
+
+
+@dataclass(frozen=True)
+class Used:
+    """A return whose values count for one unit and one annex."""
+
+    unit: str
+    form: str
+    returned: Returned
+    included: bool
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    rows: tuple[UnitRow, ...]
+    used: tuple[Used, ...]
+    totals: dict[str, object]  # code -> sum; for 是/否 fields: {"是": n, "否": m}
+    unit_counts: dict[str, int]  # form -> 单位个数 summed
+    total_report: Report  # the totals checked with the rules
+    returns: tuple[Returned, ...]
+    unit_of: dict[str, str] = field(default_factory=dict)  # file -> unit it was counted for
+
+    def findings(self) -> list[tuple[str, str, Finding]]:
+        """(unit, file, finding) for every return's findings, then the totals'."""
+        out = []
+        for r in self.returns:
+            unit = self.unit_of.get(r.file, r.unit_typed)
+            out.extend((unit, r.file, f) for f in r.findings)
+        out.extend((TOTAL_UNIT, "", f) for f in self.total_report.findings)
+        return out
+
+
+def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
+    """Unit from the 填报单位 cell (exact, normalised, close); the file name as fallback."""
+    by_cover = match_unit(returned.unit_typed, campaign.roster, campaign.unit_prefixes)
+    if by_cover.confirmed:
+        return by_cover
+    stem = PurePath(returned.file).stem
+    by_name = match_unit(stem, campaign.roster, campaign.unit_prefixes)
+    if not by_name.confirmed:
+        for unit in campaign.roster:  # "市中区总工会-附件1(修改).xlsx": the name inside the file name
+            if unit.name in stem:
+                by_name = UnitMatch(stem, unit, "normalised")
+                break
+    if by_name.confirmed and (not returned.unit_typed or by_cover.unit is None):
+        return UnitMatch(returned.unit_typed or stem, by_name.unit, "file")
+    return by_cover if by_cover.unit is not None else UnitMatch(returned.unit_typed, None, "none")
+
+
+def _report_date(r: Returned, form: str) -> dt.date:
+    raw = r.cover.get(form, {}).get("DATE", "")
+    return parse_date(raw) or dt.date.min if raw else dt.date.min
+
+
+def consolidate(
+    returns: list[Returned], campaign: Campaign, rules: RuleSet, exclude_errors: bool = False
+) -> Consolidation:
+    returns = sorted(returns, key=lambda r: r.file)
+    matches = {r.file: identify(r, campaign) for r in returns if not r.error}
+    roster_names = {u.name: u for u in campaign.roster}
+
+    # Which file counts for each (unit, annex): the newest by 填报日期, then by file time.
+    candidates: dict[tuple[str, str], list[Returned]] = {}
+    for r in returns:
+        if r.error:
+            continue
+        m = matches[r.file]
+        key_unit = m.unit.name if m.unit else (r.unit_typed or PurePath(r.file).stem)
+        for form in r.forms:
+            candidates.setdefault((key_unit, form), []).append(r)
+    chosen: dict[tuple[str, str], Returned] = {}
+    superseded: dict[str, list[str]] = {}
+    for key, files in candidates.items():
+        files.sort(key=lambda r: (_report_date(r, key[1]), r.mtime, r.file), reverse=True)
+        chosen[key] = files[0]
+        for older in files[1:]:
+            superseded.setdefault(older.file, []).append(key[1])
+
+    used: list[Used] = []
+    for (unit, form), r in sorted(chosen.items()):
+        in_roster = unit in roster_names and roster_names[unit].included
+        ok = in_roster and not (exclude_errors and r.errors(form))
+        used.append(Used(unit, form, r, ok))
+
+    rows = _status_rows(returns, matches, used, superseded, campaign, exclude_errors)
+    totals, counts = _totals(used, campaign)
+    total_report = _check_totals(totals, campaign, rules)
+    unit_of = {}
+    for r in returns:
+        m = matches.get(r.file)
+        unit_of[r.file] = m.unit.name if m is not None and m.unit else (r.unit_typed or PurePath(r.file).stem)
+    return Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of)
+
+
+def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude_errors: bool) -> list[UnitRow]:
+    by_unit: dict[str, list[Used]] = {}
+    for u in used:
+        by_unit.setdefault(u.unit, []).append(u)
+    rows: list[UnitRow] = []
+    form_names = {f.id: f.annex for f in campaign.forms}
+    all_forms = tuple(f.id for f in campaign.forms)
+    unreadable_by_unit: dict[str, list[Returned]] = {}
+    unattributed: list[Returned] = []
+    for r in returns:
+        if not r.error:
+            continue
+        m = match_unit(PurePath(r.file).stem, campaign.roster, campaign.unit_prefixes)
+        unit = m.unit.name if m.confirmed and m.unit else next(
+            (u.name for u in campaign.roster if u.name in PurePath(r.file).stem), None
+        )
+        if unit:
+            unreadable_by_unit.setdefault(unit, []).append(r)
+        else:
+            unattributed.append(r)
+
+    def row_for(unit: str, u: Used | None, group: list[Used], status: str, remark: str = "") -> UnitRow:
+        r = group[0].returned if group else None
+        forms = tuple(g.form for g in group)
+        cover = r.cover.get(forms[0], {}) if r else {}
+        m = matches.get(r.file) if r else None
+        return UnitRow(
+            unit=unit,
+            status=status,
+            file="；".join(dict.fromkeys(g.returned.file for g in group)),
+            forms=forms,
+            match=m.how if m else "",
+            typed=r.unit_typed if r else "",
+            person=cover.get("PERSON", ""),
+            phone=cover.get("PHONE", ""),
+            date=cover.get("DATE", ""),
+            errors=sum(g.returned.errors(g.form) for g in group),
+            warnings=sum(g.returned.warnings(g.form) for g in group),
+            included=any(g.included for g in group),
+            remark=remark,
+        )
+
+    for unit in campaign.roster:
+        group = by_unit.get(unit.name, [])
+        if group:
+            remarks = []
+            missing = [form_names[f] for f in all_forms if f not in {g.form for g in group}]
+            if missing:
+                remarks.append(f"缺{'、'.join(missing)}")
+            m = matches.get(group[0].returned.file)
+            if m is not None and m.how == "close":
+                remarks.append(f"填报单位写作“{m.typed}”，按相近名称归入本单位，请确认")
+            if m is not None and m.how == "file":
+                remarks.append("表内未写明填报单位，按文件名归入本单位，请确认")
+            if not unit.included:
+                remarks.append("名单中未选择汇总")
+            if exclude_errors and any(g.returned.errors(g.form) and not g.included for g in group):
+                remarks.append("有错误，未计入汇总")
+            rows.append(row_for(unit.name, None, group, REPORTED, "；".join(remarks)))
+        for bad in unreadable_by_unit.get(unit.name, []):
+            rows.append(UnitRow(unit.name, UNREADABLE, bad.file, remark=bad.error))
+        if not group and not unreadable_by_unit.get(unit.name):
+            rows.append(UnitRow(unit.name, MISSING, remark="" if unit.included else "名单中未选择汇总"))
+    roster_names = {u.name for u in campaign.roster}
+    for unit, group in sorted(by_unit.items()):
+        if unit not in roster_names:
+            rows.append(row_for(unit, None, group, OFF_ROSTER, "不在单位名单中，未计入汇总；如属本市单位，请加入名单后重新汇总"))
+    for r in returns:
+        if r.file in superseded:
+            forms = tuple(superseded[r.file])
+            unit = matches[r.file].unit.name if matches[r.file].unit else r.unit_typed
+            rows.append(
+                UnitRow(
+                    unit, SUPERSEDED, r.file, forms, typed=r.unit_typed,
+                    date=r.cover.get(forms[0], {}).get("DATE", ""),
+                    errors=sum(r.errors(f) for f in forms), warnings=sum(r.warnings(f) for f in forms),
+                    remark=f"同一单位的{'、'.join(form_names[f] for f in forms)}有更新的文件，本文件未使用",
+                )
+            )
+    for bad in unattributed:
+        rows.append(UnitRow("", UNREADABLE, bad.file, remark=bad.error))
+    return rows
+
+
+def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], dict[str, int]]:
+    fields = list(campaign.fields())
+    sums = [0.0] * len(fields)
+    filled = [False] * len(fields)
+    yes_no: dict[str, dict[str, int]] = {f.code: {YES: 0, NO: 0} for f in fields if f.kind is Kind.YESNO}
+    counts = {f.id: 0 for f in campaign.forms}
+    for u in used:
+        if not u.included:
+            continue
+        counts[u.form] += 1
+        values = u.returned.values
+        for i, f in enumerate(fields):
+            if f.form_id != u.form:
+                continue
+            if f.kind is Kind.YESNO:
+                text = u.returned.texts.get(f.code)
+                if text in (YES, NO):
+                    yes_no[f.code][text] += 1
+                continue
+            v = values[i] if i < len(values) else math.nan
+            if not math.isnan(v):
+                sums[i] += v
+                filled[i] = True
+    totals: dict[str, object] = {}
+    for i, f in enumerate(fields):
+        if f.kind is Kind.YESNO:
+            totals[f.code] = dict(yes_no[f.code])
+        elif filled[i]:
+            # Money has at most 4 decimals: rounding the running sum removes binary noise.
+            totals[f.code] = as_number(round(sums[i], 6))
+        else:
+            totals[f.code] = None
+    return totals, counts
+
+
+def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet) -> Report:
+    numeric = {code: v for code, v in totals.items() if not isinstance(v, dict)}
+    yes_no = {code: v for code, v in totals.items() if isinstance(v, dict)}
+    for code, counts in yes_no.items():
+        numeric[code] = YES if counts.get(YES) else (NO if counts.get(NO) else None)
+    data = return_from_values(
+        campaign, numeric, cover={"UNIT": campaign.issuer}, forms=tuple(f.id for f in campaign.forms),
+        source=TOTAL_UNIT,
+    )
+    report = check_return(data, campaign, replace(rules, cover_checks=()))
+    return replace(report, unit=TOTAL_UNIT)
+
+
+def roster_unit(campaign: Campaign, name: str) -> RosterUnit | None:
+    return next((u for u in campaign.roster if u.name == name), None)

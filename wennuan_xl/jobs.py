@@ -1,0 +1,32 @@
+"""The jobs every shell runs (CLI, Excel): read a folder, consolidate, write the workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .core.consolidate import Consolidation, consolidate
+from .core.forms import Campaign
+from .core.rules import RuleSet
+from .files.bulk import Progress, find_returns, read_folder
+from .files.consolidated import write_consolidated
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def consolidate_folder(
+    folder: Path, out: Path, campaign: Campaign, rules: RuleSet, recursive: bool = False,
+    exclude_errors: bool = False, progress: Progress | None = None, workers: int | None = None,
+) -> tuple[Consolidation, Path]:
+    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers)
+    result = consolidate(returns, campaign, rules, exclude_errors=exclude_errors)
+    inputs = find_returns(folder, recursive)
+    written = write_consolidated(result, campaign, out, protect=inputs)
+    return result, written
+
+
+def sample_returns_folder() -> Path | None:
+    for base in (Path.cwd(), REPO_ROOT):
+        folder = base / "workbooks" / "samples" / "returns"
+        if folder.is_dir():
+            return folder
+    return None
