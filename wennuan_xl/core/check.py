@@ -14,7 +14,6 @@ from . import formula, messages
 from .findings import Finding, Report, Skipped
 from .forms import Campaign, Field, Kind
 from .locate import LocatedForm, ReturnData
-from .roster import match_unit
 from .rules import CONSTANTS, CoverCheck, FieldCheck, Rule, RuleSet
 from .values import Cleaned, Status, clean, parse_date, raw_text
 from .workbook import CellRef
@@ -59,16 +58,21 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     notes: list[str] = []
+    by_kind = _checks_by_kind(rules)
     for located in data.forms:
         findings.extend(_cover_findings(state, located, rules.cover_checks))
         form = campaign.form(located.form_id)
         for f in form.fields:
-            findings.extend(_field_findings(state, f, located, rules.field_checks))
+            findings.extend(_field_findings(state, f, located, by_kind[f.kind]))
             c = cleaned.get(f.code)
             if c is not None and c.status is Status.PLACEHOLDER:
                 notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
+    env: dict[str, formula.Value] = dict(rules.constants)
+    for code, c in cleaned.items():
+        if c.usable:
+            env[campaign.field(code).name] = c.value  # type: ignore[assignment]
     for rule in rules.rules:
-        outcome = _apply_rule(state, rule, rules)
+        outcome = _apply_rule(state, rule, env)
         if isinstance(outcome, Finding):
             findings.append(outcome)
         elif isinstance(outcome, Skipped):
@@ -107,12 +111,20 @@ def _sort_key(finding: Finding, order: dict[str, int], state: _State) -> tuple:
 # --- field checks ----------------------------------------------------------------------------------
 
 
+def _checks_by_kind(rules: RuleSet) -> dict[Kind, tuple[FieldCheck, ...]]:
+    cached = rules.__dict__.get("_by_kind")
+    if cached is None:
+        cached = {k: tuple(c for c in rules.field_checks if c.kinds is None or k in c.kinds) for k in Kind}
+        object.__setattr__(rules, "_by_kind", cached)
+    return cached
+
+
 def _field_findings(state: _State, f: Field, located: LocatedForm, checks) -> Iterator[Finding]:
     ref = state.cells.get(f.code)
     c = state.cleaned.get(f.code)
+    if c is not None and c.status is Status.BLANK:
+        return  # an empty cell is no field check's business
     for check in checks:
-        if check.kinds is not None and f.kind not in check.kinds:
-            continue
         if _field_fires(check, ref, c):
             yield Finding(
                 rule=check.id,
@@ -190,7 +202,7 @@ def _cover_findings(state: _State, located: LocatedForm, checks: tuple[CoverChec
         elif not text:
             fires = False  # an empty cover cell is the "required" check's business
         elif check.check == "roster":
-            match = match_unit(text, state.campaign.roster, state.campaign.unit_prefixes)
+            match = state.campaign.roster_index().match(text)
             fires = not match.confirmed
             words["suggestion"] = f"，是否为“{match.unit.name}”？" if match.unit else ""
         elif check.check == "phone":
@@ -240,23 +252,28 @@ def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
     return lookup
 
 
-def _apply_rule(state: _State, rule: Rule, rules: RuleSet) -> Finding | Skipped | None:
-    codes = [state.campaign.field(n).code for n in rule.names]
-    if any(code not in state.cells for code in codes):
+def _apply_rule(state: _State, rule: Rule, env: dict[str, formula.Value]) -> Finding | Skipped | None:
+    cleaned = state.cleaned
+    if any(code not in state.cells for code in rule.codes):
         return None  # an annex this return does not contain: the rule does not apply
-    missing = [c for c in codes if state.cleaned.get(c) is None]
-    if missing:
-        return Skipped(rule.id, f"{'、'.join(missing)} 未找到")
-    unusable = [c for c in codes if not state.cleaned[c].usable]
-    if unusable:
-        return Skipped(rule.id, f"{'、'.join(unusable)} 无法识别")
-    if all(state.cleaned[c].status is Status.BLANK for c in codes):
+    blank = True
+    for code in rule.codes:
+        c = cleaned.get(code)
+        if c is None:
+            return Skipped(rule.id, f"{code} 未找到")
+        if not c.usable:
+            return Skipped(rule.id, f"{code} 无法识别")
+        if c.status is not Status.BLANK:
+            blank = False
+    if blank:
         return None
-    lookup = _lookup(state, rules.constants)
+    lookup = env.__getitem__
     try:
-        if rule.when is not None and not formula.truth(formula.evaluate(rule.when, lookup)):
+        when = rule.precondition
+        if when is not None and not formula.truth(when(lookup)):
             return None
-        holds = formula.truth(formula.evaluate(rule.node, lookup))
+        assert rule.test is not None
+        holds = formula.truth(rule.test(lookup))
     except formula.FormulaError as exc:
         return Skipped(rule.id, exc.code)
     if holds:
@@ -268,8 +285,8 @@ def _apply_rule(state: _State, rule: Rule, rules: RuleSet) -> Finding | Skipped 
     return Finding(
         rule=rule.id,
         severity=rule.severity,
-        codes=tuple(codes),
-        cells=tuple(str(state.cells[c]) for c in codes),
-        values={c: state.value(c) for c in codes},
+        codes=rule.codes,
+        cells=tuple(str(state.cells[c]) for c in rule.codes),
+        values={c: state.value(c) for c in rule.codes},
         message=messages.render(rule.message, state.view, lookup, {}, money),
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -17,7 +19,7 @@ from .check import check_return
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
 from .memory import return_from_values
-from .roster import UnitMatch, match_unit
+from .roster import UnitMatch, match_unit, unit_key
 from .rules import RuleSet
 from .values import YES, NO, as_number, parse_date
 
@@ -128,19 +130,33 @@ class Consolidation:
 
 def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
     """Unit from the 填报单位 cell (exact, normalised, close); the file name as fallback."""
-    by_cover = match_unit(returned.unit_typed, campaign.roster, campaign.unit_prefixes)
+    index = campaign.roster_index()
+    by_cover = index.match(returned.unit_typed)
     if by_cover.confirmed:
         return by_cover
     stem = PurePath(returned.file).stem
-    by_name = match_unit(stem, campaign.roster, campaign.unit_prefixes)
+    by_name = index.match(stem)
     if not by_name.confirmed:
-        for unit in campaign.roster:  # "市中区总工会-附件1(修改).xlsx": the name inside the file name
-            if unit.name in stem:
-                by_name = UnitMatch(stem, unit, "normalised")
-                break
+        unit = unit_in_file_name(stem, campaign)
+        if unit is not None:
+            by_name = UnitMatch(stem, unit, "normalised")
     if by_name.confirmed and (not returned.unit_typed or by_cover.unit is None):
         return UnitMatch(returned.unit_typed or stem, by_name.unit, "file")
     return by_cover if by_cover.unit is not None else UnitMatch(returned.unit_typed, None, "none")
+
+
+def unit_in_file_name(stem: str, campaign: Campaign) -> RosterUnit | None:
+    """The roster unit named inside a file name: "市中区总工会-附件1(修改)", or "沙湾区-附件1" (the name
+    without 总工会, as units usually write it). None when no unit, or two unrelated units, are named."""
+    text = re.sub(r"[\s()]+", "", unicodedata.normalize("NFKC", stem))
+    found = {}
+    for unit in campaign.roster:
+        key = unit_key(unit.name, campaign.unit_prefixes)
+        if key and key in text:
+            found[key] = unit
+    # A key found only as part of a longer found key is not a second unit.
+    best = [u for k, u in found.items() if not any(k != other and k in other for other in found)]
+    return best[0] if len(best) == 1 else None
 
 
 def _report_date(r: Returned, form: str) -> dt.date:
@@ -200,10 +216,9 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     for r in returns:
         if not r.error:
             continue
-        m = match_unit(PurePath(r.file).stem, campaign.roster, campaign.unit_prefixes)
-        unit = m.unit.name if m.confirmed and m.unit else next(
-            (u.name for u in campaign.roster if u.name in PurePath(r.file).stem), None
-        )
+        m = campaign.roster_index().match(PurePath(r.file).stem)
+        named = m.unit if m.confirmed else unit_in_file_name(PurePath(r.file).stem, campaign)
+        unit = named.name if named else None
         if unit:
             unreadable_by_unit.setdefault(unit, []).append(r)
         else:
@@ -241,11 +256,16 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
             if m is not None and m.how == "close":
                 remarks.append(f"填报单位写作“{m.typed}”，按相近名称归入本单位，请确认")
             if m is not None and m.how == "file":
-                remarks.append("表内未写明填报单位，按文件名归入本单位，请确认")
+                typed = group[0].returned.unit_typed
+                remarks.append(
+                    f"表内填报单位“{typed}”不在名单中，按文件名归入本单位，请确认" if typed
+                    else "表内未写明填报单位，按文件名归入本单位，请确认"
+                )
             if not unit.included:
                 remarks.append("名单中未选择汇总")
-            if exclude_errors and any(g.returned.errors(g.form) and not g.included for g in group):
-                remarks.append("有错误，未计入汇总")
+            left_out = [form_names[g.form] for g in group if g.returned.errors(g.form) and not g.included]
+            if exclude_errors and left_out:
+                remarks.append(f"{'、'.join(left_out)}有错误，未计入汇总")
             rows.append(row_for(unit.name, None, group, REPORTED, "；".join(remarks)))
         for bad in unreadable_by_unit.get(unit.name, []):
             rows.append(UnitRow(unit.name, UNREADABLE, bad.file, remark=bad.error))

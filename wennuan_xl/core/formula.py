@@ -307,20 +307,55 @@ def approx_equal(a: float, b: float) -> bool:
 
 
 def evaluate(node: Node, lookup: Lookup) -> Value:
-    if isinstance(node, Num):
-        return node.value
-    if isinstance(node, Str):
-        return node.value
-    if isinstance(node, BoolLit):
-        return node.value
+    """One-off evaluation (messages, tests); rules keep their compiled closure instead."""
+    return compile_node(node)(lookup)
+
+
+Thunk = Callable[[Lookup], Value]
+
+
+def compile_node(node: Node) -> Thunk:
+    """Turn a formula into nested closures once, so checking a return does not walk the tree."""
+    if isinstance(node, (Num, Str, BoolLit)):
+        constant = node.value
+        return lambda env: constant
     if isinstance(node, Ref):
-        return lookup(node.name)
+        name = node.name
+        return lambda env: env(name)
     if isinstance(node, Unary):
-        v = _number(evaluate(node.operand, lookup))
-        return -v if node.op == "-" else v
+        inner = compile_node(node.operand)
+        if node.op == "-":
+            return lambda env: -_number(inner(env))
+        return lambda env: _number(inner(env))
     if isinstance(node, Binary):
-        return _binary(node.op, evaluate(node.left, lookup), evaluate(node.right, lookup))
-    return _call(node, lookup)
+        return _compile_binary(node.op, compile_node(node.left), compile_node(node.right))
+    args = tuple(compile_node(a) for a in node.args)
+    by_ref = tuple(isinstance(a, Ref) for a in node.args)
+    impl = _FUNCTIONS[node.func]
+    return lambda env: impl(args, by_ref, env)
+
+
+_TESTS: dict[str, Callable[[int], bool]] = {
+    "=": lambda c: c == 0,
+    "<>": lambda c: c != 0,
+    "<": lambda c: c < 0,
+    ">": lambda c: c > 0,
+    "<=": lambda c: c <= 0,
+    ">=": lambda c: c >= 0,
+}
+
+
+def _compile_binary(op: str, left: Thunk, right: Thunk) -> Thunk:
+    if op in _TESTS:
+        test = _TESTS[op]
+        return lambda env: test(_compare(left(env), right(env)))
+    if op == "+":
+        return lambda env: _number(left(env)) + _number(right(env))
+    if op == "-":
+        return lambda env: _number(left(env)) - _number(right(env))
+    if op == "*":
+        return lambda env: _number(left(env)) * _number(right(env))
+    return lambda env: _binary(op, left(env), right(env))
 
 
 def truth(value: Value) -> bool:
@@ -337,6 +372,9 @@ def truth(value: Value) -> bool:
 
 
 def _number(value: Value) -> float:
+    kind = type(value)
+    if kind is int or kind is float:
+        return value  # type: ignore[return-value]
     if isinstance(value, Blank):
         return 0
     if isinstance(value, bool):
@@ -395,6 +433,11 @@ def _rank(value: Value) -> int:
 
 
 def _compare(a: Value, b: Value) -> int:
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):  # the common case, kept fast
+        if a == b or abs(a - b) < max(abs(a), abs(b)) * _APPROX:  # type: ignore[operator]
+            return 0
+        return -1 if a < b else 1  # type: ignore[operator]
     if isinstance(a, Blank) and isinstance(b, Blank):
         return 0
     if isinstance(a, Blank):
@@ -413,61 +456,98 @@ def _compare(a: Value, b: Value) -> int:
     return -1 if fa < fb else 1
 
 
-def _call(node: Call, lookup: Lookup) -> Value:
-    f = node.func
-    if f == "IF":
-        cond = truth(evaluate(node.args[0], lookup))
-        if cond:
-            return evaluate(node.args[1], lookup)
-        return evaluate(node.args[2], lookup) if len(node.args) == 3 else False
-    if f == "ISBLANK":
-        arg = node.args[0]
-        return isinstance(evaluate(arg, lookup), Blank) if isinstance(arg, Ref) else False
-    if f in ("SUM", "MIN", "MAX"):
-        nums = list(_numbers_in(node.args, lookup))
-        if f == "SUM":
-            return math.fsum(nums)
-        if not nums:
-            return 0
-        return min(nums) if f == "MIN" else max(nums)
-    if f in ("AND", "OR"):
-        flags = []
-        for arg in node.args:
-            v = evaluate(arg, lookup)
-            if isinstance(arg, Ref) and isinstance(v, (Blank, str)):
-                continue  # Excel skips empty and text cells given by reference
-            flags.append(truth(v))
-        if not flags:
-            raise FormulaError("#VALUE!")
-        return all(flags) if f == "AND" else any(flags)
-    if f == "NOT":
-        return not truth(evaluate(node.args[0], lookup))
-    if f == "ABS":
-        return abs(_number(evaluate(node.args[0], lookup)))
-    if f == "ROUND":
-        x = _number(evaluate(node.args[0], lookup))
-        digits = int(_number(evaluate(node.args[1], lookup)))
-        if not math.isfinite(x):
-            raise FormulaError("#NUM!")
-        # Excel rounds halves away from zero on the 15 significant digits it shows, so ROUND(1.005,2)
-        # is 1.01 although the double 1.005 is a little less than 1.005.
-        shown = decimal.Decimal(format(x, ".15g"))
-        try:
-            return float(shown.quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP))
-        except decimal.InvalidOperation:
-            return x  # more digits than a double holds: nothing to round
-    raise FormulaError("#NAME?")  # unreachable: the parser admits only FUNCTIONS
+def _fn_if(args, by_ref, env):
+    if truth(args[0](env)):
+        return args[1](env)
+    return args[2](env) if len(args) == 3 else False
 
 
-def _numbers_in(args: tuple[Node, ...], lookup: Lookup):
-    for arg in args:
-        v = evaluate(arg, lookup)
-        if isinstance(arg, Ref):
+def _fn_isblank(args, by_ref, env):
+    return by_ref[0] and isinstance(args[0](env), Blank)
+
+
+def _numbers_in(args, by_ref, env):
+    for arg, is_ref in zip(args, by_ref):
+        v = arg(env)
+        if is_ref:
             # By reference, SUM/MIN/MAX skip empty cells, text and logicals, as Excel does.
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 yield v
         else:
             yield _number(v)
+
+
+def _fn_sum(args, by_ref, env):
+    return math.fsum(_numbers_in(args, by_ref, env))
+
+
+def _fn_min(args, by_ref, env):
+    nums = list(_numbers_in(args, by_ref, env))
+    return min(nums) if nums else 0
+
+
+def _fn_max(args, by_ref, env):
+    nums = list(_numbers_in(args, by_ref, env))
+    return max(nums) if nums else 0
+
+
+def _flags(args, by_ref, env) -> list[bool]:
+    flags = []
+    for arg, is_ref in zip(args, by_ref):
+        v = arg(env)
+        if is_ref and isinstance(v, (Blank, str)):
+            continue  # Excel skips empty and text cells given by reference
+        flags.append(truth(v))
+    if not flags:
+        raise FormulaError("#VALUE!")
+    return flags
+
+
+def _fn_and(args, by_ref, env):
+    return all(_flags(args, by_ref, env))
+
+
+def _fn_or(args, by_ref, env):
+    return any(_flags(args, by_ref, env))
+
+
+def _fn_not(args, by_ref, env):
+    return not truth(args[0](env))
+
+
+def _fn_abs(args, by_ref, env):
+    return abs(_number(args[0](env)))
+
+
+def _fn_round(args, by_ref, env):
+    return _excel_round(_number(args[0](env)), _number(args[1](env)))
+
+
+def _excel_round(x: float, digits_value: float) -> float:
+    digits = int(digits_value)
+    if not math.isfinite(x):
+        raise FormulaError("#NUM!")
+    # Excel rounds halves away from zero on the 15 significant digits it shows, so ROUND(1.005,2)
+    # is 1.01 although the double 1.005 is a little less than 1.005.
+    shown = decimal.Decimal(format(x, ".15g"))
+    try:
+        return float(shown.quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP))
+    except decimal.InvalidOperation:
+        return x  # more digits than a double holds: nothing to round
+
+
+_FUNCTIONS = {
+    "IF": _fn_if,
+    "ISBLANK": _fn_isblank,
+    "SUM": _fn_sum,
+    "MIN": _fn_min,
+    "MAX": _fn_max,
+    "AND": _fn_and,
+    "OR": _fn_or,
+    "NOT": _fn_not,
+    "ABS": _fn_abs,
+    "ROUND": _fn_round,
+}
 
 
 def constants_lookup(values: Mapping[str, Value], fallback: Lookup) -> Lookup:

@@ -6,6 +6,7 @@ when a returned workbook has lost its defined names. No cell address is written 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .forms import Field, Form
@@ -49,6 +50,7 @@ def printed_label(field: Field, first_after_total: bool) -> str:
     return f"{lead}（{field.letter}）{field.label}" if field.letter else field.label
 
 
+@functools.lru_cache(maxsize=32)
 def layout_for(form: Form) -> FormLayout:
     cover_labels: dict[str, tuple[int, int]] = {}
     cover_cells: dict[str, tuple[int, int]] = {}

@@ -42,6 +42,7 @@ class ReturnData:
 
 _PUNCT = re.compile(r"[\s:：,，、。;；.．·()（）\[\]【】\"'“”‘’_\-—]+")
 _LETTER_PREFIX = re.compile(r"^(?:其中:?)?\(([A-Z])\)")
+_CODE_CELL = re.compile(r"^A\d+\.\d{2}[A-Z]?$")
 
 
 def norm(text: object) -> str:
@@ -84,24 +85,30 @@ def _by_names(book: WorkbookData, form: Form) -> LocatedForm | None:
     cells: dict[str, CellRef | None] = {c: r for c, r in named.items() if r and r.sheet == sheet_name}
     missing = [f for f in form.fields if f.code not in cells]
     if missing:
-        cells.update(_anchor_fields(sheet, missing))
+        cells.update(_anchor_fields(sheet, missing, form))
     cover_cells: dict[str, CellRef | None] = {}
     for cover in form.cover:
         ref = book.names.get(cover.name(form.id).upper())
         cover_cells[cover.key] = ref if ref is not None and ref.sheet == sheet_name else None
     cover_raw = {k: sheet.value(r.row, r.col) for k, r in cover_cells.items() if r is not None}
-    missing_cover = [c for c in form.cover if cover_cells[c.key] is None]
+    # A named cover cell left empty: the clerk may have typed "填报单位：…" over the label instead.
+    missing_cover = [c for c in form.cover if cover_cells[c.key] is None or _blank(cover_raw.get(c.key))]
     if missing_cover:
         for key, (ref, raw) in _find_cover(sheet, form, missing_cover).items():
-            cover_cells[key], cover_raw[key] = ref, raw
+            if cover_cells[key] is None or not _blank(raw):
+                cover_cells[key], cover_raw[key] = ref, raw
     return _result(form, sheet, "names", cells, cover_cells, cover_raw)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _by_sheet_text(book: WorkbookData, form: Form) -> LocatedForm | None:
     sheet = _find_sheet(book, form)
     if sheet is None:
         return None
-    cells = _anchor_fields(sheet, list(form.fields))
+    cells = _anchor_fields(sheet, list(form.fields), form)
     if not any(cells.values()):
         return None
     cover = _find_cover(sheet, form, list(form.cover))
@@ -134,7 +141,7 @@ def _find_sheet(book: WorkbookData, form: Form) -> SheetData | None:
     return best[2] if best else None
 
 
-def _anchor_fields(sheet: SheetData, fields: list[Field]) -> dict[str, CellRef | None]:
+def _anchor_fields(sheet: SheetData, fields: list[Field], form: Form) -> dict[str, CellRef | None]:
     """Rows of fields by their printed code, else by label in form order; then the value column."""
     by_code: dict[str, tuple[int, int]] = {}
     wanted = {f.code for f in fields}
@@ -143,6 +150,12 @@ def _anchor_fields(sheet: SheetData, fields: list[Field]) -> dict[str, CellRef |
             if isinstance(cell, str) and cell.strip() in wanted and cell.strip() not in by_code:
                 by_code[cell.strip()] = (r, c)
     value_col_by_header = _value_header_col(sheet)
+    # A row that prints another field's code belongs to that field: never take it by label.
+    coded_rows = {
+        r for r, row in enumerate(sheet.rows, start=1)
+        if any(isinstance(cell, str) and _CODE_CELL.match(cell.strip()) for cell in row)
+    }
+    items = _item_rows(sheet, {int(i.number) for i in form.items if i.number.isdigit()})
     out: dict[str, CellRef | None] = {}
     last_row = 0
     for f in fields:
@@ -152,7 +165,8 @@ def _anchor_fields(sheet: SheetData, fields: list[Field]) -> dict[str, CellRef |
             out[f.code] = CellRef(sheet.name, row, col)
             last_row = row
             continue
-        hit = _find_label(sheet, f, after=last_row)
+        start, end = _item_block(items, f.item)
+        hit = _find_label(sheet, f, after=max(last_row, start - 1), end=end, skip=coded_rows)
         if hit is None:
             out[f.code] = None
             continue
@@ -173,10 +187,46 @@ def _value_header_col(sheet: SheetData) -> int | None:
     return None
 
 
-def _find_label(sheet: SheetData, field: Field, after: int) -> tuple[int, int] | None:
-    key = norm(field.label)
+def _item_rows(sheet: SheetData, numbers: set[int]) -> list[tuple[int, int]]:
+    """(row, item number) of the item numbers printed in the 项目 column below its header; none when
+    that column holds something else (such as one serial number a row)."""
+    for h, row in enumerate(sheet.rows[:40], start=1):
+        normed = [norm(c) if isinstance(c, str) else "" for c in row]
+        if "项目" in normed and "指标名称" in normed:
+            col = normed.index("项目") + 1
+            out = []
+            for r in range(h + 1, len(sheet.rows) + 1):
+                cell = sheet.value(r, col)
+                text = norm(cell) if isinstance(cell, str) else cell
+                if isinstance(text, str) and text.isdigit() and len(text) <= 2:
+                    out.append((r, int(text)))
+                elif isinstance(text, (int, float)) and not isinstance(text, bool):
+                    if float(text).is_integer():
+                        out.append((r, int(text)))
+            found = [n for _, n in out]
+            return out if set(found) <= numbers and found == sorted(set(found)) else []
+    return []
+
+
+def _item_block(items: list[tuple[int, int]], item: str) -> tuple[int, int | None]:
+    """Rows (first, last) of an item by its printed number; (0, None) when its number is not printed."""
+    number = int(item) if item.isdigit() else None
+    for i, (row, n) in enumerate(items):
+        if n == number:
+            nxt = next((r for r, m in items[i + 1 :] if m != n), None)
+            return row, nxt - 1 if nxt is not None else None
+    return 0, None
+
+
+def _find_label(
+    sheet: SheetData, field: Field, after: int, end: int | None = None, skip: set[int] = frozenset()
+) -> tuple[int, int] | None:
+    key = _label_key(field.label)[1]  # as printed cells are keyed: a leading 其中 does not count
     contained: tuple[int, int] | None = None
-    for r in range(after + 1, len(sheet.rows) + 1):
+    last = len(sheet.rows) if end is None else min(end, len(sheet.rows))
+    for r in range(after + 1, last + 1):
+        if r in skip:
+            continue
         for c, cell in enumerate(sheet.rows[r - 1], start=1):
             if not isinstance(cell, str) or not cell.strip():
                 continue

@@ -36,25 +36,38 @@ def unit_key(name: str, prefixes: tuple[str, ...] = ()) -> str:
     return s
 
 
-def match_unit(typed: str, roster: tuple[RosterUnit, ...], prefixes: tuple[str, ...] = ()) -> UnitMatch:
-    text = (typed or "").strip()
-    if not text:
+class RosterIndex:
+    """Exact and normalised names in dictionaries: matching stays fast for a roster of thousands."""
+
+    def __init__(self, roster: tuple[RosterUnit, ...], prefixes: tuple[str, ...] = ()):
+        self.roster = roster
+        self.prefixes = prefixes
+        self.exact = {u.name: u for u in roster}
+        self.normal: dict[str, RosterUnit] = {}
+        for u in roster:
+            self.normal.setdefault(unit_key(u.name, prefixes), u)
+
+    def match(self, typed: str) -> UnitMatch:
+        text = (typed or "").strip()
+        if not text:
+            return UnitMatch(text, None, "none")
+        if text in self.exact:
+            return UnitMatch(text, self.exact[text], "exact")
+        key = unit_key(text, self.prefixes)
+        if key in self.normal:
+            return UnitMatch(text, self.normal[key], "normalised")
+        best, best_score = None, 0.0
+        for unit in self.roster:
+            other = unit_key(unit.name, self.prefixes)
+            score = difflib.SequenceMatcher(None, key, other).ratio()
+            if key and (key in other or other in key):
+                score = max(score, 0.8)
+            if score > best_score:
+                best, best_score = unit, score
+        if best is not None and best_score >= 0.6:
+            return UnitMatch(text, best, "close")
         return UnitMatch(text, None, "none")
-    for unit in roster:
-        if unit.name == text:
-            return UnitMatch(text, unit, "exact")
-    key = unit_key(text, prefixes)
-    for unit in roster:
-        if unit_key(unit.name, prefixes) == key:
-            return UnitMatch(text, unit, "normalised")
-    best, best_score = None, 0.0
-    for unit in roster:
-        other = unit_key(unit.name, prefixes)
-        score = difflib.SequenceMatcher(None, key, other).ratio()
-        if key and (key in other or other in key):
-            score = max(score, 0.8)
-        if score > best_score:
-            best, best_score = unit, score
-    if best is not None and best_score >= 0.6:
-        return UnitMatch(text, best, "close")
-    return UnitMatch(text, None, "none")
+
+
+def match_unit(typed: str, roster: tuple[RosterUnit, ...], prefixes: tuple[str, ...] = ()) -> UnitMatch:
+    return RosterIndex(roster, prefixes).match(typed)

@@ -46,6 +46,9 @@ class Rule:
     names: tuple[str, ...] = ()  # field names involved, the offending one first
     source: str = ""
     examples: dict = field(default_factory=dict)  # {"fires": {...}, "holds": {...}}: values that show the rule
+    codes: tuple[str, ...] = ()  # the same fields as ``names``, as codes (A1.02B)
+    test: formula.Thunk | None = field(default=None, compare=False, repr=False)  # compiled ``node``
+    precondition: formula.Thunk | None = field(default=None, compare=False, repr=False)  # compiled ``when``
 
     @property
     def forms(self) -> set[str]:
@@ -281,4 +284,7 @@ def _rule(raw: dict, path: Path, campaign: Campaign) -> Rule:
         names=tuple(campaign.field(n).name for n in fields),
         source=str(path),
         examples=_examples(raw),
+        codes=tuple(campaign.field(n).code for n in fields),
+        test=formula.compile_node(node),
+        precondition=formula.compile_node(when) if when is not None else None,
     )

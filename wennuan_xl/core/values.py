@@ -74,6 +74,10 @@ def clean(
     raw: object, field: Field, placeholders: tuple[str, ...], units: tuple[str, ...] = ()
 ) -> Cleaned:
     """Read one input cell. ``units`` are all the campaign's units, to recognise a wrong one."""
+    kind = type(raw)
+    if (kind is int or kind is float) and field.kind is not Kind.YESNO:
+        if kind is int or math.isfinite(raw):  # type: ignore[arg-type]
+            return Cleaned(as_number(raw), Status.OK)  # type: ignore[arg-type]
     if raw is None or isinstance(raw, Blank):
         return Cleaned(BLANK, Status.BLANK)
     if isinstance(raw, str) and not raw.strip():

@@ -236,24 +236,36 @@ def _landscape(ws, header_row: int) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
+def _detail_fixed(campaign: Campaign) -> tuple[str, ...]:
+    # 计入汇总 per annex: with --exclude-errors a unit's 附件1 may be left out while its 附件2 counts,
+    # and each annex's total formulas sum by that annex's column.
+    return ("单位", "上报情况") + tuple(f"{f.annex}计入汇总" for f in campaign.forms)
+
+
 def _write_detail(wb, s: _Styles, result: Consolidation, campaign: Campaign) -> int:
     """One row per unit, one column per field, a total row. Returns the number of unit rows."""
     ws = wb.add_worksheet(DETAIL_SHEET)
     fields = list(campaign.fields())
-    fixed = ("单位", "上报情况", "计入汇总")
+    fixed = _detail_fixed(campaign)
     first_field_col = len(fixed)
+    form_col = {f.id: 2 + k for k, f in enumerate(campaign.forms)}  # the annex's 计入汇总 column
     ws.set_column(0, 0, 24)
-    ws.set_column(1, 2, 9)
+    ws.set_column(1, first_field_col - 1, 9)
     ws.set_column(first_field_col, first_field_col + len(fields) - 1, 11)
     ws.set_row(1, 60)  # before any write: constant-memory rows cannot be revisited
+    # Row by row: in constant-memory mode, writing to a later row flushes the earlier ones.
     for col, text in enumerate(fixed):
         ws.write_string(0, col, text, s.header)
+    for i, f in enumerate(fields):
+        ws.write_string(0, first_field_col + i, f.code, s.header)
+    for col in range(first_field_col):
         ws.write_string(1, col, "", s.header)
+    for i, f in enumerate(fields):
+        ws.write_string(1, first_field_col + i, f"{f.number} {f.short or f.label}（{f.unit}）", s.header)
+    for col in range(first_field_col):
         ws.write_string(2, col, "模板单元格" if col == 0 else "", s.header)
     for i, f in enumerate(fields):
         row, col = layout_for(campaign.form(f.form_id)).field_cell(f.code)
-        ws.write_string(0, first_field_col + i, f.code, s.header)
-        ws.write_string(1, first_field_col + i, f"{f.number} {f.short or f.label}（{f.unit}）", s.header)
         ws.write_string(2, first_field_col + i, f"{campaign.form(f.form_id).sheet}!{column_letter(col)}{row}", s.code)
     # One row per unit: its annexes may come from different files.
     units: dict[str, dict[str, object]] = {}
@@ -265,10 +277,11 @@ def _write_detail(wb, s: _Styles, result: Consolidation, campaign: Campaign) -> 
     r = 3
     for name in order:
         per_form = units[name]
-        included = any(getattr(u, "included", False) for u in per_form.values())
         ws.write_string(r, 0, name, s.cell)
         ws.write_string(r, 1, status.get(name, ""), s.cell)
-        ws.write_string(r, 2, "是" if included else "否", s.center)
+        for form_id, col in form_col.items():
+            sent = per_form.get(form_id)
+            ws.write_string(r, col, "" if sent is None else ("是" if sent.included else "否"), s.center)  # type: ignore[attr-defined]
         for f in fields:
             col = first_field_col + index[f.code]
             used = per_form.get(f.form_id)
@@ -288,8 +301,8 @@ def _write_detail(wb, s: _Styles, result: Consolidation, campaign: Campaign) -> 
         r += 1
     unit_rows = r - 3
     ws.write_string(r, 0, f"合计（计入汇总的单位）", s.total_text)
-    ws.write_string(r, 1, "", s.total_text)
-    ws.write_string(r, 2, "", s.total_text)
+    for col in range(1, first_field_col):
+        ws.write_string(r, col, "", s.total_text)
     for f in fields:
         col = first_field_col + index[f.code]
         total = result.totals.get(f.code)
@@ -297,7 +310,8 @@ def _write_detail(wb, s: _Styles, result: Consolidation, campaign: Campaign) -> 
         if isinstance(total, dict):
             ws.write_string(r, col, _yes_no_text(total), s.total_text)
         elif unit_rows:
-            formula = f'=SUMIFS({letter}4:{letter}{r},$C$4:$C${r},"是")'
+            crit = column_letter(form_col[f.form_id] + 1)
+            formula = f'=SUMIFS({letter}4:{letter}{r},${crit}$4:${crit}${r},"是")'
             ws.write_formula(r, col, formula, s.number(f, total=True), total if total is not None else 0)
         else:
             ws.write_blank(r, col, None, s.total_text)
@@ -336,7 +350,7 @@ def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) 
     shown = min(unit_rows, 60)
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for code in sources:
-        col = 3 + fields.index(code)
+        col = len(_detail_fixed(campaign)) + fields.index(code)
         chart.add_series({
             "name": campaign.field(code).label,
             "categories": [DETAIL_SHEET, 3, 0, 3 + shown - 1, 0],

@@ -1,0 +1,151 @@
+"""Benchmark: consolidating N generated returns, against a naive openpyxl loop and bare calamine reads.
+
+    python benchmarks/consolidate.py 1000            # all stages
+    python benchmarks/consolidate.py 10000 --no-naive
+
+Prints, for the same N files: our end-to-end run (read + check + consolidate + write), our read stage
+alone, bare python-calamine reads (every sheet to Python), and a naive loop (openpyxl load_workbook +
+values by defined names); files/s for each, the ratios, and each stage's peak memory (its own process
+plus its worker processes). Every stage runs in a fresh subprocess so peaks do not mix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def unit_name(i: int) -> str:
+    from wennuan_xl.core.forms import load_campaign
+
+    roster = [u.name for u in load_campaign().roster]
+    return roster[i] if i < len(roster) else f"测试单位{i:05d}工会"
+
+
+def _write_one(args: tuple[str, int, int]) -> None:
+    from wennuan_xl.core.forms import load_campaign
+    from wennuan_xl.samples import consistent_values, cover_for, write_template_return
+
+    path, i, n = args
+    rng = random.Random(n * 100_003 + i)
+    campaign = load_campaign()
+    write_template_return(Path(path), campaign, consistent_values(rng, rng.uniform(0.2, 2)), cover_for(rng, unit_name(i)), ("A1", "A2"))
+
+
+def generate(folder: Path, n: int) -> Path:
+    """N returns as units send them (the styled template, both annexes), and a roster naming them all."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(str(folder / f"return_{i:05d}.xlsx"), i, n) for i in range(n) if not (folder / f"return_{i:05d}.xlsx").exists()]
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
+        list(pool.map(_write_one, jobs, chunksize=16))
+    roster = folder.parent / f"{folder.name}-roster.csv"
+    roster.write_text("单位名称,选择汇总\n" + "".join(f"{unit_name(i)},是\n" for i in range(n)), encoding="utf-8")
+    return roster
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def stage(name: str, folder: Path) -> dict:
+    files = sorted(folder.glob("*.xlsx"))
+    start = time.perf_counter()
+    if name == "ours":
+        from wennuan_xl.core.forms import load_campaign
+        from wennuan_xl.core.rules import load_rules
+        from wennuan_xl.jobs import consolidate_folder
+
+        from dataclasses import replace
+
+        from wennuan_xl.files.roster import read_roster
+
+        campaign = load_campaign()
+        campaign = replace(campaign, roster=read_roster(folder.parent / f"{folder.name}-roster.csv"))
+        out = Path(tempfile.mkdtemp()) / "汇总.xlsx"
+        consolidate_folder(folder, out, campaign, load_rules(campaign))
+    elif name == "read":
+        from wennuan_xl.core.forms import load_campaign
+        from wennuan_xl.core.rules import load_rules
+        from wennuan_xl.files.bulk import read_folder
+
+        campaign = load_campaign()
+        read_folder(folder, campaign, load_rules(campaign))
+    elif name == "calamine":
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(os.cpu_count()) as pool:
+            list(pool.map(_calamine_read, map(str, files), chunksize=64))
+    elif name == "naive":
+        import openpyxl
+
+        for path in files:
+            book = openpyxl.load_workbook(path, data_only=True)
+            values = {}
+            for dn_name, dn in book.defined_names.items():
+                for sheet, ref in dn.destinations:
+                    values[dn_name] = book[sheet][ref.replace("$", "")].value
+            book.close()
+    seconds = time.perf_counter() - start
+    return {"stage": name, "files": len(files), "seconds": seconds, "peak_mb": _peak_mb()}
+
+
+def _calamine_read(path: str) -> int:
+    import python_calamine as pc
+
+    with open(path, "rb") as fh:
+        book = pc.CalamineWorkbook.from_filelike(fh)
+        cells = sum(len(book.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in book.sheet_names)
+        book.close()
+    return cells
+
+
+def run_stage(name: str, folder: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--stage", name, str(folder)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--stage":
+        print(json.dumps(stage(sys.argv[2], Path(sys.argv[3]))))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int, nargs="?", default=1000)
+    parser.add_argument("--no-naive", action="store_true", help="skip the slow openpyxl loop")
+    parser.add_argument("--dir", help="where generated returns are kept (default: a cache under the temp dir)")
+    args = parser.parse_args()
+    folder = Path(args.dir or Path(tempfile.gettempdir()) / f"wennuan-bench-styled-{args.n}")
+    t = time.perf_counter()
+    generate(folder, args.n)
+    print(f"{args.n} returns in {folder} (generated or reused in {time.perf_counter() - t:.1f} s), {os.cpu_count()} cores")
+    stages = ["ours", "read", "calamine"] + ([] if args.no_naive else ["naive"])
+    results = {name: run_stage(name, folder) for name in stages}
+    for name, label in (("ours", "wennuan consolidate, end to end"), ("read", "wennuan read stage (read+locate+check)"),
+                        ("calamine", "bare python-calamine reads"), ("naive", "naive openpyxl loop")):
+        if name in results:
+            r = results[name]
+            print(f"{label:42s} {r['seconds']:8.2f} s  {r['files'] / r['seconds']:9.1f} files/s  peak {r['peak_mb']:6.1f} MB")
+    if "naive" in results:
+        print(f"speed-up end to end vs naive loop: {results['naive']['seconds'] / results['ours']['seconds']:.1f}x (target >= 20x)")
+    print(f"read stage vs bare calamine: {results['read']['seconds'] / results['calamine']['seconds']:.2f}x (target <= 1.5x)")
+    print(f"peak memory end to end: {results['ours']['peak_mb']:.1f} MB (target <= 150 MB at N = 10,000)")
+
+
+if __name__ == "__main__":
+    main()
