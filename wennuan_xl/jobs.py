@@ -8,7 +8,7 @@ from .core.consolidate import Consolidation, consolidate
 from .core.forms import Campaign
 from .core.rules import RuleSet
 from .files.bulk import Progress, find_returns, read_folder
-from .files.consolidated import write_consolidated
+from .files.consolidated import is_consolidated_output, write_consolidated
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,9 +17,12 @@ def consolidate_folder(
     folder: Path, out: Path, campaign: Campaign, rules: RuleSet, recursive: bool = False,
     exclude_errors: bool = False, progress: Progress | None = None, workers: int | None = None,
 ) -> tuple[Consolidation, Path]:
-    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers)
+    # The previous run's output may sit in the folder itself: it is no return, and may be replaced.
+    # Anything else at that path is a unit's return and stays protected.
+    previous = (out,) if out.exists() and is_consolidated_output(out) else ()
+    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers, skip=previous)
     result = consolidate(returns, campaign, rules, exclude_errors=exclude_errors)
-    inputs = find_returns(folder, recursive)
+    inputs = [p for p in find_returns(folder, recursive) if not (previous and p.resolve() == out.resolve())]
     written = write_consolidated(result, campaign, out, protect=inputs)
     return result, written
 

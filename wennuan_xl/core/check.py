@@ -71,8 +71,14 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
     for code, c in cleaned.items():
         if c.usable:
             env[campaign.field(code).name] = c.value  # type: ignore[assignment]
+    presence = _Presence(
+        codes=frozenset(cells),
+        found=frozenset(cleaned),
+        unusable=frozenset(code for code, c in cleaned.items() if not c.usable),
+        filled=frozenset(code for code, c in cleaned.items() if c.status is not Status.BLANK),
+    )
     for rule in rules.rules:
-        outcome = _apply_rule(state, rule, env)
+        outcome = _apply_rule(state, rule, env, presence)
         if isinstance(outcome, Finding):
             findings.append(outcome)
         elif isinstance(outcome, Skipped):
@@ -111,20 +117,38 @@ def _sort_key(finding: Finding, order: dict[str, int], state: _State) -> tuple:
 # --- field checks ----------------------------------------------------------------------------------
 
 
-def _checks_by_kind(rules: RuleSet) -> dict[Kind, tuple[FieldCheck, ...]]:
+_NUMERIC_CHECKS = ("min", "max", "integer")
+
+
+def _checks_by_kind(rules: RuleSet) -> dict[Kind, tuple[tuple[FieldCheck, ...], ...]]:
+    """Per kind: (checks for a missing cell, checks for a number, checks for a status), built once."""
     cached = rules.__dict__.get("_by_kind")
     if cached is None:
-        cached = {k: tuple(c for c in rules.field_checks if c.kinds is None or k in c.kinds) for k in Kind}
+        cached = {}
+        for kind in Kind:
+            mine = [c for c in rules.field_checks if c.kinds is None or kind in c.kinds]
+            cached[kind] = (
+                tuple(c for c in mine if c.check == "located"),
+                tuple(c for c in mine if c.check in _NUMERIC_CHECKS),
+                tuple(c for c in mine if c.check not in _NUMERIC_CHECKS and c.check != "located"),
+            )
         object.__setattr__(rules, "_by_kind", cached)
     return cached
 
 
-def _field_findings(state: _State, f: Field, located: LocatedForm, checks) -> Iterator[Finding]:
+def _field_findings(state: _State, f: Field, located: LocatedForm, buckets) -> Iterator[Finding]:
     ref = state.cells.get(f.code)
     c = state.cleaned.get(f.code)
-    if c is not None and c.status is Status.BLANK:
+    missing, numeric, by_status = buckets
+    if ref is None or c is None:
+        candidates = missing
+    elif c.status is Status.BLANK:
         return  # an empty cell is no field check's business
-    for check in checks:
+    elif c.status in (Status.OK, Status.PLACEHOLDER) and not isinstance(c.value, str):
+        candidates = numeric
+    else:
+        candidates = by_status
+    for check in candidates:
         if _field_fires(check, ref, c):
             yield Finding(
                 rule=check.id,
@@ -134,8 +158,6 @@ def _field_findings(state: _State, f: Field, located: LocatedForm, checks) -> It
                 values={f.code: (c.value if c and c.value is not formula.BLANK else None)},
                 message=_render_field(check.message, state, f, located, c, check.params),
             )
-        if ref is None:
-            return  # nothing else can be said of a field that was not found
 
 
 def _field_fires(check: FieldCheck, ref: CellRef | None, c: Cleaned | None) -> bool:
@@ -252,20 +274,25 @@ def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
     return lookup
 
 
-def _apply_rule(state: _State, rule: Rule, env: dict[str, formula.Value]) -> Finding | Skipped | None:
-    cleaned = state.cleaned
-    if any(code not in state.cells for code in rule.codes):
+@dataclass(frozen=True)
+class _Presence:
+    """Which fields a return has, computed once so each rule is a few set operations."""
+
+    codes: frozenset[str]  # fields of the annexes in the return
+    found: frozenset[str]  # located
+    unusable: frozenset[str]  # located but unreadable (text, wrong unit, not 是/否)
+    filled: frozenset[str]  # located and not blank
+
+
+def _apply_rule(state: _State, rule: Rule, env: dict[str, formula.Value], presence: _Presence) -> Finding | Skipped | None:
+    codes = rule.codes
+    if not presence.codes.issuperset(codes):
         return None  # an annex this return does not contain: the rule does not apply
-    blank = True
-    for code in rule.codes:
-        c = cleaned.get(code)
-        if c is None:
-            return Skipped(rule.id, f"{code} 未找到")
-        if not c.usable:
-            return Skipped(rule.id, f"{code} 无法识别")
-        if c.status is not Status.BLANK:
-            blank = False
-    if blank:
+    if not presence.found.issuperset(codes):
+        return Skipped(rule.id, f"{'、'.join(c for c in codes if c not in presence.found)} 未找到")
+    if presence.unusable and not presence.unusable.isdisjoint(codes):
+        return Skipped(rule.id, f"{'、'.join(c for c in codes if c in presence.unusable)} 无法识别")
+    if presence.filled.isdisjoint(codes):
         return None
     lookup = env.__getitem__
     try:

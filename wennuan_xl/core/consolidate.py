@@ -119,11 +119,16 @@ class Consolidation:
     unit_of: dict[str, str] = field(default_factory=dict)  # file -> unit it was counted for
 
     def findings(self) -> list[tuple[str, str, Finding]]:
-        """(unit, file, finding) for every return's findings, then the totals'."""
+        """(unit, file, finding) for the returns in use, then the totals'.
+
+        A file replaced by a newer one says nothing any more: a unit that corrected its return is not
+        reminded of the mistakes it corrected.
+        """
+        in_use = {(u.returned.file, u.form) for u in self.used}
         out = []
         for r in self.returns:
             unit = self.unit_of.get(r.file, r.unit_typed)
-            out.extend((unit, r.file, f) for f in r.findings)
+            out.extend((unit, r.file, f) for f in r.findings if (r.file, f.codes[0].split(".")[0] if f.codes else "") in in_use)
         out.extend((TOTAL_UNIT, "", f) for f in self.total_report.findings)
         return out
 

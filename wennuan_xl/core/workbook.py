@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 
 @dataclass(frozen=True, order=True)
@@ -22,14 +23,15 @@ class CellRef:
 @dataclass(frozen=True)
 class SheetData:
     name: str
-    rows: tuple[tuple[object, ...], ...]  # rows[0] is row 1; None for an empty cell
+    rows: Sequence[Sequence[object]]  # rows[0] is row 1; None or "" for an empty cell
     visible: bool = True
 
     def value(self, row: int, col: int) -> object:
         if 1 <= row <= len(self.rows):
             cells = self.rows[row - 1]
             if 1 <= col <= len(cells):
-                return cells[col - 1]
+                value = cells[col - 1]
+                return None if value == "" else value
         return None
 
 

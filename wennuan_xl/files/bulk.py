@@ -99,9 +99,12 @@ def read_folder(
     recursive: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    skip: tuple[Path, ...] = (),
 ) -> list[Returned]:
+    """``skip``: files not to read, such as the output of a previous run saved in the same folder."""
     folder = Path(folder)
-    paths = find_returns(folder, recursive)
+    skipped = {p.resolve() for p in skip}
+    paths = [p for p in find_returns(folder, recursive) if p.resolve() not in skipped]
     jobs = [(str(p), str(p.relative_to(folder))) for p in paths]
     return list(read_files(jobs, campaign, rules, workers, progress))
 

@@ -23,7 +23,19 @@ from ..core.workbook import column_letter
 from .atomic import atomic_path
 
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)
+OUTPUT_MARK = "wennuan_xl"  # custom document property: this workbook is our output, not a unit's return
 STATUS_SHEET, FINDINGS_SHEET, DETAIL_SHEET, SOURCE_SHEET, CHART_SHEET = "上报情况", "审核结果", "明细", "来源", "图表"
+
+
+def is_consolidated_output(path: Path) -> bool:
+    """A workbook this tool wrote (so a later run may skip and replace it), not a unit's return."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return OUTPUT_MARK.encode() in zf.read("docProps/custom.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
 
 
 def total_sheet_name(campaign: Campaign, form_id: str) -> str:
@@ -35,6 +47,7 @@ def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | st
     with atomic_path(out, protect=protect) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": f"{campaign.name}统计汇总", "author": campaign.issuer, "created": FIXED_TIME})
+        wb.set_custom_property(OUTPUT_MARK, "consolidated")
         styles = _Styles(wb)
         for form in campaign.forms:
             _write_total_sheet(wb, styles, result, campaign, form.id)

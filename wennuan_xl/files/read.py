@@ -2,24 +2,22 @@
 
 The file is read into memory once and closed at once (never locked longer than the read, never
 written). python-calamine parses the cells; the defined names, which calamine does not expose, come from
-``xl/workbook.xml``, parsed with defusedxml.
+``xl/workbook.xml``.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
 from pathlib import Path
-
-from defusedxml import ElementTree as SafeET
 
 from ..core.findings import ReturnUnusable
 from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def read_workbook(path: Path | str, display: str | None = None) -> WorkbookData:
@@ -66,7 +64,7 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
             sheets.append(
                 SheetData(
                     meta.name,
-                    tuple(tuple(None if c == "" else c for c in row) for row in rows),
+                    rows,  # calamine's lists as they are: "" stands for an empty cell
                     visible,
                 )
             )
@@ -95,16 +93,23 @@ def _zip_names(data: bytes, shown: str) -> dict[str, CellRef]:
     return defined_names(xml)
 
 
+_DEFINED_NAME = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+_NAME_ATTR = re.compile(rb"\bname\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
 def defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
-    """Single-cell defined names of a workbook.xml: ``'附件1'!$E$9`` and ``附件1!$E$9`` both occur."""
-    try:
-        root = SafeET.fromstring(workbook_xml)
-    except Exception:
-        return {}
+    """Single-cell defined names of a workbook.xml: ``'附件1'!$E$9`` and ``附件1!$E$9`` both occur.
+
+    A plain scan rather than an XML parser: it is several times faster on 150 names, and since no DTD
+    is ever processed, entity tricks (billion laughs, external entities) have nothing to expand.
+    """
     out: dict[str, CellRef] = {}
-    for node in root.iter(f"{_NS}definedName"):
-        name = (node.get("name") or "").upper()
-        target = (node.text or "").strip()
+    for attrs, body in _DEFINED_NAME.findall(workbook_xml):
+        m = _NAME_ATTR.search(attrs)
+        if not m:
+            continue
+        name = _unescape((m.group(1) or m.group(2) or b"").decode("utf-8", "replace")).upper()
+        target = _unescape(body.decode("utf-8", "replace")).strip()
         if not name or "!" not in target or name.startswith("_XLNM."):
             continue
         sheet_part, _, cell_part = target.rpartition("!")
@@ -115,6 +120,12 @@ def defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
             continue  # ranges, formulas, #REF! and duplicates are not input cells
         out[name] = CellRef(sheet_part, rc[0], rc[1])
     return out
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    return html.unescape(text)
 
 
 def _reject_encrypted_ole(data: bytes, shown: str) -> None:

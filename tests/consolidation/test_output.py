@@ -1,0 +1,212 @@
+"""The consolidated workbook, read back as a clerk's Excel shows it (openpyxl, formulas as text) and as
+another reader sees it (python-calamine, cached values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pytest
+import python_calamine as pc
+
+from wennuan_xl.core.consolidate import MISSING, OFF_ROSTER, REPORTED, SUPERSEDED, TOTAL_UNIT, UNREADABLE
+from wennuan_xl.core.forms import Kind
+from wennuan_xl.core.layout import CODE_COL, VALUE_COL, layout_for
+
+from .conftest import (
+    DETAIL_SHEET, FINDINGS_SHEET, STATUS_SHEET, consolidate_dir, expected_totals, findings_table, load, one_row,
+    rows_for, sources_table, status_table, unit_values, write_return,
+)
+
+FORMULA_TEXT = '=HYPERLINK("http://example.com","点我")'
+PHONE_TEXT = "=1+1"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, campaign, rules):
+    base = tmp_path_factory.mktemp("output")
+    folder = base / "returns"
+    folder.mkdir()
+    units = {"市中区总工会": unit_values(80), "沙湾区总工会": unit_values(86), "犍为县总工会": unit_values(81)}
+    assert [v["A2.06B"] for v in units.values()] == ["是", "否", "是"]  # both answers occur
+    # 05 no longer the sum of its sources: A1-05-SUM, an 错误 that the totals carry too.
+    units["犍为县总工会"]["A1.05"] = round(units["犍为县总工会"]["A1.05"] + 3.2, 2)
+    stranger = unit_values(82)
+    write_return(campaign, folder, "市中区-送温暖统计表.xlsx", "市中区总工会", units["市中区总工会"], styled=True,
+                 person="李四", phone="13912345678", date=dt.date(2017, 1, 16))
+    # 沙湾区 sent 附件1 twice, and typed a formula-looking 填报人 and 联系电话.
+    write_return(campaign, folder, "沙湾区-附件1（旧）.xlsx", "沙湾区总工会", unit_values(87), forms=("A1",),
+                 date=dt.date(2017, 1, 8))
+    for form in ("A1", "A2"):
+        write_return(campaign, folder, f"沙湾区-附件{form[1]}.xlsx", "沙湾区总工会", units["沙湾区总工会"], forms=(form,),
+                     person=FORMULA_TEXT, phone=PHONE_TEXT, date=dt.date(2017, 1, 12))
+    write_return(campaign, folder, "犍为县-送温暖统计表.xlsx", "犍为县总工会", units["犍为县总工会"], phone="12345")
+    write_return(campaign, folder, "某某公司-送温暖统计表.xlsx", "某某公司工会", stranger)
+    (folder / "五通桥区-附件1.xlsx").write_bytes(b"")
+    result, out = consolidate_dir(folder, base / "汇总.xlsx", campaign, rules)
+    return result, out, units, load(out), load(out, data_only=True)
+
+
+@pytest.mark.parametrize("form_id", ["A1", "A2"])
+def test_total_sheets_hold_the_field_by_field_sums(run, campaign, form_id):
+    result, _out, units, book, _ = run
+    form = campaign.form(form_id)
+    ws = book[f"汇总-{form.annex}"]
+    expected = expected_totals(campaign, form_id, units.values())
+    layout = layout_for(form)
+    for f in form.fields:
+        row, col = layout.field_cell(f.code)
+        assert col == VALUE_COL
+        assert ws.cell(row, CODE_COL).value == f.code  # the row is the field's row
+        got = ws.cell(row, col).value
+        if f.kind is Kind.YESNO:
+            assert got == expected[f.code], f.code
+        else:
+            assert isinstance(got, (int, float)) and not isinstance(got, bool), (f.code, got)
+            assert got == pytest.approx(expected[f.code], abs=1e-6), f.code
+            if f.kind is Kind.COUNT:
+                assert got == int(got)
+    count_row = layout.rows[-1].row + 2
+    assert ws.cell(count_row, 1).value == f"单位个数：本表汇总 3 个单位（名单中应报 {len(campaign.roster)} 个）。"
+    assert ws.cell(3, 2).value == campaign.issuer
+
+
+def test_yes_no_total_counts_answers(run, campaign):
+    _result, _out, _units, book, _ = run
+    row, col = layout_for(campaign.form("A2")).field_cell("A2.06B")
+    assert book["汇总-附件2"].cell(row, col).value == "是 2 个，否 1 个"
+
+
+def test_calamine_reads_the_same_totals(run, campaign):
+    result, out, _units, _book, _ = run
+    with open(out, "rb") as fh:
+        wb = pc.CalamineWorkbook.from_filelike(fh)
+        sheets = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+        wb.close()
+    for form in campaign.forms:
+        rows = sheets[f"汇总-{form.annex}"]
+        layout = layout_for(form)
+        for f in form.fields:
+            row, col = layout.field_cell(f.code)
+            got, want = rows[row - 1][col - 1], result.totals[f.code]
+            if isinstance(want, dict):
+                assert got == f"是 {want['是']} 个，否 {want['否']} 个"
+            else:
+                assert got == pytest.approx(want, abs=1e-6), f.code
+    # 明细's total row: calamine sees the formulas' cached values.
+    detail = sheets[DETAIL_SHEET]
+    codes = detail[0]
+    total_row = next(r for r in detail if r and str(r[0]).startswith("合计"))
+    for i, code in enumerate(codes):
+        if code in result.totals and not isinstance(result.totals[code], dict):
+            assert total_row[i] == pytest.approx(result.totals[code], abs=1e-6), code
+
+
+def test_detail_has_one_row_per_unit_and_a_formula_total(run, campaign):
+    result, _out, units, book, cached = run
+    ws, wc = book[DETAIL_SHEET], cached[DETAIL_SHEET]
+    header = [c.value for c in ws[1]]
+    codes = [f.code for f in campaign.fields()]
+    fixed = header[: header.index(codes[0])]
+    assert fixed[:2] == ["单位", "上报情况"] and header[len(fixed):] == codes
+    assert all([c.value for c in ws[2]][len(fixed):]), "every field column has its label"
+    template_cells = [c.value for c in ws[3]][len(fixed):]
+    for code, where in zip(codes, template_cells):
+        form = campaign.form(campaign.field(code).form_id)
+        row, _ = layout_for(form).field_cell(code)
+        assert where == f"{form.sheet}!E{row}"
+    body = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    names = [r[0] for r in body]
+    assert names == ["市中区总工会", "沙湾区总工会", "犍为县总工会", "某某公司工会", "合计（计入汇总的单位）"]
+    for row in body[:3]:
+        values = units[row[0]]
+        assert row[1] == REPORTED and set(row[2:len(fixed)]) == {"是"}
+        for code, got in zip(codes, row[len(fixed):]):
+            assert got == values[code], (row[0], code)
+    assert body[3][1] == OFF_ROSTER and set(body[3][2:len(fixed)]) == {"否"}
+    total_row = len(body) + 3
+    for i, code in enumerate(codes, start=len(fixed) + 1):
+        formula, value = ws.cell(total_row, i).value, wc.cell(total_row, i).value
+        if campaign.field(code).kind is Kind.YESNO:
+            assert value == "是 2 个，否 1 个"
+            continue
+        assert isinstance(formula, str) and formula.startswith("=SUMIFS("), (code, formula)
+        assert value == pytest.approx(result.totals[code], abs=1e-6), code
+
+
+def test_status_sheet_lists_every_roster_unit_and_every_other_file(run, campaign):
+    result, _out, _units, book, _ = run
+    rows = status_table(book)
+    assert [r["序号"] for r in rows] == list(range(1, len(rows) + 1))
+    n = len(campaign.roster)
+    assert [r["单位"] for r in rows[:n]] == [u.name for u in campaign.roster]  # one line per roster unit, in order
+    assert [(r["单位"], r["上报情况"]) for r in rows[n:]] == [("某某公司工会", OFF_ROSTER), ("沙湾区总工会", SUPERSEDED)]
+    assert sorted(r["上报情况"] for r in rows) == sorted(
+        [REPORTED] * 3 + [UNREADABLE] + [MISSING] * (len(campaign.roster) - 4) + [SUPERSEDED, OFF_ROSTER]
+    )
+    a = one_row(rows, 单位="市中区总工会")
+    assert (a["填报人"], a["联系电话"], a["填报日期"], a["错误"], a["提示"], a["计入汇总"]) == \
+        ("李四", "13912345678", "2017-01-16", 0, 0, "是")
+    assert a["附件"] == "附件1、附件2" and a["文件"] == "市中区-送温暖统计表.xlsx"
+    c = one_row(rows, 单位="犍为县总工会")
+    # A1-05-SUM in 附件1; the phone "12345" is a 提示 in each annex.
+    assert (c["错误"], c["提示"], c["计入汇总"]) == (1, 2, "是")
+    assert one_row(rows, 上报情况=SUPERSEDED)["文件"] == "沙湾区-附件1（旧）.xlsx"
+    assert one_row(rows, 单位="五通桥区总工会")["上报情况"] == UNREADABLE
+    summary = book[STATUS_SHEET]["A2"].value
+    assert f"应报 {len(campaign.roster)} 个单位：已报 3 个" in summary
+    assert "无法读取的文件 1 个" in summary and "被替代的文件 1 个" in summary and "名单外 1 个" in summary
+
+
+def test_text_starting_with_equals_stays_text(run):
+    _result, _out, _units, book, _ = run
+    ws = book[STATUS_SHEET]
+    [row] = [r for r in ws.iter_rows(min_row=5) if r[1].value == "沙湾区总工会" and r[2].value == REPORTED]
+    person, phone = row[6], row[7]
+    assert (person.value, person.data_type) == (FORMULA_TEXT, "s")
+    assert (phone.value, phone.data_type) == (PHONE_TEXT, "s")
+    for ws in book.worksheets:  # the only formulas anywhere are 明细's totals
+        for r in ws.iter_rows():
+            for cell in r:
+                if cell.data_type == "f":
+                    assert ws.title == DETAIL_SHEET and str(cell.value).startswith("=SUMIFS("), (ws.title, cell.coordinate)
+
+
+def test_findings_sheet_lists_every_finding_with_unit_and_cell(run, campaign):
+    result, _out, _units, book, _ = run
+    rows = findings_table(book)
+    items = result.findings()
+    assert len(rows) == len(items) > 0
+    expected = [(u, file, f.rule, f.severity.label, f.message) for u, file, f in items]
+    assert [(r["单位"], r["文件"], r["规则编号"], r["类别"], r["问题说明"]) for r in rows] == expected
+    wrong = one_row(rows, 单位="犍为县总工会", 规则编号="A1-05-SUM")
+    row, _ = layout_for(campaign.form("A1")).field_cell("A1.05")
+    assert (wrong["单元格"], wrong["附件"], wrong["类别"], wrong["文件"]) == \
+        (f"附件1!E{row}", "附件1", "错误", "犍为县-送温暖统计表.xlsx")
+    assert {r["单元格"].split("!")[0] for r in rows_for(rows, 规则编号="H-PHONE")} == {"附件1", "附件2"}
+    # The totals carry the same mistake, checked with the same rule, pointing at the 汇总 sheet.
+    total = one_row(rows, 单位=TOTAL_UNIT, 规则编号="A1-05-SUM")
+    assert total["单元格"] == f"汇总-附件1!E{row}"
+    errors = sum(1 for r in rows if r["类别"] == "错误")
+    assert book[FINDINGS_SHEET]["A1"].value == f"审核结果：共 {errors} 个错误、{len(rows) - errors} 个提示"
+
+
+def test_sources_sheet_names_the_file_behind_every_annex(run):
+    result, _out, _units, book, _ = run
+    rows = sources_table(book)
+    assert sorted((r["单位"], r["附件"], r["文件"]) for r in rows) == sorted(
+        (u.unit, f"附件{u.form[1]}", u.returned.file) for u in result.used
+    )
+    assert one_row(rows, 单位="沙湾区总工会", 附件="附件1")["文件"] == "沙湾区-附件1.xlsx"
+    assert {r["读取方式"] for r in rows} == {"单元格名称"}
+
+
+def test_workbook_holds_a_native_chart_of_the_detail_sheet(run):
+    _result, out, _units, book, _ = run
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert "xl/charts/chart1.xml" in names
+        chart = z.read("xl/charts/chart1.xml").decode("utf-8")
+    assert "<c:barChart>" in chart and "明细!$A$4" in chart
+    assert chart.count("<c:ser>") == 5
+    assert "图表" in book.sheetnames

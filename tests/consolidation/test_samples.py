@@ -1,0 +1,95 @@
+"""The bundled sample returns (workbooks/samples/returns), as ``wennuan demo`` consolidates them; and the
+same folder read in parallel, which must give the very same result as reading one file after another."""
+
+from __future__ import annotations
+
+import pytest
+
+from wennuan_xl.core.consolidate import MISSING, REPORTED, SUPERSEDED, TOTAL_UNIT, consolidate
+from wennuan_xl.core.findings import Severity
+from wennuan_xl.files import bulk
+from wennuan_xl.files.bulk import read_folder
+
+from .conftest import SAMPLES, all_cell_values, consolidate_dir, load, one_row, sha256_tree, sources_table, status_table
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory, campaign, rules):
+    before = sha256_tree(SAMPLES)
+    out = tmp_path_factory.mktemp("samples") / "汇总.xlsx"
+    result, written = consolidate_dir(SAMPLES, out, campaign, rules, workers=1)
+    assert sha256_tree(SAMPLES) == before
+    return result, load(written), written
+
+
+def test_fifteen_units_per_annex(samples, campaign):
+    result, book, _ = samples
+    assert result.unit_counts == {"A1": 15, "A2": 15}
+    rows = status_table(book)
+    assert [r["单位"] for r in rows if r["上报情况"] == MISSING] == ["金口河区总工会"]
+    reported = [r["单位"] for r in rows if r["上报情况"] == REPORTED]
+    assert sorted(reported) == sorted(u.name for u in campaign.roster if u.name != "金口河区总工会")
+    assert all(r["附件"] == "附件1、附件2" and r["计入汇总"] == "是" for r in rows if r["上报情况"] == REPORTED)
+
+
+def test_exactly_one_superseded_file(samples):
+    result, book, _ = samples
+    [old] = [r for r in status_table(book) if r["上报情况"] == SUPERSEDED]
+    assert (old["单位"], old["文件"], old["附件"]) == ("夹江县总工会", "夹江县-附件1（1月10日）.xlsx", "附件1")
+    [used] = [u for u in result.used if u.unit == "夹江县总工会" and u.form == "A1"]
+    assert used.returned.file == "夹江县-附件1.xlsx"
+
+
+def test_errors_only_where_the_samples_put_them(samples):
+    result, _, _ = samples
+    with_errors = {u for u, _, f in result.findings() if f.severity is Severity.ERROR}
+    assert with_errors == {"犍为县总工会", "沐川县总工会", TOTAL_UNIT}
+    rules_of = lambda unit: sorted(f.rule for u, _, f in result.findings() if u == unit and f.severity is Severity.ERROR)
+    assert rules_of("犍为县总工会") == ["A1-02"]
+    assert rules_of("沐川县总工会") == ["A1-05-SUM", "A2-09-COUNT"]
+
+
+def test_retyped_return_is_located_by_labels(samples):
+    _, book, _ = samples
+    rows = sources_table(book)
+    a1 = one_row(rows, 单位="峨眉山市总工会", 附件="附件1")
+    assert a1["读取方式"] == "按表内文字定位" and a1["工作表"] == "Sheet1" and a1["与模板位置不同的单元格"]
+    assert one_row(rows, 单位="峨眉山市总工会", 附件="附件2")["读取方式"] == "单元格名称"
+    assert {r["读取方式"] for r in rows if r["单位"] != "峨眉山市总工会"} == {"单元格名称"}
+
+
+def test_numbers_typed_as_text_are_read_without_errors(samples):
+    result, book, _ = samples
+    assert not [f for u, _, f in result.findings() if u == "井研县总工会" and f.severity is Severity.ERROR]
+    row = one_row(status_table(book), 单位="井研县总工会")
+    assert (row["上报情况"], row["错误"], row["计入汇总"]) == (REPORTED, 0, "是")
+
+
+def test_unit_written_differently_is_matched(samples):
+    result, book, _ = samples
+    row = one_row(status_table(book), 单位="五通桥区总工会")
+    assert row["表内填报单位"] == "五通桥区工会" and row["上报情况"] == REPORTED and row["备注"] == ""
+    assert next(r.match for r in result.rows if r.unit == "五通桥区总工会") == "normalised"
+
+
+class CountingPool(bulk.ProcessPoolExecutor):
+    started = 0
+
+    def __init__(self, *args, **kwargs):
+        type(self).started += 1
+        super().__init__(*args, **kwargs)
+
+
+def test_parallel_reading_gives_the_same_result(samples, campaign, rules, tmp_path, monkeypatch):
+    serial, _, written = samples
+    monkeypatch.setattr(bulk, "ProcessPoolExecutor", CountingPool)
+    returns = read_folder(SAMPLES, campaign, rules, workers=2)
+    assert CountingPool.started == 1  # the files were read by worker processes
+    parallel = consolidate(returns, campaign, rules)
+    assert parallel.rows == serial.rows
+    assert parallel.totals == serial.totals
+    assert parallel.unit_counts == serial.unit_counts
+    assert [(u, f_, f.rule, f.cells) for u, f_, f in parallel.findings()] == \
+        [(u, f_, f.rule, f.cells) for u, f_, f in serial.findings()]
+    _, again = consolidate_dir(SAMPLES, tmp_path / "并行.xlsx", campaign, rules, workers=2)
+    assert all_cell_values(again) == all_cell_values(written)
