@@ -33,22 +33,23 @@ def unit_name(i: int) -> str:
     return roster[i] if i < len(roster) else f"测试单位{i:05d}工会"
 
 
-def _write_one(args: tuple[str, int, int]) -> None:
+def _write_one(args: tuple[str, int, int, bool]) -> None:
     from wennuan_xl.core.forms import load_campaign
-    from wennuan_xl.samples import consistent_values, cover_for, write_template_return
+    from wennuan_xl.samples import consistent_values, cover_for, write_plain_return, write_template_return
 
-    path, i, n = args
+    path, i, n, plain = args
     rng = random.Random(n * 100_003 + i)
     campaign = load_campaign()
-    write_template_return(Path(path), campaign, consistent_values(rng, rng.uniform(0.2, 2)), cover_for(rng, unit_name(i)), ("A1", "A2"))
+    write = write_plain_return if plain else write_template_return
+    write(Path(path), campaign, consistent_values(rng, rng.uniform(0.2, 2)), cover_for(rng, unit_name(i)), ("A1", "A2"))
 
 
-def generate(folder: Path, n: int) -> Path:
+def generate(folder: Path, n: int, plain: bool = False) -> Path:
     """N returns as units send them (the styled template, both annexes), and a roster naming them all."""
     from concurrent.futures import ProcessPoolExecutor
 
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(str(folder / f"return_{i:05d}.xlsx"), i, n) for i in range(n) if not (folder / f"return_{i:05d}.xlsx").exists()]
+    jobs = [(str(folder / f"return_{i:05d}.xlsx"), i, n, plain) for i in range(n) if not (folder / f"return_{i:05d}.xlsx").exists()]
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         list(pool.map(_write_one, jobs, chunksize=16))
     roster = folder.parent / f"{folder.name}-roster.csv"
@@ -142,12 +143,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=1000)
     parser.add_argument("--no-naive", action="store_true", help="skip the slow openpyxl loop")
+    parser.add_argument("--plain", action="store_true", help="generate unstyled returns (fast; for large N)")
     parser.add_argument("--dir", help="where generated returns are kept (default: a cache under the temp dir)")
     args = parser.parse_args()
-    folder = Path(args.dir or Path(tempfile.gettempdir()) / f"wennuan-bench-styled-{args.n}")
+    kind = "plain" if args.plain else "styled"
+    folder = Path(args.dir or Path(tempfile.gettempdir()) / f"wennuan-bench-{kind}-{args.n}")
     t = time.perf_counter()
-    generate(folder, args.n)
-    print(f"{args.n} returns in {folder} (generated or reused in {time.perf_counter() - t:.1f} s), {os.cpu_count()} cores")
+    generate(folder, args.n, args.plain)
+    print(f"{args.n} {kind} returns in {folder} (generated or reused in {time.perf_counter() - t:.1f} s), {os.cpu_count()} cores")
     stages = ["ours", "read", "calamine"] + ([] if args.no_naive else ["naive"])
     results = {name: run_stage(name, folder) for name in stages}
     for name, label in (("ours", "wennuan consolidate, end to end"), ("read", "wennuan read stage (read + locate fields)"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -63,11 +65,13 @@ def column_index(letters: str) -> int:
     return n
 
 
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_a1(text: str) -> tuple[int, int] | None:
     """``$E$9`` or ``E9`` -> (row, col); None for anything that is not a single cell."""
-    import re
-
-    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", text.strip())
+    m = _A1.fullmatch(text.strip())
     if not m:
         return None
     return int(m.group(2)), column_index(m.group(1))

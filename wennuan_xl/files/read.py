@@ -7,6 +7,7 @@ written). python-calamine parses the cells; the defined names, which calamine do
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -98,7 +99,14 @@ _NAME_ATTR = re.compile(rb"\bname\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
 def defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
-    """Single-cell defined names of a workbook.xml: ``'附件1'!$E$9`` and ``附件1!$E$9`` both occur.
+    """Single-cell defined names of a workbook.xml (a copy: the parsed table is shared)."""
+    return dict(_defined_names(workbook_xml))
+
+
+@functools.lru_cache(maxsize=64)
+def _defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
+    # Returns made from one template carry the same workbook.xml: parse it once per run.
+    """``'附件1'!$E$9`` and ``附件1!$E$9`` both occur.
 
     A plain scan rather than an XML parser: it is several times faster on 150 names, and since no DTD
     is ever processed, entity tricks (billion laughs, external entities) have nothing to expand.
