@@ -146,7 +146,6 @@ def write_template_return(
     """A return as a unit sends it: the styled template (one sheet per annex), filled in."""
     from openpyxl import Workbook
 
-    from .core.layout import layout_for
     from .files.atomic import atomic_path
     from .files.template import FIXED_TIME, add_defined_names, fill_form_sheet
 

@@ -19,7 +19,7 @@ from .check import check_return
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
 from .memory import return_from_values
-from .roster import UnitMatch, match_unit, unit_key
+from .roster import UnitMatch, unit_key
 from .rules import RuleSet
 from .values import YES, NO, as_number, parse_date
 
