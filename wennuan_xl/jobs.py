@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core.consolidate import Consolidation, consolidate
 from .core.forms import Campaign
 from .core.rules import RuleSet
 from .files.bulk import Progress, find_returns, read_folder
 from .files.consolidated import is_consolidated_output, write_consolidated
+
+if TYPE_CHECKING:
+    from .files.feedback import FeedbackResult
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +30,18 @@ def consolidate_folder(
     inputs = [p for p in find_returns(folder, recursive) if not (previous and p.resolve() == out.resolve())]
     written = write_consolidated(result, campaign, out, protect=inputs)
     return result, written
+
+
+def write_feedback(
+    result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path,
+    day: dt.date | None = None, deadline: dt.date | None = None,
+) -> "FeedbackResult":
+    """Feedback copies (``wennuan consolidate --feedback DIR``; the Excel 汇总 with WN_FEEDBACK on 设置):
+    for each return in use with a 错误 or an open 提示, a flagged copy with a 审核意见 sheet addressed to
+    the unit, in ``out_dir``. ``day`` (default today) dates the letter and names the files."""
+    from .files.feedback import write_feedback_copies
+
+    return write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline)
 
 
 def sample_returns_folder() -> Path | None:

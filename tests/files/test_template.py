@@ -13,9 +13,10 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from wennuan_xl.core.forms import Campaign, Kind
-from wennuan_xl.core.layout import HEADERS
+from wennuan_xl.core.layout import HEADERS, note_name
 from wennuan_xl.core.workbook import CellRef
 from wennuan_xl.files.read import read_workbook
+from wennuan_xl.files.live_checks import CHECK_SHEET
 from wennuan_xl.files.template import template_filename, write_templates
 
 from .conftest import FORM_IDS, WORKBOOKS, name_destination, template_path
@@ -108,13 +109,14 @@ def template(request: pytest.FixtureRequest, campaign: Campaign):
 
 
 def _expected_names(form) -> set[str]:
-    return {f.name for f in form.fields} | {c.name(form.id) for c in form.cover}
+    """Field, cover and 说明 cells (``A1_10I_NOTE``, the unit's explanation of a 提示 on that row)."""
+    return {f.name for f in form.fields} | {c.name(form.id) for c in form.cover} | {note_name(f) for f in form.fields}
 
 
-def test_workbook_has_exactly_the_field_and_cover_names(template) -> None:
+def test_workbook_has_exactly_the_field_cover_and_note_names(template) -> None:
     form, _, book = template
     assert set(book.defined_names) == _expected_names(form)
-    assert len(book.sheetnames) == 1 and book.sheetnames[0] == form.sheet
+    assert book.sheetnames == [form.sheet, CHECK_SHEET]  # the form, then its live 审核 checklist
     assert not book[form.sheet].defined_names  # no sheet-scoped names that would shadow them
 
 
@@ -255,7 +257,7 @@ def test_page_setup_is_a4_one_page_wide(template) -> None:
     assert int(ws.page_setup.fitToWidth) == 1
     assert int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert ws.page_setup.orientation == "portrait"
+    assert ws.page_setup.orientation == "landscape"  # the form with its 审核 and 说明 columns
 
 
 # --- (e) what the sheet shows ----------------------------------------------------------------------

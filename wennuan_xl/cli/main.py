@@ -7,6 +7,7 @@ forms or rules are wrong.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..core.forms import CampaignError, load_campaign
 from ..core.rules import RuleError, load_rules
 from .text import render_report, render_unusable
 
-EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_CONFIG = 0, 1, 2, 3
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_CONFIG, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     except (CampaignError, RuleError) as exc:
         print(f"表样或审核规则有误：{exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except KeyboardInterrupt:
+        print("已中断；原有的输出文件未被改动", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: a short message, never a traceback in the clerk's face
+        print(f"本次运行未完成，原有的文件未被改动：{unexpected(exc)}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def unexpected(exc: BaseException) -> str:
+    return f"发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--json", action="store_true", help="同时以 JSON 输出上报情况、合计与审核结果")
     cons.add_argument("--exclude-errors", action="store_true", help="有错误的报表不计入汇总")
     cons.add_argument("--recursive", action="store_true", help="包括子文件夹")
+    cons.add_argument("--feedback", metavar="目录", help="为每个有错误或未说明提示的单位另存一份审核意见副本到此目录")
+    cons.add_argument("--feedback-date", metavar="YYYY-MM-DD", help="审核意见上的日期（默认今天），也用于文件名")
     cons.set_defaults(run=run_consolidate)
 
     demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总")
@@ -64,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="生成两张空白统计表")
     template.add_argument("--out", default="workbooks", metavar="目录", help="输出目录（默认 workbooks）")
     template.set_defaults(run=run_template)
+
+    master = sub.add_parser("build-master", help="生成 Excel 主工作簿 wennuan_master.xlsm（开发者用）")
+    master.add_argument("--out", default=str(Path("workbooks") / "wennuan_master.xlsm"), metavar="输出.xlsm")
+    master.set_defaults(run=run_build_master)
     return parser
 
 
@@ -81,7 +98,6 @@ def _with_roster(args):
 
 
 def run_check(args) -> int:
-    from ..files.atomic import OutputError
     from ..files.source import load_return
 
     campaign = _campaign(args)
@@ -92,6 +108,8 @@ def run_check(args) -> int:
             results.append(check_return(load_return(name, campaign), campaign, rules))
         except ReturnUnusable as exc:
             results.append(exc)
+        except Exception as exc:  # a reader bug must not stop the other files' check
+            results.append(ReturnUnusable(name, unexpected(exc)))
     copies_failed = False
     if args.flagged_copy:
         copies_failed = not _flagged_copies(args, results)
@@ -126,6 +144,9 @@ def _flagged_copies(args, results) -> bool:
         except OutputError as exc:
             print(f"未能生成标记副本：{exc}", file=sys.stderr)
             ok = False
+        except Exception as exc:  # one odd workbook must not stop the other copies
+            print(f"未能生成标记副本：{report.file}：{unexpected(exc)}", file=sys.stderr)
+            ok = False
     return ok
 
 
@@ -155,6 +176,17 @@ def run_consolidate(args) -> int:
     if not folder.is_dir():
         print(f"文件夹不存在：{folder}", file=sys.stderr)
         return EXIT_UNUSABLE
+    feedback = getattr(args, "feedback", None)
+    feedback_day = None
+    if feedback:
+        problem = feedback_problem(folder, Path(feedback), args.recursive)
+        try:
+            feedback_day = dt.date.fromisoformat(args.feedback_date) if args.feedback_date else None
+        except ValueError:
+            problem = f"--feedback-date 应为 YYYY-MM-DD 格式的日期，不是“{args.feedback_date}”"
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_UNUSABLE
     try:
         result, out = consolidate_folder(
             folder, Path(args.out), campaign, rules, recursive=args.recursive,
@@ -166,8 +198,26 @@ def run_consolidate(args) -> int:
     if args.json:
         print(json.dumps(consolidation_json(result), ensure_ascii=False, indent=2, default=str))
     print(consolidation_summary(result, campaign, out), file=sys.stderr if args.json else sys.stdout)
+    if feedback:
+        from ..jobs import write_feedback
+
+        done = write_feedback(result, campaign, folder, Path(feedback), day=feedback_day)
+        stream = sys.stderr if args.json else sys.stdout
+        print(f"审核意见副本：{len(done.written)} 份，已存入 {feedback}", file=stream)
+        for problem in done.failed:
+            print(f"未能生成审核意见副本：{problem}", file=sys.stderr)
+        if done.failed:
+            return EXIT_UNUSABLE
     has_errors = any(f.severity.value == "error" for _, _, f in result.findings())
     return EXIT_ERRORS if has_errors else EXIT_OK
+
+
+def feedback_problem(folder: Path, feedback: Path, recursive: bool) -> str:
+    """The feedback copies must not land where the next run reads returns: they would count as returns."""
+    folder, target = folder.resolve(), feedback.resolve()
+    if target == folder or (recursive and folder in target.parents):
+        return f"审核意见副本的目录不能是退回表所在的文件夹（{feedback}）：下次汇总会把副本当作退回表读取；请换一个目录"
+    return ""
 
 
 def run_demo(args) -> int:
@@ -186,7 +236,8 @@ def run_demo(args) -> int:
 def consolidation_json(result) -> dict:
     return {
         "units": [
-            {"unit": r.unit, "status": r.status, "file": r.file, "errors": r.errors, "warnings": r.warnings}
+            {"unit": r.unit, "status": r.status, "file": r.file, "errors": r.errors, "warnings": r.warnings,
+             "explained": r.explained}
             for r in result.rows
         ],
         "totals": result.totals,
@@ -233,6 +284,19 @@ def run_template(args) -> int:
     campaign = load_campaign(args.campaign)
     for path in write_templates(campaign, args.out):
         print(f"已生成：{path}")
+    return EXIT_OK
+
+
+def run_build_master(args) -> int:
+    from ..files.atomic import OutputError
+    from ..files.master import build_master
+    from ..files.master_vba import MasterBuildError
+
+    try:
+        print(f"已生成：{build_master(load_campaign(args.campaign), args.out)}")
+    except (MasterBuildError, OutputError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
     return EXIT_OK
 
 

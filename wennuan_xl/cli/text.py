@@ -19,7 +19,12 @@ def render_report(report: Report, campaign: Campaign) -> str:
         width = max(len(f.cells[0]) if f.cells else 0 for f in report.findings)
         for f in report.findings:
             where = f.cells[0] if f.cells else ""
-            lines.append(f"  {f.severity.label}  {where.ljust(width)}  {f.message}  [{f.rule}]")
+            label = "已说明" if f.explained else f.severity.label
+            lines.append(f"  {label}  {where.ljust(width)}  {f.message}  [{f.rule}]")
+            if f.explanation:
+                # A 提示 with the unit's 说明 is no longer open; a 错误 stays open whatever is written.
+                status = "" if f.explained else "（错误不能以说明代替修改）"
+                lines.append(f"  {' ' * len(label) * 2}  {' ' * width}  单位说明：{f.explanation}{status}")
     if report.notes:
         lines.append("")
         lines.extend(f"  说明  {note}" for note in report.notes)

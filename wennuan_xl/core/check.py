@@ -7,7 +7,7 @@ semantics (a rule over blank cells only does not fire), and what counts as "cann
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from . import formula, messages
@@ -85,6 +85,13 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
             skipped.append(outcome)
     order = {code: i for i, code in enumerate(f.code for f in campaign.fields())}
     findings.sort(key=lambda fd: _sort_key(fd, order, state))
+    explanations = data.explanations
+    if explanations:
+        # A 说明 attaches to the findings whose first (offending) field sits on its row.
+        findings = [
+            replace(fd, explanation=explanations[fd.codes[0]]) if fd.codes and fd.codes[0] in explanations else fd
+            for fd in findings
+        ]
     values = {code: state.value(code) for code, ref in cells.items() if ref is not None}
     return Report(
         file=data.source,
@@ -95,6 +102,7 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
         notes=tuple(notes),
         skipped=tuple(skipped),
         cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
+        explanations=explanations,
     )
 
 

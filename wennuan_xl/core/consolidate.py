@@ -49,7 +49,12 @@ class Returned:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR and _in_form(f, form))
 
     def warnings(self, form: str | None = None) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING and _in_form(f, form))
+        """Open 提示: those the unit has not explained in the 说明 column."""
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING and not f.explained and _in_form(f, form))
+
+    def explained(self, form: str | None = None) -> int:
+        """提示 the unit explained (说明 beside the row): shown, no longer open."""
+        return sum(1 for f in self.findings if f.explained and _in_form(f, form))
 
 
 def _in_form(finding: Finding, form: str | None) -> bool:
@@ -93,9 +98,10 @@ class UnitRow:
     phone: str = ""
     date: str = ""
     errors: int = 0
-    warnings: int = 0
+    warnings: int = 0  # open 提示
     included: bool = False  # its values are in the totals
     remark: str = ""
+    explained: int = 0  # 提示 with the unit's 说明
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
             date=cover.get("DATE", ""),
             errors=sum(g.returned.errors(g.form) for g in group),
             warnings=sum(g.returned.warnings(g.form) for g in group),
+            explained=sum(g.returned.explained(g.form) for g in group),
             included=any(g.included for g in group),
             remark=remark,
         )
@@ -289,6 +296,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
                     unit, SUPERSEDED, r.file, forms, typed=r.unit_typed,
                     date=r.cover.get(forms[0], {}).get("DATE", ""),
                     errors=sum(r.errors(f) for f in forms), warnings=sum(r.warnings(f) for f in forms),
+                    explained=sum(r.explained(f) for f in forms),
                     remark=f"同一单位的{'、'.join(form_names[f] for f in forms)}有更新的文件，本文件未使用",
                 )
             )

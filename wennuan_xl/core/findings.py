@@ -30,9 +30,20 @@ class Finding:
     cells: tuple[str, ...]  # "附件1!E9", same order as codes where known
     values: dict[str, object]  # code -> value found (None for blank)
     message: str  # Chinese, rendered from the rule's template
+    # The unit's 说明 on the row of the finding's first field (the template's 说明 column), "" when none.
+    # It explains a 提示 (no longer open); a 错误 stays open whatever is written.
+    explanation: str = ""
+
+    @property
+    def explained(self) -> bool:
+        return self.severity is Severity.WARNING and bool(self.explanation)
+
+    @property
+    def open(self) -> bool:
+        return not self.explained
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "severity": self.severity.value,
             "codes": list(self.codes),
@@ -40,6 +51,10 @@ class Finding:
             "values": dict(self.values),
             "message": self.message,
         }
+        if self.explanation:
+            out["explanation"] = self.explanation
+            out["explained"] = self.explained
+        return out
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,7 @@ class Report:
     notes: tuple[str, ...] = ()  # what was read generously ("—" taken as 0 ...)
     skipped: tuple[Skipped, ...] = field(default=(), compare=False)
     cover: dict[str, dict[str, object]] = field(default_factory=dict)  # form -> key -> text
+    explanations: dict[str, str] = field(default_factory=dict)  # field code -> the unit's 说明 on its row
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -68,6 +84,14 @@ class Report:
     @property
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def open_warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.warnings if not f.explained)
+
+    @property
+    def explained(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.explained)
 
     @property
     def valid(self) -> bool:

@@ -523,6 +523,11 @@ def _fn_round(args, by_ref, env):
     return _excel_round(_number(args[0](env)), _number(args[1](env)))
 
 
+def excel_round(x: float, digits: int) -> float:
+    """ROUND as Excel does it: halves away from zero, on the 15 significant digits Excel shows."""
+    return _excel_round(x, digits) if math.isfinite(x) else x
+
+
 def _excel_round(x: float, digits_value: float) -> float:
     digits = int(digits_value)
     if not math.isfinite(x):

@@ -16,6 +16,10 @@ HEADERS = ("项目", "指标名称", "代码", "计量单位", "数值")
 # What other people call the value column when they retype the form.
 VALUE_HEADERS = ("数值", "数量", "本期数", "本年数", "填报数", "数据", "合计")
 SUBTOTAL_LEAD = "其中："
+# Beside the form in the templates: the live 审核 messages and the unit's 说明 for a 提示 (issue 6).
+CHECK_COL, NOTE_COL = 6, 7
+CHECK_HEADER, NOTE_HEADER = "审核", "说明"
+NOTE_SUFFIX = "_NOTE"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,11 @@ class FormLayout:
 def printed_label(field: Field, first_after_total: bool) -> str:
     lead = SUBTOTAL_LEAD if first_after_total else ""
     return f"{lead}（{field.letter}）{field.label}" if field.letter else field.label
+
+
+def note_name(field: Field) -> str:
+    """The defined name of a field's 说明 cell in the templates: ``A1_10I_NOTE``."""
+    return field.name + NOTE_SUFFIX
 
 
 @functools.lru_cache(maxsize=32)

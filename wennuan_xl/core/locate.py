@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .forms import Campaign, Field, Form
-from .layout import CODE_COL, LABEL_COL, VALUE_COL, VALUE_HEADERS, layout_for
+from .layout import CODE_COL, LABEL_COL, NOTE_HEADER, VALUE_COL, VALUE_HEADERS, layout_for, note_name
 from .workbook import CellRef, SheetData, WorkbookData
 
 
@@ -26,6 +26,7 @@ class LocatedForm:
     raw: dict[str, object]  # field code -> value as read, for found fields
     cover_cells: dict[str, CellRef | None]
     cover_raw: dict[str, object]
+    explanations: dict[str, str] = field(default_factory=dict)  # field code -> 说明 typed on its row
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class ReturnData:
             if f.form_id == form_id:
                 return f
         return None
+
+    @property
+    def explanations(self) -> dict[str, str]:
+        """Field code -> the unit's 说明 on that field's row, for every annex found."""
+        return {code: text for f in self.forms for code, text in f.explanations.items()}
 
 
 _PUNCT = re.compile(r"[\s:：,，、。;；.．·()（）\[\]【】\"'“”‘’_\-—]+")
@@ -97,7 +103,7 @@ def _by_names(book: WorkbookData, form: Form) -> LocatedForm | None:
         for key, (ref, raw) in _find_cover(sheet, form, missing_cover).items():
             if cover_cells[key] is None or not _blank(raw):
                 cover_cells[key], cover_raw[key] = ref, raw
-    return _result(form, sheet, "names", cells, cover_cells, cover_raw)
+    return _result(form, sheet, "names", cells, cover_cells, cover_raw, book.names)
 
 
 def _blank(value: object) -> bool:
@@ -114,13 +120,56 @@ def _by_sheet_text(book: WorkbookData, form: Form) -> LocatedForm | None:
     cover = _find_cover(sheet, form, list(form.cover))
     cover_cells = {c.key: cover[c.key][0] if c.key in cover else None for c in form.cover}
     cover_raw = {k: raw for k, (_, raw) in cover.items()}
-    return _result(form, sheet, "labels", cells, cover_cells, cover_raw)
+    return _result(form, sheet, "labels", cells, cover_cells, cover_raw, book.names)
 
 
-def _result(form, sheet, method, cells, cover_cells, cover_raw) -> LocatedForm:
+def _result(form, sheet, method, cells, cover_cells, cover_raw, names) -> LocatedForm:
     ordered = {f.code: cells.get(f.code) for f in form.fields}
     raw = {c: sheet.value(r.row, r.col) for c, r in ordered.items() if r is not None}
-    return LocatedForm(form.id, sheet.name, method, ordered, raw, cover_cells, cover_raw)
+    notes = _explanations(sheet, form, ordered, names)
+    return LocatedForm(form.id, sheet.name, method, ordered, raw, cover_cells, cover_raw, notes)
+
+
+def _explanations(sheet: SheetData, form: Form, cells: dict[str, CellRef | None], names: dict[str, CellRef]) -> dict[str, str]:
+    """The unit's 说明 for each located field: the cell named ``A1_10I_NOTE`` (the templates), else the
+    cell of the field's row in the column headed 说明 (a retyped form)."""
+    column = _note_header_col(sheet)
+    out: dict[str, str] = {}
+    for f in form.fields:
+        ref = cells.get(f.code)
+        if ref is None:
+            continue
+        named = names.get(note_name(f).upper())
+        if named is not None and named.sheet == sheet.name:
+            raw = sheet.value(named.row, named.col)
+        elif column is not None:
+            raw = sheet.value(ref.row, column)
+        else:
+            continue
+        text = _note_text(raw)
+        if text:
+            out[f.code] = text
+    return out
+
+
+def _note_text(raw: object) -> str:
+    if raw is None or isinstance(raw, bool):
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+def _note_header_col(sheet: SheetData) -> int | None:
+    """The column headed 说明 in the table's header row (the row with 项目 / 指标名称)."""
+    for row in sheet.rows[:40]:
+        normed = [norm(c) if isinstance(c, str) else "" for c in row]
+        if "指标名称" in normed or "项目" in normed:
+            for c, text in enumerate(normed, start=1):
+                if text == NOTE_HEADER or (text.startswith(NOTE_HEADER) and len(text) <= 8):
+                    return c
+            return None
+    return None
 
 
 def _find_sheet(book: WorkbookData, form: Form) -> SheetData | None:

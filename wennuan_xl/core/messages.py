@@ -26,14 +26,15 @@ def format_number(value: object, money: bool = False, decimals: int | None = Non
         return f"“{value}”"
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    # Halves round away from zero, as Excel's TEXT does in the templates' live messages: 2.5 -> "3".
     if decimals is not None:
-        return f"{value:,.{decimals}f}"
+        return f"{formula.excel_round(value, decimals):,.{decimals}f}"
     if money:
-        text = f"{value:,.4f}".rstrip("0")
+        text = f"{formula.excel_round(value, 4):,.4f}".rstrip("0")
         whole, _, frac = text.partition(".")
         return f"{whole}.{frac.ljust(2, '0')}"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
+        return f"{formula.excel_round(value, 4):,.4f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"
 
 

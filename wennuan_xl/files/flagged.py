@@ -9,22 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import Report, Severity
-from ..core.flags import flag_plan, split_cell, summary
+from ..core.flags import FLAG_FILLS, split_cell, summary
 from .atomic import OutputError, atomic_path
+from .flags_openpyxl import AUTHOR, flag_workbook  # noqa: F401  (AUTHOR: the notes' author, re-exported)
 
 RESULT_SHEET = "审核结果"
-FILLS = {
-    Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
-    Severity.WARNING: PatternFill("solid", fgColor="FFEB9C"),
-}
-AUTHOR = "送温暖审核"
-RESULT_HEADERS = ("序号", "类别", "单元格", "指标", "填写值", "问题说明", "规则编号")
+FILLS = {severity: PatternFill("solid", fgColor=colour) for severity, colour in FLAG_FILLS.items()}
+RESULT_HEADERS = ("序号", "类别", "单元格", "指标", "填写值", "问题说明", "规则编号", "单位说明")
 
 
 def write_flagged_copy(source: Path | str, report: Report, out: Path | str) -> Path:
@@ -35,14 +31,7 @@ def write_flagged_copy(source: Path | str, report: Report, out: Path | str) -> P
         book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
     except Exception as exc:
         raise OutputError(f"{source}：无法打开以生成标记副本（{exc}）") from None
-    for flag in flag_plan(report.findings):
-        if flag.sheet not in book.sheetnames:
-            continue
-        cell = book[flag.sheet][flag.a1]
-        cell.fill = FILLS[flag.severity]
-        note = Comment(flag.note, AUTHOR)
-        note.width, note.height = 320, 40 + 36 * len(flag.messages)
-        cell.comment = note
+    flag_workbook(book, report)  # the same record of originals as 清除标记 in Excel uses
     if RESULT_SHEET in book.sheetnames:
         del book[RESULT_SHEET]
     write_result_sheet(book.create_sheet(RESULT_SHEET), report)
@@ -85,11 +74,15 @@ def write_result_sheet(ws: Worksheet, report: Report) -> None:
         shown = finding.values.get(finding.codes[0]) if finding.codes else None
         text_cell(ws, row, 5, "" if shown is None else str(shown))
         text_cell(ws, row, 6, finding.message).alignment = Alignment(wrap_text=True, vertical="top")
+        if finding.explanation:  # the unit's 说明: an explained 提示 is marked so, a 错误 stays a 错误
+            text_cell(ws, row, 8, finding.explanation).alignment = Alignment(wrap_text=True, vertical="top")
+            if finding.explained:
+                kind.value = "提示（已说明）"
         text_cell(ws, row, 7, finding.rule)
         row += 1
     for note in report.notes:
         text_cell(ws, row, 6, f"说明：{note}")
         row += 1
-    for col, width in zip("ABCDEFG", (6, 8, 14, 22, 12, 70, 16)):
+    for col, width in zip("ABCDEFGH", (6, 8, 14, 22, 12, 70, 16, 30)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"

@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import html
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
 
 from ..core.findings import ReturnUnusable
 from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
+from . import guard
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -25,9 +27,13 @@ def read_workbook(path: Path | str, display: str | None = None) -> WorkbookData:
     path = Path(path)
     shown = display or str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            guard.check_file_size(os.fstat(f.fileno()).st_size, shown)
+            data = f.read(guard.MAX_FILE_BYTES + 1)  # a file still growing is not read past the limit
     except FileNotFoundError:
         raise ReturnUnusable(shown, "文件不存在") from None
+    except IsADirectoryError:
+        raise ReturnUnusable(shown, "这是一个文件夹，不是 Excel 工作簿") from None
     except OSError as exc:
         raise ReturnUnusable(shown, f"无法打开文件（{exc.strerror}），可能正被其他程序占用") from None
     return read_bytes(data, shown)
@@ -36,11 +42,14 @@ def read_workbook(path: Path | str, display: str | None = None) -> WorkbookData:
 def read_bytes(data: bytes, shown: str) -> WorkbookData:
     if not data:
         raise ReturnUnusable(shown, "文件是空的（0 字节）")
+    guard.check_file_size(len(data), shown)
     names: dict[str, CellRef] = {}
     if data.startswith(ZIP_MAGIC):
+        guard.check_zip(data, shown)  # bombs and tricks are refused before any parser starts
         names = _zip_names(data, shown)
     elif data.startswith(OLE_MAGIC):
         _reject_encrypted_ole(data, shown)
+        guard.check_ole(data, shown)
     else:
         raise ReturnUnusable(shown, _not_a_workbook(data))
     sheets = _calamine_sheets(data, shown)

@@ -1,7 +1,8 @@
 """The blank fill-in templates: one workbook per annex, laid out like the notice's forms.
 
 Input cells are unlocked, tinted and named (``A1_02B``), with data validation and Chinese input
-messages; everything else is protected without a password. The build is deterministic.
+messages; everything else is protected without a password. The rules run live inside the template
+(``live_checks``: 审核 column, 说明 column, a 审核 sheet, colours). The build is deterministic.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.forms import Campaign, Field, Form, Kind
-from ..core.layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, FormLayout, layout_for
+from ..core.layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, NOTE_COL, UNIT_COL, VALUE_COL, FormLayout, layout_for
+from ..core.rules import RuleSet, load_rules
 from ..core.workbook import column_letter
 from .atomic import atomic_path
+from .live_checks import add_live_checks
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -35,28 +38,34 @@ def template_filename(form: Form) -> str:
     return f"{form.annex}-{form.title}.xlsx"
 
 
-def write_templates(campaign: Campaign, out_dir: Path | str) -> list[Path]:
+def write_templates(campaign: Campaign, out_dir: Path | str, rules: RuleSet | None = None) -> list[Path]:
+    rules = rules if rules is not None else load_rules(campaign)
     out = []
     for form in campaign.forms:
         target = Path(out_dir) / template_filename(form)
-        book = build_template(campaign, form)
+        book = build_template(campaign, form, rules)
         with atomic_path(target) as tmp:
             book.save(tmp)
         out.append(target)
     return out
 
 
-def build_template(campaign: Campaign, form: Form) -> Workbook:
+def build_template(campaign: Campaign, form: Form, rules: RuleSet | None = None) -> Workbook:
+    """The blank form with its live checks (``live_checks``): the rules run while the clerk types."""
     book = Workbook()
     ws = book.active
     ws.title = form.sheet
-    fill_form_sheet(ws, campaign, form)
+    layout = fill_form_sheet(ws, campaign, form)
     book.properties.creator = campaign.issuer
     book.properties.lastModifiedBy = campaign.issuer
     book.properties.title = form.title
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     add_defined_names(book, ws, form, layout_for(form))
+    add_live_checks(book, ws, campaign, form, layout, rules if rules is not None else load_rules(campaign))
+    last_row = layout.rows[-1].row if layout.rows else layout.header_row
+    ws.print_area = f"A1:{column_letter(NOTE_COL)}{last_row}"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE  # the form and its 审核 / 说明 columns
     return book
 
 

@@ -1,0 +1,105 @@
+"""Real xlwings objects without Excel: xlwings' remote engine builds a Book from a JSON payload and records
+every change as an action (``book.json()["actions"]``). That engine is xlwings PRO code (PolyForm
+Noncommercial), enabled here and ONLY here — the product never needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from pathlib import Path
+
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # before xlwings is imported, tests only
+
+import pytest  # noqa: E402
+import xlwings as xw  # noqa: E402
+
+from wennuan_xl.core.forms import load_campaign  # noqa: E402
+from wennuan_xl.files.read import read_workbook  # noqa: E402
+from wennuan_xl.samples import consistent_values, write_template_return  # noqa: E402
+
+UNIT = "市中区总工会"
+COVER = {"UNIT": UNIT, "DATE": dt.date(2017, 1, 12), "PERSON": "张三", "PHONE": "0833-2133419"}
+
+
+@pytest.fixture(scope="session")
+def campaign():
+    return load_campaign()
+
+
+def write_unit_return(campaign, path: Path, bad_fields: int = 0, seed: int = 4) -> Path:
+    """A styled return (the template through openpyxl) with ``bad_fields`` number fields typed as “约30”."""
+    values = consistent_values(random.Random(seed), 0.3)
+    numbers = [f.code for f in campaign.fields() if f.code in values and isinstance(values[f.code], (int, float))]
+    for code in numbers[:bad_fields]:
+        values[code] = "约30"
+    return write_template_return(path, campaign, values, COVER, ("A1", "A2"))
+
+
+def _plain(value):
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def payload_for(path: Path, notes: dict[str, list[str]] | None = None, name: str | None = None, extra_sheets=()) -> dict:
+    """The payload an Office.js client would send for the workbook at ``path`` (values, names, notes)."""
+    data = read_workbook(path)
+    sheets = []
+    for s in data.sheets:
+        width = max((len(r) for r in s.rows), default=0)
+        values = [[_plain(v) if v != "" else None for v in list(r) + [None] * (width - len(r))] for r in s.rows] or [[]]
+        sheets.append(sheet_payload(s.name, values, (notes or {}).get(s.name, [])))
+    sheets += list(extra_sheets)
+    index = {s["name"]: i for i, s in enumerate(sheets)}
+    names = [
+        {"name": n, "sheet_index": index[ref.sheet], "address": ref.a1, "book_scope": True,
+         "scope_sheet_name": None, "scope_sheet_index": None}
+        for n, ref in data.names.items() if ref.sheet in index
+    ]
+    return book_payload(name or str(path), sheets, names)
+
+
+def sheet_payload(name: str, values, notes=(), visibility: str = "Visible") -> dict:
+    return {"name": name, "values": values, "pictures": [], "tables": [], "shapes": [], "charts": [],
+            "notes": [{"address": a} for a in notes], "visibility": visibility}
+
+
+def book_payload(name: str, sheets: list[dict], names: list[dict]) -> dict:
+    return {"client": "Office.js", "version": xw.__version__,
+            "book": {"name": name, "active_sheet_index": 0, "selection": "A1"}, "names": names, "sheets": sheets}
+
+
+def master_payload(folder: Path, settings: dict[str, object], roster: list[list[object]] | None = None) -> dict:
+    """The master workbook: 设置 with one named cell per setting, 单位名单, empty result sheets."""
+    keys = list(settings)
+    values = [["设置", None]] + [[k, settings[k]] for k in keys]
+    names = [{"name": k, "sheet_index": 0, "address": f"$B${i + 2}", "book_scope": True,
+              "scope_sheet_name": None, "scope_sheet_index": None} for i, k in enumerate(keys)]
+    sheets = [sheet_payload("设置", values)]
+    if roster is not None:
+        sheets.append(sheet_payload("单位名单", [["单位名称", "选择汇总"]] + roster))
+    for name in ("汇总-附件1", "汇总-附件2", "上报情况", "审核结果", "明细"):
+        sheets.append(sheet_payload(name, [["上次的内容"]]))
+    return book_payload(str(folder / "wennuan_master.xlsm"), sheets, names)
+
+
+def open_book(payload: dict):
+    return xw.Book(json=payload)
+
+
+def actions(book, func: str | None = None) -> list[dict]:
+    acts = book.json()["actions"]
+    return [a for a in acts if func is None or a["func"] == func]
+
+
+def alerts(book) -> list[str]:
+    return [a["args"][0] for a in actions(book, "alert")]
+
+
+@pytest.fixture(autouse=True)
+def _no_mock_caller():
+    yield
+    if hasattr(xw.Book, "_mock_caller"):
+        del xw.Book._mock_caller

@@ -1,0 +1,36 @@
+"""Every hostile file is answered quickly and in little memory, measured in a separate process.
+
+The targets (2 s, 200 MB for the whole process) are measured by ``benchmarks/hostile.py`` and reported in
+the README; here the bounds are generous so that a busy machine cannot make the test flaky, yet a file
+that reached a parser unguarded (1 GB of XML: 5 s and 1 GB) would fail it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ["h10-压缩炸弹.xlsx", "h11-压缩炸弹-谎报大小.xlsx", "h13-许多部件合计过大.xlsx", "h14-部件数据重叠.xlsx",
+         "h19-嵌入对象是压缩炸弹.xlsx", "h21-一百万行.xlsx", "h22-远处的单元格.xlsx", "h30-十亿笑声-工作表.xlsx",
+         "h43-稀疏的xls.xls", "r08-超长单位名.xlsx"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="peak memory per file needs Linux /proc")
+def test_each_heavy_file_is_answered_within_bounds(hostile):
+    folder, _ = hostile
+    files = [str(folder / n) for n in HEAVY]
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "hostile.py"), "--measure", *files],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = {r["file"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert sorted(results) == sorted(HEAVY)
+    for name, r in results.items():
+        assert "crash" not in r, r
+        assert r["seconds"] < 10, r
+        assert r["peak_mb"] < 400, r
+        assert "error" in r or name.startswith("r"), r

@@ -1,0 +1,123 @@
+"""Fixtures for the live-check tests: the templates as regenerated now, filling helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from wennuan_xl.core.forms import Campaign, load_campaign
+from wennuan_xl.core.layout import note_name
+from wennuan_xl.core.rules import RuleSet, load_rules
+from wennuan_xl.files.live_checks import CHECK_SHEET, FIRST_RULE_ROW
+from wennuan_xl.files.template import template_filename, write_templates
+
+from .lo import soffice
+
+REPO = Path(__file__).resolve().parents[2]
+needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture(scope="session")
+def campaign() -> Campaign:
+    return load_campaign()
+
+
+@pytest.fixture(scope="session")
+def rules(campaign: Campaign) -> RuleSet:
+    return load_rules(campaign)
+
+
+@pytest.fixture(scope="session")
+def templates(campaign: Campaign, rules: RuleSet, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """form id -> the template as ``wennuan template`` writes it now (equal to the committed one)."""
+    out = tmp_path_factory.mktemp("templates")
+    paths = write_templates(campaign, out, rules)
+    return {f.id: out / template_filename(f) for f in campaign.forms}
+
+
+class Filler:
+    """Fills one template many times: load once, set the named cells, save under another name."""
+
+    def __init__(self, campaign: Campaign, form_id: str, template: Path):
+        self.campaign, self.form = campaign, campaign.form(form_id)
+        self.book = openpyxl.load_workbook(template)
+        self.cells = {f.code: self._dest(f.name) for f in self.form.fields}
+        self.notes = {f.code: self._dest(note_name(f)) for f in self.form.fields}
+        self.cover = {c.key: self._dest(c.name(form_id)) for c in self.form.cover}
+
+    def _dest(self, name: str):
+        sheet, coord = list(self.book.defined_names[name].destinations)[0]
+        return self.book[sheet][coord.replace("$", "")]
+
+    def save(self, target: Path, values: dict, notes: dict | None = None, cover: dict | None = None) -> Path:
+        for code, cell in self.cells.items():
+            cell.value = values.get(code)
+        for code, cell in self.notes.items():
+            cell.value = (notes or {}).get(code)
+        for key, cell in self.cover.items():
+            cell.value = (cover or {}).get(key)
+        self.book.save(target)
+        return target
+
+
+def live_results(path: Path) -> dict[str, tuple[str, str]]:
+    """rule id -> (结果, 问题说明) on the 审核 sheet of a recalculated workbook; 结果 is "错误", "提示",
+    "已说明" or "" (the rule holds)."""
+    import python_calamine as pc
+
+    book = pc.CalamineWorkbook.from_path(str(path))
+    try:
+        rows = book.get_sheet_by_name(CHECK_SHEET).to_python()
+    finally:
+        book.close()
+    return {str(r[0]): (str(r[3]), str(r[4])) for r in rows[FIRST_RULE_ROW - 1:] if r and r[0]}
+
+
+# --- a return with findings, some explained ----------------------------------------------------------
+
+UNIT, OTHER_UNIT = "市中区总工会", "沙湾区总工会"
+PLANE_NOTE, ERROR_NOTE = "今年新增包机一架", "数据以人社局统计为准"
+NOTE_ON = {"A1.10J": PLANE_NOTE, "A1.02B": ERROR_NOTE}  # 说明 beside 10(J) (a 提示) and 02(B) (a 错误)
+
+
+def cover(unit: str = UNIT) -> dict:
+    import datetime as dt
+
+    return {"UNIT": unit, "DATE": dt.datetime(2017, 1, 15), "PERSON": "张三", "PHONE": "0833-2133419"}
+
+
+def annex1_with_findings() -> dict:
+    """Annex 1 figures with one 错误 (A1-02), an open 提示 (A1-03-SUM) and a 提示 the unit can explain
+    (A1-10-PER-I: 2,000 people on one chartered plane)."""
+    import random
+
+    from wennuan_xl.samples import consistent_values
+
+    v = {k: x for k, x in consistent_values(random.Random(7)).items() if k.startswith("A1.")}
+    v.update({"A1.10I": 1, "A1.10J": 2000, "A1.10": v["A1.10"] + 2000})
+    v["A1.02B"] = v["A1.02A"] + 5
+    v["A1.03A"] = v["A1.03A"] + 1
+    return v
+
+
+def consistent(form_id: str, seed: int) -> dict:
+    import random
+
+    from wennuan_xl.samples import consistent_values
+
+    return {k: x for k, x in consistent_values(random.Random(seed)).items() if k.startswith(form_id + ".")}
+
+
+def sheet_table(path: Path, sheet: str, header_row: int) -> list[dict]:
+    """Rows below a header row as dicts (header -> value), as the clerk's Excel shows them."""
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet]
+    headers = [c.value for c in ws[header_row]]
+    rows = []
+    for values in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if all(v is None or v == "" for v in values):
+            break
+        rows.append(dict(zip(headers, values)))
+    return rows

@@ -1,0 +1,110 @@
+"""Feedback copies (``wennuan consolidate --feedback DIR``): one per unit with something to correct.
+
+Each is the unit's own return, problem cells flagged and noted, with a 审核意见 sheet in front addressed
+to the unit by name, listing what to correct, with the city union's deadline. The originals are untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from wennuan_xl.cli.main import main
+from wennuan_xl.core.layout import VALUE_COL, layout_for
+from wennuan_xl.files.feedback import OPINION_SHEET, feedback_name
+
+from .conftest import NOTE_ON, OTHER_UNIT, PLANE_NOTE, UNIT, Filler, annex1_with_findings, consistent, cover, sheet_table
+
+DAY = "2017-01-21"
+THIRD, FOURTH = "犍为县总工会", "五通桥区总工会"
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def returns(campaign, templates, tmp_path: Path) -> Path:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    a1, a2 = Filler(campaign, "A1", templates["A1"]), Filler(campaign, "A2", templates["A2"])
+    a1.save(folder / "市中区-附件1.xlsx", annex1_with_findings(), NOTE_ON, cover())  # 错误 + open and explained 提示
+    a2.save(folder / "市中区-附件2.xlsx", consistent("A2", 7), {}, cover())
+    a1.save(folder / "沙湾区-附件1.xlsx", consistent("A1", 8), {}, cover(OTHER_UNIT))  # nothing to say
+    broken = consistent("A2", 9)
+    broken["A2.02"] = broken["A2.02"] + 3  # A2-02-SUM 错误
+    a2.save(folder / "犍为县-附件2.xlsx", broken, {}, cover(THIRD))
+    only_explained = consistent("A1", 10)
+    only_explained.update({"A1.10I": 1, "A1.10J": 2000, "A1.10": only_explained["A1.10"] + 2000})
+    a1.save(folder / "五通桥区-附件1.xlsx", only_explained, {"A1.10J": PLANE_NOTE}, cover(FOURTH))
+    return folder
+
+
+def test_feedback_copies_for_units_with_something_to_correct(campaign, returns: Path, tmp_path: Path, capsys) -> None:
+    before = hashes(returns)
+    out_dir = tmp_path / "审核意见"
+    code = main(["consolidate", str(returns), "-o", str(tmp_path / "汇总.xlsx"), "--feedback", str(out_dir), "--feedback-date", DAY])
+    assert code == 1
+    assert "审核意见副本：2 份" in capsys.readouterr().out
+    assert hashes(returns) == before  # the originals are untouched
+    # 沙湾区 has no finding; 五通桥区 only a 提示 it explained: neither gets a letter.
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        [f"{UNIT}-审核意见-{DAY}.xlsx", f"{THIRD}-审核意见-{DAY}.xlsx"]
+    )
+
+    path = out_dir / f"{UNIT}-审核意见-{DAY}.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == OPINION_SHEET and book.active.title == OPINION_SHEET
+    assert {"附件1", "审核", "审核结果"} <= set(book.sheetnames)  # the unit's own sheets are all there
+    ws = book[OPINION_SHEET]
+    assert ws["A3"].value == f"{UNIT}："
+    letter = ws["A4"].value
+    assert letter.startswith("经审核，贵单位报送的《附件1 2017年工会送温暖活动统计表》")
+    assert "1 个错误、1 个提示" in letter and "请于 2017年1月20日前" in letter and "乐山市总工会" in letter
+    rows = sheet_table(path, OPINION_SHEET, 6)
+    table = [r for r in rows if isinstance(r["序号"], int)]
+    assert [r["类别"] for r in table] == ["错误", "提示", "提示（已说明）"]
+    assert table[0]["问题"].startswith("02(B) 其中困难农民工") and table[0]["处理要求"].startswith("请修改")
+    assert table[0]["项目"] == "02(B) 其中困难农民工"
+    assert "请核实" in table[1]["处理要求"] and "说明" in table[1]["处理要求"]
+    assert PLANE_NOTE in table[2]["处理要求"]
+    signature = [c.value for row in ws.iter_rows(min_row=7 + len(table)) for c in row if c.value]
+    assert signature == ["乐山市总工会", "2017年1月21日"]
+
+    # The problem cells are flagged in the unit's own form, the values as the unit typed them.
+    form = book["附件1"]
+    row_02b = next(r.row for r in layout_for(campaign.form("A1")).rows if r.field and r.field.code == "A1.02B")
+    cell = form.cell(row_02b, VALUE_COL)
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "02(B) 其中困难农民工" in cell.comment.text
+    assert cell.value == annex1_with_findings()["A1.02B"]
+
+    third = openpyxl.load_workbook(out_dir / f"{THIRD}-审核意见-{DAY}.xlsx")
+    assert third[OPINION_SHEET]["A3"].value == f"{THIRD}："
+    assert "《附件2 2016年度困难职工帮扶中心工作统计表》" in third[OPINION_SHEET]["A4"].value
+
+
+def test_feedback_folder_must_not_be_the_returns_folder(returns: Path, tmp_path: Path, capsys) -> None:
+    before = hashes(returns)
+    code = main(["consolidate", str(returns), "-o", str(tmp_path / "汇总.xlsx"), "--feedback", str(returns)])
+    assert code == 2
+    assert "不能是退回表所在的文件夹" in capsys.readouterr().err
+    assert hashes(returns) == before
+
+
+def test_feedback_file_names_say_unit_and_date() -> None:
+    assert feedback_name("市中区总工会", dt.date(2017, 1, 21), ".xlsx") == "市中区总工会-审核意见-2017-01-21.xlsx"
+    assert feedback_name("市中区总工会", dt.date(2017, 1, 21), ".xlsx", "附件1") == "市中区总工会-附件1-审核意见-2017-01-21.xlsx"
+    assert feedback_name("a/b:c", dt.date(2017, 1, 21), ".xlsm") == "a_b_c-审核意见-2017-01-21.xlsm"
+
+
+def test_jobs_exposes_feedback_for_the_excel_layer(campaign, rules, returns: Path, tmp_path: Path) -> None:
+    from wennuan_xl.jobs import consolidate_folder, write_feedback
+
+    result, _ = consolidate_folder(returns, tmp_path / "汇总.xlsx", campaign, rules, workers=1)
+    done = write_feedback(result, campaign, returns, tmp_path / "fb", day=dt.date(2017, 1, 21))
+    assert not done.failed and len(done.written) == 2

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from wennuan_xl.core.forms import load_campaign
+
+REPO = Path(__file__).resolve().parents[2]
+SHIMS = REPO / "vba_shims"
+COMMITTED = REPO / "workbooks" / "wennuan_master.xlsm"
+SCHEMA = REPO.parent / "shared" / "schemas" / "customui14.xsd"
+
+
+@pytest.fixture(scope="session")
+def campaign():
+    return load_campaign()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, campaign) -> Path:
+    """A fresh build of the master, made once per test session."""
+    from wennuan_xl.files.master import build_master
+
+    return build_master(campaign, tmp_path_factory.mktemp("master") / "wennuan_master.xlsm")
+
+
+@pytest.fixture(scope="session")
+def parts(built) -> dict[str, bytes]:
+    with zipfile.ZipFile(built) as z:
+        return {name: z.read(name) for name in z.namelist()}

@@ -1,0 +1,80 @@
+"""Headless LibreOffice for the master's tests: a private profile holding one Basic macro that inspects a
+workbook (``inspect_master.bas``), run through a ``macro:///`` URL with a time limit."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import signal
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TIMEOUT = 120
+MACRO = Path(__file__).with_name("inspect_master.bas")
+_XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_DOCTYPE = '<!DOCTYPE {kind} PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "{dtd}">\n'
+
+
+@dataclass
+class Inspection:
+    log: list[str]
+    pdf: Path
+    modules: dict[str, int] = field(default_factory=dict)  # "VBAProject.xlwings" -> source length
+    procedures: set[str] = field(default_factory=set)  # "VBAProject.WennuanButtons.OnValidate"
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice")
+
+
+def _run(args: list[str]) -> None:
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # our own session: soffice and the children it started
+        proc.communicate()
+        raise AssertionError(f"LibreOffice did not finish within {TIMEOUT} s: {args[-1]}") from None
+
+
+def _profile(root: Path) -> str:
+    """A fresh profile with the inspection macro in its Standard library; returns the -env argument."""
+    env = f"-env:UserInstallation={(root / f'lo_master_{uuid.uuid4().hex}').as_uri()}"
+    _run([soffice(), "--headless", "--norestore", "--terminate_after_init", env])
+    profile = Path(env.split("=", 1)[1].removeprefix("file://")) / "user" / "basic" / "Standard"
+    (profile / "script.xlb").write_text(
+        _XML + _DOCTYPE.format(kind="library:library", dtd="library.dtd")
+        + '<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
+        'library:readonly="false" library:passwordprotected="false">\n'
+        ' <library:element library:name="Module1"/>\n <library:element library:name="Inspect"/>\n'
+        "</library:library>\n",
+        encoding="utf-8",
+    )
+    (profile / "Inspect.xba").write_text(
+        _XML + _DOCTYPE.format(kind="script:module", dtd="module.dtd")
+        + '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Inspect" '
+        'script:language="StarBasic">' + html.escape(MACRO.read_text(encoding="ascii"), quote=False)
+        + "</script:module>\n",
+        encoding="utf-8",
+    )
+    return env
+
+
+def inspect(workbook: Path, work: Path) -> Inspection:
+    env = _profile(work)
+    log, pdf = work / "inspect.log", work / f"{workbook.stem}.pdf"
+    _run([soffice(), "--headless", "--norestore", env,
+          f'macro:///Standard.Inspect.Inspect("{workbook.resolve()}","{log}","{pdf}")'])
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
+    result = Inspection(lines, pdf)
+    for line in lines:
+        kind, _, rest = line.partition(" ")
+        if kind == "MODULE":
+            name, _, length = rest.rpartition(" ")
+            result.modules[name] = int(length)
+        elif kind == "PROC":
+            result.procedures.add(rest)
+    return result

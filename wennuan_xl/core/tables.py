@@ -1,0 +1,343 @@
+"""The consolidated workbook's sheets as plain rows: what each cell holds, with light formatting hints.
+
+One source of truth for every shell that writes the consolidation: the xlsxwriter file writer
+(files/consolidated.py) and the live Excel writer (excel/write.py) render these tables, each in its own
+way. A ``Cell`` carries its value and a style name ("header", "error", "count", ...) that each writer maps
+to its own formats; a row is ``(row, {col: Cell})`` with 0-based row and column, in ascending row order.
+The 明细 rows are generated lazily, so the file writer keeps its constant memory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .consolidate import REPORTED, TOTAL_UNIT, Consolidation
+from .findings import Severity
+from .forms import Campaign, Field, Kind
+from .layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, layout_for
+from .values import NO, YES
+from .workbook import column_letter
+
+STATUS_SHEET, FINDINGS_SHEET, DETAIL_SHEET, SOURCE_SHEET, CHART_SHEET = "上报情况", "审核结果", "明细", "来源", "图表"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object = None  # str (always written as text), int/float, or None (a blank cell with a style)
+    style: str = "cell"
+    link: str | None = None  # an internal hyperlink target: "'汇总-附件1'!E9"
+    formula: str | None = None  # an Excel formula; ``value`` is its result when the workbook is opened
+
+
+Row = tuple[int, dict[int, Cell]]
+
+
+@dataclass
+class Table:
+    name: str
+    rows: Iterable[Row]
+    widths: tuple[tuple[int, int, float], ...] = ()  # (first col, last col, width)
+    heights: dict[int, float] = field(default_factory=dict)  # 0-based row -> height
+    merges: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # top-left -> bottom-right
+    freeze: tuple[int, int] | None = None
+    autofilter: tuple[int, int, int, int] | None = None
+    page: str = "landscape"  # "form": portrait, centred, with a print area; "landscape": a list
+    header_row: int = 0  # repeated on every printed page
+    print_area: tuple[int, int, int, int] | None = None
+
+
+def total_sheet_name(campaign: Campaign, form_id: str) -> str:
+    return f"汇总-{campaign.form(form_id).annex}"
+
+
+def number_style(f: Field, total: bool = False) -> str:
+    return ("total_" if total else "") + ("money" if f.kind is Kind.MONEY else "count")
+
+
+def yes_no_text(counts: dict) -> str:
+    return f"是 {counts.get(YES, 0)} 个，否 {counts.get(NO, 0)} 个"
+
+
+def consolidation_tables(result: Consolidation, campaign: Campaign) -> list[Table]:
+    """Every sheet of the consolidated workbook except the chart, in workbook order."""
+    return [
+        *(total_table(result, campaign, form.id) for form in campaign.forms),
+        status_table(result, campaign),
+        findings_table(result, campaign),
+        detail_table(result, campaign),
+        sources_table(result, campaign),
+    ]
+
+
+def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Table:
+    form = campaign.form(form_id)
+    layout = layout_for(form)
+    rows: dict[int, dict[int, Cell]] = {}
+
+    def put(row: int, col: int, cell: Cell) -> None:  # 1-based, as the layout counts
+        rows.setdefault(row - 1, {})[col - 1] = cell
+
+    merges = {}
+    heights = {layout.title_row - 1: 30.0}
+    put(layout.annex_row, 1, Cell(form.annex, "bold"))
+    put(layout.title_row, 1, Cell(f"{form.title}（汇总）", "title"))
+    merges[(layout.title_row - 1, 0)] = (layout.title_row - 1, VALUE_COL - 1)
+    cover_text = {"UNIT": campaign.issuer}
+    for c in form.cover:
+        row, col = layout.cover_labels[c.key]
+        put(row, col, Cell(c.label + "：", "text"))
+        vrow, vcol = layout.cover_cells[c.key]
+        if cover_text.get(c.key):
+            put(vrow, vcol, Cell(cover_text[c.key], "text"))
+    for row, text in zip(layout.note_rows, form.notes):
+        put(row, 1, Cell(text, "text"))
+        merges[(row - 1, 0)] = (row - 1, VALUE_COL - 1)
+    for col, text in enumerate(HEADERS, start=1):
+        put(layout.header_row, col, Cell(text, "header"))
+    for r in layout.rows:
+        if len(r.text) > 30:
+            heights[r.row - 1] = 30.0
+        put(r.row, ITEM_COL, Cell(r.item, "center"))
+        put(r.row, LABEL_COL, Cell(r.text, "cell_wrap"))
+        if r.field is None:
+            for col in (CODE_COL, UNIT_COL, VALUE_COL):
+                put(r.row, col, Cell(None))
+            continue
+        put(r.row, CODE_COL, Cell(r.field.code, "code"))
+        put(r.row, UNIT_COL, Cell(r.field.unit, "center"))
+        total = result.totals.get(r.field.code)
+        if isinstance(total, dict):
+            put(r.row, VALUE_COL, Cell(yes_no_text(total)))
+        elif total is None:
+            put(r.row, VALUE_COL, Cell(None))
+        else:
+            put(r.row, VALUE_COL, Cell(total, number_style(r.field)))
+    last = layout.rows[-1].row  # 1-based last row = 0-based row after it
+    counted = result.unit_counts.get(form_id, 0)
+    expected = sum(1 for u in campaign.roster if u.included)
+    rows.setdefault(last + 1, {})[0] = Cell(f"单位个数：本表汇总 {counted} 个单位（名单中应报 {expected} 个）。", "bold")
+    merges[(last + 1, 0)] = (last + 1, VALUE_COL - 1)
+    widths = tuple((col - 1, col - 1, float(w)) for col, w in {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 18}.items())
+    return Table(
+        total_sheet_name(campaign, form_id), sorted(rows.items()), widths, heights, merges,
+        page="form", header_row=layout.header_row - 1, print_area=(0, 0, last + 1, VALUE_COL - 1),
+    )
+
+
+# 提示: open 提示; 已说明: 提示 the unit explained in the template's 说明 column (no longer open).
+STATUS_HEADERS = ("序号", "单位", "上报情况", "附件", "文件", "表内填报单位", "填报人", "联系电话", "填报日期", "错误", "提示", "已说明", "计入汇总", "备注")
+STATUS_STYLE = {"未报": "missing", "无法读取": "error", "已被替代": "grey", "名单外": "warning"}
+
+
+def status_table(result: Consolidation, campaign: Campaign) -> Table:
+    rows = result.rows
+    reported = {r.unit for r in rows if r.status == REPORTED}
+    expected = list(campaign.roster)
+    summary = (
+        f"应报 {len(expected)} 个单位：已报 {sum(1 for u in expected if u.name in reported)} 个，"
+        f"未报 {sum(1 for r in rows if r.status == '未报')} 个，无法读取的文件 {sum(1 for r in rows if r.status == '无法读取')} 个，"
+        f"被替代的文件 {sum(1 for r in rows if r.status == '已被替代')} 个，名单外 {sum(1 for r in rows if r.status == '名单外')} 个。"
+        + "汇总单位个数：" + "，".join(f"{campaign.form(f).annex} {n} 个" for f, n in result.unit_counts.items())
+    )
+    annex = {f.id: f.annex for f in campaign.forms}
+    out: list[Row] = [
+        (0, {0: Cell(f"{campaign.name} 上报情况", "heading")}),
+        (1, {0: Cell(summary, "text")}),
+        (3, {col: Cell(text, "header") for col, text in enumerate(STATUS_HEADERS)}),
+    ]
+    for i, row in enumerate(rows, start=1):
+        out.append((3 + i, {
+            0: Cell(i, "center"), 1: Cell(row.unit), 2: Cell(row.status, STATUS_STYLE.get(row.status, "cell")),
+            3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file), 5: Cell(row.typed),
+            6: Cell(row.person), 7: Cell(row.phone), 8: Cell(row.date),
+            9: Cell(row.errors, "error" if row.errors else "center"),
+            10: Cell(row.warnings, "warning" if row.warnings else "center"), 11: Cell(row.explained, "center"),
+            12: Cell("是" if row.included else "否", "center"), 13: Cell(row.remark, "cell_wrap"),
+        }))
+    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 24, 10, 14, 40, 24, 10, 16, 12, 6, 6, 7, 9, 50)))
+    return Table(STATUS_SHEET, out, widths, freeze=(4, 2), autofilter=(3, 0, 3 + len(rows), len(STATUS_HEADERS) - 1), header_row=3)
+
+
+FINDINGS_HEADERS = ("序号", "单位", "附件", "文件", "单元格", "规则编号", "类别", "填写值", "问题说明", "说明")
+
+
+def findings_table(result: Consolidation, campaign: Campaign) -> Table:
+    items = result.findings()
+    errors = sum(1 for _, _, f in items if f.severity is Severity.ERROR)
+    explained = sum(1 for _, _, f in items if f.explained)
+    out: list[Row] = [
+        (0, {0: Cell(f"审核结果：共 {errors} 个错误、{len(items) - errors} 个提示"
+                     + (f"（其中 {explained} 个已由单位说明）" if explained else ""), "heading")}),
+        (2, {col: Cell(text, "header") for col, text in enumerate(FINDINGS_HEADERS)}),
+    ]
+    annex = {f.id: f.annex for f in campaign.forms}
+    for i, (unit, file, f) in enumerate(items, start=1):
+        first = f.codes[0] if f.codes else ""
+        value = f.values.get(first)
+        where = Cell(f.cells[0] if f.cells else "")
+        if unit == TOTAL_UNIT and "!" in where.value:  # type: ignore[operator]
+            # The totals' cells are on this workbook's 汇总 sheets: link straight to them.
+            sheet, a1 = str(where.value).rsplit("!", 1)
+            form_id = next((fm.id for fm in campaign.forms if fm.sheet == sheet), None)
+            if form_id is not None:
+                name = total_sheet_name(campaign, form_id)
+                where = Cell(f"{name}!{a1}", "link", link=f"'{name}'!{a1}")
+        shown = value if isinstance(value, (int, float)) and not isinstance(value, bool) else ("" if value is None else str(value))
+        out.append((2 + i, {
+            0: Cell(i, "center"), 1: Cell(unit), 2: Cell(annex.get(first.split(".")[0], "")), 3: Cell(file), 4: where,
+            5: Cell(f.rule), 6: Cell(f.severity.label, "error" if f.severity is Severity.ERROR else "warning"),
+            7: Cell(shown), 8: Cell(f.message, "cell_wrap"), 9: Cell(f.explanation, "cell_wrap"),
+        }))
+    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 22, 8, 34, 12, 16, 6, 12, 80, 30)))
+    return Table(
+        FINDINGS_SHEET, out, widths, freeze=(3, 2),
+        autofilter=(2, 0, 2 + len(items), len(FINDINGS_HEADERS) - 1) if items else None, header_row=2,
+    )
+
+
+def detail_fixed(campaign: Campaign) -> tuple[str, ...]:
+    # 计入汇总 per annex: with --exclude-errors a unit's 附件1 may be left out while its 附件2 counts,
+    # and each annex's total formulas sum by that annex's column.
+    return ("单位", "上报情况") + tuple(f"{f.annex}计入汇总" for f in campaign.forms)
+
+
+def detail_units(result: Consolidation, campaign: Campaign) -> list[str]:
+    """The units of 明细, one row each, roster order first."""
+    units = {u.unit for u in result.used}
+    roster = [u.name for u in campaign.roster]
+    on_roster = set(roster)
+    return [n for n in roster if n in units] + sorted(n for n in units if n not in on_roster)
+
+
+def detail_table(result: Consolidation, campaign: Campaign) -> Table:
+    """One row per unit, one column per field, a total row (SUMIFS over the included units)."""
+    fields = list(campaign.fields())
+    fixed = detail_fixed(campaign)
+    first = len(fixed)
+    widths = ((0, 0, 24.0), (1, first - 1, 9.0), (first, first + len(fields) - 1, 11.0))
+    return Table(DETAIL_SHEET, _detail_rows(result, campaign, fields, fixed), widths, {1: 60.0}, freeze=(3, 1), page="")
+
+
+def _detail_rows(result: Consolidation, campaign: Campaign, fields: list[Field], fixed: tuple[str, ...]) -> Iterator[Row]:
+    first = len(fixed)
+    form_col = {f.id: 2 + k for k, f in enumerate(campaign.forms)}  # the annex's 计入汇总 column
+    yield 0, {**{c: Cell(t, "header") for c, t in enumerate(fixed)}, **{first + i: Cell(f.code, "header") for i, f in enumerate(fields)}}
+    yield 1, {**{c: Cell("", "header") for c in range(first)},
+              **{first + i: Cell(f"{f.number} {f.short or f.label}（{f.unit}）", "header") for i, f in enumerate(fields)}}
+    cells = {}
+    for i, f in enumerate(fields):
+        row, col = layout_for(campaign.form(f.form_id)).field_cell(f.code)
+        cells[first + i] = Cell(f"{campaign.form(f.form_id).sheet}!{column_letter(col)}{row}", "code")
+    yield 2, {**{c: Cell("模板单元格" if c == 0 else "", "header") for c in range(first)}, **cells}
+    # One row per unit: its annexes may come from different files.
+    units: dict[str, dict[str, object]] = {}
+    for u in result.used:
+        units.setdefault(u.unit, {})[u.form] = u
+    status = {r.unit: r.status for r in result.rows if r.status in (REPORTED, "名单外")}
+    index = {f.code: i for i, f in enumerate(fields)}
+    r = 3
+    for name in detail_units(result, campaign):
+        per_form = units[name]
+        out = {0: Cell(name), 1: Cell(status.get(name, ""))}
+        for form_id, col in form_col.items():
+            sent = per_form.get(form_id)
+            out[col] = Cell("" if sent is None else ("是" if sent.included else "否"), "center")  # type: ignore[attr-defined]
+        for f in fields:
+            col = first + index[f.code]
+            used = per_form.get(f.form_id)
+            if used is None:
+                out[col] = Cell(None)
+                continue
+            returned = used.returned  # type: ignore[attr-defined]
+            text = returned.texts.get(f.code)
+            value = returned.values[index[f.code]]
+            style = number_style(f) if used.included else "grey"  # type: ignore[attr-defined]
+            if text is not None:
+                out[col] = Cell(text, "cell" if f.kind is Kind.YESNO else "error")
+            elif math.isnan(value):
+                out[col] = Cell(None, style)
+            else:
+                out[col] = Cell(int(value) if value.is_integer() else value, style)
+        yield r, out
+        r += 1
+    unit_rows = r - 3
+    out = {0: Cell("合计（计入汇总的单位）", "total_text"), **{c: Cell("", "total_text") for c in range(1, first)}}
+    for f in fields:
+        col = first + index[f.code]
+        total = result.totals.get(f.code)
+        letter = column_letter(col + 1)
+        if isinstance(total, dict):
+            out[col] = Cell(yes_no_text(total), "total_text")
+        elif unit_rows:
+            crit = column_letter(form_col[f.form_id] + 1)
+            formula = f'=SUMIFS({letter}4:{letter}{r},${crit}$4:${crit}${r},"是")'
+            out[col] = Cell(total if total is not None else 0, number_style(f, total=True), formula=formula)
+        else:
+            out[col] = Cell(None, "total_text")
+    yield r, out
+
+
+SOURCE_HEADERS = ("单位", "附件", "文件", "工作表", "读取方式", "与模板位置不同的单元格")
+
+
+def sources_table(result: Consolidation, campaign: Campaign) -> Table:
+    annex = {f.id: f.annex for f in campaign.forms}
+    out: list[Row] = [
+        (0, {0: Cell("数据来源：明细表中每个数字取自下列文件的对应工作表；单元格位置见明细表第 3 行，位置不同的在此列出。", "text")}),
+        (2, {col: Cell(text, "header") for col, text in enumerate(SOURCE_HEADERS)}),
+    ]
+    for i, u in enumerate(result.used, start=1):
+        returned = u.returned
+        moved = {c: ref for c, ref in (returned.cells or {}).items() if c.startswith(u.form + ".")}
+        out.append((2 + i, {
+            0: Cell(u.unit), 1: Cell(annex[u.form]), 2: Cell(returned.file), 3: Cell(returned.sheets.get(u.form, "")),
+            4: Cell("按表内文字定位" if moved else "单元格名称"), 5: Cell("；".join(f"{c}={ref}" for c, ref in moved.items())),
+        }))
+    widths = tuple((i, i, float(w)) for i, w in enumerate((24, 8, 44, 14, 16, 80)))
+    return Table(SOURCE_SHEET, out, widths, header_row=2)
+
+
+def grid(table: Table) -> list[list[Cell | None]]:
+    """The table's cells as one rectangle from A1 (None where nothing is written), for a single 2-D write."""
+    rows = list(table.rows)
+    if not rows:
+        return [[None]]
+    width = max((max(cells) + 1 for _, cells in rows if cells), default=1)
+    out: list[list[object]] = [[None] * width for _ in range(rows[-1][0] + 1)]
+    for r, cells in rows:
+        for c, cell in cells.items():
+            out[r][c] = cell
+    return out
+
+
+CHECK_HEADERS = ("序号", "类别", "单元格", "指标", "填写值", "问题说明", "规则编号")
+
+
+def check_result_table(report, file_name: str) -> Table:
+    """The 审核结果 sheet written into a checked workbook: one line per finding, a link to its cell."""
+    from .flags import split_cell, summary
+
+    out: list[Row] = [
+        (0, {0: Cell(f"审核结果：{summary(report.findings)}", "heading")}),
+        (1, {0: Cell(f"文件：{file_name}    填报单位：{report.unit or '（未填）'}", "text")}),
+        (3, {c: Cell(t, "header") for c, t in enumerate(CHECK_HEADERS)}),
+    ]
+    r = 4
+    for i, finding in enumerate(report.findings, start=1):
+        where = finding.cells[0] if finding.cells else ""
+        target = split_cell(where)
+        shown = finding.values.get(finding.codes[0]) if finding.codes else None
+        out.append((r, {
+            0: Cell(i, "center"), 1: Cell(finding.severity.label, "error" if finding.severity is Severity.ERROR else "warning"),
+            2: Cell(where, "link", link=f"'{target[0]}'!{target[1]}") if target else Cell(where),
+            3: Cell("、".join(finding.codes)), 4: Cell("" if shown is None else str(shown)),
+            5: Cell(finding.message, "cell_wrap"), 6: Cell(finding.rule),
+        }))
+        r += 1
+    for note in report.notes:
+        out.append((r, {5: Cell(f"说明：{note}", "text")}))
+        r += 1
+    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 8, 14, 22, 12, 70, 16)))
+    return Table("审核结果", out, widths, freeze=(4, 0), header_row=3)

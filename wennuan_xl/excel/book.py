@@ -1,0 +1,116 @@
+"""Reading from live Excel: every sheet in one bulk read, the defined names, the master's settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
+from .errors import UserError
+
+SETTINGS_SHEET, ROSTER_SHEET = "设置", "单位名单"
+
+
+def sheet_rows(sheet) -> list[list[object]]:
+    """The sheet's used range in ONE read, padded so that rows[0] is row 1 and rows[r][0] column A."""
+    used = sheet.used_range
+    values = used.options(ndim=2, empty=None).value or [[]]
+    top, left = used.row, used.column
+    pad = [None] * (left - 1)
+    return [[] for _ in range(top - 1)] + [pad + list(row) for row in values]
+
+
+def workbook_data(book, skip: tuple[str, ...] = ()) -> WorkbookData:
+    """What the core's locator needs: the sheets as grids and the workbook's defined names."""
+    sheets = tuple(SheetData(s.name, sheet_rows(s), visible=bool(s.visible)) for s in book.sheets if s.name not in skip)
+    return WorkbookData(book.fullname, sheets, defined_names(book))
+
+
+def defined_names(book) -> dict[str, CellRef]:
+    """Upper-case name -> cell, for names that point at one cell. Two Excel calls a name (name, target):
+    bounded by the form's fields, not by how many cells are checked or flagged."""
+    out: dict[str, CellRef] = {}
+    for name in book.names:
+        try:
+            full, target = name.name, name.refers_to
+        except Exception:
+            continue
+        ref = parse_reference(target)
+        if ref is None:
+            continue
+        key = full.rsplit("!", 1)[-1].upper()
+        if "!" not in full or key not in out:  # a workbook-level name wins over a sheet-level one
+            out[key] = ref
+    return out
+
+
+def parse_reference(target: str | None) -> CellRef | None:
+    """"=附件1!$E$9" or "='附件 1'!$E$9" -> CellRef; None for ranges, constants, #REF!."""
+    text = (target or "").lstrip("=").strip()
+    sheet, sep, a1 = text.rpartition("!")
+    if not sep:
+        return None
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    rc = parse_a1(a1)
+    return CellRef(sheet, rc[0], rc[1]) if rc else None
+
+
+def setting(book, name: str) -> object:
+    """The value of a workbook-level name on the 设置 sheet (a cell, or a constant such as =0.01); None if absent."""
+    try:
+        item = book.names[name]
+    except Exception:
+        return None
+    try:
+        value = item.refers_to_range.value
+    except Exception:
+        constant = str(item.refers_to or "").lstrip("=").strip().strip('"')
+        try:
+            return float(constant)
+        except ValueError:
+            return constant or None
+    return value.strip() if isinstance(value, str) else value
+
+
+def yes(book, name: str, default: bool = False) -> bool:
+    value = setting(book, name)
+    if value is None or value == "":
+        return default
+    return str(value).strip() in ("是", "Y", "y", "yes", "True", "TRUE", "1", "1.0")
+
+
+def folder_setting(book) -> Path:
+    value = setting(book, "WN_FOLDER")
+    if value is None or str(value).strip() == "":
+        raise UserError("请先在“设置”工作表中填写各单位退回表所在的文件夹，然后再点“汇总”。")
+    folder = Path(str(value).strip().strip('"'))
+    if not folder.is_absolute():
+        folder = book_folder(book) / folder
+    if not folder.is_dir():
+        raise UserError(f"找不到文件夹：{folder}\n请在“设置”工作表中检查退回表所在的文件夹。")
+    return folder
+
+
+def tolerance_setting(book) -> float | None:
+    value = setting(book, "WN_TOLERANCE")
+    if value is None or value == "":
+        return None
+    try:
+        tolerance = float(str(value).strip())
+    except ValueError:
+        raise UserError(f"“设置”工作表中的金额容差应为数字，现在是“{value}”。") from None
+    if tolerance < 0:
+        raise UserError(f"“设置”工作表中的金额容差不能为负数（{value}）。")
+    return tolerance
+
+
+def roster_rows(book) -> list[list[object]] | None:
+    """The 单位名单 sheet (单位名称 | 选择汇总), or None when the master has no such sheet."""
+    for sheet in book.sheets:
+        if sheet.name == ROSTER_SHEET:
+            return sheet_rows(sheet)
+    return None
+
+
+def book_folder(book) -> Path:
+    return Path(book.fullname).parent

@@ -1,0 +1,62 @@
+"""What the clerk sees when something goes wrong: a Chinese message box, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Callable
+
+TITLE = "送温暖"
+LOG_NAME = "wennuan_xl-错误记录.log"
+
+
+class UserError(Exception):
+    """A problem the clerk can fix (a setting missing, no annex in the workbook); its text is shown as is."""
+
+
+def log_path() -> Path:
+    return Path(tempfile.gettempdir()) / LOG_NAME
+
+
+def write_log(text: str) -> Path:
+    path = log_path()
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f"==== {dt.datetime.now():%Y-%m-%d %H:%M:%S}\n{text}\n")
+    return path
+
+
+def entry(get_book: Callable[[], object]):
+    """Decorate a button: ``func(book)`` runs on ``get_book()``; errors end in a message box."""
+
+    def wrap(func):
+        @functools.wraps(func)
+        def run():
+            book = None
+            try:
+                book = get_book()
+                return func(book)
+            except UserError as exc:
+                _show(book, str(exc))
+            except Exception:
+                path = write_log(traceback.format_exc())
+                _show(book, f"很抱歉，程序运行出错，本次操作未完成。\n错误详情已记录在：{path}\n请将该文件发给技术人员。")
+            return None
+
+        return run
+
+    return wrap
+
+
+def _show(book, text: str) -> None:
+    from .write import alert
+
+    if book is None:
+        raise RuntimeError(text)  # no Excel to show it in: let RunPython show it
+    try:
+        alert(book, text)
+    except Exception:
+        write_log(traceback.format_exc())
+        raise RuntimeError(text) from None

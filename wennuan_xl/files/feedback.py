@@ -1,0 +1,218 @@
+"""Feedback copies: what the city union found goes back to each unit as a workbook it can act on.
+
+For every return in use that has a 错误 or an open 提示, a copy of the unit's own file: problem cells
+filled and noted (the flagged-copy writer's flags), the 审核结果 list, and in front a 审核意见 sheet
+addressed to the unit by name ("市中区总工会：经审核，贵单位报送的……"), listing what to correct, with the
+city union's deadline. The originals are never written (``atomic_path`` protects them); a return that
+is not .xlsx/.xlsm gets a workbook with the two sheets only. File names say unit and date:
+``市中区总工会-审核意见-2017-01-21.xlsx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.consolidate import Consolidation, Returned, Used
+from ..core.findings import Finding, Report, Severity
+from ..core.flags import split_cell
+from ..core.forms import Campaign
+from .atomic import OutputError, atomic_path
+from .flagged import FILLS, RESULT_SHEET, text_cell, write_result_sheet
+from .flags_openpyxl import flag_workbook
+
+OPINION_SHEET = "审核意见"
+OPINION_HEADERS = ("序号", "类别", "位置", "项目", "问题", "处理要求")
+EXPLAINED_FILL = PatternFill("solid", fgColor="E2EFDA")
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = "宋体"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass
+class FeedbackResult:
+    written: list[Path] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # Chinese: which unit's copy could not be written, why
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def needs_feedback(findings: list[Finding] | tuple[Finding, ...]) -> bool:
+    """A 错误 or an open 提示; 提示 the unit already explained need no letter."""
+    return any(f.severity is Severity.ERROR or not f.explained for f in findings)
+
+
+def feedback_items(result: Consolidation) -> list[tuple[str, Returned, tuple[str, ...], list[Finding]]]:
+    """(unit, return, annexes in use, findings) for each return in use that needs feedback, by unit."""
+    by_file: dict[str, list[Used]] = {}
+    for u in result.used:
+        by_file.setdefault(u.returned.file, []).append(u)
+    out = []
+    for file, group in by_file.items():
+        forms = tuple(u.form for u in group)
+        returned = group[0].returned
+        findings = [f for f in returned.findings if (f.codes[0].split(".")[0] if f.codes else "") in forms]
+        if needs_feedback(findings):
+            out.append((group[0].unit, returned, forms, findings))
+    out.sort(key=lambda item: (item[0], item[1].file))
+    return out
+
+
+def feedback_name(unit: str, day: dt.date, suffix: str, annexes: str = "") -> str:
+    middle = f"-{annexes}" if annexes else ""
+    return f"{_UNSAFE.sub('_', unit) or '未填单位'}{middle}-审核意见-{day.isoformat()}{suffix}"
+
+
+def write_feedback_copies(
+    result: Consolidation, campaign: Campaign, folder: Path | str, out_dir: Path | str,
+    day: dt.date | None = None, deadline: dt.date | None = None,
+) -> FeedbackResult:
+    """One feedback copy per return in use with a 错误 or an open 提示; ``day`` is the letter's date."""
+    folder, out_dir = Path(folder), Path(out_dir)
+    day = day or dt.date.today()
+    items = feedback_items(result)
+    per_unit: dict[str, int] = {}
+    for unit, *_ in items:
+        per_unit[unit] = per_unit.get(unit, 0) + 1
+    done = FeedbackResult()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    annex = {f.id: f.annex for f in campaign.forms}
+    for unit, returned, forms, findings in items:
+        source = folder / returned.file
+        suffix = source.suffix.lower() if source.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+        annexes = "、".join(annex[f] for f in forms) if per_unit[unit] > 1 else ""
+        target = out_dir / feedback_name(unit, day, suffix, annexes)
+        report = Report(file=returned.file, unit=returned.unit_typed or unit, forms=forms, values={},
+                        findings=tuple(findings), notes=returned.notes)
+        try:
+            write_feedback_copy(source, report, target, campaign, unit, forms, day, deadline or campaign.deadline)
+        except OutputError as exc:
+            done.failed.append(f"{unit}：{exc}")
+            continue
+        done.written.append(target)
+    return done
+
+
+def write_feedback_copy(
+    source: Path, report: Report, out: Path, campaign: Campaign, unit: str, forms: tuple[str, ...],
+    day: dt.date, deadline: dt.date,
+) -> Path:
+    book = None
+    if source.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+        except Exception:
+            book = None  # a file openpyxl cannot open still gets the letter, without its own sheets
+    if book is None:
+        book = Workbook()
+        book.remove(book.active)
+    else:
+        flag_workbook(book, report)
+    for name in (OPINION_SHEET, RESULT_SHEET):
+        if name in book.sheetnames:
+            del book[name]
+    write_result_sheet(book.create_sheet(RESULT_SHEET), report)
+    opinion = book.create_sheet(OPINION_SHEET, 0)
+    write_opinion_sheet(opinion, report, campaign, unit, forms, day, deadline)
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws is opinion
+    book.active = 0
+    with atomic_path(out, protect=[source]) as tmp:
+        book.save(tmp)
+    return out
+
+
+def _what(campaign: Campaign, finding: Finding) -> str:
+    code = finding.codes[0] if finding.codes else ""
+    if campaign.has_field(code):
+        return campaign.field(code).caption
+    form_id, _, key = code.partition(".")
+    for form in campaign.forms:
+        if form.id == form_id:
+            return next((c.label for c in form.cover if c.key == key), "表头")
+    return ""
+
+
+def _request(finding: Finding) -> str:
+    if finding.severity is Severity.ERROR:
+        return "请修改" + ("（说明不能代替修改）" if finding.explanation else "")
+    if finding.explained:
+        return f"已说明：{finding.explanation}（无需再处理）"
+    return "请核实；如数字无误，请在该行“说明”栏写明原因"
+
+
+def write_opinion_sheet(
+    ws: Worksheet, report: Report, campaign: Campaign, unit: str, forms: tuple[str, ...], day: dt.date, deadline: dt.date
+) -> None:
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    open_warnings = [f for f in report.findings if f.severity is Severity.WARNING and not f.explained]
+    explained = [f for f in report.findings if f.explained]
+    titles = "、".join(f"《{campaign.form(f).annex} {campaign.form(f).title}》" for f in forms)
+    counts = "、".join(p for p in (f"{len(errors)} 个错误" if errors else "", f"{len(open_warnings)} 个提示" if open_warnings else "") if p)
+    body = (
+        f"经审核，贵单位报送的{titles}（文件“{Path(report.file).name}”）有 {counts}需要处理，详见下表。"
+        "错误必须修改；提示请核实，数字确实无误的，请在表内该行的“说明”栏写明原因。"
+        f"请于 {chinese_date(deadline)}前将修改后的报表重新报送{campaign.issuer}。"
+        "表中有关单元格已用红色（错误）、黄色（提示）标出并附批注，“审核结果”表列有全部问题。"
+    )
+    widths = {"A": 6, "B": 8, "C": 14, "D": 30, "E": 60, "F": 34}
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    title = text_cell(ws, 1, 1, f"{campaign.name}统计表审核意见")
+    title.font = Font(name=FONT, size=16, bold=True)
+    title.alignment = Alignment(horizontal="center")
+    ws.merge_cells("A1:F1")
+    text_cell(ws, 3, 1, f"{unit}：").font = Font(name=FONT, size=12, bold=True)
+    para = text_cell(ws, 4, 1, body)
+    para.font = Font(name=FONT, size=12)
+    para.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A4:F4")
+    ws.row_dimensions[4].height = 78
+    for col, text in enumerate(OPINION_HEADERS, start=1):
+        cell = text_cell(ws, 6, col, text)
+        cell.font = Font(name=FONT, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center")
+    row = 7
+    for i, f in enumerate(errors + open_warnings + explained, start=1):
+        where = f.cells[0] if f.cells else ""
+        label = "提示（已说明）" if f.explained else f.severity.label
+        values = (i, label, where, _what(campaign, f), f.message, _request(f))
+        for col, value in enumerate(values, start=1):
+            cell = text_cell(ws, row, col, value) if col > 1 else ws.cell(row, col, value)
+            cell.font = Font(name=FONT, size=11)
+            cell.border = BOX
+            cell.alignment = Alignment(wrap_text=col >= 4, vertical="top")
+        ws.cell(row, 2).fill = EXPLAINED_FILL if f.explained else FILLS[f.severity]
+        target = split_cell(where)
+        if target is not None and target[0] in (ws.parent.sheetnames if ws.parent else []):
+            link = ws.cell(row, 3)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{target[0]}'!{target[1]}", display=where)
+            link.font = Font(name=FONT, color="0563C1", underline="single")
+        row += 1
+    sign = text_cell(ws, row + 1, 5, campaign.issuer)
+    sign.alignment = Alignment(horizontal="right")
+    sign.font = Font(name=FONT, size=12)
+    dated = text_cell(ws, row + 2, 5, chinese_date(day))
+    dated.alignment = Alignment(horizontal="right")
+    dated.font = Font(name=FONT, size=12)
+    ws.print_area = f"A1:F{row + 2}"
+    ws.print_title_rows = "6:6"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.tabColor = "C00000" if errors else "FFC000"

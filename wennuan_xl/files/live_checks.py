@@ -1,0 +1,243 @@
+"""The live checks inside a blank template: the 审核公式 as Excel formulas, no macros.
+
+Beside the form (columns F and G of the form sheet):
+
+* F "审核": on each field's row, the messages of the rules that row's field leads (the rule's first
+  field, as in the engine's findings), prefixed 【错误】/【提示】/【已说明】, while the clerk types;
+* G "说明": an unlocked cell named ``<field>_NOTE`` (``A1_10I_NOTE``) where the unit explains a 提示 on
+  that row ("今年新增包机一架"). The engine reads it back (``core.locate``): an explained 提示 no
+  longer counts as open; a 错误 stays open whatever is written;
+* above the table, a count of open 错误 / 提示.
+
+A second sheet, 审核, lists every rule of the annex with its live result (错误 / 提示 / 已说明, or
+empty when it holds) and message: it is the single place the formulas live, prints as a checklist,
+and is what the LibreOffice agreement test reads. Conditional formatting colours the input cells of a
+violated rule: red 错误, yellow 提示, green an explained 提示. Everything except the input and 说明 cells
+stays locked.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.excel_formulas import LiveRule, live_rules, string
+from ..core.forms import Campaign, Field, Form
+from ..core.layout import CHECK_COL, CHECK_HEADER, NOTE_COL, NOTE_HEADER, VALUE_COL, FormLayout, note_name
+from ..core.rules import RuleSet
+from ..core.workbook import column_letter
+
+CHECK_SHEET = "审核"
+ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
+EXPLAINED_FILL = PatternFill("solid", start_color="E2EFDA", end_color="E2EFDA")
+ERROR_FONT = Font(color="9C0006")
+WARNING_FONT = Font(color="9C5700")
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = "宋体"
+FIRST_RULE_ROW = 5
+ID_COL, SEVERITY_COL, FIELDS_COL, RESULT_COL, MESSAGE_COL, EXPLAIN_COL = 1, 2, 3, 4, 5, 6
+CHECK_HEADERS = ("规则编号", "类别", "涉及指标", "结果", "问题说明", "单位说明")
+RESULT_ERROR, RESULT_WARNING, RESULT_EXPLAINED = "错误", "提示", "已说明"
+LEGEND = "红色：错误，须修改；黄色：提示，请核实，数字无误请在本行“说明”栏写明原因；绿色：已说明。"
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: Form, layout: FormLayout, rules: RuleSet) -> list[LiveRule]:
+    """Add the 审核 sheet, the 审核 / 说明 columns and the colouring; returns the rules compiled."""
+    form_ref = _quoted(ws.title)
+    row_of = {r.field.name: r.row for r in layout.rows if r.field is not None}
+    cell_of = {f.name: f"{ws.title}!{column_letter(VALUE_COL)}{row_of[f.name]}" for f in form.fields}
+    compiled = live_rules(
+        rules.rules, campaign, {f.name for f in form.fields}, rules.constants, lambda f: cell_of.get(f.name, "")
+    )
+    check = book.create_sheet(CHECK_SHEET)
+    check_ref = _quoted(CHECK_SHEET)
+    last = FIRST_RULE_ROW + max(len(compiled), 1) - 1
+    results = f"{check_ref}!${column_letter(RESULT_COL)}${FIRST_RULE_ROW}:${column_letter(RESULT_COL)}${last}"
+    summary = _summary_formula(results)
+
+    # --- the 审核 sheet: one row per rule ---------------------------------------------------------
+    for col, width in zip(range(1, 7), (16, 7, 30, 8, 70, 30)):
+        check.column_dimensions[column_letter(col)].width = width
+    title = check.cell(1, 1, f"{form.annex} 审核公式（随填随审，自动计算，请勿修改本表）")
+    title.font = Font(name=FONT, size=14, bold=True)
+    check.cell(2, 1, "=" + summary).font = Font(name=FONT, size=12, bold=True)
+    check.cell(3, 1, LEGEND).font = Font(name=FONT, size=10)
+    for col, text in enumerate(CHECK_HEADERS, start=1):
+        cell = check.cell(4, col, text)
+        cell.font = Font(name=FONT, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    anchored: dict[str, list[int]] = {}
+    touching: dict[str, list[int]] = {}
+    for i, live in enumerate(compiled):
+        row = FIRST_RULE_ROW + i
+        rule = live.rule
+        anchor = rule.names[0]
+        anchored.setdefault(anchor, []).append(row)
+        for name in rule.names:
+            touching.setdefault(name, []).append(row)
+        note = f"{form_ref}!${column_letter(NOTE_COL)}${row_of[anchor]}"
+        sev = f"${column_letter(SEVERITY_COL)}{row}"
+        values = (
+            rule.id,
+            rule.severity.label,
+            "、".join(campaign.field(n).number for n in rule.names),
+            f'=IF({live.fired},IF({sev}="{RESULT_ERROR}","{RESULT_ERROR}",'
+            f'IF({column_letter(EXPLAIN_COL)}{row}="","{RESULT_WARNING}","{RESULT_EXPLAINED}")),"")',
+            f'=IF({column_letter(RESULT_COL)}{row}="","",{live.message})',
+            f'=IF(TRIM({note})="","",{note})',  # as the engine, spaces alone explain nothing
+        )
+        for col, value in enumerate(values, start=1):
+            cell = check.cell(row, col, value)
+            cell.font = Font(name=FONT, size=10)
+            cell.border = BOX
+            cell.alignment = Alignment(vertical="center", wrap_text=col in (FIELDS_COL, MESSAGE_COL, EXPLAIN_COL))
+    result_range = f"{column_letter(RESULT_COL)}{FIRST_RULE_ROW}:{column_letter(RESULT_COL)}{last}"
+    first_result = f"${column_letter(RESULT_COL)}{FIRST_RULE_ROW}"
+    for text, fill, font in ((RESULT_ERROR, ERROR_FILL, ERROR_FONT), (RESULT_WARNING, WARNING_FILL, WARNING_FONT),
+                             (RESULT_EXPLAINED, EXPLAINED_FILL, None)):
+        check.conditional_formatting.add(
+            result_range, FormulaRule(formula=[f'{first_result}="{text}"'], fill=fill, font=font, stopIfTrue=True)
+        )
+    check.freeze_panes = check.cell(FIRST_RULE_ROW, 1)
+    check.print_area = f"A1:{column_letter(EXPLAIN_COL)}{last}"
+    check.print_title_rows = "4:4"
+    _page(check, landscape=True)
+    check.protection.sheet = True
+    check.protection.formatColumns = False
+    check.protection.formatRows = False
+
+    # --- the form sheet: count on top, 审核 and 说明 columns, colours --------------------------
+    ws.column_dimensions[column_letter(CHECK_COL)].width = 46
+    ws.column_dimensions[column_letter(NOTE_COL)].width = 24
+    top = layout.cover_cells and min(r for r, _ in layout.cover_cells.values()) or layout.title_row + 1
+    count = ws.cell(top, CHECK_COL, "=" + summary)
+    count.font = Font(name=FONT, size=11, bold=True, color="C00000")
+    ws.merge_cells(start_row=top, start_column=CHECK_COL, end_row=top, end_column=NOTE_COL)
+    legend = ws.cell(top + 1, CHECK_COL, LEGEND)
+    legend.font = Font(name=FONT, size=9)
+    legend.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=top + 1, start_column=CHECK_COL, end_row=top + 1, end_column=NOTE_COL)
+    for col, text in ((CHECK_COL, CHECK_HEADER), (NOTE_COL, NOTE_HEADER)):
+        cell = ws.cell(layout.header_row, col, text)
+        cell.font = Font(name=FONT, size=11, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    sheet_ref = form_ref
+    for r in layout.rows:
+        for col in (CHECK_COL, NOTE_COL):
+            ws.cell(r.row, col).border = BOX
+        if r.field is None:
+            continue
+        f = r.field
+        rows = anchored.get(f.name, [])
+        if rows:
+            parts = [
+                f'IF({check_ref}!${column_letter(MESSAGE_COL)}${i}="","",CHAR(10)&"【"&{check_ref}!${column_letter(RESULT_COL)}${i}'
+                f'&"】"&{check_ref}!${column_letter(MESSAGE_COL)}${i})'
+                for i in rows
+            ]
+            msg = ws.cell(r.row, CHECK_COL, f"=MID({'&'.join(parts)},2,4000)")
+        else:
+            msg = ws.cell(r.row, CHECK_COL)
+        msg.font = Font(name=FONT, size=9)
+        msg.alignment = Alignment(wrap_text=True, vertical="center")
+        lines = _lines([c for c in compiled if c.rule.names[0] == f.name], campaign)
+        if lines > 1:
+            # Spreadsheets do not grow a row for a formula's text: leave room for the longest message.
+            ws.row_dimensions[r.row].height = max(ws.row_dimensions[r.row].height or 0, 2 + 12 * min(lines, 3))
+        note = ws.cell(r.row, NOTE_COL)
+        note.protection = Protection(locked=False)
+        note.font = Font(name=FONT, size=10, color="1F3864")
+        note.alignment = Alignment(wrap_text=True, vertical="center")
+        book.defined_names[note_name(f)] = DefinedName(
+            note_name(f), attr_text=f"{sheet_ref}!${column_letter(NOTE_COL)}${r.row}"
+        )
+        ws.add_data_validation(_note_validation(f, f"{column_letter(NOTE_COL)}{r.row}"))
+        a1 = f"{column_letter(VALUE_COL)}{r.row}"
+        mine = touching.get(f.name, [])
+        if mine:
+            for text, fill, font in ((RESULT_ERROR, ERROR_FILL, ERROR_FONT), (RESULT_WARNING, WARNING_FILL, WARNING_FONT),
+                                     (RESULT_EXPLAINED, EXPLAINED_FILL, None)):
+                cond = ",".join(f'{check_ref}!${column_letter(RESULT_COL)}${i}="{text}"' for i in mine)
+                ws.conditional_formatting.add(
+                    a1, FormulaRule(formula=[f"OR({cond})" if len(mine) > 1 else cond], fill=fill, font=font, stopIfTrue=True)
+                )
+        if rows:
+            f_a1 = f"{column_letter(CHECK_COL)}{r.row}"
+            for text, fill in ((RESULT_ERROR, ERROR_FILL), (RESULT_WARNING, WARNING_FILL)):
+                ws.conditional_formatting.add(
+                    f_a1, FormulaRule(formula=[f'ISNUMBER(SEARCH("【{text}】",{f_a1}))'], fill=fill, stopIfTrue=True)
+                )
+    return compiled
+
+
+LINE_WIDTH = 84  # of the 审核 column at its width and font size, in half-width characters
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _lines(anchored: list[LiveRule], campaign: Campaign) -> int:
+    """Lines the longest message of a row may take (a number counted 8 characters wide)."""
+    longest = 0
+    for live in anchored:
+        width = 8  # 【错误】
+        for p in live.rule.message.pieces:
+            if p.kind == "text":
+                width += _width(p.text)
+            elif p.kind == "field":
+                f = campaign.field(p.text)
+                width += _width(f"{f.caption}  {f.unit}") + 8
+            else:
+                width += 8
+        longest = max(longest, width)
+    return -(-longest // LINE_WIDTH)
+
+
+def _summary_formula(results: str) -> str:
+    errors = f'COUNTIF({results},"{RESULT_ERROR}")'
+    warnings = f'COUNTIF({results},"{RESULT_WARNING}")'
+    explained = f'COUNTIF({results},"{RESULT_EXPLAINED}")'
+    text = (
+        f'"审核：错误 "&{errors}&" 个（须修改），提示 "&{warnings}&" 个（请核实或说明）"'
+        f'&IF({explained}>0,"，已说明 "&{explained}&" 个","")'
+    )
+    return f'IF({errors}+{warnings}+{explained}=0,{string("审核：未发现问题（随填随审）")},{text})'
+
+
+def _note_validation(field: Field, ref: str) -> DataValidation:
+    dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="200", allow_blank=True)
+    dv.promptTitle = "说明"
+    dv.prompt = "本行出现黄色“提示”而数字确实无误时，请在此写明原因，如“今年新增包机一架”。错误不能以说明代替修改。"
+    dv.errorTitle = "说明过长"
+    dv.error = "说明请控制在 200 字以内。"
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    dv.add(ref)
+    return dv
+
+
+def _page(ws: Worksheet, landscape: bool) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -1,0 +1,218 @@
+"""The master workbook ``workbooks/wennuan_master.xlsm``: the clerk's Excel front end.
+
+Three steps, each reproducible on Linux without Excel:
+
+1. the sheets (说明, 设置, 单位名单, ``xlwings.conf`` and the empty result sheets), written here with openpyxl;
+2. the VBA project (xlwings' standalone module + ``vba_shims/WennuanButtons.bas``), made by ``master_vba``;
+3. the ribbon part ``customUI/customUI14.xml`` and a byte-stable zip, added by ``master_package``.
+
+The same sources always give the same bytes: fixed document times, fixed zip entry times and order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.findings import Severity
+from ..core.flags import FLAG_FILLS
+from ..core.forms import Campaign
+from .atomic import atomic_path
+from .master_package import finish_package
+from .master_vba import SHIMS_DIR, vba_archive
+
+MASTER_NAME = "wennuan_master.xlsm"
+DEFAULT_OUT = Path("workbooks") / MASTER_NAME
+RIBBON_FILE = "customUI14.xml"
+
+GUIDE, SETTINGS, ROSTER, CONFIG = "说明", "设置", "单位名单", "xlwings.conf"
+RESULTS = {
+    "汇总-附件1": "点“送温暖”选项卡的“汇总”后，这里是附件1 的全市汇总（与附件格式相同）。",
+    "汇总-附件2": "点“送温暖”选项卡的“汇总”后，这里是附件2 的全市汇总（与附件格式相同）。",
+    "上报情况": "点“汇总”后，这里列出名单上每个单位：已报 / 未报 / 无法读取 / 已被替代 / 名单外。",
+    "审核结果": "点“汇总”后，这里列出每份退回表的错误和提示，点链接可打开对应文件。",
+    "明细": "点“汇总”后，这里是每个单位、每个指标的填报数。",
+}
+YES, NO = "是", "否"
+FONT = "宋体"
+FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)  # document and zip entry times: the same sources, the same bytes
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # workbook-level defined name on the value cell
+    label: str
+    value: object
+    note: str
+
+
+def settings(campaign: Campaign) -> tuple[Setting, ...]:
+    return (
+        Setting("WN_FOLDER", "退回表文件夹", None, "点“选择文件夹”按钮选择，或把文件夹路径粘贴在这里"),
+        Setting("WN_TOLERANCE", "金额误差（万元）", campaign.tolerance, "金额合计与各项之和相差不超过此数视为相等"),
+        Setting("WN_YEAR", "年度", campaign.deadline.year, "本次活动的年度"),
+        Setting("WN_RECURSIVE", "包括子文件夹", NO, "是：也读取子文件夹中的退回表"),
+        Setting("WN_EXCLUDE_ERRORS", "有错误的单位不计入汇总", NO, "是：有“错误”的报表只列在审核结果中，不加进汇总数"),
+        Setting("WN_FEEDBACK", "为有问题的单位生成反馈副本", NO, "是：为每份有问题的退回表另存一份标出问题的副本，便于发回单位修改"),
+    )
+
+
+# xlwings reads this sheet from A1 down to the first blank cell (key in A, value in B, no header row);
+# keys are case-insensitive and %VARIABLES% in values are expanded. Notes stay in column D.
+CONFIG_ROWS = (
+    ("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe",
+     "Python 程序的位置。默认是 python.org 安装包“只为我安装”Python 3.11 的位置；装在别处时改成实际路径，"
+     "如 C:\\Program Files\\Python311\\pythonw.exe。留空则用 PATH 中的 python。"),
+    ("PYTHONPATH", None, "通常留空（用 pip 安装了 wennuan-xl 即可）；若未安装、直接使用项目文件夹，填该文件夹路径。"),
+    ("Conda Path", None, "只在使用 Anaconda / Miniconda 时填写，如 %USERPROFILE%\\miniconda3"),
+    ("Conda Env", None, "只在使用 conda 环境时填写环境名"),
+)
+
+
+def build_master(campaign: Campaign, out: Path | str = DEFAULT_OUT, shims: Path | str = SHIMS_DIR) -> Path:
+    """Write the master workbook to ``out`` (atomically) and return the path."""
+    shims = Path(shims)
+    data = master_bytes(campaign, shims)
+    target = Path(out)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return target
+
+
+def master_bytes(campaign: Campaign, shims: Path = SHIMS_DIR) -> bytes:
+    ribbon = (shims / RIBBON_FILE).read_bytes()
+    book = master_workbook(campaign)
+    book.vba_archive = zipfile.ZipFile(io.BytesIO(vba_archive(shims)))
+    raw = io.BytesIO()
+    book.save(raw)
+    return finish_package(raw.getvalue(), ribbon, FIXED_TIME)
+
+
+def master_workbook(campaign: Campaign) -> Workbook:
+    book = Workbook()
+    book.remove(book.active)
+    _guide(book.create_sheet(GUIDE), campaign)
+    _settings(book, book.create_sheet(SETTINGS), campaign)
+    _roster(book.create_sheet(ROSTER), campaign)
+    _config(book.create_sheet(CONFIG))
+    for title, hint in RESULTS.items():
+        ws = book.create_sheet(title)
+        ws["A1"] = hint
+        ws["A1"].font = Font(name=FONT, size=10, color="808080")
+    # Code names as Excel gives them; the VBA project's document modules are ThisWorkbook, Sheet1, Sheet2
+    # (Excel adds the modules of the other sheets when it opens the workbook).
+    book.code_name = "ThisWorkbook"
+    for i, ws in enumerate(book.worksheets, start=1):
+        ws.sheet_properties.codeName = f"Sheet{i}"
+    book.active = 0
+    props = book.properties
+    props.creator = props.lastModifiedBy = campaign.issuer
+    props.title = f"{campaign.name}：审核与汇总"
+    props.created = props.modified = FIXED_TIME
+    return book
+
+
+def _guide(ws: Worksheet, campaign: Campaign) -> None:
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 90
+    bold = Font(name=FONT, size=11, bold=True)
+    plain = Font(name=FONT, size=11)
+    rows: list[tuple[str, str]] = [
+        (f"{campaign.name}：审核与汇总", ""),
+        ("", ""),
+        ("使用步骤", "1. 把各单位退回的附件1、附件2（.xlsx / .xlsm / .xls）放在同一个文件夹里，文件名随意。"),
+        ("", "2. 在“送温暖”选项卡点“选择文件夹”，选中这个文件夹（也可在“设置”表直接填写路径）。"),
+        ("", "3. 在“单位名单”表核对应报单位；“选择汇总”填“否”的单位不计入汇总。"),
+        ("", "4. 点“汇总”：逐份审核、汇总，结果写入后面几张表，上一次的结果被替换。"),
+        ("", ""),
+        ("按钮", "作用"),
+        ("校验当前表", "审核当前工作簿中的附件1、附件2：问题单元格标色，批注中写明原因，另有“审核结果”表可点击跳转。"),
+        ("清除标记", "去掉“校验当前表”加上的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
+        ("选择文件夹", "选择存放退回表的文件夹，写入“设置”表。"),
+        ("汇总", "审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、审核结果、明细。"),
+        ("生成空白表", "在本工作簿所在文件夹生成附件1、附件2空白统计表，供发给各单位。"),
+        ("", ""),
+        ("颜色", "含义"),
+        ("错误", "填写有误，必须由单位改正（如“其中”项大于合计、各项之和不等于合计、不是数字）。"),
+        ("提示", "数值可疑，请核实（如金额像是按“元”而不是“万元”填写）。"),
+        ("", ""),
+        ("设置", "“设置”表：文件夹、金额误差、年度和汇总选项。“xlwings.conf”表：本机 Python 的位置（安装时设置一次）。"),
+        ("退回表", "原件从不被改写；标记只加在打开的工作簿上，“反馈副本”另存为新文件。"),
+    ]
+    for r, (a, b) in enumerate(rows, start=1):
+        ws.cell(r, 1, a or None).font = bold if a else plain
+        cell = ws.cell(r, 2, b or None)
+        cell.font = plain
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if a in ("按钮", "颜色"):
+            ws.cell(r, 1).fill = ws.cell(r, 2).fill = HEADER_FILL
+            cell.font = bold
+    ws["A1"].font = Font(name=FONT, size=14, bold=True)
+    colours = {label: PatternFill("solid", fgColor=FLAG_FILLS[sev]) for label, sev in
+               (("错误", Severity.ERROR), ("提示", Severity.WARNING))}
+    for r, (a, _) in enumerate(rows, start=1):
+        if a in colours:
+            ws.cell(r, 1).fill = colours[a]
+
+
+def _settings(book: Workbook, ws: Worksheet, campaign: Campaign) -> None:
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 50
+    ws.column_dimensions["C"].width = 60
+    for col, text in enumerate(("项目", "值", "说明"), start=1):
+        cell = ws.cell(1, col, text)
+        cell.font = Font(name=FONT, size=11, bold=True)
+        cell.fill = HEADER_FILL
+    yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=False)
+    yes_no.error, yes_no.errorTitle = "请选择“是”或“否”。", "填写有误"
+    ws.add_data_validation(yes_no)
+    for row, s in enumerate(settings(campaign), start=2):
+        ws.cell(row, 1, s.label).font = Font(name=FONT, size=11)
+        value = ws.cell(row, 2, s.value)
+        value.font = Font(name=FONT, size=11, color="1F3864")
+        value.fill = INPUT_FILL
+        ws.cell(row, 3, s.note).font = Font(name=FONT, size=10, color="808080")
+        if s.value in (YES, NO):
+            yes_no.add(value.coordinate)
+        book.defined_names[s.name] = DefinedName(s.name, attr_text=f"'{ws.title}'!$B${row}")
+    ws.freeze_panes = "A2"
+
+
+def _roster(ws: Worksheet, campaign: Campaign) -> None:
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 12
+    for col, text in enumerate(("单位名称", "选择汇总"), start=1):
+        cell = ws.cell(1, col, text)
+        cell.font = Font(name=FONT, size=11, bold=True)
+        cell.fill = HEADER_FILL
+    for row, unit in enumerate(campaign.roster, start=2):
+        ws.cell(row, 1, unit.name)
+        ws.cell(row, 2, YES if unit.included else NO)
+    yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
+    yes_no.add("B2:B1000")
+    ws.add_data_validation(yes_no)
+    ws.freeze_panes = "A2"
+
+
+def _config(ws: Worksheet) -> None:
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 58
+    ws.column_dimensions["D"].width = 80
+    for row, (key, value, note) in enumerate(CONFIG_ROWS, start=1):
+        ws.cell(row, 1, key)
+        ws.cell(row, 2, value)
+        ws.cell(row, 4, note).font = Font(name=FONT, size=10, color="808080")
+    ws.cell(len(CONFIG_ROWS) + 2, 4, "A、B 两列是 xlwings 的设置（名称、值），中间不要留空行；值不要加引号。").font = Font(
+        name=FONT, size=10, color="808080"
+    )
