@@ -1,1 +1,1 @@
-"""The command line: ``wennuan check``, ``wennuan template``."""
+"""The command line: ``wennuan check | consolidate | demo | template | build-master``."""

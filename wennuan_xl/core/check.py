@@ -14,6 +14,7 @@ from . import formula, messages
 from .findings import Finding, Report, Skipped
 from .forms import Campaign, Field, Kind
 from .locate import LocatedForm, ReturnData
+from .roster import roster_index
 from .rules import CONSTANTS, CoverCheck, FieldCheck, Rule, RuleSet
 from .values import Cleaned, Status, clean, parse_date, raw_text
 from .workbook import CellRef
@@ -232,7 +233,7 @@ def _cover_findings(state: _State, located: LocatedForm, checks: tuple[CoverChec
         elif not text:
             fires = False  # an empty cover cell is the "required" check's business
         elif check.check == "roster":
-            match = state.campaign.roster_index().match(text)
+            match = roster_index(state.campaign).match(text)
             fires = not match.confirmed
             words["suggestion"] = f"，是否为“{match.unit.name}”？" if match.unit else ""
         elif check.check == "phone":

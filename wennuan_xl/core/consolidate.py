@@ -19,7 +19,7 @@ from .check import check_return
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
 from .memory import return_from_values
-from .roster import UnitMatch, unit_key
+from .roster import UnitMatch, roster_index, unit_key
 from .rules import RuleSet
 from .values import YES, NO, as_number, parse_date
 
@@ -141,7 +141,7 @@ class Consolidation:
 
 def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
     """Unit from the 填报单位 cell (exact, normalised, close); the file name as fallback."""
-    index = campaign.roster_index()
+    index = roster_index(campaign)
     by_cover = index.match(returned.unit_typed)
     if by_cover.confirmed:
         return by_cover
@@ -227,7 +227,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     for r in returns:
         if not r.error:
             continue
-        m = campaign.roster_index().match(PurePath(r.file).stem)
+        m = roster_index(campaign).match(PurePath(r.file).stem)
         named = m.unit if m.confirmed else unit_in_file_name(PurePath(r.file).stem, campaign)
         unit = named.name if named else None
         if unit:

@@ -127,16 +127,6 @@ class Campaign:
                 return form
         raise KeyError(form_id)
 
-    def roster_index(self):
-        """The roster's lookup tables, built once per campaign."""
-        from .roster import RosterIndex
-
-        index = self.__dict__.get("_roster_index")
-        if index is None:
-            index = RosterIndex(self.roster, self.unit_prefixes)
-            object.__setattr__(self, "_roster_index", index)
-        return index
-
     def _fields_by_key(self) -> dict[str, Field]:
         cache = self.__dict__.get("_by_key")
         if cache is None:

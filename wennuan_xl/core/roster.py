@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .forms import RosterUnit
+from .forms import Campaign, RosterUnit
 
 _SUFFIXES = ("委员会", "总工会", "工会")
 
@@ -71,3 +71,12 @@ class RosterIndex:
 
 def match_unit(typed: str, roster: tuple[RosterUnit, ...], prefixes: tuple[str, ...] = ()) -> UnitMatch:
     return RosterIndex(roster, prefixes).match(typed)
+
+
+def roster_index(campaign: Campaign) -> RosterIndex:
+    """The campaign's roster lookup tables, built once per campaign object."""
+    index = campaign.__dict__.get("_roster_index")
+    if index is None or index.roster is not campaign.roster:
+        index = RosterIndex(campaign.roster, campaign.unit_prefixes)
+        object.__setattr__(campaign, "_roster_index", index)
+    return index

@@ -9,7 +9,8 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-TITLE = "送温暖"
+from .write import alert
+
 LOG_NAME = "wennuan_xl-错误记录.log"
 
 
@@ -51,7 +52,6 @@ def entry(get_book: Callable[[], object]):
 
 
 def _show(book, text: str) -> None:
-    from .write import alert
 
     if book is None:
         raise RuntimeError(text)  # no Excel to show it in: let RunPython show it

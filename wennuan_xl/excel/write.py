@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..core.tables import Cell, Table, grid
 from ..core.workbook import column_letter
-from .errors import TITLE
+
+TITLE = "送温暖"  # the message boxes' title
 
 MAX_ADDRESS = 255  # Excel's Range("...") limit
 STYLE_FILLS = {

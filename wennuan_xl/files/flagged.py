@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.findings import Report, Severity
+from ..core.findings import Report
 from ..core.flags import FLAG_FILLS, split_cell, summary
 from .atomic import OutputError, atomic_path
 from .flags_openpyxl import AUTHOR, flag_workbook  # noqa: F401  (AUTHOR: the notes' author, re-exported)
