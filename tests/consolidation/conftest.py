@@ -19,9 +19,9 @@ import openpyxl
 import pytest
 
 from wennuan_xl.core.consolidate import Consolidation
-from wennuan_xl.core.forms import Campaign, Kind, load_campaign
+from wennuan_xl.core.forms import Campaign, Kind
 from wennuan_xl.core.layout import layout_for
-from wennuan_xl.core.rules import RuleSet, load_rules
+from wennuan_xl.core.rules import RuleSet
 from wennuan_xl.jobs import consolidate_folder
 from wennuan_xl.samples import consistent_values, write_plain_return, write_template_return
 
@@ -34,14 +34,6 @@ STATUS_SHEET, FINDINGS_SHEET, DETAIL_SHEET, SOURCE_SHEET = "上报情况", "审�
 STATUS_HEADER_ROW, FINDINGS_HEADER_ROW, SOURCE_HEADER_ROW = 4, 3, 3
 
 
-@pytest.fixture(scope="session")
-def campaign() -> Campaign:
-    return load_campaign()
-
-
-@pytest.fixture(scope="session")
-def rules(campaign: Campaign) -> RuleSet:
-    return load_rules(campaign)
 
 
 @pytest.fixture

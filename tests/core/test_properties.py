@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wennuan_xl.core.check import check_return

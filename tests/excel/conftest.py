@@ -15,17 +15,12 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # before xlwings is importe
 import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 
-from wennuan_xl.core.forms import load_campaign  # noqa: E402
 from wennuan_xl.files.read import read_workbook  # noqa: E402
 from wennuan_xl.samples import consistent_values, write_template_return  # noqa: E402
 
 UNIT = "市中区总工会"
 COVER = {"UNIT": UNIT, "DATE": dt.date(2017, 1, 12), "PERSON": "张三", "PHONE": "0833-2133419"}
 
-
-@pytest.fixture(scope="session")
-def campaign():
-    return load_campaign()
 
 
 def write_unit_return(campaign, path: Path, bad_fields: int = 0, seed: int = 4) -> Path:

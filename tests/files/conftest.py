@@ -17,10 +17,10 @@ import pytest
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import Report
-from wennuan_xl.core.forms import Campaign, Kind, load_campaign
+from wennuan_xl.core.forms import Campaign, Kind
 from wennuan_xl.core.locate import ReturnData, locate
 from wennuan_xl.core.memory import return_from_values
-from wennuan_xl.core.rules import RuleSet, load_rules
+from wennuan_xl.core.rules import RuleSet
 from wennuan_xl.core.workbook import WorkbookData
 from wennuan_xl.files.read import read_workbook
 from wennuan_xl.files.template import template_filename
@@ -80,14 +80,6 @@ COVER: dict[str, object] = {
 }
 
 
-@pytest.fixture(scope="session")
-def campaign() -> Campaign:
-    return load_campaign()
-
-
-@pytest.fixture(scope="session")
-def rules(campaign: Campaign) -> RuleSet:
-    return load_rules(campaign)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,20 +11,10 @@ import openpyxl
 import pytest
 
 from wennuan_xl.cli.main import main
-from wennuan_xl.core.forms import load_campaign
-from wennuan_xl.core.rules import load_rules
 
 from . import corpus
 
 
-@pytest.fixture(scope="session")
-def campaign():
-    return load_campaign()
-
-
-@pytest.fixture(scope="session")
-def rules(campaign):
-    return load_rules(campaign)
 
 
 @pytest.fixture(scope="session")

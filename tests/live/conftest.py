@@ -7,9 +7,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from wennuan_xl.core.forms import Campaign, load_campaign
+from wennuan_xl.core.forms import Campaign
 from wennuan_xl.core.layout import note_name
-from wennuan_xl.core.rules import RuleSet, load_rules
+from wennuan_xl.core.rules import RuleSet
 from wennuan_xl.files.live_checks import CHECK_SHEET, FIRST_RULE_ROW
 from wennuan_xl.files.template import template_filename, write_templates
 
@@ -19,21 +19,13 @@ REPO = Path(__file__).resolve().parents[2]
 needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 
 
-@pytest.fixture(scope="session")
-def campaign() -> Campaign:
-    return load_campaign()
-
-
-@pytest.fixture(scope="session")
-def rules(campaign: Campaign) -> RuleSet:
-    return load_rules(campaign)
 
 
 @pytest.fixture(scope="session")
 def templates(campaign: Campaign, rules: RuleSet, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """form id -> the template as ``wennuan template`` writes it now (equal to the committed one)."""
     out = tmp_path_factory.mktemp("templates")
-    paths = write_templates(campaign, out, rules)
+    write_templates(campaign, out, rules)
     return {f.id: out / template_filename(f) for f in campaign.forms}
 
 

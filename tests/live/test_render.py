@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from wennuan_xl.core.layout import CHECK_COL, NOTE_COL, VALUE_COL, layout_for
+from wennuan_xl.core.layout import CHECK_COL, NOTE_COL, layout_for
 
 from .conftest import NOTE_ON, PLANE_NOTE, Filler, annex1_with_findings, cover, live_results, needs_soffice
 from .lo import convert_batch

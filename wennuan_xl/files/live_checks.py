@@ -30,6 +30,7 @@ from ..core.forms import Campaign, Field, Form
 from ..core.layout import CHECK_COL, CHECK_HEADER, NOTE_COL, NOTE_HEADER, VALUE_COL, FormLayout, note_name
 from ..core.rules import RuleSet
 from ..core.workbook import column_letter
+from .sheet_setup import a4_one_page_wide, show
 
 CHECK_SHEET = "审核"
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
@@ -114,7 +115,7 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
     check.freeze_panes = check.cell(FIRST_RULE_ROW, 1)
     check.print_area = f"A1:{column_letter(EXPLAIN_COL)}{last}"
     check.print_title_rows = "4:4"
-    _page(check, landscape=True)
+    a4_one_page_wide(check, landscape=True)
     check.protection.sheet = True
     check.protection.formatColumns = False
     check.protection.formatRows = False
@@ -226,18 +227,4 @@ def _note_validation(field: Field, ref: str) -> DataValidation:
     dv.prompt = "本行出现黄色“提示”而数字确实无误时，请在此写明原因，如“今年新增包机一架”。错误不能以说明代替修改。"
     dv.errorTitle = "说明过长"
     dv.error = "说明请控制在 200 字以内。"
-    dv.showInputMessage = True
-    dv.showErrorMessage = True
-    dv.add(ref)
-    return dv
-
-
-def _page(ws: Worksheet, landscape: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    return show(dv, ref)

@@ -21,6 +21,7 @@ from ..core.layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, NOTE_COL, UNIT
 from ..core.rules import RuleSet, load_rules
 from ..core.workbook import column_letter
 from .atomic import atomic_path
+from .sheet_setup import a4_one_page_wide, show
 from .live_checks import add_live_checks
 
 FONT = "宋体"
@@ -151,14 +152,7 @@ def fill_form_sheet(ws: Worksheet, campaign: Campaign, form: Form) -> FormLayout
     ws.freeze_panes = ws.cell(layout.header_row + 1, ITEM_COL)
     ws.print_area = f"A1:{column_letter(VALUE_COL)}{last_row}"
     ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    a4_one_page_wide(ws, landscape=False)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -191,10 +185,7 @@ def _field_validation(field: Field, ref: str) -> DataValidation:
     dv.prompt = _clip(prompt, 255)
     dv.errorTitle = "填写有误"
     dv.error = _clip(error, 255)
-    dv.showInputMessage = True
-    dv.showErrorMessage = True
-    dv.add(ref)
-    return dv
+    return show(dv, ref)
 
 
 def _cover_validation(campaign: Campaign, key: str, label: str, ref: str) -> DataValidation:
@@ -217,10 +208,7 @@ def _cover_validation(campaign: Campaign, key: str, label: str, ref: str) -> Dat
         dv.error = f"{label}过长。"
     dv.promptTitle = label
     dv.errorTitle = "填写有误"
-    dv.showInputMessage = True
-    dv.showErrorMessage = True
-    dv.add(ref)
-    return dv
+    return show(dv, ref)
 
 
 def _clip(text: str, limit: int) -> str:
