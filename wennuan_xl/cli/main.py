@@ -1,7 +1,7 @@
 """``wennuan``: the same jobs as the Excel ribbon, from a command line.
 
-Exit codes of ``wennuan check``: 0 no 错误, 1 错误 found, 2 a file could not be read, 3 the campaign's
-forms or rules are wrong.
+Exit codes of ``check`` and ``consolidate``: 0 no 错误, 1 错误 found, 2 a file or folder could not be used,
+3 the campaign's forms, rules or roster are wrong, 4 an unexpected error (reported in one Chinese line).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except (CampaignError, RuleError) as exc:
-        print(f"表样或审核规则有误：{exc}", file=sys.stderr)
+        print(f"表样、审核规则或单位名单有误：{exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         print("已中断；原有的输出文件未被改动", file=sys.stderr)
