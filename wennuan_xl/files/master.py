@@ -29,6 +29,7 @@ from ..core.forms import Campaign
 from .atomic import atomic_path
 from .master_package import finish_package
 from .master_vba import SHIMS_DIR, vba_archive
+from .sheet_setup import a4_one_page_wide
 
 MASTER_NAME = "wennuan_master.xlsm"
 DEFAULT_OUT = Path("workbooks") / MASTER_NAME
@@ -135,17 +136,20 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
         ("", "2. 在“送温暖”选项卡点“选择文件夹”，选中这个文件夹（也可在“设置”表直接填写路径）。"),
         ("", "3. 在“单位名单”表核对应报单位；“选择汇总”填“否”的单位不计入汇总。"),
         ("", "4. 点“汇总”：逐份审核、汇总，结果写入后面几张表，上一次的结果被替换。"),
+        ("", "审核单个退回表：在 Excel 中打开它（可同时打开多份），回到本工作簿，点“校验当前表”。"),
         ("", ""),
         ("按钮", "作用"),
-        ("校验当前表", "审核当前工作簿中的附件1、附件2：问题单元格标色，批注中写明原因，另有“审核结果”表可点击跳转。"),
-        ("清除标记", "去掉“校验当前表”加上的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
+        ("校验当前表", "审核已打开的退回表中的附件1、附件2：问题单元格标色，批注中写明原因，该工作簿中另加“审核结果”表，可点击跳转。"
+                   "（“送温暖”选项卡只在本工作簿中显示，所以先打开退回表，再回到本工作簿点此按钮。）"),
+        ("清除标记", "去掉“校验当前表”在已打开的退回表上加的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
         ("选择文件夹", "选择存放退回表的文件夹，写入“设置”表。"),
         ("汇总", "审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、审核结果、明细。"),
         ("生成空白表", "在本工作簿所在文件夹生成附件1、附件2空白统计表，供发给各单位。"),
         ("", ""),
         ("颜色", "含义"),
         ("错误", "填写有误，必须由单位改正（如“其中”项大于合计、各项之和不等于合计、不是数字）。"),
-        ("提示", "数值可疑，请核实（如金额像是按“元”而不是“万元”填写）。"),
+        ("提示", "数值可疑，请核实（如金额像是按“元”而不是“万元”填写）；单位可在空白表的“说明”栏写明原因。"),
+        ("已说明", "单位已在“说明”栏解释的提示（空白表中显示为绿色），不再算作待处理。"),
         ("", ""),
         ("设置", "“设置”表：文件夹、金额误差、年度和汇总选项。“xlwings.conf”表：本机 Python 的位置（安装时设置一次）。"),
         ("退回表", "原件从不被改写；标记只加在打开的工作簿上，“反馈副本”另存为新文件。"),
@@ -155,12 +159,19 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
         cell = ws.cell(r, 2, b or None)
         cell.font = plain
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+        width = sum(2 if ord(ch) > 0xFF else 1 for ch in b)  # a CJK character takes two width units
+        lines = -(-width // 88)  # of the 90-wide column
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines  # wrapped text does not grow a row by itself everywhere
         if a in ("按钮", "颜色"):
             ws.cell(r, 1).fill = ws.cell(r, 2).fill = HEADER_FILL
             cell.font = bold
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
+    ws.merge_cells("A1:B1")
+    a4_one_page_wide(ws, landscape=False)
     colours = {label: PatternFill("solid", fgColor=FLAG_FILLS[sev]) for label, sev in
                (("错误", Severity.ERROR), ("提示", Severity.WARNING))}
+    colours["已说明"] = PatternFill("solid", fgColor="E2EFDA")  # as the templates show an explained 提示
     for r, (a, _) in enumerate(rows, start=1):
         if a in colours:
             ws.cell(r, 1).fill = colours[a]
