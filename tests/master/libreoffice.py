@@ -64,6 +64,11 @@ def _profile(root: Path) -> str:
 
 
 def inspect(workbook: Path, work: Path) -> Inspection:
+    # Open a copy: LibreOffice leaves a lock file beside what it opens, and one left in the repo by a
+    # killed run would make the next run open the master read-only.
+    copy = work / workbook.name
+    shutil.copyfile(workbook, copy)
+    workbook = copy
     env = _profile(work)
     log, pdf = work / "inspect.log", work / f"{workbook.stem}.pdf"
     _run([soffice(), "--headless", "--norestore", env,
