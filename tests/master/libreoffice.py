@@ -83,3 +83,49 @@ def inspect(workbook: Path, work: Path) -> Inspection:
         elif kind == "PROC":
             result.procedures.add(rest)
     return result
+
+
+def compiles_in_vba_mode(source: str, work: Path, timeout: int = 60) -> bool:
+    """Whether LibreOffice compiles ``source`` as a VBA-mode Basic module.
+
+    LibreOffice compiles a whole module before running any procedure in it. The module's source goes into
+    the private profile's Standard library with ``Option VBASupport 1`` and a probe function; an
+    application macro calls the probe. It answers when the module compiled; a compile error opens a modal
+    dialog that nobody closes in headless mode, so the call never returns and the time limit says "no".
+    """
+    env = _profile(work)
+    library = Path(env.split("=", 1)[1].removeprefix("file://")) / "user" / "basic" / "Standard"
+    body = "\n".join(line for line in source.splitlines() if not line.startswith("Attribute "))
+    modules = {
+        "Inspect": MACRO.read_text(encoding="ascii"),
+        "UnderTest": "Option VBASupport 1\n" + body + "\nFunction WnProbe()\n    WnProbe = 1\nEnd Function\n",
+        "Probe": 'Sub Run(outPath As String)\n    Dim f As Integer\n    f = FreeFile\n    Open outPath For Output As #f\n'
+                 '    Print #f, "PROBE " & WnProbe()\n    Close #f\nEnd Sub\n',
+    }
+    for name, text in modules.items():
+        (library / f"{name}.xba").write_text(
+            _XML + _DOCTYPE.format(kind="script:module", dtd="module.dtd")
+            + f'<script:module xmlns:script="http://openoffice.org/2000/script" script:name="{name}" '
+            'script:language="StarBasic">' + html.escape(text, quote=False) + "</script:module>\n",
+            encoding="utf-8",
+        )
+    (library / "script.xlb").write_text(
+        _XML + _DOCTYPE.format(kind="library:library", dtd="library.dtd")
+        + '<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
+        'library:readonly="false" library:passwordprotected="false">\n'
+        + "".join(f' <library:element library:name="{n}"/>\n' for n in ["Module1", *modules])
+        + "</library:library>\n",
+        encoding="utf-8",
+    )
+    log = work / "probe.log"
+    proc = subprocess.Popen(
+        [soffice(), "--headless", "--norestore", env, f'macro:///Standard.Probe.Run("{log}")'],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return False
+    return log.exists() and log.read_text(encoding="utf-8", errors="replace").strip() == "PROBE 1"

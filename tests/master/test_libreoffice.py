@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,16 @@ def test_renders_every_sheet_to_pdf(inspection, campaign):
     assert "Interpreter_Win" in text  # xlwings.conf
     for hint in RESULTS.values():
         assert hint[:12] in text.replace("\n", "")  # every result sheet has a page
+
+
+SHIM = Path(__file__).resolve().parents[2] / "vba_shims" / "WennuanButtons.bas"
+
+
+def test_the_button_module_compiles_in_libreoffice_vba_mode(tmp_path):
+    # xlwings' own module uses Windows-only Declare statements LibreOffice cannot compile; ours must compile.
+    assert libreoffice.compiles_in_vba_mode(SHIM.read_text(encoding="ascii"), tmp_path)
+
+
+def test_a_syntax_error_in_the_button_module_is_caught(tmp_path):
+    broken = SHIM.read_text(encoding="ascii").replace("RunPython \"import", "RunPython +* )\"import", 1)
+    assert not libreoffice.compiles_in_vba_mode(broken, tmp_path, timeout=25)
