@@ -17,6 +17,7 @@ from typing import Iterable, Mapping
 
 import openpyxl
 import pytest
+from sheet_rows import rows_under_header
 
 from wennuan_xl.core.consolidate import Consolidation
 from wennuan_xl.core.forms import Campaign, Kind
@@ -142,14 +143,7 @@ def load(path: Path, data_only: bool = False) -> openpyxl.Workbook:
 
 def table(book: openpyxl.Workbook, sheet: str, header_row: int) -> list[dict[str, object]]:
     """Rows below a header row as dicts (header text -> value), up to the first empty row."""
-    ws = book[sheet]
-    headers = [c.value for c in ws[header_row]]
-    rows = []
-    for values in ws.iter_rows(min_row=header_row + 1, values_only=True):
-        if all(v is None or v == "" for v in values):
-            break
-        rows.append(dict(zip(headers, values)))
-    return rows
+    return rows_under_header(book[sheet], header_row)
 
 
 def status_table(book: openpyxl.Workbook) -> list[dict[str, object]]:

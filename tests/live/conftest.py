@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sheet_rows import rows_under_header
 
 from wennuan_xl.core.forms import Campaign
 from wennuan_xl.core.layout import note_name
@@ -104,12 +105,4 @@ def consistent(form_id: str, seed: int) -> dict:
 
 def sheet_table(path: Path, sheet: str, header_row: int) -> list[dict]:
     """Rows below a header row as dicts (header -> value), as the clerk's Excel shows them."""
-    book = openpyxl.load_workbook(path)
-    ws = book[sheet]
-    headers = [c.value for c in ws[header_row]]
-    rows = []
-    for values in ws.iter_rows(min_row=header_row + 1, values_only=True):
-        if all(v is None or v == "" for v in values):
-            break
-        rows.append(dict(zip(headers, values)))
-    return rows
+    return rows_under_header(openpyxl.load_workbook(path)[sheet], header_row)
