@@ -312,7 +312,7 @@ def grid(table: Table) -> list[list[Cell | None]]:
     return out
 
 
-CHECK_HEADERS = ("序号", "类别", "单元格", "指标", "填写值", "问题说明", "规则编号")
+CHECK_HEADERS = ("序号", "类别", "单元格", "指标", "填写值", "问题说明", "规则编号", "单位说明")
 
 
 def check_result_table(report, file_name: str) -> Table:
@@ -329,15 +329,18 @@ def check_result_table(report, file_name: str) -> Table:
         where = finding.cells[0] if finding.cells else ""
         target = split_cell(where)
         shown = finding.values.get(finding.codes[0]) if finding.codes else None
+        # The unit's 说明: an explained 提示 is marked so; a 错误 stays a 错误, its 说明 shown beside it.
+        kind = "提示（已说明）" if finding.explained else finding.severity.label
         out.append((r, {
-            0: Cell(i, "center"), 1: Cell(finding.severity.label, "error" if finding.severity is Severity.ERROR else "warning"),
+            0: Cell(i, "center"), 1: Cell(kind, "error" if finding.severity is Severity.ERROR else "warning"),
             2: Cell(where, "link", link=f"'{target[0]}'!{target[1]}") if target else Cell(where),
             3: Cell("、".join(finding.codes)), 4: Cell("" if shown is None else str(shown)),
             5: Cell(finding.message, "cell_wrap"), 6: Cell(finding.rule),
+            7: Cell(finding.explanation or "", "cell_wrap"),
         }))
         r += 1
     for note in report.notes:
         out.append((r, {5: Cell(f"说明：{note}", "text")}))
         r += 1
-    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 8, 14, 22, 12, 70, 16)))
+    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 12, 14, 22, 12, 70, 16, 30)))
     return Table("审核结果", out, widths, freeze=(4, 0), header_row=3)

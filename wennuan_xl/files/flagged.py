@@ -13,14 +13,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.findings import Report
-from ..core.flags import FLAG_FILLS, split_cell, summary
+from ..core.findings import Report, Severity
+from ..core.flags import FLAG_FILLS
+from ..core.tables import check_result_table
+from ..core.workbook import column_letter
 from .atomic import OutputError, atomic_path
 from .flags_openpyxl import AUTHOR, flag_workbook  # noqa: F401  (AUTHOR: the notes' author, re-exported)
 
 RESULT_SHEET = "审核结果"
 FILLS = {severity: PatternFill("solid", fgColor=colour) for severity, colour in FLAG_FILLS.items()}
-RESULT_HEADERS = ("序号", "类别", "单元格", "指标", "填写值", "问题说明", "规则编号", "单位说明")
 
 
 def write_flagged_copy(source: Path | str, report: Report, out: Path | str) -> Path:
@@ -50,39 +51,30 @@ def text_cell(ws: Worksheet, row: int, col: int, value: object):
     return cell
 
 
+_STYLES = {  # the few style names of core.tables' 审核结果 table, as openpyxl formats
+    "heading": {"font": Font(bold=True, size=14)},
+    "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9D9D9")},
+    "error": {"fill": FILLS[Severity.ERROR]},
+    "warning": {"fill": FILLS[Severity.WARNING]},
+    "link": {"font": Font(color="0563C1", underline="single")},
+    "cell_wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
+    "center": {"alignment": Alignment(horizontal="center")},
+}
+
+
 def write_result_sheet(ws: Worksheet, report: Report) -> None:
+    """The 审核结果 sheet, from the same rows the Excel button writes (core.tables.check_result_table)."""
+    table = check_result_table(report, Path(report.file).name)
     ws.sheet_properties.tabColor = "C00000" if report.errors else "FFC000" if report.warnings else "00B050"
-    text_cell(ws, 1, 1, f"审核结果：{summary(report.findings)}").font = Font(bold=True, size=14)
-    text_cell(ws, 2, 1, f"文件：{Path(report.file).name}    填报单位：{report.unit or '（未填）'}")
-    for col, header in enumerate(RESULT_HEADERS, start=1):
-        cell = ws.cell(4, col, header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9D9D9")
-    row = 5
-    for i, finding in enumerate(report.findings, start=1):
-        ws.cell(row, 1, i)
-        kind = text_cell(ws, row, 2, finding.severity.label)
-        kind.fill = FILLS[finding.severity]
-        where = finding.cells[0] if finding.cells else ""
-        link = text_cell(ws, row, 3, where)
-        target = split_cell(where)
-        if target is not None:
-            sheet, a1 = target
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{a1}", display=where)
-            link.font = Font(color="0563C1", underline="single")
-        text_cell(ws, row, 4, "、".join(finding.codes))
-        shown = finding.values.get(finding.codes[0]) if finding.codes else None
-        text_cell(ws, row, 5, "" if shown is None else str(shown))
-        text_cell(ws, row, 6, finding.message).alignment = Alignment(wrap_text=True, vertical="top")
-        if finding.explanation:  # the unit's 说明: an explained 提示 is marked so, a 错误 stays a 错误
-            text_cell(ws, row, 8, finding.explanation).alignment = Alignment(wrap_text=True, vertical="top")
-            if finding.explained:
-                kind.value = "提示（已说明）"
-        text_cell(ws, row, 7, finding.rule)
-        row += 1
-    for note in report.notes:
-        text_cell(ws, row, 6, f"说明：{note}")
-        row += 1
-    for col, width in zip("ABCDEFGH", (6, 8, 14, 22, 12, 70, 16, 30)):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A5"
+    for r, cells in table.rows:
+        for c, cell in cells.items():
+            target = text_cell(ws, r + 1, c + 1, cell.value)
+            for attr, value in _STYLES.get(cell.style, {}).items():
+                setattr(target, attr, value)
+            if cell.link is not None:
+                target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, display=str(cell.value))
+    for first, last, width in table.widths:
+        for col in range(first, last + 1):
+            ws.column_dimensions[column_letter(col + 1)].width = width
+    if table.freeze is not None:
+        ws.freeze_panes = ws.cell(table.freeze[0] + 1, table.freeze[1] + 1)
