@@ -10,7 +10,7 @@ from wennuan_xl.core.forms import load_campaign
 REPO = Path(__file__).resolve().parents[2]
 SHIMS = REPO / "vba_shims"
 COMMITTED = REPO / "workbooks" / "wennuan_master.xlsm"
-SCHEMA = REPO.parent / "shared" / "schemas" / "customui14.xsd"
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "customui14.xsd"  # Microsoft's RibbonX schema, see schemas/README.md
 
 
 @pytest.fixture(scope="session")
