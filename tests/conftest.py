@@ -1,6 +1,7 @@
 """Fixtures every test folder shares: the shipped campaign and its rules, loaded once per session."""
 
 import pytest
+from system_tools import require_tool
 
 from wennuan_xl.core.forms import Campaign, load_campaign
 from wennuan_xl.core.rules import RuleSet, load_rules
@@ -14,3 +15,9 @@ def campaign() -> Campaign:
 @pytest.fixture(scope="session")
 def rules(campaign: Campaign) -> RuleSet:
     return load_rules(campaign)
+
+
+@pytest.fixture(scope="session")
+def soffice_path() -> str:
+    """LibreOffice, the independent engine: a skip on a developer's machine without it, a failure in CI."""
+    return require_tool("soffice")

@@ -14,10 +14,8 @@ from wennuan_xl.core.rules import RuleSet
 from wennuan_xl.files.live_checks import CHECK_SHEET, FIRST_RULE_ROW
 from wennuan_xl.files.template import template_filename, write_templates
 
-from .lo import soffice
-
 REPO = Path(__file__).resolve().parents[2]
-needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+needs_soffice = pytest.mark.usefixtures("soffice_path")
 
 
 
@@ -41,7 +39,7 @@ class Filler:
         self.cover = {c.key: self._dest(c.name(form_id)) for c in self.form.cover}
 
     def _dest(self, name: str):
-        sheet, coord = list(self.book.defined_names[name].destinations)[0]
+        sheet, coord = next(iter(self.book.defined_names[name].destinations))
         return self.book[sheet][coord.replace("$", "")]
 
     def save(self, target: Path, values: dict, notes: dict | None = None, cover: dict | None = None) -> Path:

@@ -6,11 +6,11 @@ red (错误), yellow (提示) and green (已说明) fills of the conditional for
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from system_tools import require_tool
 
 from wennuan_xl.core.layout import CHECK_COL, NOTE_COL, layout_for
 
@@ -22,8 +22,7 @@ ERROR_RGB, WARNING_RGB, EXPLAINED_RGB = (0xFF, 0xC7, 0xCE), (0xFF, 0xEB, 0x9C), 
 
 @pytest.fixture(scope="module")
 def rendered(campaign, templates, tmp_path_factory) -> dict[str, Path]:
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    require_tool("soffice")
     folder = tmp_path_factory.mktemp("render")
     filled = Filler(campaign, "A1", templates["A1"]).save(folder / "市中区-附件1.xlsx", annex1_with_findings(), NOTE_ON, cover())
     xlsx = convert_batch([filled], folder / "xlsx", "xlsx", 300)[filled]

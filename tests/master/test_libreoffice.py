@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from system_tools import require_tool
 
 from wennuan_xl.files.master import RESULTS, settings
 
@@ -14,7 +14,7 @@ from . import libreoffice
 from .conftest import COMMITTED
 from .test_ribbon import BUTTON_COMMANDS, FOLDER_PICKER
 
-pytestmark = pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = pytest.mark.usefixtures("soffice_path")
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +47,7 @@ def test_procedures_of_the_modules(inspection):
 
 def test_renders_every_sheet_to_pdf(inspection, campaign):
     assert inspection.pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = subprocess.run(["pdftotext", str(inspection.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run([require_tool("pdftotext"), str(inspection.pdf), "-"], capture_output=True, text=True, check=True).stdout
     for s in settings(campaign):
         assert s.label in text  # 设置
     assert "单位名称" in text and campaign.roster[-1].name in text  # 单位名单
