@@ -23,13 +23,9 @@ def test_build_twice_gives_identical_bytes(tmp_path, capsys):
 
 
 def test_committed_master_equals_a_fresh_build(built):
-    # Entry by entry (names, order, times, attributes, uncompressed bytes), so a different zlib build on
-    # another machine cannot make this fail; the bytes themselves are compared when they can be equal.
+    # Entry by entry (names, order, times, attributes, uncompressed bytes): what the file holds, so another
+    # zlib build cannot make this fail. Compressed bytes are compared only between two builds on one machine.
     assert entries(COMMITTED) == entries(built), "workbooks/wennuan_master.xlsm is stale: run wennuan build-master"
-
-
-def test_committed_master_bytes(built):
-    assert COMMITTED.read_bytes() == built.read_bytes(), "run wennuan build-master and commit the result"
 
 
 def test_fixed_times(built):
