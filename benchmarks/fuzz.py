@@ -141,7 +141,7 @@ class Fuzzer:
         path = self.work / "values.xlsx"
         try:
             write_plain_return(path, self.campaign, values, cover, ("A1", "A2"), with_names=self.rng.random() < 0.8)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the writer refused the input: no file, nothing to read
             return None  # the writer refused the input (e.g. a string too long): no file, nothing to read
         return path.read_bytes()
 
@@ -203,7 +203,7 @@ class Fuzzer:
                     self._crash(res, n, kind, data, f"ReturnUnusable at {stage} or without a Chinese reason: {exc}")
                 else:
                     res.unusable += 1
-            except Exception:
+            except Exception:  # noqa: BLE001 - every crash is recorded, never raised
                 self._crash(res, n, kind, data, f"{stage}: {traceback.format_exc()}")
             took = time.perf_counter() - t
             if took > res.slowest[0]:

@@ -11,6 +11,7 @@ each file (Linux: ``/proc/self/clear_refs``), so one process measures many files
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -30,10 +31,8 @@ def _hwm_mb() -> float:
 
 
 def _reset_hwm() -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def measure(files: list[str], flagged: bool = False) -> None:
@@ -62,7 +61,7 @@ def measure(files: list[str], flagged: bool = False) -> None:
             answer = {"error": exc.reason}
         except OutputError as exc:
             answer = {"error": str(exc)}
-        except Exception as exc:  # reported, not raised: the table shows it
+        except Exception as exc:  # noqa: BLE001 - reported, not raised: the table shows it
             answer = {"crash": f"{type(exc).__name__}: {exc}"[:200]}
         print(json.dumps({"file": Path(name).name, "seconds": time.perf_counter() - start, "peak_mb": _hwm_mb(), **answer},
                          ensure_ascii=False), flush=True)

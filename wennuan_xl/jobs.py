@@ -35,7 +35,7 @@ def consolidate_folder(
 def write_feedback(
     result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path,
     day: dt.date | None = None, deadline: dt.date | None = None,
-) -> "FeedbackResult":
+) -> FeedbackResult:
     """Feedback copies (``wennuan consolidate --feedback DIR``; the Excel 汇总 with WN_FEEDBACK on 设置):
     for each return in use with a 错误 or an open 提示, a flagged copy with a 审核意见 sheet addressed to
     the unit, in ``out_dir``. ``day`` (default today) dates the letter and names the files."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 
 from .core.forms import Campaign
 from .core.memory import workbook_from_values
@@ -27,7 +28,7 @@ def _money(cents: int) -> float:
 
 def consistent_values(rng: random.Random, size: float = 1.0) -> dict[str, object]:
     """Both annexes of one unit, every field filled, every rule (错误 and 提示) satisfied."""
-    v: dict[str, object] = {}
+    v: dict[str, Any] = {}  # numbers, and 是/否 for A2.06B
     r = rng.randint
 
     def split(total: int, parts: int) -> list[int]:
@@ -109,16 +110,16 @@ def consistent_values(rng: random.Random, size: float = 1.0) -> dict[str, object
     # 09 / 10: help by kind, money per person-time between 200 and 3,000 元; 10 is a part of 09.
     for item, share in (("09", 1.0), ("10", rng.uniform(0.2, 0.6))):
         count_total = cents_total = 0
-        for people, money in zip("CEGIKMOQS", "DFHJLNPRT"):
+        for count_letter, money_letter in zip("CEGIKMOQS", "DFHJLNPRT"):
             if item == "09":
                 n = r(0, 400)
                 cents = n * r(2, 30) if n else 0  # 0.02..0.30 万元 = 200..3,000 元 a time
             else:
-                n = int(v[f"A2.09{people}"] * share)
-                cents = int(round(v[f"A2.09{money}"] * 100) * share) if n else 0
+                n = int(v[f"A2.09{count_letter}"] * share)
+                cents = int(round(v[f"A2.09{money_letter}"] * 100) * share) if n else 0
                 cents = max(cents, n * 1)  # at least 100 元 a time keeps the per-person range
-                cents = min(cents, int(round(v[f"A2.09{money}"] * 100)))
-            v[f"A2.{item}{people}"], v[f"A2.{item}{money}"] = n, _money(cents)
+                cents = min(cents, round(v[f"A2.09{money_letter}"] * 100))
+            v[f"A2.{item}{count_letter}"], v[f"A2.{item}{money_letter}"] = n, _money(cents)
             count_total += n
             cents_total += cents
         v[f"A2.{item}A"], v[f"A2.{item}B"] = count_total, _money(cents_total)
@@ -150,7 +151,7 @@ def write_template_return(
     from .files.template import FIXED_TIME, add_defined_names, fill_form_sheet
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for form_id in forms:
         form = campaign.form(form_id)
         ws = book.create_sheet(form.sheet)

@@ -12,8 +12,8 @@ import datetime as dt
 import hashlib
 import math
 import random
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import openpyxl
 import pytest

@@ -14,12 +14,21 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from wennuan_xl.core.consolidate import REPORTED, UNREADABLE, MISSING
+from wennuan_xl.core.consolidate import MISSING, REPORTED, UNREADABLE
 from wennuan_xl.files.bulk import find_returns
 
 from .conftest import (
-    assert_totals, consolidate_dir, encrypted, load, one_row, rows_for, status_table, total_sheet_value, unit_values,
-    wps_et, write_return,
+    assert_totals,
+    consolidate_dir,
+    encrypted,
+    load,
+    one_row,
+    rows_for,
+    status_table,
+    total_sheet_value,
+    unit_values,
+    wps_et,
+    write_return,
 )
 
 GOOD_UNIT, GOOD_FILE = "市中区总工会", "市中区-送温暖统计表.xlsx"
@@ -115,7 +124,7 @@ def test_each_kind_has_a_reason_of_its_own(bad_run):
 def test_units_whose_file_is_unreadable_are_not_also_missing_or_reported(bad_run):
     _result, book, _ = bad_run
     rows = status_table(book)
-    for name, unit, _maker, _word in BAD.values():
+    for _name, unit, _maker, _word in BAD.values():
         statuses = [r["上报情况"] for r in rows_for(rows, 单位=unit)]
         assert statuses == [UNREADABLE], (unit, statuses)
 
@@ -161,7 +170,7 @@ def test_unreadable_file_named_like_the_samples_is_attributed_to_its_unit(folder
     good = write_return(campaign, folder, "市中区-附件1.xlsx", GOOD_UNIT, unit_values(2), forms=("A1",))
     encrypted(folder / "沙湾区-附件1.xlsx", good)
     (folder / "峨眉山市-附件2.xlsx").write_bytes(b"")
-    result, out = consolidate_dir(folder, out_dir / "汇总.xlsx", campaign, rules)
+    _result, out = consolidate_dir(folder, out_dir / "汇总.xlsx", campaign, rules)
     rows = status_table(load(out))
     assert one_row(rows, 文件="沙湾区-附件1.xlsx")["单位"] == "沙湾区总工会"
     assert one_row(rows, 文件="峨眉山市-附件2.xlsx")["单位"] == "峨眉山市总工会"

@@ -74,7 +74,7 @@ def test_console_script_in_a_fresh_process(folder_with_errors, out_dir):
     out = out_dir / "汇总.xlsx"
     proc = subprocess.run(
         [sys.executable, "-m", "wennuan_xl", "consolidate", str(folder_with_errors), "-o", str(out), "--json"],
-        capture_output=True, text=True, encoding="utf-8", timeout=120,
+        check=False, capture_output=True, text=True, encoding="utf-8", timeout=120,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert proc.returncode == 1, proc.stderr
@@ -88,7 +88,7 @@ def test_demo_writes_the_sample_consolidation(tmp_path):
     script = shutil.which("wennuan")  # the installed console script; the module when not on PATH
     proc = subprocess.run(
         ([script] if script else [sys.executable, "-m", "wennuan_xl"]) + ["demo", "-o", str(out)],
-        cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        cwd=REPO, check=False, capture_output=True, text=True, encoding="utf-8", timeout=120,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert proc.returncode == 0, proc.stderr

@@ -10,8 +10,15 @@ import pytest
 from wennuan_xl.core.consolidate import REPORTED, SUPERSEDED
 
 from .conftest import (
+    assert_totals,
+    consolidate_dir,
     findings_table,
-    assert_totals, consolidate_dir, load, one_row, rows_for, status_table, total_sheet_value, unit_values,
+    load,
+    one_row,
+    rows_for,
+    status_table,
+    total_sheet_value,
+    unit_values,
     write_return,
 )
 

@@ -10,7 +10,14 @@ from wennuan_xl.cli.main import main
 from wennuan_xl.core.layout import layout_for
 
 from .conftest import (
-    DETAIL_SHEET, assert_totals, consolidate_dir, load, one_row, status_table, total_sheet_value, unit_values,
+    DETAIL_SHEET,
+    assert_totals,
+    consolidate_dir,
+    load,
+    one_row,
+    status_table,
+    total_sheet_value,
+    unit_values,
     write_return,
 )
 
@@ -104,7 +111,7 @@ def test_detail_total_formula_agrees_with_the_totals_when_an_annex_is_left_out(f
 
 
 def test_exclude_errors_from_the_command_line(folder, out_dir, campaign, two_units, capsys):
-    good, bad = two_units
+    good, _bad = two_units
     out = out_dir / "汇总.xlsx"
     assert main(["consolidate", str(folder), "-o", str(out), "--exclude-errors"]) == 1
     capsys.readouterr()

@@ -14,8 +14,19 @@ from wennuan_xl.core.forms import Kind
 from wennuan_xl.core.layout import CODE_COL, VALUE_COL, layout_for
 
 from .conftest import (
-    DETAIL_SHEET, FINDINGS_SHEET, STATUS_SHEET, consolidate_dir, expected_totals, findings_table, load, one_row,
-    rows_for, sources_table, status_table, unit_values, write_return,
+    DETAIL_SHEET,
+    FINDINGS_SHEET,
+    STATUS_SHEET,
+    consolidate_dir,
+    expected_totals,
+    findings_table,
+    load,
+    one_row,
+    rows_for,
+    sources_table,
+    status_table,
+    unit_values,
+    write_return,
 )
 
 FORMULA_TEXT = '=HYPERLINK("http://example.com","点我")'
@@ -49,7 +60,7 @@ def run(tmp_path_factory, campaign, rules):
 
 @pytest.mark.parametrize("form_id", ["A1", "A2"])
 def test_total_sheets_hold_the_field_by_field_sums(run, campaign, form_id):
-    result, _out, units, book, _ = run
+    _result, _out, units, book, _ = run
     form = campaign.form(form_id)
     ws = book[f"汇总-{form.annex}"]
     expected = expected_totals(campaign, form_id, units.values())
@@ -135,7 +146,7 @@ def test_detail_has_one_row_per_unit_and_a_formula_total(run, campaign):
 
 
 def test_status_sheet_lists_every_roster_unit_and_every_other_file(run, campaign):
-    result, _out, _units, book, _ = run
+    _result, _out, _units, book, _ = run
     rows = status_table(book)
     assert [r["序号"] for r in rows] == list(range(1, len(rows) + 1))
     n = len(campaign.roster)

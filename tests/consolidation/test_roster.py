@@ -13,8 +13,17 @@ from wennuan_xl.cli.main import main
 from wennuan_xl.core.consolidate import MISSING, OFF_ROSTER, REPORTED
 
 from .conftest import (
-    DETAIL_SHEET, assert_totals, consolidate_dir, findings_table, load, one_row, rows_for, status_table,
-    total_sheet_value, unit_values, write_return,
+    DETAIL_SHEET,
+    assert_totals,
+    consolidate_dir,
+    findings_table,
+    load,
+    one_row,
+    rows_for,
+    status_table,
+    total_sheet_value,
+    unit_values,
+    write_return,
 )
 
 ROSTER_UNIT = "市中区总工会"

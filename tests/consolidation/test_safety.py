@@ -10,7 +10,15 @@ import wennuan_xl.files.consolidated as consolidated
 from wennuan_xl.cli.main import main
 from wennuan_xl.files.atomic import OutputError
 
-from .conftest import all_cell_values, consolidate_dir, encrypted, sha256_tree, unit_values, wps_et, write_return
+from .conftest import (
+    all_cell_values,
+    consolidate_dir,
+    encrypted,
+    sha256_tree,
+    unit_values,
+    wps_et,
+    write_return,
+)
 
 
 @pytest.fixture

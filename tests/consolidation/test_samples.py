@@ -10,7 +10,16 @@ from wennuan_xl.core.findings import Severity
 from wennuan_xl.files import bulk
 from wennuan_xl.files.bulk import read_folder
 
-from .conftest import SAMPLES, all_cell_values, consolidate_dir, load, one_row, sha256_tree, sources_table, status_table
+from .conftest import (
+    SAMPLES,
+    all_cell_values,
+    consolidate_dir,
+    load,
+    one_row,
+    sha256_tree,
+    sources_table,
+    status_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +53,8 @@ def test_errors_only_where_the_samples_put_them(samples):
     result, _, _ = samples
     with_errors = {u for u, _, f in result.findings() if f.severity is Severity.ERROR}
     assert with_errors == {"犍为县总工会", "沐川县总工会", TOTAL_UNIT}
-    rules_of = lambda unit: sorted(f.rule for u, _, f in result.findings() if u == unit and f.severity is Severity.ERROR)
+    def rules_of(unit):
+        return sorted(f.rule for u, _, f in result.findings() if u == unit and f.severity is Severity.ERROR)
     assert rules_of("犍为县总工会") == ["A1-02"]
     assert rules_of("沐川县总工会") == ["A1-05-SUM", "A2-09-COUNT"]
 

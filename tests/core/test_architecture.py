@@ -40,7 +40,7 @@ def loaded_after_import(modules: list[str], watched: set[str]) -> list[str]:
         "print(json.dumps(sorted(after - before)))\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], cwd=REPO_ROOT, check=False, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -12,8 +12,8 @@ so that totals computed from the cents are exact to the cent.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings

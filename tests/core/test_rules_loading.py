@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from wennuan_xl.core.findings import Severity
-from wennuan_xl.core.formula import parse, refs
 from wennuan_xl.core.forms import load_campaign
+from wennuan_xl.core.formula import parse, refs
 from wennuan_xl.core.rules import RuleError, load_rules
 
 CAMPAIGN = load_campaign()

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from wennuan_xl.core.formula import BLANK
 from wennuan_xl.core.forms import Kind, load_campaign
+from wennuan_xl.core.formula import BLANK
 from wennuan_xl.core.values import Status, as_number, clean, parse_date
 
 CAMPAIGN = load_campaign()

@@ -12,11 +12,11 @@ from pathlib import Path
 
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # before xlwings is imported, tests only
 
-import pytest  # noqa: E402
-import xlwings as xw  # noqa: E402
+import pytest
+import xlwings as xw
 
-from wennuan_xl.files.read import read_workbook  # noqa: E402
-from wennuan_xl.samples import consistent_values, write_template_return  # noqa: E402
+from wennuan_xl.files.read import read_workbook
+from wennuan_xl.samples import consistent_values, write_template_return
 
 UNIT = "市中区总工会"
 COVER = {"UNIT": UNIT, "DATE": dt.date(2017, 1, 12), "PERSON": "张三", "PHONE": "0833-2133419"}

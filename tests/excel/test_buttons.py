@@ -8,11 +8,19 @@ import openpyxl
 import pytest
 
 from wennuan_xl.core.flags import RECORD_HEADERS, RECORD_SHEET
+from wennuan_xl.core.rules import load_rules
 from wennuan_xl.excel import buttons
 from wennuan_xl.jobs import consolidate_folder
-from wennuan_xl.core.rules import load_rules
 
-from .conftest import actions, alerts, master_payload, open_book, payload_for, sheet_payload, write_unit_return
+from .conftest import (
+    actions,
+    alerts,
+    master_payload,
+    open_book,
+    payload_for,
+    sheet_payload,
+    write_unit_return,
+)
 
 RED, YELLOW = "#ffc7ce", "#ffeb9c"
 

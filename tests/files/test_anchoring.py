@@ -268,7 +268,7 @@ def test_deleted_row_in_a_named_template_is_reported(campaign, rules, tmp_path, 
     ws = book.worksheets[0]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == code)
     ws.delete_rows(row)
-    for name, defined in list(book.defined_names.items()):
+    for _name, defined in list(book.defined_names.items()):
         ((sheet, coord),) = list(defined.destinations)
         r, c = parse_a1(coord)
         if r == row:

@@ -15,8 +15,8 @@ from defusedxml import ElementTree as SafeET
 from wennuan_xl.core.forms import Campaign, Kind
 from wennuan_xl.core.layout import HEADERS, note_name
 from wennuan_xl.core.workbook import CellRef
-from wennuan_xl.files.read import read_workbook
 from wennuan_xl.files.live_checks import CHECK_SHEET
+from wennuan_xl.files.read import read_workbook
 from wennuan_xl.files.template import template_filename, write_templates
 
 from .conftest import FORM_IDS, WORKBOOKS, name_destination, template_path

@@ -15,8 +15,6 @@ from wennuan_xl.cli.main import main
 from . import corpus
 
 
-
-
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory, campaign) -> tuple[Path, list[corpus.Case]]:
     folder = tmp_path_factory.mktemp("hostile") / "returns"

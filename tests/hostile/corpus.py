@@ -186,7 +186,8 @@ def _rec(rtype: int, body: bytes) -> bytes:
 
 def biff8(sheets: list[tuple[str, dict[tuple[int, int], object]]]) -> bytes:
     """The Workbook stream: globals, then one substream per sheet with NUMBER and LABEL cells (0-based)."""
-    bof = lambda kind: _rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
+    def bof(kind):
+        return _rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
     globals_head = bof(0x0005) + _rec(0x0042, struct.pack("<H", 1200))
     bodies = []
     for _name, cells in sheets:

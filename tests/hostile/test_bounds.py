@@ -25,7 +25,7 @@ def test_each_heavy_file_is_answered_within_bounds(hostile):
     folder, _ = hostile
     files = [str(folder / n) for n in HEAVY]
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "hostile.py"), "--measure", *files],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+                          check=False, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     results = {r["file"]: r for r in map(json.loads, done.stdout.splitlines())}
     assert sorted(results) == sorted(HEAVY)

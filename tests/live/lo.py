@@ -39,7 +39,7 @@ def convert_batch(group: list[Path], target: Path, to: str, timeout: int) -> dic
     cmd = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
            "--convert-to", to, "--outdir", str(target), *map(str, group)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
+        proc = subprocess.run(cmd, check=False, capture_output=True, timeout=timeout, env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     out = {}

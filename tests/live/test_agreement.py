@@ -10,11 +10,11 @@ engine's findings on the same file: the same rules fire, with the same severity,
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 import random
 import re
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -18,7 +18,16 @@ from wennuan_xl.core.locate import locate
 from wennuan_xl.files.read import read_workbook
 
 from .conftest import (
-    NOTE_ON, OTHER_UNIT, PLANE_NOTE, ERROR_NOTE, UNIT, Filler, annex1_with_findings, consistent, cover, sheet_table,
+    ERROR_NOTE,
+    NOTE_ON,
+    OTHER_UNIT,
+    PLANE_NOTE,
+    UNIT,
+    Filler,
+    annex1_with_findings,
+    consistent,
+    cover,
+    sheet_table,
 )
 
 

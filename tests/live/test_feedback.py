@@ -17,7 +17,17 @@ from wennuan_xl.cli.main import main
 from wennuan_xl.core.layout import VALUE_COL, layout_for
 from wennuan_xl.files.feedback import OPINION_SHEET, feedback_name
 
-from .conftest import NOTE_ON, OTHER_UNIT, PLANE_NOTE, UNIT, Filler, annex1_with_findings, consistent, cover, sheet_table
+from .conftest import (
+    NOTE_ON,
+    OTHER_UNIT,
+    PLANE_NOTE,
+    UNIT,
+    Filler,
+    annex1_with_findings,
+    consistent,
+    cover,
+    sheet_table,
+)
 
 DAY = "2017-01-21"
 THIRD, FOURTH = "犍为县总工会", "五通桥区总工会"

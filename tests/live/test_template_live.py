@@ -84,7 +84,7 @@ def test_check_cells_locked_note_cells_unlocked_and_named(committed) -> None:
         assert ws.cell(r.row, CHECK_COL).protection.locked, r.field.code
         note = ws.cell(r.row, NOTE_COL)
         assert not note.protection.locked and note.value is None, r.field.code
-        sheet, coord = list(book.defined_names[note_name(r.field)].destinations)[0]
+        sheet, coord = next(iter(book.defined_names[note_name(r.field)].destinations))
         assert (sheet, coord.replace("$", "")) == (form.sheet, note.coordinate)
 
 

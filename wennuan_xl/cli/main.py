@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断；原有的输出文件未被改动", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: a short message, never a traceback in the clerk's face
+    except Exception as exc:  # noqa: BLE001 - a bug: a short message, never a traceback in the clerk's face
         print(f"本次运行未完成，原有的文件未被改动：{unexpected(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
 
@@ -108,7 +108,7 @@ def run_check(args) -> int:
             results.append(check_return(load_return(name, campaign), campaign, rules))
         except ReturnUnusable as exc:
             results.append(exc)
-        except Exception as exc:  # a reader bug must not stop the other files' check
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the other files' check
             results.append(ReturnUnusable(name, unexpected(exc)))
     copies_failed = False
     if args.flagged_copy:
@@ -144,7 +144,7 @@ def _flagged_copies(args, results) -> bool:
         except OutputError as exc:
             print(f"未能生成标记副本：{exc}", file=sys.stderr)
             ok = False
-        except Exception as exc:  # one odd workbook must not stop the other copies
+        except Exception as exc:  # noqa: BLE001 - one odd workbook must not stop the other copies
             print(f"未能生成标记副本：{report.file}：{unexpected(exc)}", file=sys.stderr)
             ok = False
     return ok

@@ -7,8 +7,8 @@ semantics (a rule over blank cells only does not fire), and what counts as "cann
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator
 
 from . import formula, messages
 from .findings import Finding, Report, Skipped
@@ -71,7 +71,7 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
     env: dict[str, formula.Value] = dict(rules.constants)
     for code, c in cleaned.items():
         if c.usable:
-            env[campaign.field(code).name] = c.value  # type: ignore[assignment]
+            env[campaign.field(code).name] = c.value
     presence = _Presence(
         codes=frozenset(cells),
         found=frozenset(cleaned),
@@ -174,7 +174,7 @@ def _field_fires(check: FieldCheck, ref: CellRef | None, c: Cleaned | None) -> b
         return ref is None
     if c is None:
         return False
-    number = c.value if c.status in (Status.OK, Status.PLACEHOLDER) and not isinstance(c.value, str) else None
+    number = c.value if c.status in (Status.OK, Status.PLACEHOLDER) and isinstance(c.value, (int, float)) else None
     if check.check == "number":
         return c.status is Status.NOT_NUMBER
     if check.check == "unit":
@@ -195,7 +195,7 @@ def _field_fires(check: FieldCheck, ref: CellRef | None, c: Cleaned | None) -> b
 def _render_field(template, state: _State, f: Field, located: LocatedForm, c: Cleaned | None, params) -> str:
     ref = state.cells.get(f.code)
     value = state.value(f.code)
-    words = {
+    words: dict[str, object] = {
         "caption": f.caption,
         "name": f.name,
         "code": f.code,
@@ -278,7 +278,7 @@ def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
             raise _CannotEvaluate(f"{f.code} 未找到")
         if not c.usable:
             raise _CannotEvaluate(f"{f.code} 无法识别")
-        return c.value  # type: ignore[return-value]
+        return c.value
 
     return lookup
 

@@ -21,7 +21,7 @@ from .forms import Campaign, Kind, RosterUnit
 from .memory import return_from_values
 from .roster import UnitMatch, roster_index, unit_key
 from .rules import RuleSet
-from .values import YES, NO, as_number, parse_date
+from .values import NO, YES, as_number, parse_date
 
 # 上报情况
 REPORTED, MISSING, UNREADABLE, SUPERSEDED, OFF_ROSTER = "已报", "未报", "无法读取", "已被替代", "名单外"
@@ -131,7 +131,7 @@ class Consolidation:
         reminded of the mistakes it corrected.
         """
         in_use = {(u.returned.file, u.form) for u in self.used}
-        out = []
+        out: list[tuple[str, str, Finding]] = []
         for r in self.returns:
             unit = self.unit_of.get(r.file, r.unit_typed)
             out.extend((unit, r.file, f) for f in r.findings if (r.file, f.codes[0].split(".")[0] if f.codes else "") in in_use)
@@ -210,8 +210,8 @@ def consolidate(
     total_report = _check_totals(totals, campaign, rules)
     unit_of = {}
     for r in returns:
-        m = matches.get(r.file)
-        unit_of[r.file] = m.unit.name if m is not None and m.unit else (r.unit_typed or PurePath(r.file).stem)
+        match = matches.get(r.file)
+        unit_of[r.file] = match.unit.name if match is not None and match.unit else (r.unit_typed or PurePath(r.file).stem)
     return Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of)
 
 
@@ -257,8 +257,8 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
             remark=remark,
         )
 
-    for unit in campaign.roster:
-        group = by_unit.get(unit.name, [])
+    for member in campaign.roster:
+        group = by_unit.get(member.name, [])
         if group:
             remarks = []
             missing = [form_names[f] for f in all_forms if f not in {g.form for g in group}]
@@ -273,16 +273,16 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
                     f"表内填报单位“{typed}”不在名单中，按文件名归入本单位，请确认" if typed
                     else "表内未写明填报单位，按文件名归入本单位，请确认"
                 )
-            if not unit.included:
+            if not member.included:
                 remarks.append("名单中未选择汇总")
             left_out = [form_names[g.form] for g in group if g.returned.errors(g.form) and not g.included]
             if exclude_errors and left_out:
                 remarks.append(f"{'、'.join(left_out)}有错误，未计入汇总")
-            rows.append(row_for(unit.name, None, group, REPORTED, "；".join(remarks)))
-        for bad in unreadable_by_unit.get(unit.name, []):
-            rows.append(UnitRow(unit.name, UNREADABLE, bad.file, remark=bad.error))
-        if not group and not unreadable_by_unit.get(unit.name):
-            rows.append(UnitRow(unit.name, MISSING, remark="" if unit.included else "名单中未选择汇总"))
+            rows.append(row_for(member.name, None, group, REPORTED, "；".join(remarks)))
+        for bad in unreadable_by_unit.get(member.name, []):
+            rows.append(UnitRow(member.name, UNREADABLE, bad.file, remark=bad.error))
+        if not group and not unreadable_by_unit.get(member.name):
+            rows.append(UnitRow(member.name, MISSING, remark="" if member.included else "名单中未选择汇总"))
     roster_names = {u.name for u in campaign.roster}
     for unit, group in sorted(by_unit.items()):
         if unit not in roster_names:

@@ -17,8 +17,8 @@ arrays. Pure text in, text out: this module knows nothing of workbooks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
 
 from . import formula, messages
 from .forms import Campaign, Field, Kind

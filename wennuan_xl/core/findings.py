@@ -15,7 +15,7 @@ class Severity(Enum):
         return "错误" if self is Severity.ERROR else "提示"
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         for s in cls:
             if text in (s.value, s.label):
                 return s
@@ -43,7 +43,7 @@ class Finding:
         return not self.explained
 
     def to_dict(self) -> dict:
-        out = {
+        out: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "codes": list(self.codes),
@@ -74,7 +74,7 @@ class Report:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()  # what was read generously ("—" taken as 0 ...)
     skipped: tuple[Skipped, ...] = field(default=(), compare=False)
-    cover: dict[str, dict[str, object]] = field(default_factory=dict)  # form -> key -> text
+    cover: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> key -> text
     explanations: dict[str, str] = field(default_factory=dict)  # field code -> the unit's 说明 on its row
 
     @property

@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
@@ -191,7 +191,7 @@ def load_roster(path: Path) -> tuple[RosterUnit, ...]:
     return roster_from_rows(rows, str(path))
 
 
-def roster_from_rows(rows: list[list[object]], source: str) -> tuple[RosterUnit, ...]:
+def roster_from_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[RosterUnit, ...]:
     units: list[RosterUnit] = []
     for i, row in enumerate(rows, start=1):
         cells = [str(c).strip() if c is not None else "" for c in row]

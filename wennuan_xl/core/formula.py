@@ -11,8 +11,8 @@ import decimal
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, Union
 
 
 class FormulaSyntaxError(ValueError):
@@ -30,9 +30,9 @@ class FormulaError(Exception):
 class Blank:
     """An empty cell. Excel treats it as 0 in arithmetic and as "" beside text."""
 
-    _instance: "Blank | None" = None
+    _instance: Blank | None = None
 
-    def __new__(cls) -> "Blank":
+    def __new__(cls) -> Blank:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -42,7 +42,7 @@ class Blank:
 
 
 BLANK = Blank()
-Value = Union[float, int, str, bool, Blank]
+Value = float | int | str | bool | Blank
 
 
 # --- AST -------------------------------------------------------------------------------------------
@@ -71,23 +71,23 @@ class Ref:
 @dataclass(frozen=True)
 class Unary:
     op: str
-    operand: "Node"
+    operand: Node
 
 
 @dataclass(frozen=True)
 class Binary:
     op: str
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Call:
     func: str
-    args: tuple["Node", ...]
+    args: tuple[Node, ...]
 
 
-Node = Union[Num, Str, BoolLit, Ref, Unary, Binary, Call]
+Node = Num | Str | BoolLit | Ref | Unary | Binary | Call
 
 
 def refs(node: Node) -> list[str]:
@@ -435,7 +435,7 @@ def _rank(value: Value) -> int:
 def _compare(a: Value, b: Value) -> int:
     ta, tb = type(a), type(b)
     if (ta is int or ta is float) and (tb is int or tb is float):  # the common case, kept fast
-        if a == b or abs(a - b) < max(abs(a), abs(b)) * _APPROX:  # type: ignore[operator]
+        if a == b or abs(a - b) < max(abs(a), abs(b)) * _APPROX:  # type: ignore[operator, arg-type]
             return 0
         return -1 if a < b else 1  # type: ignore[operator]
     if isinstance(a, Blank) and isinstance(b, Blank):

@@ -78,8 +78,11 @@ def locate(book: WorkbookData, campaign: Campaign) -> ReturnData:
 
 
 def _by_names(book: WorkbookData, form: Form) -> LocatedForm | None:
-    named = {f.code: book.names.get(f.name.upper()) for f in form.fields}
-    named = {c: ref for c, ref in named.items() if ref is not None and book.sheet(ref.sheet)}
+    named: dict[str, CellRef] = {}
+    for f in form.fields:
+        ref = book.names.get(f.name.upper())
+        if ref is not None and book.sheet(ref.sheet):
+            named[f.code] = ref
     if not named:
         return None
     sheet_name = max(
@@ -194,8 +197,8 @@ def _anchor_fields(sheet: SheetData, fields: list[Field], form: Form) -> dict[st
     """Rows of fields by their printed code, else by label in form order; then the value column."""
     by_code: dict[str, tuple[int, int]] = {}
     wanted = {f.code for f in fields}
-    for r, row in enumerate(sheet.rows, start=1):
-        for c, cell in enumerate(row, start=1):
+    for r, cells in enumerate(sheet.rows, start=1):
+        for c, cell in enumerate(cells, start=1):
             if isinstance(cell, str) and cell.strip() in wanted and cell.strip() not in by_code:
                 by_code[cell.strip()] = (r, c)
     value_col_by_header = _value_header_col(sheet)
@@ -247,11 +250,8 @@ def _item_rows(sheet: SheetData, numbers: set[int]) -> list[tuple[int, int]]:
             for r in range(h + 1, len(sheet.rows) + 1):
                 cell = sheet.value(r, col)
                 text = norm(cell) if isinstance(cell, str) else cell
-                if isinstance(text, str) and text.isdigit() and len(text) <= 2:
+                if (isinstance(text, str) and text.isdigit() and len(text) <= 2) or (isinstance(text, (int, float)) and not isinstance(text, bool) and float(text).is_integer()):
                     out.append((r, int(text)))
-                elif isinstance(text, (int, float)) and not isinstance(text, bool):
-                    if float(text).is_integer():
-                        out.append((r, int(text)))
             found = [n for _, n in out]
             return out if set(found) <= numbers and found == sorted(set(found)) else []
     return []
@@ -268,7 +268,7 @@ def _item_block(items: list[tuple[int, int]], item: str) -> tuple[int, int | Non
 
 
 def _find_label(
-    sheet: SheetData, field: Field, after: int, end: int | None = None, skip: set[int] = frozenset()
+    sheet: SheetData, field: Field, after: int, end: int | None = None, skip: frozenset[int] | set[int] = frozenset()
 ) -> tuple[int, int] | None:
     key = _label_key(field.label)[1]  # as printed cells are keyed: a leading 其中 does not count
     contained: tuple[int, int] | None = None

@@ -6,10 +6,10 @@ would produce from a filled template, so the whole locate-and-check path runs wi
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from .forms import Campaign
-from .layout import CODE_COL, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, HEADERS, layout_for
+from .layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, layout_for
 from .locate import ReturnData, locate
 from .workbook import CellRef, SheetData, WorkbookData
 
@@ -35,7 +35,7 @@ def workbook_from_values(
         height = layout.rows[-1].row if layout.rows else layout.header_row
         grid: list[list[object]] = [[None] * VALUE_COL for _ in range(height)]
 
-        def put(row: int, col: int, value: object) -> None:
+        def put(row: int, col: int, value: object, grid: list[list[object]] = grid) -> None:
             grid[row - 1][col - 1] = value
 
         put(layout.annex_row, ITEM_COL, form.annex)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import formula
 from .formula import Blank
@@ -134,6 +134,6 @@ def render(
                 continue
             out.append(format_number(value, money(p.node), p.decimals))
         else:
-            value = (words or {}).get(p.text, "")
-            out.append(format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value))
+            word = (words or {}).get(p.text, "")
+            out.append(format_number(word) if isinstance(word, (int, float)) and not isinstance(word, bool) else str(word))
     return "".join(out)

@@ -213,11 +213,11 @@ def _rules(raw: dict, path: Path, campaign: Campaign) -> list[Rule]:
         raise RuleError(f"{where}: each 中各变量的取值个数应相同")
     out = []
     for i in range(lengths.pop()):
-        subst = {k: v[i] for k, v in columns.items()}
+        subst = {k: str(v[i]) for k, v in columns.items()}
 
-        def expand(value: object) -> object:
+        def expand(value: object, subst: dict[str, str] = subst) -> object:
             if isinstance(value, dict):
-                return {expand(k): expand(v) for k, v in value.items()}
+                return {expand(k, subst): expand(v, subst) for k, v in value.items()}
             if not isinstance(value, str):
                 return value
             text = re.sub(r"\[(\w+)\]", lambda m: subst.get(m.group(1), m.group(0)), value)

@@ -10,8 +10,8 @@ The 明细 rows are generated lazily, so the file writer keeps its constant memo
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from .consolidate import REPORTED, TOTAL_UNIT, Consolidation
 from .findings import Severity
@@ -139,7 +139,7 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
         f"应报 {len(expected)} 个单位：已报 {sum(1 for u in expected if u.name in reported)} 个，"
         f"未报 {sum(1 for r in rows if r.status == '未报')} 个，无法读取的文件 {sum(1 for r in rows if r.status == '无法读取')} 个，"
         f"被替代的文件 {sum(1 for r in rows if r.status == '已被替代')} 个，名单外 {sum(1 for r in rows if r.status == '名单外')} 个。"
-        + "汇总单位个数：" + "，".join(f"{campaign.form(f).annex} {n} 个" for f, n in result.unit_counts.items())
+         "汇总单位个数：" + "，".join(f"{campaign.form(f).annex} {n} 个" for f, n in result.unit_counts.items())
     )
     annex = {f.id: f.annex for f in campaign.forms}
     out: list[Row] = [
@@ -305,7 +305,7 @@ def grid(table: Table) -> list[list[Cell | None]]:
     if not rows:
         return [[None]]
     width = max((max(cells) + 1 for _, cells in rows if cells), default=1)
-    out: list[list[object]] = [[None] * width for _ in range(rows[-1][0] + 1)]
+    out: list[list[Cell | None]] = [[None] * width for _ in range(rows[-1][0] + 1)]
     for r, cells in rows:
         for c, cell in cells.items():
             out[r][c] = cell

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
-from .formula import BLANK, Blank
 from .forms import Field, Kind
+from .formula import BLANK, Blank
 
 YES, NO = "是", "否"
 
@@ -75,9 +75,8 @@ def clean(
 ) -> Cleaned:
     """Read one input cell. ``units`` are all the campaign's units, to recognise a wrong one."""
     kind = type(raw)
-    if (kind is int or kind is float) and field.kind is not Kind.YESNO:
-        if kind is int or math.isfinite(raw):  # type: ignore[arg-type]
-            return Cleaned(as_number(raw), Status.OK)  # type: ignore[arg-type]
+    if (kind is int or kind is float) and field.kind is not Kind.YESNO and (kind is int or math.isfinite(raw)):  # type: ignore[arg-type]
+        return Cleaned(as_number(raw), Status.OK)  # type: ignore[arg-type]
     if raw is None or isinstance(raw, Blank):
         return Cleaned(BLANK, Status.BLANK)
     if isinstance(raw, str) and not raw.strip():
@@ -98,7 +97,7 @@ def _clean_yesno(raw: object) -> Cleaned:
 def _clean_number(
     raw: object, field: Field, placeholders: tuple[str, ...], units: tuple[str, ...]
 ) -> Cleaned:
-    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+    if isinstance(raw, (bool, dt.date, dt.time, dt.timedelta)):
         text = raw_text(raw)
         return Cleaned(text, Status.NOT_NUMBER, text)
     if isinstance(raw, (int, float)):

@@ -15,8 +15,9 @@ def sheet_rows(sheet) -> list[list[object]]:
     used = sheet.used_range
     values = used.options(ndim=2, empty=None).value or [[]]
     top, left = used.row, used.column
-    pad = [None] * (left - 1)
-    return [[] for _ in range(top - 1)] + [pad + list(row) for row in values]
+    pad: list[object] = [None] * (left - 1)
+    blank_rows: list[list[object]] = [[] for _ in range(top - 1)]
+    return blank_rows + [pad + list(row) for row in values]
 
 
 def workbook_data(book, skip: tuple[str, ...] = ()) -> WorkbookData:
@@ -32,7 +33,7 @@ def defined_names(book) -> dict[str, CellRef]:
     for name in book.names:
         try:
             full, target = name.name, name.refers_to
-        except Exception:
+        except Exception:  # noqa: BLE001 - a name Excel cannot resolve (#REF!, external) is no input cell
             continue
         ref = parse_reference(target)
         if ref is None:
@@ -59,11 +60,11 @@ def setting(book, name: str) -> object:
     """The value of a workbook-level name on the 设置 sheet (a cell, or a constant such as =0.01); None if absent."""
     try:
         item = book.names[name]
-    except Exception:
+    except Exception:  # noqa: BLE001 - the COM lookup raises an engine-specific error for a missing name
         return None
     try:
         value = item.refers_to_range.value
-    except Exception:
+    except Exception:  # noqa: BLE001 - a constant name has no range: Excel raises its own COM error
         constant = str(item.refers_to or "").lstrip("=").strip().strip('"')
         try:
             return float(constant)

@@ -6,8 +6,8 @@ import datetime as dt
 import functools
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .write import alert
 
@@ -41,7 +41,7 @@ def entry(get_book: Callable[[], object]):
                 return func(book)
             except UserError as exc:
                 _show(book, str(exc))
-            except Exception:
+            except Exception:  # noqa: BLE001 - anything else is a bug: logged, and a short apology shown
                 path = write_log(traceback.format_exc())
                 _show(book, f"很抱歉，程序运行出错，本次操作未完成。\n错误详情已记录在：{path}\n请将该文件发给技术人员。")
             return None
@@ -57,6 +57,6 @@ def _show(book, text: str) -> None:
         raise RuntimeError(text)  # no Excel to show it in: let RunPython show it
     try:
         alert(book, text)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no message box at all (engine without one): the log keeps the text
         write_log(traceback.format_exc())
         raise RuntimeError(text) from None

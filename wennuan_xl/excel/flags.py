@@ -10,7 +10,16 @@ note: that loop runs over the flagged cells only, never over the cells checked.
 from __future__ import annotations
 
 from ..core.findings import Report
-from ..core.flags import RECORD_SHEET, Restore, flag_plan, flag_records, normal_fill, records_from_rows, records_to_rows, restorations
+from ..core.flags import (
+    RECORD_SHEET,
+    Restore,
+    flag_plan,
+    flag_records,
+    normal_fill,
+    records_from_rows,
+    records_to_rows,
+    restorations,
+)
 from ..core.workbook import parse_a1
 from .book import sheet_rows
 from .write import as_text, find_sheet, hide_completely, paint, write_rows
@@ -64,7 +73,8 @@ def _clear(book) -> list[Restore]:
             notes[(r.sheet, r.a1)] = note
     todo = restorations(records, fills, notes)
     for sheet_name in {t.sheet for t in todo}:
-        paint(book, book.sheets[sheet_name], {parse_a1(t.a1): t.fill for t in todo if t.sheet == sheet_name and t.fill is not None})
+        cells = {(rc, t.fill) for t in todo if t.sheet == sheet_name and t.fill is not None and (rc := parse_a1(t.a1))}
+        paint(book, book.sheets[sheet_name], dict(cells))
     for t in todo:
         if t.note is not None:
             set_note(book.sheets[t.sheet].range(t.a1), t.note[0])

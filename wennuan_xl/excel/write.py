@@ -8,6 +8,8 @@ bounding box. Either way the number of calls depends on the colours, not on the 
 
 from __future__ import annotations
 
+import contextlib
+
 from ..core.tables import Cell, Table, grid
 from ..core.workbook import column_letter
 
@@ -27,10 +29,8 @@ def alert(book, text: str) -> None:
 
 def status(book, text: str | None) -> None:
     """Excel's status bar; None gives it back to Excel. Engines without one (remote) are skipped."""
-    try:
+    with contextlib.suppress(NotImplementedError):
         book.app.status_bar = text if text is not None else False
-    except NotImplementedError:
-        pass
 
 
 def desktop(book) -> bool:

@@ -21,7 +21,7 @@ STALE_AFTER_S = 3600  # where a writer's liveness cannot be asked (Windows, or n
 
 def remove_stale_temp_files(folder: Path) -> list[Path]:
     """Remove our temp files left by runs that died while writing; returns those removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = list(folder.glob(TEMP_PREFIX + "*"))
     except OSError:

@@ -7,9 +7,9 @@ Office lock files (``~$…``), temp and hidden files are skipped. A file that ca
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..core.check import check_return
 from ..core.consolidate import Returned, compact
@@ -69,7 +69,7 @@ def read_one(path: Path, shown: str, campaign: Campaign, rules: RuleSet) -> Retu
         return Returned(shown, mtime, error=exc.reason)
     except MemoryError:
         return Returned(shown, mtime, error="文件过大，读取时内存不足")
-    except Exception as exc:  # a reader bug must not stop the other 15 units' run
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the other 15 units' run
         return Returned(shown, mtime, error=f"读取时发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员")
     cells: dict[str, str] | None = None
     moved = {}

@@ -10,16 +10,19 @@ become a formula.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import xlsxwriter
 
 from ..core.consolidate import Consolidation
 from ..core.forms import Campaign
-from ..core.tables import (  # noqa: F401  (sheet names re-exported: callers import them from here)
-    CHART_SHEET, DETAIL_SHEET, FINDINGS_SHEET, SOURCE_SHEET, STATUS_SHEET, Table, consolidation_tables, detail_fixed,
-    total_sheet_name,
+from ..core.tables import (
+    CHART_SHEET,
+    DETAIL_SHEET,
+    Table,
+    consolidation_tables,
+    detail_fixed,
 )
 from .atomic import atomic_path
 

@@ -27,6 +27,7 @@ from ..core.forms import Campaign
 from .atomic import OutputError, atomic_path
 from .flagged import FILLS, RESULT_SHEET, text_cell, write_result_sheet
 from .flags_openpyxl import flag_workbook
+from .sheet_setup import fit_to_page
 
 OPINION_SHEET = "审核意见"
 OPINION_HEADERS = ("序号", "类别", "位置", "项目", "问题", "处理要求")
@@ -59,7 +60,7 @@ def feedback_items(result: Consolidation) -> list[tuple[str, Returned, tuple[str
     for u in result.used:
         by_file.setdefault(u.returned.file, []).append(u)
     out = []
-    for file, group in by_file.items():
+    for group in by_file.values():
         forms = tuple(u.form for u in group)
         returned = group[0].returned
         findings = [f for f in returned.findings if (f.codes[0].split(".")[0] if f.codes else "") in forms]
@@ -112,11 +113,11 @@ def write_feedback_copy(
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
-        except Exception:
+        except Exception:  # noqa: BLE001 - any openpyxl failure: the letter is still written
             book = None  # a file openpyxl cannot open still gets the letter, without its own sheets
     if book is None:
         book = Workbook()
-        book.remove(book.active)
+        book.remove(book.worksheets[0])
     else:
         flag_workbook(book, report)
     for name in (OPINION_SHEET, RESULT_SHEET):
@@ -167,8 +168,8 @@ def write_opinion_sheet(
         "表中有关单元格已用红色（错误）、黄色（提示）标出并附批注，“审核结果”表列有全部问题。"
     )
     widths = {"A": 6, "B": 8, "C": 14, "D": 30, "E": 60, "F": 34}
-    for col, width in widths.items():
-        ws.column_dimensions[col].width = width
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
     title = text_cell(ws, 1, 1, f"{campaign.name}统计表审核意见")
     title.font = Font(name=FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center")
@@ -191,7 +192,7 @@ def write_opinion_sheet(
         label = "提示（已说明）" if f.explained else f.severity.label
         values = (i, label, where, _what(campaign, f), f.message, _request(f))
         for col, value in enumerate(values, start=1):
-            cell = text_cell(ws, row, col, value) if col > 1 else ws.cell(row, col, value)
+            cell = text_cell(ws, row, col, value)
             cell.font = Font(name=FONT, size=11)
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=col >= 4, vertical="top")
@@ -214,5 +215,5 @@ def write_opinion_sheet(
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
     ws.sheet_properties.tabColor = "C00000" if errors else "FFC000"

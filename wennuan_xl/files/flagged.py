@@ -7,8 +7,10 @@ is saved under another name, atomically.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,7 +20,7 @@ from ..core.flags import FLAG_FILLS
 from ..core.tables import check_result_table
 from ..core.workbook import column_letter
 from .atomic import OutputError, atomic_path
-from .flags_openpyxl import AUTHOR, flag_workbook  # noqa: F401  (AUTHOR: the notes' author, re-exported)
+from .flags_openpyxl import flag_workbook
 
 RESULT_SHEET = "审核结果"
 FILLS = {severity: PatternFill("solid", fgColor=colour) for severity, colour in FLAG_FILLS.items()}
@@ -30,7 +32,7 @@ def write_flagged_copy(source: Path | str, report: Report, out: Path | str) -> P
         raise OutputError(f"{source}：只能为 .xlsx / .xlsm 生成标记副本，请先在 Excel 中另存为 .xlsx")
     try:
         book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for files it cannot open
         raise OutputError(f"{source}：无法打开以生成标记副本（{exc}）") from None
     flag_workbook(book, report)  # the same record of originals as 清除标记 in Excel uses
     if RESULT_SHEET in book.sheetnames:
@@ -43,7 +45,7 @@ def write_flagged_copy(source: Path | str, report: Report, out: Path | str) -> P
     return out
 
 
-def text_cell(ws: Worksheet, row: int, col: int, value: object):
+def text_cell(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     """Write a value that must stay text: '=…' typed by a unit must never become a formula."""
     cell = ws.cell(row, col, value)
     if isinstance(value, str):
@@ -51,7 +53,7 @@ def text_cell(ws: Worksheet, row: int, col: int, value: object):
     return cell
 
 
-_STYLES = {  # the few style names of core.tables' 审核结果 table, as openpyxl formats
+_STYLES: dict[str, dict[str, object]] = {  # the few style names of core.tables' 审核结果 table, as openpyxl formats
     "heading": {"font": Font(bold=True, size=14)},
     "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9D9D9")},
     "error": {"fill": FILLS[Severity.ERROR]},
@@ -77,4 +79,4 @@ def write_result_sheet(ws: Worksheet, report: Report) -> None:
         for col in range(first, last + 1):
             ws.column_dimensions[column_letter(col + 1)].width = width
     if table.freeze is not None:
-        ws.freeze_panes = ws.cell(table.freeze[0] + 1, table.freeze[1] + 1)
+        ws.freeze_panes = ws.cell(table.freeze[0] + 1, table.freeze[1] + 1).coordinate

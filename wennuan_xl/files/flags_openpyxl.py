@@ -15,7 +15,14 @@ from openpyxl.workbook import Workbook
 
 from ..core.findings import Report
 from ..core.flags import (
-    RECORD_SHEET, FlagRecord, flag_plan, flag_records, normal_fill, records_from_rows, records_to_rows, restorations,
+    RECORD_SHEET,
+    FlagRecord,
+    flag_plan,
+    flag_records,
+    normal_fill,
+    records_from_rows,
+    records_to_rows,
+    restorations,
 )
 
 AUTHOR = "送温暖审核"
@@ -44,9 +51,10 @@ def _on_merge_anchors(book: Workbook, plan: list) -> list:
     """A cell merged over by a unit shows (and holds) only the merge's top-left cell: flag that one."""
     from dataclasses import replace
 
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-    out, seen = [], {}
+    out: list = []
+    seen: dict = {}
     for f in plan:
         ws = book[f.sheet]
         for merged in ws.merged_cells.ranges:

@@ -22,6 +22,7 @@ of 100 times or more, and the largest workbook the limits let through is still r
 from __future__ import annotations
 
 import html
+import itertools
 import operator
 import posixpath
 import re
@@ -139,7 +140,7 @@ def _check_zip(data: bytes) -> None:
         data_start = _data_start(data, m)
         spans.append((data_start, data_start + m.compressed, m.name))
     spans.sort()
-    for (s1, e1, n1), (s2, _e2, n2) in zip(spans, spans[1:]):
+    for (_s1, e1, n1), (s2, _e2, n2) in itertools.pairwise(spans):
         if s2 < e1:
             raise _Refused(_ODD.format(f"部件“{n1[:40]}”与“{n2[:40]}”的数据互相重叠"))
     sheet_names = _LazySheetNames(data, members)  # parsed only when a message needs a sheet's name
@@ -241,7 +242,7 @@ def _inflate(data: bytes, m: _Member, limit: int):
     d = zlib.decompressobj(-15)
     produced = 0
     for i in range(0, len(raw), _CHUNK):
-        piece = raw[i : i + _CHUNK]
+        piece: bytes | memoryview = raw[i : i + _CHUNK]
         while piece:
             try:
                 out = d.decompress(piece, min(_CHUNK, limit + 1 - produced))
@@ -506,7 +507,7 @@ def _check_biff(data: bytes) -> None:
             ole.close()
     except _Refused:
         raise
-    except Exception:
+    except Exception:  # noqa: BLE001 - a broken container is calamine's to report, as damaged
         return  # a broken container: calamine reports it as damaged
     max_row = max_col = cells = 0
     pos, n = 0, len(biff)

@@ -19,6 +19,7 @@ stays locked.
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -95,8 +96,8 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
             rule.id,
             rule.severity.label,
             "、".join(campaign.field(n).number for n in rule.names),
-            f'=IF({live.fired},IF({sev}="{RESULT_ERROR}","{RESULT_ERROR}",'
-            f'IF({column_letter(EXPLAIN_COL)}{row}="","{RESULT_WARNING}","{RESULT_EXPLAINED}")),"")',
+            (f'=IF({live.fired},IF({sev}="{RESULT_ERROR}","{RESULT_ERROR}",'
+            f'IF({column_letter(EXPLAIN_COL)}{row}="","{RESULT_WARNING}","{RESULT_EXPLAINED}")),"")'),
             f'=IF({column_letter(RESULT_COL)}{row}="","",{live.message})',
             f'=IF(TRIM({note})="","",{note})',  # as the engine, spaces alone explain nothing
         )
@@ -123,7 +124,7 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
     # --- the form sheet: count on top, 审核 and 说明 columns, colours --------------------------
     ws.column_dimensions[column_letter(CHECK_COL)].width = 46
     ws.column_dimensions[column_letter(NOTE_COL)].width = 24
-    top = layout.cover_cells and min(r for r, _ in layout.cover_cells.values()) or layout.title_row + 1
+    top = (layout.cover_cells and min(r for r, _ in layout.cover_cells.values())) or layout.title_row + 1
     count = ws.cell(top, CHECK_COL, "=" + summary)
     count.font = Font(name=FONT, size=11, bold=True, color="C00000")
     ws.merge_cells(start_row=top, start_column=CHECK_COL, end_row=top, end_column=NOTE_COL)
@@ -145,6 +146,7 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
             continue
         f = r.field
         rows = anchored.get(f.name, [])
+        msg: Cell | MergedCell
         if rows:
             parts = [
                 f'IF({check_ref}!${column_letter(MESSAGE_COL)}${i}="","",CHAR(10)&"【"&{check_ref}!${column_letter(RESULT_COL)}${i}'
@@ -160,10 +162,10 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
         if lines > 1:
             # Spreadsheets do not grow a row for a formula's text: leave room for the longest message.
             ws.row_dimensions[r.row].height = max(ws.row_dimensions[r.row].height or 0, 2 + 12 * min(lines, 3))
-        note = ws.cell(r.row, NOTE_COL)
-        note.protection = Protection(locked=False)
-        note.font = Font(name=FONT, size=10, color="1F3864")
-        note.alignment = Alignment(wrap_text=True, vertical="center")
+        note_cell = ws.cell(r.row, NOTE_COL)
+        note_cell.protection = Protection(locked=False)
+        note_cell.font = Font(name=FONT, size=10, color="1F3864")
+        note_cell.alignment = Alignment(wrap_text=True, vertical="center")
         book.defined_names[note_name(f)] = DefinedName(
             note_name(f), attr_text=f"{sheet_ref}!${column_letter(NOTE_COL)}${r.row}"
         )

@@ -54,7 +54,7 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 class Setting:
     name: str  # workbook-level defined name on the value cell
     label: str
-    value: object
+    value: str | int | float | None
     note: str
 
 
@@ -73,8 +73,8 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
 # keys are case-insensitive and %VARIABLES% in values are expanded. Notes stay in column D.
 CONFIG_ROWS = (
     ("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe",
-     "Python 程序的位置。默认是 python.org 安装包“只为我安装”Python 3.11 的位置；装在别处时改成实际路径，"
-     "如 C:\\Program Files\\Python311\\pythonw.exe。留空则用 PATH 中的 python。"),
+     ("Python 程序的位置。默认是 python.org 安装包“只为我安装”Python 3.11 的位置；装在别处时改成实际路径，"
+     "如 C:\\Program Files\\Python311\\pythonw.exe。留空则用 PATH 中的 python。")),
     ("PYTHONPATH", None, "通常留空（用 pip 安装了 wennuan-xl 即可）；若未安装、直接使用项目文件夹，填该文件夹路径。"),
     ("Conda Path", None, "只在使用 Anaconda / Miniconda 时填写，如 %USERPROFILE%\\miniconda3"),
     ("Conda Env", None, "只在使用 conda 环境时填写环境名"),
@@ -102,7 +102,7 @@ def master_bytes(campaign: Campaign, shims: Path = SHIMS_DIR) -> bytes:
 
 def master_workbook(campaign: Campaign) -> Workbook:
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     _guide(book.create_sheet(GUIDE), campaign)
     _settings(book, book.create_sheet(SETTINGS), campaign)
     _roster(book.create_sheet(ROSTER), campaign)
@@ -139,8 +139,8 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
         ("", "审核单个退回表：在 Excel 中打开它（可同时打开多份），回到本工作簿，点“校验当前表”。"),
         ("", ""),
         ("按钮", "作用"),
-        ("校验当前表", "审核已打开的退回表中的附件1、附件2：问题单元格标色，批注中写明原因，该工作簿中另加“审核结果”表，可点击跳转。"
-                   "（“送温暖”选项卡只在本工作簿中显示，所以先打开退回表，再回到本工作簿点此按钮。）"),
+        ("校验当前表", ("审核已打开的退回表中的附件1、附件2：问题单元格标色，批注中写明原因，该工作簿中另加“审核结果”表，可点击跳转。"
+                   "（“送温暖”选项卡只在本工作簿中显示，所以先打开退回表，再回到本工作簿点此按钮。）")),
         ("清除标记", "去掉“校验当前表”在已打开的退回表上加的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
         ("选择文件夹", "选择存放退回表的文件夹，写入“设置”表。"),
         ("汇总", "审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、审核结果、明细。"),

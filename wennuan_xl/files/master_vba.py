@@ -17,7 +17,6 @@ pyOpenVBA is needed only to build the master, never at run time.
 from __future__ import annotations
 
 import importlib.util
-
 import io
 import shutil
 import tempfile

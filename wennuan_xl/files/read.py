@@ -63,7 +63,7 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise ReturnUnusable(shown, "工作簿设有打开密码，无法读取；请对方取消密码后重新发送") from None
-    except Exception as exc:  # calamine raises several types for broken files
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
         raise ReturnUnusable(shown, f"文件已损坏或不完整，无法作为 Excel 工作簿读取（{_short(exc)}）") from None
     sheets = []
     try:
@@ -78,7 +78,7 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
                     visible,
                 )
             )
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken sheets
         raise ReturnUnusable(shown, f"文件内容已损坏，无法读取工作表（{_short(exc)}）") from None
     finally:
         book.close()

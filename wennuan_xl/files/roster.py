@@ -19,7 +19,7 @@ def read_roster(path: Path) -> tuple[RosterUnit, ...]:
                 book = pc.CalamineWorkbook.from_filelike(fh)
                 rows = book.get_sheet_by_index(0).to_python()
                 book.close()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - calamine and openpyxl raise many types for a file they cannot read
             raise CampaignError(f"{path}: 无法读取单位名单（{exc}）") from None
         return roster_from_rows(rows, str(path))
     for encoding in ("utf-8-sig", "gb18030"):

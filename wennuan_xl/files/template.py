@@ -17,12 +17,22 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.forms import Campaign, Field, Form, Kind
-from ..core.layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, NOTE_COL, UNIT_COL, VALUE_COL, FormLayout, layout_for
+from ..core.layout import (
+    CODE_COL,
+    HEADERS,
+    ITEM_COL,
+    LABEL_COL,
+    NOTE_COL,
+    UNIT_COL,
+    VALUE_COL,
+    FormLayout,
+    layout_for,
+)
 from ..core.rules import RuleSet, load_rules
 from ..core.workbook import column_letter
 from .atomic import atomic_path
-from .sheet_setup import a4_one_page_wide, show
 from .live_checks import add_live_checks
+from .sheet_setup import a4_one_page_wide, show
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -55,6 +65,7 @@ def build_template(campaign: Campaign, form: Form, rules: RuleSet | None = None)
     """The blank form with its live checks (``live_checks``): the rules run while the clerk types."""
     book = Workbook()
     ws = book.active
+    assert isinstance(ws, Worksheet)  # a new Workbook's one sheet
     ws.title = form.sheet
     layout = fill_form_sheet(ws, campaign, form)
     book.properties.creator = campaign.issuer
@@ -110,7 +121,7 @@ def fill_form_sheet(ws: Worksheet, campaign: Campaign, form: Form) -> FormLayout
         ws.add_data_validation(_cover_validation(campaign, cover.key, cover.label, f"{column_letter(col)}{row}"))
     if form.cover:
         # The first cover label sits in the narrow item column: let it run into the label column.
-        for key, (row, col) in layout.cover_labels.items():
+        for (row, col) in layout.cover_labels.values():
             if col == ITEM_COL:
                 ws.cell(row, col).alignment = Alignment(horizontal="left", shrink_to_fit=False)
 
@@ -149,7 +160,7 @@ def fill_form_sheet(ws: Worksheet, campaign: Campaign, form: Form) -> FormLayout
             ws.row_dimensions[r.row].height = 30
 
     last_row = layout.rows[-1].row if layout.rows else layout.header_row
-    ws.freeze_panes = ws.cell(layout.header_row + 1, ITEM_COL)
+    ws.freeze_panes = ws.cell(layout.header_row + 1, ITEM_COL).coordinate
     ws.print_area = f"A1:{column_letter(VALUE_COL)}{last_row}"
     ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
     a4_one_page_wide(ws, landscape=False)
