@@ -1,0 +1,350 @@
+"""The list's form and checks as data: ``namelist.yaml`` (columns, totals, period) and ``rules_namelist.yaml``.
+
+Loaded once per campaign and validated at load time like the annexes' rules: an unknown check, column,
+placeholder or formula name stops loading with a message naming the file and the rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .. import formula, messages
+from ..findings import Severity
+from ..forms import Campaign, CampaignError, code_to_name
+from ..rules import RuleError
+
+SPEC_FILE = "namelist.yaml"
+KINDS = ("seq", "text", "name", "sex", "id", "choice", "yuan", "date", "phone")
+ROW_CHECKS = (
+    "name_missing", "id_missing", "id_rounded", "id_length", "id_chars", "id_checksum", "id_birth", "id_region",
+    "id_province", "id_old", "id_sex", "sex_value", "category", "form", "amount_missing", "amount_number",
+    "amount_positive", "amount_max", "goods_number", "goods_negative", "goods_over", "form_goods", "date_text",
+    "date_period", "phone", "hidden",
+)
+LIST_CHECKS = ("dup_id", "dup_name_birth", "total_row", "empty", "column_missing", "column_ambiguous", "unit_missing")
+CROSS_CHECKS = ("dup_units",)
+ROW_WORDS = {"sheet", "row", "cell", "name", "id", "text", "length", "expected", "region", "region_name", "province",
+             "sex", "sex_id", "choices", "amount", "goods", "form", "value", "max", "from", "to"}
+LIST_WORDS = {"sheet", "row", "cell", "cells", "name", "id", "ids", "count", "column", "columns", "stated", "sum"}
+CROSS_WORDS = {"name", "id", "units", "places", "count"}
+CONSTANTS = ("TOLERANCE",)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # NAME, ID, AMOUNT ...
+    label: str  # the template's header
+    kind: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    synonyms: dict[str, str] = field(default_factory=dict)  # typed -> choice
+    width: float = 12.0
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Total:
+    """A figure of the whole list that the reconciliation rules name (L_AMOUNT: the sum of 金额)."""
+
+    name: str
+    label: str
+    unit: str  # 元 or 人
+    sum: str = ""  # column summed; "" counts people
+    of: tuple[str, ...] = ()  # only people of these 困难类别; () everyone
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: Severity
+    check: str
+    message: messages.Template
+    params: dict = field(default_factory=dict)
+    examples: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reconcile:
+    id: str
+    severity: Severity
+    text: str
+    test: formula.Thunk = field(compare=False, repr=False)
+    message: messages.Template
+    names: tuple[str, ...]  # totals and fields named, in order
+    examples: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    id: str
+    sheet: str
+    annex: str  # how messages and sheets name the list: 实名制汇总表
+    title: str
+    detect: tuple[str, ...]
+    notes: tuple[str, ...]
+    columns: tuple[Column, ...]
+    totals: dict[str, Total]
+    period_from: dt.date
+    period_to: dt.date
+    province: str  # "51"
+    province_name: str
+    divisions: dict[str, Division]
+    template_rows: int
+    row_checks: tuple[Check, ...]
+    list_checks: tuple[Check, ...]
+    cross_checks: tuple[Check, ...]
+    reconcile: tuple[Reconcile, ...]
+    tolerance: float
+    source: str = ""
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in (*self.row_checks, *self.list_checks, *self.cross_checks)] + [r.id for r in self.reconcile]
+
+
+def namelist_spec(campaign: Campaign) -> ListSpec | None:
+    """The campaign's list form, loaded once per campaign object; None when the campaign has none."""
+    cached: ListSpec | bool | None = campaign.__dict__.get("_namelist_spec", False)
+    if cached is False:
+        path = Path(campaign.folder) / SPEC_FILE
+        cached = load_spec(campaign, path) if path.exists() else None
+        object.__setattr__(campaign, "_namelist_spec", cached)
+    return cached if isinstance(cached, ListSpec) else None
+
+
+def load_spec(campaign: Campaign, path: Path) -> ListSpec:
+    data = _yaml(path)
+    try:
+        columns = tuple(_column(raw, path) for raw in data["columns"])
+        keys = [c.key for c in columns]
+        for key in ("NAME", "ID", "CATEGORY", "AMOUNT", "GOODS", "SEX", "FORM", "DATE", "PHONE"):
+            if key not in keys:
+                raise CampaignError(f"{path}: 栏目中缺少 {key}")
+        categories = next(c for c in columns if c.key == "CATEGORY").choices
+        totals = {}
+        for name, raw in (data.get("totals") or {}).items():
+            of = tuple(str(x) for x in raw.get("of", []) or [])
+            bad = [x for x in of if x not in categories]
+            if bad:
+                raise CampaignError(f"{path}: 汇总量 {name} 的 of 中“{'、'.join(bad)}”不是困难类别")
+            summed = str(raw.get("sum", "") or "")
+            if summed and summed not in ("AMOUNT", "GOODS"):
+                raise CampaignError(f"{path}: 汇总量 {name} 的 sum 应为 AMOUNT 或 GOODS")
+            totals[str(name).upper()] = Total(str(name).upper(), str(raw["label"]), str(raw["unit"]), summed, of)
+        period = data["period"]
+        province = data["home_province"]
+        divisions = load_divisions(path.parent / str(data["divisions"]))
+        spec = ListSpec(
+            id=str(data["id"]),
+            sheet=str(data["sheet"]),
+            annex=str(data["annex"]),
+            title=str(data["title"]),
+            detect=tuple(str(d) for d in data.get("detect", [])),
+            notes=tuple(str(n) for n in data.get("notes", [])),
+            columns=columns,
+            totals=totals,
+            period_from=_date(period["from"]),
+            period_to=_date(period["to"]),
+            province=str(province["code"]),
+            province_name=str(province["name"]),
+            divisions=divisions,
+            template_rows=int(data.get("template_rows", 500)),
+            row_checks=(),
+            list_checks=(),
+            cross_checks=(),
+            reconcile=(),
+            tolerance=campaign.tolerance,
+            source=str(path),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, CampaignError):
+            raise
+        raise CampaignError(f"{path}: 设置不完整或格式有误（{exc!r}）") from exc
+    rules_path = path.parent / str(data.get("rules", "rules_namelist.yaml"))
+    return _with_rules(spec, campaign, rules_path)
+
+
+def load_divisions(path: Path) -> dict[str, Division]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = [line for line in fh if line.strip() and not line.startswith("#")]
+    except OSError as exc:
+        raise CampaignError(f"{path}: 无法读取（{exc.strerror}）") from exc
+    out: dict[str, Division] = {}
+    for i, row in enumerate(csv.reader(lines)):
+        if i == 0 or not row:
+            continue  # header
+        code = row[0].strip()
+        if len(code) != 6 or not code.isdigit():
+            raise CampaignError(f"{path}: 第 {i + 1} 行的代码“{code}”不是 6 位数字")
+        start = int(row[2]) if len(row) > 2 and row[2].strip() else None
+        end = int(row[3]) if len(row) > 3 and row[3].strip() else None
+        out[code] = Division(code, row[1].strip() if len(row) > 1 else "", start, end)
+    if not out:
+        raise CampaignError(f"{path}: 行政区划代码表为空")
+    return out
+
+
+def _column(raw: dict, path: Path) -> Column:
+    kind = str(raw.get("kind", "text"))
+    if kind not in KINDS:
+        raise CampaignError(f"{path}: 栏目 {raw.get('key')} 的 kind 应为 {'、'.join(KINDS)} 之一，不是“{kind}”")
+    choices = tuple(str(c) for c in raw.get("choices", []) or [])
+    synonyms = {str(k): str(v) for k, v in (raw.get("synonyms") or {}).items()}
+    bad = [v for v in synonyms.values() if v not in choices]
+    if bad:
+        raise CampaignError(f"{path}: 栏目 {raw.get('key')} 的 synonyms 指向不存在的选项“{'、'.join(bad)}”")
+    return Column(
+        key=str(raw["key"]),
+        label=str(raw["label"]),
+        kind=kind,
+        aliases=tuple(str(a) for a in raw.get("aliases", []) or []),
+        required=bool(raw.get("required", False)),
+        choices=choices,
+        synonyms=synonyms,
+        width=float(raw.get("width", 12)),
+    )
+
+
+def _with_rules(spec: ListSpec, campaign: Campaign, path: Path) -> ListSpec:
+    data = _yaml(path, RuleError)
+    seen: set[str] = set()
+
+    def unique(rid: str, where: str) -> None:
+        if not rid:
+            raise RuleError(f"{where}: 缺少 id")
+        if rid in seen:
+            raise RuleError(f"{path} 规则 {rid}：规则编号重复")
+        seen.add(rid)
+
+    def checks(section: str, allowed: tuple[str, ...], words: set[str]) -> tuple[Check, ...]:
+        out = []
+        for raw in data.get(section, []) or []:
+            rid = str(raw.get("id", ""))
+            where = f"{path} 规则 {rid or '（无编号）'}"
+            unique(rid, where)
+            _known(raw, {"id", "check", "severity", "message", "max", "fires", "holds"}, where)
+            check = str(raw.get("check", ""))
+            if check not in allowed:
+                raise RuleError(f"{where}: check 应为 {'、'.join(allowed)} 之一，不是“{check}”")
+            if check == "amount_max" and "max" not in raw:
+                raise RuleError(f"{where}: check: amount_max 需要给出 max: 金额（元）")
+            params = {"max": float(raw["max"])} if "max" in raw else {}
+            out.append(Check(rid, _severity(raw, where), check, _template(raw, where, words), params, _examples(raw)))
+        return tuple(out)
+
+    reconcile = []
+    names = set(spec.totals) | set(CONSTANTS)
+
+    def known(n: str) -> bool:
+        return n in spec.totals or campaign.has_field(n)
+
+    for raw in data.get("reconcile", []) or []:
+        rid = str(raw.get("id", ""))
+        where = f"{path} 规则 {rid or '（无编号）'}"
+        unique(rid, where)
+        _known(raw, {"id", "severity", "rule", "message", "fires", "holds"}, where)
+        text = str(raw.get("rule", ""))
+        try:
+            node = formula.parse(text)
+        except formula.FormulaSyntaxError as exc:
+            raise RuleError(f"{where}：公式“{text}”有误：{exc}") from None
+        refs = formula.refs(node)
+        for name in refs:
+            if name not in names and not campaign.has_field(name):
+                raise RuleError(f"{where}：公式引用了不存在的名称 {name}")
+        try:
+            message = messages.parse_template(str(raw.get("message") or ""), lambda n: known(n) or n in CONSTANTS)
+        except (formula.FormulaSyntaxError, ValueError) as exc:
+            raise RuleError(f"{where}：提示文字中的占位符有误：{exc}") from None
+        if not str(raw.get("message") or "").strip():
+            raise RuleError(f"{where}：缺少提示文字 message")
+        if message.words():
+            raise RuleError(f"{where}：提示文字中有未知占位符 {{{'}、{'.join(sorted(message.words()))}}}")
+        for name in message.refs():
+            if not (known(name) or name in CONSTANTS):
+                raise RuleError(f"{where}：提示文字引用了不存在的名称 {name}")
+        named = tuple(n if n in spec.totals else code_to_name(campaign.field(n).code) for n in refs if n not in CONSTANTS)
+        reconcile.append(Reconcile(rid, _severity(raw, where), text, formula.compile_node(node), message, named, _examples(raw)))
+    from dataclasses import replace
+
+    return replace(
+        spec,
+        row_checks=checks("row_checks", ROW_CHECKS, ROW_WORDS),
+        list_checks=checks("list_checks", LIST_CHECKS, LIST_WORDS),
+        cross_checks=checks("cross_checks", CROSS_CHECKS, CROSS_WORDS),
+        reconcile=tuple(reconcile),
+    )
+
+
+def _template(raw: dict, where: str, words: set[str]) -> messages.Template:
+    text = str(raw.get("message") or "")
+    if not text.strip():
+        raise RuleError(f"{where}: 缺少提示文字 message")
+    try:
+        template = messages.parse_template(text, lambda n: False)
+    except (formula.FormulaSyntaxError, ValueError) as exc:
+        raise RuleError(f"{where}: 提示文字中的占位符有误：{exc}") from None
+    unknown = template.words() - words
+    if unknown:
+        raise RuleError(f"{where}: 提示文字中有未知占位符 {{{'}、{'.join(sorted(unknown))}}}")
+    return template
+
+
+def _severity(raw: dict, where: str) -> Severity:
+    try:
+        return Severity.parse(str(raw.get("severity", "")))
+    except ValueError as exc:
+        raise RuleError(f"{where}: {exc}") from None
+
+
+def _known(raw: dict, allowed: set[str], where: str) -> None:
+    unknown = sorted(set(map(str, raw)) - allowed)
+    if unknown:
+        raise RuleError(f"{where}: 未知的设置项 {'、'.join(unknown)}（可用：{'、'.join(sorted(allowed))}）")
+
+
+def _examples(raw: dict) -> dict:
+    return {k: raw[k] for k in ("fires", "holds") if isinstance(raw.get(k), dict)}
+
+
+def _yaml(path: Path, error: type[ValueError] = CampaignError) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+    except OSError as exc:
+        raise error(f"{path}: 无法读取（{exc.strerror}）") from exc
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: YAML 格式错误：{exc}") from exc
+    if not isinstance(data, dict):
+        raise error(f"{path}: 内容应为键值表")
+    return data
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
