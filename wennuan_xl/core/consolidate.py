@@ -14,6 +14,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from .check import check_return
 from .findings import Finding, Report, Severity
@@ -22,6 +23,10 @@ from .memory import return_from_values
 from .roster import UnitMatch, roster_index, unit_key
 from .rules import RuleSet
 from .values import NO, YES, as_number, parse_date
+
+if TYPE_CHECKING:  # issue #16: the 实名制 lists travel with the returns and are consolidated beside them
+    from .namelist.check import ListReport
+    from .namelist.consolidate import ListConsolidation
 
 # 上报情况
 REPORTED, MISSING, UNREADABLE, SUPERSEDED, OFF_ROSTER = "已报", "未报", "无法读取", "已被替代", "名单外"
@@ -44,6 +49,7 @@ class Returned:
     sheets: dict[str, str] = field(default_factory=dict)  # form -> sheet name
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
+    namelist: ListReport | None = None  # issue #16: the 实名制 list in this workbook, checked
 
     def errors(self, form: str | None = None) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR and _in_form(f, form))
@@ -125,6 +131,7 @@ class Consolidation:
     unit_of: dict[str, str] = field(default_factory=dict)  # file -> unit it was counted for
     # code -> the units counted in the totals whose return gave no number for it (blank, not read, text)
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lists: ListConsolidation | None = None  # issue #16: the units' 实名制 lists, duplicates, reconciliation
 
     def findings(self) -> list[tuple[str, str, Finding]]:
         """(unit, file, finding) for the returns in use, then the totals'.
@@ -137,6 +144,8 @@ class Consolidation:
         for r in self.returns:
             unit = self.unit_of.get(r.file, r.unit_typed)
             out.extend((unit, r.file, f) for f in r.findings if (r.file, f.codes[0].split(".")[0] if f.codes else "") in in_use)
+        if self.lists is not None:  # issue #16
+            out.extend(self.lists.findings)
         out.extend((TOTAL_UNIT, "", f) for f in self.total_report.findings)
         return out
 
@@ -216,7 +225,19 @@ def consolidate(
     for r in returns:
         match = matches.get(r.file)
         unit_of[r.file] = match.unit.name if match is not None and match.unit else (r.unit_typed or PurePath(r.file).stem)
-    return Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking)
+    result = Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking)
+    return _with_lists(result, campaign)
+
+
+def _with_lists(result: Consolidation, campaign: Campaign) -> Consolidation:
+    """Issue #16: the 实名制 lists the returns carry, consolidated against the 附件1 in use."""
+    from .namelist.consolidate import consolidate_lists, gather
+    from .namelist.spec import namelist_spec
+
+    spec = namelist_spec(campaign)
+    if spec is None or not gather(result.returns):
+        return result
+    return replace(result, lists=consolidate_lists(result, campaign, spec))
 
 
 def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude_errors: bool) -> list[UnitRow]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.check import check_return
@@ -17,7 +18,7 @@ from ..core.findings import ReturnUnusable
 from ..core.forms import Campaign, load_campaign
 from ..core.layout import VALUE_COL, layout_for
 from ..core.rules import RuleSet, load_rules
-from .source import load_return
+from .namelist_source import load_any
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 FOREIGN_SUFFIXES = {".et": "这是 WPS 表格专用格式（.et），请在 WPS 中“另存为”Excel 格式（.xlsx）后再发送"}
@@ -47,8 +48,6 @@ _STATE: dict[str, object] = {}
 def _init_worker(campaign_dir: str | None, roster: tuple | None) -> None:
     campaign = load_campaign(campaign_dir)
     if roster is not None:
-        from dataclasses import replace
-
         campaign = replace(campaign, roster=roster)
     _STATE["campaign"] = campaign
     _STATE["rules"] = load_rules(campaign)
@@ -63,14 +62,16 @@ def read_one(path: Path, shown: str, campaign: Campaign, rules: RuleSet) -> Retu
     if suffix in FOREIGN_SUFFIXES:
         return Returned(shown, mtime, error=FOREIGN_SUFFIXES[suffix])
     try:
-        data = load_return(path, campaign, shown)
-        report = check_return(data, campaign, rules)
+        data, namelist = load_any(path, campaign, shown)  # issue #16: a 实名制 list beside or instead of the annexes
+        report = check_return(data, campaign, rules) if data.forms else None
     except ReturnUnusable as exc:
         return Returned(shown, mtime, error=exc.reason)
     except MemoryError:
         return Returned(shown, mtime, error="文件过大，读取时内存不足")
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the other 15 units' run
         return Returned(shown, mtime, error=f"读取时发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员")
+    if report is None:  # a workbook holding only a 实名制 list
+        return Returned(shown, mtime, unit_typed=namelist.unit if namelist else "", namelist=namelist)
     cells: dict[str, str] | None = None
     moved = {}
     for located in data.forms:
@@ -84,7 +85,8 @@ def read_one(path: Path, shown: str, campaign: Campaign, rules: RuleSet) -> Retu
     if moved:
         cells = moved
     sheets = {f.form_id: f.sheet for f in data.forms}
-    return compact(report, campaign, mtime, cells, sheets)
+    returned = compact(report, campaign, mtime, cells, sheets)
+    return replace(returned, namelist=namelist) if namelist is not None else returned
 
 
 def _read_in_worker(args: tuple[str, str]) -> Returned:

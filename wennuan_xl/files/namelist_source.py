@@ -1,0 +1,44 @@
+"""One workbook, from path to what it holds: the annexes (located) and a 实名制 list (checked), read once.
+
+A unit sends its list as a workbook of its own or as a sheet beside 附件1; either way the reader is the same
+fast path as for the annexes (guard, calamine). Sheets that carry a list header are kept from the annex
+locator (a list of 困难职工 and 困难农民工 has words that the locator would take for 附件1's labels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..core.findings import ReturnUnusable
+from ..core.forms import Campaign
+from ..core.locate import ReturnData, locate
+from ..core.namelist.check import ListReport, check_book
+from ..core.namelist.locate import list_sheets
+from ..core.namelist.spec import namelist_spec
+from ..core.values import raw_text
+from ..core.workbook import WorkbookData
+from .read import read_workbook
+
+
+def load_any(path: Path | str, campaign: Campaign, display: str | None = None) -> tuple[ReturnData, ListReport | None]:
+    """The annexes found (possibly none) and the list (None when there is none); ReturnUnusable when neither."""
+    shown = display or str(path)
+    return split_book(read_workbook(path, shown), campaign)
+
+
+def split_book(book: WorkbookData, campaign: Campaign) -> tuple[ReturnData, ListReport | None]:
+    spec = namelist_spec(campaign)
+    lists = set(list_sheets(book, spec)) if spec is not None else set()
+    annex_book = replace(book, sheets=tuple(s for s in book.sheets if s.name not in lists)) if lists else book
+    data = locate(annex_book, campaign)
+    namelist = None
+    if lists and spec is not None:
+        unit = next((raw_text(f.cover_raw.get("UNIT")).strip() for f in data.forms if raw_text(f.cover_raw.get("UNIT")).strip()), "")
+        namelist = check_book(book, spec, campaign, skip=frozenset(f.sheet for f in data.forms), unit_fallback=unit)
+    if not data.forms and namelist is None:
+        annexes = "、".join(f"{f.annex}（{f.title}）" for f in campaign.forms)
+        sheets = "、".join(f"“{s.name}”" for s in book.sheets) or "无"
+        what = f"{annexes}或{spec.annex}" if spec is not None else annexes
+        raise ReturnUnusable(book.source, f"未找到{what}：工作表 {sheets} 中既没有表格名称，也没有对应的标题、指标代码或名单表头")
+    return data, namelist
