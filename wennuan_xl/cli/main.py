@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def unexpected(exc: BaseException) -> str:
-    return f"发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员"
+    from ..core.idnumber import mask_text  # issue #16: an exception's text may quote an ID
+
+    return mask_text(f"发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
     check.add_argument("--flagged-copy", metavar="输出", help="另存一份标出问题单元格的副本（多个文件时为目录）")
     check.add_argument("--roster", metavar="名单", help="单位名单（CSV 或 Excel），默认用内置名单")
+    check.add_argument("--show-ids", action="store_true", help="JSON 中显示实名制名单的完整公民身份号码（默认遮盖）")
     check.set_defaults(run=run_check)
 
     cons = sub.add_parser("consolidate", help="汇总一个文件夹中所有退回的工作簿")
@@ -98,35 +101,46 @@ def _with_roster(args):
 
 
 def run_check(args) -> int:
-    from ..files.source import load_return
+    from ..files.namelist_source import load_any
+    from . import namelist as lists_cli  # issue #16: 实名制 lists, alone or beside 附件1
 
     campaign = _campaign(args)
     rules = load_rules(campaign)
     results: list[Report | ReturnUnusable] = []
+    lists = []
     for name in args.files:
         try:
-            results.append(check_return(load_return(name, campaign), campaign, rules))
+            data, namelist = load_any(name, campaign)
+            if data.forms:
+                results.append(check_return(data, campaign, rules))
+            if namelist is not None:
+                lists.append(namelist)
         except ReturnUnusable as exc:
             results.append(exc)
         except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the other files' check
             results.append(ReturnUnusable(name, unexpected(exc)))
+    checked = lists_cli.with_reconciliation(lists, [r for r in results if isinstance(r, Report)], campaign)
     copies_failed = False
     if args.flagged_copy:
-        copies_failed = not _flagged_copies(args, results)
+        copies_failed = not _flagged_copies(args, results + [lists_cli.as_report(lst, extra) for lst, extra in checked])
+    show_ids = getattr(args, "show_ids", False)
     if args.json:
-        objects = [_json_object(r) for r in results]
-        print(json.dumps(objects[0] if len(objects) == 1 else objects, ensure_ascii=False, indent=2, default=str))
+        objects = [_json_object(r) for r in results] + [lists_cli.list_json(lst, extra, show_ids) for lst, extra in checked]
+        text = json.dumps(objects[0] if len(objects) == 1 else objects, ensure_ascii=False, indent=2, default=str)
+        print(text if show_ids else lists_cli.screen(text))
     else:
         blocks = [
             render_report(r, campaign) if isinstance(r, Report) else render_unusable(r.file, r.reason)
             for r in results
-        ]
-        print("\n\n".join(blocks))
-        if len(results) > 1:
-            print("\n" + _overall(results))
+        ] + [lists_cli.render_list(lst, extra) for lst, extra in checked]
+        print(lists_cli.screen("\n\n".join(blocks)))
+        if len(blocks) > 1:
+            print("\n" + _overall(results + [lists_cli.as_report(lst, extra) for lst, extra in checked]))
     if any(isinstance(r, ReturnUnusable) for r in results) or copies_failed:
         return EXIT_UNUSABLE
-    return EXIT_ERRORS if any(r.errors for r in results if isinstance(r, Report)) else EXIT_OK
+    if any(r.errors for r in results if isinstance(r, Report)):
+        return EXIT_ERRORS
+    return EXIT_ERRORS if any(lists_cli.all_findings(lst, extra) and lists_cli.as_report(lst, extra).errors for lst, extra in checked) else EXIT_OK
 
 
 def _flagged_copies(args, results) -> bool:
@@ -137,7 +151,7 @@ def _flagged_copies(args, results) -> bool:
     ok = True
     reports = [r for r in results if isinstance(r, Report)]
     for report in reports:
-        out = target if len(args.files) == 1 else target / f"{Path(report.file).stem}-审核标记{Path(report.file).suffix}"
+        out = target if len(reports) == 1 else target / f"{Path(report.file).stem}{'-实名制' if not report.forms else ''}-审核标记{Path(report.file).suffix}"
         try:
             written = write_flagged_copy(report.file, report, out)
             print(f"已另存标记副本：{written}", file=sys.stderr)
@@ -195,9 +209,11 @@ def run_consolidate(args) -> int:
     except OutputError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNUSABLE
+    from .namelist import screen  # issue #16: IDs never leave unmasked
+
     if args.json:
-        print(json.dumps(consolidation_json(result), ensure_ascii=False, indent=2, default=str))
-    print(consolidation_summary(result, campaign, out), file=sys.stderr if args.json else sys.stdout)
+        print(screen(json.dumps(consolidation_json(result), ensure_ascii=False, indent=2, default=str)))
+    print(screen(consolidation_summary(result, campaign, out)), file=sys.stderr if args.json else sys.stdout)
     if feedback:
         from ..jobs import write_feedback
 
@@ -243,6 +259,19 @@ def consolidation_json(result) -> dict:
         "totals": result.totals,
         "unit_counts": result.unit_counts,
         "findings": [{**f.to_dict(), "unit": unit, "file": file} for unit, file, f in result.findings()],
+        **({"namelist": lists_json(result.lists)} if result.lists is not None else {}),  # issue #16
+    }
+
+
+def lists_json(lists) -> dict:
+    from ..core.idnumber import mask
+
+    return {
+        "units": [{"unit": r.unit, "status": r.status, "file": r.file, "totals": r.totals, "errors": r.errors,
+                   "warnings": r.warnings, "remark": r.remark} for r in lists.recon],
+        "duplicates": [{"name": d.name, "id": mask(d.id),
+                        "places": [{"unit": p.unit, "file": p.file, "cell": p.person.id_cell} for p in d.places]}
+                       for d in lists.duplicates],
     }
 
 
@@ -254,8 +283,12 @@ def consolidation_summary(result, campaign, out: Path) -> str:
     errors = sum(1 for _, _, f in items if f.severity.value == "error")
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     parts = [f"{k} {v}" for k, v in statuses.items()]
+    lists = ""
+    if result.lists is not None:  # issue #16
+        lists = (f"\n实名制名单：{len(result.lists.lists)} 个单位，{result.lists.people} 人；"
+                 f"同一人在两个以上单位名单中：{len(result.lists.duplicates)} 人。")
     return (
-        f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。\n"
+        f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。{lists}\n"
         f"审核：{errors} 个错误、{len(items) - errors} 个提示（含汇总数本身的审核）。\n输出：{out}"
     )
 

@@ -13,6 +13,7 @@ Everything here is pure: no file, no spreadsheet library.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 import re
 import unicodedata
@@ -117,7 +118,7 @@ def _read_number(value: float) -> IdReading:
         return IdReading(IdStatus.LENGTH, typed=repr(value), length=len(repr(value)))
     digits = str(int(value))
     if len(digits) > 15:
-        digits = str(int(float(f"{value:.15g}")))  # as Excel shows it: 511102198001011000
+        digits = str(int(decimal.Decimal(f"{value:.15g}")))  # as Excel shows it: 511102198001011000
         # Excel keeps 15 significant digits: whatever the file holds after them is not what was typed.
         return IdReading(IdStatus.ROUNDED, typed=digits, length=len(digits))
     if len(digits) == 15:

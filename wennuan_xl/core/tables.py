@@ -62,13 +62,21 @@ def yes_no_text(counts: dict) -> str:
 
 def consolidation_tables(result: Consolidation, campaign: Campaign) -> list[Table]:
     """Every sheet of the consolidated workbook except the chart, in workbook order."""
-    return [
+    tables = [
         *(total_table(result, campaign, form.id) for form in campaign.forms),
         status_table(result, campaign),
         findings_table(result, campaign),
         detail_table(result, campaign),
         sources_table(result, campaign),
     ]
+    if result.lists is not None:  # issue #16: 实名制汇总, 实名制重复, 实名制核对
+        from .namelist.spec import namelist_spec
+        from .namelist.tables import namelist_tables
+
+        spec = namelist_spec(campaign)
+        if spec is not None:
+            tables += namelist_tables(result.lists, campaign, spec)
+    return tables
 
 
 def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Table:
@@ -182,6 +190,7 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
         (2, {col: Cell(text, "header") for col, text in enumerate(FINDINGS_HEADERS)}),
     ]
     annex = {f.id: f.annex for f in campaign.forms}
+    annex["L"] = "实名制"  # issue #16: the list's findings (codes L.ID, L.AMOUNT …)
     for i, (unit, file, f) in enumerate(items, start=1):
         first = f.codes[0] if f.codes else ""
         value = f.values.get(first)
