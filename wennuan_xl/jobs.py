@@ -41,7 +41,14 @@ def write_feedback(
     the unit, in ``out_dir``. ``day`` (default today) dates the letter and names the files."""
     from .files.feedback import write_feedback_copies
 
-    return write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline)
+    done = write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline)
+    if result.lists is not None:  # issue #16: a copy of each unit's 实名制 list with its findings
+        from .files.namelist_feedback import write_list_feedback
+
+        lists = write_list_feedback(result, campaign, folder, out_dir, day=day, deadline=deadline)
+        done.written.extend(lists.written)
+        done.failed.extend(lists.failed)
+    return done
 
 
 def sample_returns_folder() -> Path | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from wennuan_xl.core.idnumber import make_id
+from wennuan_xl.samples import consistent_values, write_plain_return
 
 LESHAN = ("511102", "511111", "511112", "511113", "511123", "511124", "511126", "511129", "511132", "511133", "511181")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -65,3 +66,33 @@ def write_list(path: Path, unit: str, people: Sequence[dict], headers: Sequence[
     ws.cell(r + 2, 5, "联系电话：0833-2133419")
     wb.save(path)
     return path
+
+
+COVER = {"DATE": "2017-01-15", "PERSON": "张三", "PHONE": "0833-2133419"}
+
+
+def annex_values(seed: int, paid_wan: float, workers: int, migrants: int, models: int, frontline: int,
+                 models_wan: float = 0) -> dict:
+    values = consistent_values(random.Random(seed), 0.3)
+    values.update({"A1_06": paid_wan, "A1_06A": models_wan, "A1_06B": 0, "A1_07J": 0, "A1_07I": 0,
+                   "A1_04D": workers + models, "A1_04E": workers, "A1_04F": migrants, "A1_04G": models, "A1_04C": frontline})
+    values["A1_05"] = max(float(values.get("A1_05") or 0), paid_wan)
+    return values
+
+
+def build_city(folder: Path, campaign) -> dict[str, list[dict]]:
+    """Three units: 市中区 sends its annexes and a list file; 沙湾区 a list sheet inside its annex workbook, in
+    agreement with its 附件1; 五通桥区 only a list, in which one person 市中区 also paid appears."""
+    rng = random.Random(7)
+    shizhong = [person(rng) for _ in range(4)] + [person(rng, category="困难农民工", amount=800)]
+    shawan = [person(rng) for _ in range(3)] + [person(rng, category="困难劳模", amount=1000)]
+    wutong = [person(rng) for _ in range(2)] + [dict(shizhong[1])]
+    # 市中区's 附件1 says 0.2 万元 were paid; its list pays 2,800 元: more money than 06 — an 错误.
+    write_plain_return(folder / "市中区-统计表.xlsx", campaign, annex_values(1, 0.2, 5, 1, 0, 0),
+                       {"UNIT": "市中区总工会", **COVER}, ("A1", "A2"))
+    write_list(folder / "市中区-实名制.xlsx", "市中区总工会", shizhong)
+    path = write_plain_return(folder / "沙湾区.xlsx", campaign, annex_values(2, 0.25, 4, 0, 1, 0, models_wan=0.1),
+                              {"UNIT": "沙湾区总工会", **COVER}, ("A1",))
+    write_list(path, "", shawan, sheet="实名制", book=openpyxl.load_workbook(path), title="送温暖资金发放实名制汇总表")
+    write_list(folder / "五通桥区-实名制名单.xlsx", "五通桥区总工会", wutong)
+    return {"市中区总工会": shizhong, "沙湾区总工会": shawan, "五通桥区总工会": wutong}

@@ -23,6 +23,9 @@ def log_path() -> Path:
 
 
 def write_log(text: str) -> Path:
+    from ..core.idnumber import mask_text  # issue #16: a traceback may quote an ID from a list
+
+    text = mask_text(text)
     path = log_path()
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(f"==== {dt.datetime.now():%Y-%m-%d %H:%M:%S}\n{text}\n")

@@ -1,0 +1,144 @@
+"""Feedback on a unit's 实名制 list: its own workbook with the problem cells filled and noted, 审核结果, and in
+front a 审核意见 sheet addressed to the unit. The unit's own rows stay as it typed them (its own IDs, in its
+own list); every message, the 审核结果 and 审核意见 sheets show IDs masked, also of a person another unit paid.
+File name ``<单位>-实名制-审核意见-<日期>.xlsx``; the original is never written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+
+from ..core.consolidate import Consolidation
+from ..core.findings import Finding, Report, Severity
+from ..core.forms import Campaign
+from ..core.namelist.spec import namelist_spec
+from .atomic import OutputError, atomic_path
+from .feedback import (
+    BOX,
+    FONT,
+    HEADER_FILL,
+    OPINION_HEADERS,
+    OPINION_SHEET,
+    FeedbackResult,
+    chinese_date,
+    feedback_name,
+    needs_feedback,
+)
+from .flagged import FILLS, RESULT_SHEET, text_cell, write_result_sheet
+from .flags_openpyxl import flag_workbook
+from .sheet_setup import fit_to_page
+
+MIDDLE = "实名制"
+
+
+def list_feedback_items(result: Consolidation) -> list[tuple[str, str, list[Finding]]]:
+    """(unit, file, findings) for each list in use with a 错误 or an open 提示."""
+    if result.lists is None:
+        return []
+    out = []
+    for u in result.lists.lists:
+        findings = [f for unit, file, f in result.lists.findings if unit == u.unit and file == u.file]
+        if needs_feedback(findings):
+            out.append((u.unit, u.file, findings))
+    return out
+
+
+def write_list_feedback(result: Consolidation, campaign: Campaign, folder: Path | str, out_dir: Path | str,
+                        day: dt.date | None = None, deadline: dt.date | None = None) -> FeedbackResult:
+    folder, out_dir = Path(folder), Path(out_dir)
+    day = day or dt.date.today()
+    done = FeedbackResult()
+    items = list_feedback_items(result)
+    if items:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    for unit, file, findings in items:
+        source = folder / file
+        suffix = source.suffix.lower() if source.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+        target = out_dir / feedback_name(unit, day, suffix, MIDDLE)
+        report = Report(file=file, unit=unit, forms=(), values={}, findings=tuple(findings))
+        try:
+            write_list_feedback_copy(source, report, target, campaign, unit, day, deadline or campaign.deadline)
+        except OutputError as exc:
+            done.failed.append(f"{unit}（实名制名单）：{exc}")
+            continue
+        done.written.append(target)
+    return done
+
+
+def write_list_feedback_copy(source: Path, report: Report, out: Path, campaign: Campaign, unit: str, day: dt.date,
+                             deadline: dt.date) -> Path:
+    book = None
+    if source.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+        except Exception:  # noqa: BLE001 - any openpyxl failure: the letter is still written
+            book = None
+    if book is None:
+        book = Workbook()
+        book.remove(book.worksheets[0])
+    else:
+        flag_workbook(book, report)
+    for name in (OPINION_SHEET, RESULT_SHEET):
+        if name in book.sheetnames:
+            del book[name]
+    write_result_sheet(book.create_sheet(RESULT_SHEET), report)
+    opinion = book.create_sheet(OPINION_SHEET, 0)
+    _opinion(opinion, report, campaign, unit, day, deadline)
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws is opinion
+    book.active = 0
+    with atomic_path(out, protect=[source]) as tmp:
+        book.save(tmp)
+    return out
+
+
+def _opinion(ws, report: Report, campaign: Campaign, unit: str, day: dt.date, deadline: dt.date) -> None:
+    spec = namelist_spec(campaign)
+    title = spec.title if spec is not None else "实名制名单"
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    warnings = [f for f in report.findings if f.severity is Severity.WARNING]
+    counts = "、".join(p for p in (f"{len(errors)} 个错误" if errors else "", f"{len(warnings)} 个提示" if warnings else "") if p)
+    body = (
+        f"经审核，贵单位报送的《{title}》（文件“{Path(report.file).name}”）有 {counts}需要处理，详见下表。"
+        "错误必须修改；提示请核实。公民身份号码在本意见中以遮盖形式显示，完整号码见贵单位名单中标出的单元格。"
+        f"请于 {chinese_date(deadline)}前将修改后的名单重新报送{campaign.issuer}。"
+    )
+    for letter, width in {"A": 6, "B": 8, "C": 16, "D": 14, "E": 70, "F": 30}.items():
+        ws.column_dimensions[letter].width = width
+    head = text_cell(ws, 1, 1, f"{campaign.name}实名制名单审核意见")
+    head.font = Font(name=FONT, size=16, bold=True)
+    head.alignment = Alignment(horizontal="center")
+    ws.merge_cells("A1:F1")
+    text_cell(ws, 3, 1, f"{unit}：").font = Font(name=FONT, size=12, bold=True)
+    para = text_cell(ws, 4, 1, body)
+    para.font = Font(name=FONT, size=12)
+    para.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A4:F4")
+    ws.row_dimensions[4].height = 78
+    for col, text in enumerate(OPINION_HEADERS, start=1):
+        cell = text_cell(ws, 6, col, text)
+        cell.font = Font(name=FONT, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+    row = 7
+    for i, f in enumerate(errors + warnings, start=1):
+        request = "请修改" if f.severity is Severity.ERROR else "请核实；确属实情的，请在“备注”栏写明"
+        values = (i, f.severity.label, f.cells[0] if f.cells else "", f.codes[0] if f.codes else "", f.message, request)
+        for col, value in enumerate(values, start=1):
+            cell = text_cell(ws, row, col, value)
+            cell.font = Font(name=FONT, size=11)
+            cell.border = BOX
+            cell.alignment = Alignment(wrap_text=col >= 4, vertical="top")
+        ws.cell(row, 2).fill = FILLS[f.severity]
+        row += 1
+    text_cell(ws, row + 1, 5, campaign.issuer).alignment = Alignment(horizontal="right")
+    text_cell(ws, row + 2, 5, chinese_date(day)).alignment = Alignment(horizontal="right")
+    ws.print_area = f"A1:F{row + 2}"
+    ws.print_title_rows = "6:6"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    fit_to_page(ws)
+    ws.sheet_properties.tabColor = "C00000" if errors else "FFC000"
