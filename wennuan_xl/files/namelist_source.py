@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..core import printed
 from ..core.findings import ReturnUnusable
 from ..core.forms import Campaign
 from ..core.locate import ReturnData, locate
 from ..core.namelist.check import ListReport, check_book
-from ..core.namelist.locate import list_sheets
-from ..core.namelist.spec import namelist_spec
+from ..core.namelist.locate import HEADER_SCAN_ROWS, list_sheets
+from ..core.namelist.spec import ListSpec, namelist_spec
 from ..core.values import raw_text
 from ..core.workbook import WorkbookData
 from .read import read_workbook
@@ -37,8 +38,24 @@ def split_book(book: WorkbookData, campaign: Campaign) -> tuple[ReturnData, List
         unit = next((raw_text(f.cover_raw.get("UNIT")).strip() for f in data.forms if raw_text(f.cover_raw.get("UNIT")).strip()), "")
         namelist = check_book(book, spec, campaign, skip=frozenset(f.sheet for f in data.forms), unit_fallback=unit)
     if not data.forms and namelist is None:
+        titled = _list_title_sheet(book, spec) if spec is not None else None
+        if titled is not None and spec is not None:
+            needed = "、".join(f"“{c.label}”" for c in spec.columns if c.required)
+            raise ReturnUnusable(book.source, f"工作表“{titled}”的标题是{spec.annex}，但在前 {HEADER_SCAN_ROWS} 行中认不出表头"
+                                              f"（应有 {needed} 等栏目），名单未能读取；请按模板的表头填写")
         annexes = "、".join(f"{f.annex}（{f.title}）" for f in campaign.forms)
         sheets = "、".join(f"“{s.name}”" for s in book.sheets) or "无"
         what = f"{annexes}或{spec.annex}" if spec is not None else annexes
         raise ReturnUnusable(book.source, f"未找到{what}：工作表 {sheets} 中既没有表格名称，也没有对应的标题、指标代码或名单表头")
     return data, namelist
+
+
+def _list_title_sheet(book: WorkbookData, spec: ListSpec) -> str | None:
+    detect = [printed.title_words(d) for d in spec.detect]
+    for sheet in book.sheets:
+        if not sheet.visible:
+            continue
+        for row in sheet.rows[:HEADER_SCAN_ROWS]:
+            if any(isinstance(v, str) and len(v) < 200 and any(d in printed.title_words(v) for d in detect) for v in row):
+                return sheet.name
+    return None
