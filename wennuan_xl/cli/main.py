@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("-o", "--out", default=str(Path("out") / "送温暖汇总-示例.xlsx"), metavar="输出.xlsx")
     demo.set_defaults(run=run_demo)
 
-    template = sub.add_parser("template", help="生成两张空白统计表")
+    template = sub.add_parser("template", help="生成两张空白统计表和实名制名单空白表")
     template.add_argument("--out", default="workbooks", metavar="目录", help="输出目录（默认 workbooks）")
     template.set_defaults(run=run_template)
 
@@ -312,11 +312,15 @@ def _progress():
 
 
 def run_template(args) -> int:
+    from ..files.namelist_template import write_list_template
     from ..files.template import write_templates
 
     campaign = load_campaign(args.campaign)
     for path in write_templates(campaign, args.out):
         print(f"已生成：{path}")
+    listed = write_list_template(campaign, args.out)  # issue #16: the 实名制 list's blank template
+    if listed is not None:
+        print(f"已生成：{listed}")
     return EXIT_OK
 
 
