@@ -63,7 +63,8 @@ def regenerated(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) ->
 
 def test_write_templates_names_the_committed_files(campaign: Campaign, regenerated: dict[str, Path]) -> None:
     assert sorted(regenerated) == sorted(template_filename(f) for f in campaign.forms)
-    assert sorted(regenerated) == sorted(p.name for p in WORKBOOKS.glob("*.xlsx"))
+    # The 实名制 list's template sits beside them; tests/namelist/test_template.py compares it (issue #16).
+    assert sorted(regenerated) == sorted(p.name for p in WORKBOOKS.glob("*.xlsx") if not p.name.startswith("实名制"))
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -53,8 +54,7 @@ class IdReading:
 
 def check_char(first17: str) -> str:
     """The check character of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
-    return CHECK_CHARS[total % 11]
+    return CHECK_CHARS[sum(map(operator.mul, map(int, first17[:17]), WEIGHTS)) % 11]
 
 
 def checksum_ok(id18: str) -> bool:
@@ -94,6 +94,8 @@ def read_id(raw: object) -> IdReading:
         return IdReading(IdStatus.CHARS, typed=str(raw), length=len(str(raw)))
     if isinstance(raw, (int, float)):
         return _read_number(raw)
+    if isinstance(raw, str) and len(raw) == 18 and raw.isascii() and _ID18.match(raw):
+        return IdReading(IdStatus.ID18, raw, raw, 18)  # typed as it should be: the common case, fast
     text = unicodedata.normalize("NFKC", str(raw))
     compact = _DROP.sub("", text).upper()
     if compact.endswith("×"):

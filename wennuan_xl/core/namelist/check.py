@@ -25,7 +25,7 @@ from .spec import Check, ListSpec
 
 _YUAN = Field("L.AMOUNT", "金额（元）", "元", Kind.MONEY, "L", "", "")
 _SEX = {"男": "男", "男性": "男", "男士": "男", "M": "男", "女": "女", "女性": "女", "女士": "女", "F": "女"}
-_NO_WORDS: dict[str, object] = {}
+_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +101,11 @@ def check_list(data: ListData, spec: ListSpec, unit_fallback: str = "") -> ListR
     findings: list[Finding] = []
     people: list[Person] = []
     notes: list[str] = []
-    row_checks = spec.row_checks
+    tests = tuple((_ROW_TESTS[c.check], c) for c in spec.row_checks)
     for sheet in data.sheets:
         notes.extend(sheet.notes)
         for raw in sheet.rows:
-            person, found = _check_row(raw, sheet, spec, row_checks)
+            person, found = _check_row(raw, sheet, spec, tests)
             people.append(person)
             findings.extend(found)
     totals = list_totals(people, spec)
@@ -162,58 +162,80 @@ class _Row:
     date_raw: object
     date: dt.date | None
     phone: str
+    valid: str = ""  # the 18-character number when its check digit holds
+    amount_n: float | None = None  # 金额 as a number, None when blank or not one
+    goods_n: float | None = None
 
     def cell(self, key: str) -> str:
         return self.sheet.cell(key, self.raw.row)
 
 
 def _text(value: object) -> str:
-    return raw_text(value).strip() if value is not None else ""
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else raw_text(value).strip()
+
+
+def _name(value: object) -> str:
+    if isinstance(value, str):
+        return value if value.isalpha() else squeeze(value)  # 张 秀英 -> 张秀英; a plain name as it is
+    return _text(value)
 
 
 def _choice(text: str, column) -> str:
+    if text in column.choices:
+        return text
     key = squeeze(text)
     if key in column.choices:
         return key
     return column.synonyms.get(key, "")
 
 
-def _check_row(raw: RawRow, sheet: ListSheet, spec: ListSpec, checks: tuple[Check, ...]) -> tuple[Person, list[Finding]]:
+def _check_row(raw: RawRow, sheet: ListSheet, spec: ListSpec, tests) -> tuple[Person, list[Finding]]:
     v = raw.values
     reading = read_id(v.get("ID"))
     sex_text = _text(v.get("SEX"))
     category_text = _text(v.get("CATEGORY"))
     form_text = _text(v.get("FORM"))
-    category_col, form_col = spec.column("CATEGORY"), spec.column("FORM")
+    category_col, form_col = _columns(spec)
     amount = clean(v.get("AMOUNT"), _YUAN, ())
     goods = clean(v.get("GOODS"), _YUAN, ())
     date_raw = v.get("DATE")
     row = _Row(
         raw, sheet, spec,
-        name=squeeze(v.get("NAME")) if isinstance(v.get("NAME"), str) else _text(v.get("NAME")),
+        name=_name(v.get("NAME")),
         reading=reading,
-        sex_text=sex_text, sex=_SEX.get(squeeze(sex_text).upper(), "") if sex_text else "",
+        sex_text=sex_text, sex=(_SEX.get(sex_text) or _SEX.get(squeeze(sex_text).upper(), "")) if sex_text else "",
         category_text=category_text, category=_choice(category_text, category_col) if category_text else "",
         form_text=form_text, form=_choice(form_text, form_col) if form_text else "",
         amount=amount, goods=goods,
         date_raw=date_raw, date=parse_date(date_raw) if date_raw is not None else None,
         phone=_text(v.get("PHONE")),
     )
+    if reading.status is IdStatus.ID15 or (reading.status is IdStatus.ID18 and checksum_ok(reading.id)):
+        row.valid = reading.id
+    row.amount_n, row.goods_n = _number(amount), _number(goods)
     found = []
-    for check in checks:
-        test = _ROW_TESTS[check.check]
+    for test, check in tests:
         words = test(row, check)
         if words is not None:
             found.append(_finding(check, row, words))
-    number = lambda c: c.value if c.status in (Status.OK, Status.PLACEHOLDER) and not isinstance(c.value, str) else None  # noqa: E731
     person = Person(
         sheet=sheet.sheet, row=raw.row, name=row.name, sex=row.sex or sex_text, id=reading.id,
         id_typed=reading.typed, address=_text(v.get("ADDRESS")), category=row.category or category_text,
-        form=row.form or form_text, amount=_float(number(amount)), goods=_float(number(goods)),
+        form=row.form or form_text, amount=row.amount_n, goods=row.goods_n,
         date=row.date.isoformat() if row.date else _text(date_raw), phone=row.phone, remark=_text(v.get("REMARK")),
         id_cell=row.cell("ID"),
     )
     return person, found
+
+
+def _columns(spec: ListSpec):
+    cached = spec.__dict__.get("_choice_columns")
+    if cached is None:
+        cached = (spec.column("CATEGORY"), spec.column("FORM"))
+        object.__setattr__(spec, "_choice_columns", cached)
+    return cached
 
 
 def _float(value: object) -> float | None:
@@ -290,15 +312,14 @@ def _t_id_chars(row: _Row, check: Check):
 
 def _t_id_checksum(row: _Row, check: Check):
     r = row.reading
-    if r.status is IdStatus.ID18 and not checksum_ok(r.id):
+    if r.status is IdStatus.ID18 and not row.valid:
         return {"expected": check_char(r.id[:17])}
     return None
 
 
 def _valid_id(row: _Row) -> str:
     """The 18-character number when its check digit holds (other checks of the number then make sense)."""
-    r = row.reading
-    return r.id if r.usable and (r.status is IdStatus.ID15 or checksum_ok(r.id)) else ""
+    return row.valid
 
 
 def _t_id_birth(row: _Row, check: Check):
@@ -358,8 +379,9 @@ def _t_form(row: _Row, check: Check):
 
 
 def _number(cleaned) -> float | None:
-    if cleaned.status in (Status.OK, Status.PLACEHOLDER) and isinstance(cleaned.value, (int, float)):
-        return float(cleaned.value)
+    value = cleaned.value
+    if (cleaned.status is Status.OK or cleaned.status is Status.PLACEHOLDER) and isinstance(value, (int, float)):
+        return float(value)
     return None
 
 
@@ -377,12 +399,12 @@ def _t_amount_number(row: _Row, check: Check):
 
 
 def _t_amount_positive(row: _Row, check: Check):
-    value = _number(row.amount)
+    value = row.amount_n
     return {"value": _money(value)} if value is not None and value <= 0 else None
 
 
 def _t_amount_max(row: _Row, check: Check):
-    value = _number(row.amount)
+    value = row.amount_n
     limit = check.params["max"]
     return {"value": _money(value), "max": _money(limit)} if value is not None and value > limit else None
 
@@ -394,20 +416,22 @@ def _t_goods_number(row: _Row, check: Check):
 
 
 def _t_goods_negative(row: _Row, check: Check):
-    value = _number(row.goods)
+    value = row.goods_n
     return {"value": _money(value)} if value is not None and value < 0 else None
 
 
 def _t_goods_over(row: _Row, check: Check):
-    goods, amount = _number(row.goods), _number(row.amount)
-    if goods is None or amount is None or goods <= amount + 0.005:
+    goods, amount = row.goods_n, row.amount_n
+    if goods is None or amount is None or amount <= 0 or goods <= amount + 0.005:  # 金额 ≤ 0 is its own 错误
         return None
     return {"goods": _money(goods), "amount": _money(amount), "value": _money(goods)}
 
 
 def _t_form_goods(row: _Row, check: Check):
-    goods, amount = _number(row.goods), _number(row.amount)
-    if not row.form or goods is None or amount is None or amount <= 0 or goods > amount + 0.005 or goods < 0:
+    if not row.form:
+        return None
+    goods, amount = row.goods_n, row.amount_n
+    if goods is None or amount is None or amount <= 0 or goods > amount + 0.005 or goods < 0:
         return None
     cash_only, goods_only, both = (row.form == c for c in row.spec.column("FORM").choices[:3])
     odd = (cash_only and goods > 0) or (goods_only and abs(goods - amount) > 0.005) or (both and (goods <= 0 or abs(goods - amount) <= 0.005))
@@ -430,7 +454,7 @@ def _t_date_period(row: _Row, check: Check):
 
 
 def _t_phone(row: _Row, check: Check):
-    if not row.phone:
+    if not row.phone or _MOBILE.fullmatch(row.phone):
         return None
     digits = re.sub(r"[\s()（）]", "", nfkc(row.phone)).replace("—", "-")
     if any(_valid_phone(p) for p in re.split(r"[,，;；/、]", digits) if p):

@@ -54,8 +54,11 @@ class ListSheet:
     notes: tuple[str, ...] = ()
 
     def cell(self, key: str, row: int) -> str:
-        col = self.columns.get(key)
-        return f"{self.sheet}!{column_letter(col)}{row}" if col else f"{self.sheet}!A{row}"
+        prefixes = self.__dict__.get("_prefixes")
+        if prefixes is None:  # "实名制!D" per column, built once: every row asks
+            prefixes = {k: f"{self.sheet}!{column_letter(c)}" for k, c in self.columns.items()}
+            object.__setattr__(self, "_prefixes", prefixes)
+        return f"{prefixes.get(key, self.sheet + '!A')}{row}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,19 @@ def _match(text: object, spec: ListSpec) -> tuple[str, int] | None:
     longer alias a shorter one."""
     if not isinstance(text, str) or not text.strip() or len(text) > 40:
         return None
-    w = _words(text)
+    cache = spec.__dict__.get("_match_cache")
+    if cache is None:
+        cache = {}
+        object.__setattr__(spec, "_match_cache", cache)
+    if text in cache:
+        return cache[text]
+    hit = _match_words(_words(text), spec)
+    if len(cache) < 100_000:
+        cache[text] = hit
+    return hit
+
+
+def _match_words(w: str, spec: ListSpec) -> tuple[str, int] | None:
     if not w:
         return None
     best: tuple[str, int] | None = None
@@ -287,7 +302,7 @@ def _body(sheet: SheetData, spec: ListSpec, columns: dict[str, int], header_last
                     values[key] = v
         if not any(k in values for k in person_keys):
             continue  # a blank row (a pre-numbered 序号 alone is blank)
-        label = next((printed.squeeze(sheet.value(r, c)) for c in label_cols if isinstance(sheet.value(r, c), str)), "")
+        label = next((printed.squeeze(t) for c in label_cols if c <= len(cells) and isinstance(t := cells[c - 1], str) and t.strip()), "")
         if label.startswith(_TOTAL_WORDS) or label.replace(" ", "") in _TOTAL_WORDS:
             if amount_col:
                 total = (CellRef(sheet.name, r, amount_col), sheet.value(r, amount_col))
@@ -296,17 +311,18 @@ def _body(sheet: SheetData, spec: ListSpec, columns: dict[str, int], header_last
             continue
         if _is_footer(cells, values):
             continue
-        if _is_repeated_header(cells, spec):
-            continue
+        name = values.get("NAME")
+        if isinstance(name, str) and (hit := _match(name, spec)) is not None and hit[0] == "NAME" and _is_repeated_header(cells, spec):
+            continue  # the header typed again (a list pasted from several pages)
         rows.append(RawRow(r, r in hidden, values))
     return rows, total
 
 
 def _is_footer(cells, values: dict[str, object]) -> bool:
-    if "ID" in values and looks_like_id(values["ID"]):
+    if isinstance(values.get("AMOUNT"), (int, float)) or ("ID" in values and looks_like_id(values["ID"])):
         return False
     text = "".join(printed.squeeze(v) for v in cells if isinstance(v, str))
-    return any(w in text for w in _FOOTER_WORDS) and not isinstance(values.get("AMOUNT"), (int, float))
+    return any(w in text for w in _FOOTER_WORDS)
 
 
 def _is_repeated_header(cells, spec: ListSpec) -> bool:
