@@ -101,7 +101,7 @@ def check_list(data: ListData, spec: ListSpec, unit_fallback: str = "") -> ListR
     findings: list[Finding] = []
     people: list[Person] = []
     notes: list[str] = []
-    tests = tuple((_ROW_TESTS[c.check], c) for c in spec.row_checks)
+    tests = _tests_by_id_state(spec)
     for sheet in data.sheets:
         notes.extend(sheet.notes)
         for raw in sheet.rows:
@@ -216,7 +216,8 @@ def _check_row(raw: RawRow, sheet: ListSheet, spec: ListSpec, tests) -> tuple[Pe
         row.valid = reading.id
     row.amount_n, row.goods_n = _number(amount), _number(goods)
     found = []
-    for test, check in tests:
+    state = "valid" if row.valid else reading.status.value
+    for test, check in tests[state]:
         words = test(row, check)
         if words is not None:
             found.append(_finding(check, row, words))
@@ -228,6 +229,29 @@ def _check_row(raw: RawRow, sheet: ListSheet, spec: ListSpec, tests) -> tuple[Pe
         id_cell=row.cell("ID"),
     )
     return person, found
+
+
+# Which checks of the number can fire in each state of the ID cell: the others are not asked, row after row.
+_ID_TESTS = {
+    "blank": {"id_missing"},
+    "rounded": {"id_rounded"},
+    "length": {"id_length"},
+    "chars": {"id_chars"},
+    "id18": {"id_checksum"},  # 18 characters whose check digit is wrong
+    "id15": {"id_birth", "id_region", "id_province", "id_old", "id_sex"},
+    "valid": {"id_birth", "id_region", "id_province", "id_old", "id_sex"},
+}
+
+
+def _tests_by_id_state(spec: ListSpec) -> dict[str, tuple]:
+    cached = spec.__dict__.get("_tests_by_state")
+    if cached is None:
+        about_id = set().union(*_ID_TESTS.values())
+        cached = {state: tuple((_ROW_TESTS[c.check], c) for c in spec.row_checks
+                               if c.check not in about_id or c.check in wanted)
+                  for state, wanted in _ID_TESTS.items()}
+        object.__setattr__(spec, "_tests_by_state", cached)
+    return cached
 
 
 def _columns(spec: ListSpec):
