@@ -18,8 +18,8 @@ import math
 import operator
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # check character for sum(digit * weight) mod 11 = 0, 1, 2 ...
@@ -40,8 +40,7 @@ class IdStatus(Enum):
     CHARS = "chars"  # other characters
 
 
-@dataclass(frozen=True, slots=True)
-class IdReading:
+class IdReading(NamedTuple):  # a tuple: built for every row of a list, ten times faster than a frozen dataclass
     status: IdStatus
     id: str = ""  # the 18-character number (converted from 15 digits for ID15); "" when none
     typed: str = ""  # what the cell holds, as text (never shown unmasked)
@@ -52,9 +51,15 @@ class IdReading:
         return self.status in (IdStatus.ID18, IdStatus.ID15)
 
 
+_ZERO = ord("0") * sum(WEIGHTS)
+
+
 def check_char(first17: str) -> str:
-    """The check character of the first 17 digits."""
-    return CHECK_CHARS[sum(map(operator.mul, map(int, first17[:17]), WEIGHTS)) % 11]
+    """The check character of the first 17 digits (ASCII, or full-width digits)."""
+    head = first17[:17]
+    if head.isascii():  # the bytes are the digits' codes: no int() per digit
+        return CHECK_CHARS[(sum(map(operator.mul, head.encode(), WEIGHTS)) - _ZERO) % 11]
+    return CHECK_CHARS[sum(map(operator.mul, map(int, head), WEIGHTS)) % 11]
 
 
 def checksum_ok(id18: str) -> bool:

@@ -8,9 +8,11 @@ ID only masked (511102********1234). Codes: ``L.<column>`` (``L.ID``) and ``L.R<
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .. import messages
 from ..check import _valid_phone
@@ -18,7 +20,7 @@ from ..findings import Finding, Severity
 from ..forms import Field, Kind
 from ..idnumber import IdReading, IdStatus, birth_date, check_char, checksum_ok, mask, read_id, sex_of
 from ..printed import nfkc, squeeze
-from ..values import Status, clean, parse_date, raw_text
+from ..values import Cleaned, Status, clean, parse_date, raw_text
 from ..workbook import CellRef
 from .locate import ListData, ListSheet, RawRow
 from .spec import Check, ListSpec
@@ -28,9 +30,9 @@ _SEX = {"男": "男", "男性": "男", "男士": "男", "M": "男", "女": "女"
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    """One row of a list as read: what the consolidated 实名制汇总 sheet shows and duplicates are found on."""
+class Person(NamedTuple):
+    """One row of a list as read: what the consolidated 实名制汇总 sheet shows and duplicates are found on.
+    A tuple (immutable, and cheap to build for each of a hundred thousand rows)."""
 
     sheet: str
     row: int
@@ -198,8 +200,8 @@ def _check_row(raw: RawRow, sheet: ListSheet, spec: ListSpec, tests) -> tuple[Pe
     category_text = _text(v.get("CATEGORY"))
     form_text = _text(v.get("FORM"))
     category_col, form_col = _columns(spec)
-    amount = clean(v.get("AMOUNT"), _YUAN, ())
-    goods = clean(v.get("GOODS"), _YUAN, ())
+    amount = _amount(v.get("AMOUNT"))
+    goods = _amount(v.get("GOODS"))
     date_raw = v.get("DATE")
     row = _Row(
         raw, sheet, spec,
@@ -252,6 +254,16 @@ def _tests_by_id_state(spec: ListSpec) -> dict[str, tuple]:
                   for state, wanted in _ID_TESTS.items()}
         object.__setattr__(spec, "_tests_by_state", cached)
     return cached
+
+
+_BLANK = clean(None, _YUAN, ())
+
+
+def _amount(raw: object) -> Cleaned:
+    kind = type(raw)
+    if (kind is int or kind is float) and math.isfinite(raw):  # type: ignore[arg-type]
+        return Cleaned(raw, Status.OK)  # type: ignore[arg-type]
+    return _BLANK if raw is None else clean(raw, _YUAN, ())
 
 
 def _columns(spec: ListSpec):
