@@ -8,6 +8,7 @@ ID only masked (511102********1234). Codes: ``L.<column>`` (``L.ID``) and ``L.R<
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -260,10 +261,18 @@ _BLANK = clean(None, _YUAN, ())
 
 
 def _amount(raw: object) -> Cleaned:
+    if raw is None:
+        return _BLANK
     kind = type(raw)
-    if (kind is int or kind is float) and math.isfinite(raw):  # type: ignore[arg-type]
-        return Cleaned(raw, Status.OK)  # type: ignore[arg-type]
-    return _BLANK if raw is None else clean(raw, _YUAN, ())
+    if kind is int or kind is float:
+        return _number_amount(raw)
+    return clean(raw, _YUAN, ())
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _number_amount(raw: float) -> Cleaned:
+    # Lists repeat a few amounts (300, 500, 1,000 元) thousands of times: read each once.
+    return Cleaned(raw, Status.OK) if math.isfinite(raw) else clean(raw, _YUAN, ())
 
 
 def _columns(spec: ListSpec):
