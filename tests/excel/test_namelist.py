@@ -31,3 +31,22 @@ def test_consolidate_writes_the_list_sheets_as_the_cli_does(tmp_path, campaign):
         assert _trim(ours) == _trim(theirs), name
     (message,) = alerts(master)
     assert message.startswith("汇总完成")
+
+
+def test_validate_on_an_open_list_finds_no_annex_instead_of_an_empty_one(tmp_path):
+    import random
+
+    from namelist.lists import person, write_list
+
+    from .conftest import payload_for
+
+    rng = random.Random(1)
+    cats = ["困难职工", "困难农民工", "困难劳模", "一线职工"]
+    path = write_list(tmp_path / "市中区-实名制.xlsx", "市中区总工会", [person(rng, category=cats[i % 4]) for i in range(12)])
+    master = open_book(master_payload(tmp_path, {"WN_FOLDER": str(tmp_path)}))
+    master.set_mock_caller()
+    book = open_book(payload_for(path))  # the clerk's active workbook: a list, no annex
+    buttons.validate()
+    assert not actions(book, "addNote")
+    (message,) = alerts(book)  # the remote engine shows the box on the active workbook
+    assert "没有找到附件1或附件2" in message  # not “找到了附件1，但没有读到任何数值”

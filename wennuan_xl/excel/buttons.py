@@ -21,6 +21,7 @@ from ..core.forms import load_campaign, roster_from_rows
 from ..core.locate import locate
 from ..core.rules import load_rules
 from ..core.tables import check_result_table, consolidation_tables
+from ..files.namelist_source import without_lists
 from . import book as read
 from .errors import UserError, entry
 from .flags import clear_book, flag_book
@@ -58,7 +59,8 @@ def validate(master) -> None:
     results = []
     for book in _targets(master):
         try:
-            data = locate(read.workbook_data(book, skip=(RESULT_SHEET,)), campaign)
+            # issue #16: a 实名制 list open beside the returns is no annex with nothing in it
+            data = locate(without_lists(read.workbook_data(book, skip=(RESULT_SHEET,)), campaign), campaign)
         except Exception:
             if book.name == master.name:
                 raise

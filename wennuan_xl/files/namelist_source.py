@@ -28,6 +28,14 @@ def load_any(path: Path | str, campaign: Campaign, display: str | None = None) -
     return split_book(read_workbook(path, shown), campaign)
 
 
+def without_lists(book: WorkbookData, campaign: Campaign) -> WorkbookData:
+    """The workbook without its list sheets: what the annex locator may look at (a list's 困难职工 and 困难农民工
+    are words of 附件1's labels, and would be taken for a form with no values)."""
+    spec = namelist_spec(campaign)
+    lists = set(list_sheets(book, spec)) if spec is not None else set()
+    return replace(book, sheets=tuple(s for s in book.sheets if s.name not in lists)) if lists else book
+
+
 def split_book(book: WorkbookData, campaign: Campaign) -> tuple[ReturnData, ListReport | None]:
     spec = namelist_spec(campaign)
     lists = set(list_sheets(book, spec)) if spec is not None else set()
