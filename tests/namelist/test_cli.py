@@ -68,3 +68,19 @@ def test_a_list_sheet_in_the_annex_workbook_is_reconciled_with_it(tmp_path, camp
     assert [o.get("kind", "annex") for o in objects] == ["annex", "namelist"]
     assert objects[1]["reconciled"] is True
     assert not [f for f in objects[1]["findings"] if f["rule"].startswith("L-X-")]
+
+
+def test_a_flagged_copy_of_a_workbook_with_annex1_and_a_list_flags_both(tmp_path, campaign):
+    rng = random.Random(15)
+    rows = [person(rng) for _ in range(2)]
+    rows[1]["AMOUNT"] = 0
+    path = write_plain_return(tmp_path / "市中区.xlsx", campaign, annex_values(6, 0.2, 4, 0, 0, 0),
+                              {"UNIT": "市中区总工会", **COVER}, ("A1",))
+    write_list(path, "", rows, sheet="实名制", book=openpyxl.load_workbook(path), title="实名制汇总表")
+    out = tmp_path / "标记.xlsx"
+    code, _ = run("check", str(path), "--flagged-copy", str(out))
+    assert code == 1 and out.is_file()
+    book = openpyxl.load_workbook(out)
+    assert "L-AMOUNT-POSITIVE" in book["实名制"]["H6"].comment.text
+    rules = {r[6] for r in book["审核结果"].iter_rows(min_row=5, values_only=True) if r[6]}
+    assert "L-AMOUNT-POSITIVE" in rules and "L-X-06-LESS" in rules

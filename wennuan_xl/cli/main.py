@@ -122,7 +122,7 @@ def run_check(args) -> int:
     checked = lists_cli.with_reconciliation(lists, [r for r in results if isinstance(r, Report)], campaign)
     copies_failed = False
     if args.flagged_copy:
-        copies_failed = not _flagged_copies(args, results + [lists_cli.as_report(lst, extra) for lst, extra in checked])
+        copies_failed = not _flagged_copies(args, lists_cli.one_report_per_file(results, checked))
     show_ids = getattr(args, "show_ids", False)
     if args.json:
         objects = [_json_object(r) for r in results] + [lists_cli.list_json(lst, extra, show_ids) for lst, extra in checked]
@@ -151,7 +151,7 @@ def _flagged_copies(args, results) -> bool:
     ok = True
     reports = [r for r in results if isinstance(r, Report)]
     for report in reports:
-        out = target if len(reports) == 1 else target / f"{Path(report.file).stem}{'-实名制' if not report.forms else ''}-审核标记{Path(report.file).suffix}"
+        out = target if len(args.files) == 1 else target / f"{Path(report.file).stem}-审核标记{Path(report.file).suffix}"
         try:
             written = write_flagged_copy(report.file, report, out)
             print(f"已另存标记副本：{written}", file=sys.stderr)

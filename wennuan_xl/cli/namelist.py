@@ -3,6 +3,7 @@ every output passes before it is printed (IDs masked unless ``--show-ids`` asks 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import PurePath
 
 from ..core.consolidate import Returned as _Returned
@@ -78,3 +79,17 @@ def list_json(lst: ListReport, extra: list[Finding] | None, show_ids: bool) -> d
 def as_report(lst: ListReport, extra: list[Finding] | None) -> Report:
     """The list as a Report (no annex), for what every report gets: flagged copies, the overall line."""
     return Report(file=lst.file, unit=lst.unit, forms=(), values={}, findings=all_findings(lst, extra), notes=lst.notes)
+
+
+def one_report_per_file(results: list, checked: list[tuple[ListReport, list[Finding] | None]]) -> list:
+    """The annex reports with each list's findings added to the report of its own file (a list sheet beside
+    附件1 is flagged in the same copy), and a report for each file holding only a list."""
+    out = list(results)
+    for lst, extra in checked:
+        mine = as_report(lst, extra)
+        at = next((i for i, r in enumerate(out) if isinstance(r, Report) and r.file == lst.file), None)
+        if at is None:
+            out.append(mine)
+        else:
+            out[at] = replace(out[at], findings=out[at].findings + mine.findings, notes=out[at].notes + mine.notes)
+    return out
