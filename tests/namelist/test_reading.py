@@ -222,3 +222,13 @@ def test_messages_and_values_show_ids_masked(tmp_path, campaign):
     assert rows[0]["ID"] not in finding.message and mask(rows[0]["ID"]) in finding.message
     assert finding.values == {"L.ID": mask(rows[0]["ID"])}
     assert finding.cells == ("Sheet1!D5", "Sheet1!D6")
+
+
+def test_a_list_without_a_unit_line_takes_the_unit_its_title_starts_with(tmp_path, campaign):
+    rows = people(2)
+    path = write_list(tmp_path / "l.xlsx", "", rows, title="乐山市五通桥区总工会2017年送温暖资金发放实名制名单")
+    _, lst = load_any(path, campaign)
+    assert lst is not None and lst.unit == "乐山市五通桥区总工会" and "L-UNIT" not in rules_of(lst)
+    untitled = write_list(tmp_path / "m.xlsx", "", rows, title="2017年工会送温暖资金发放实名制汇总表")
+    _, lst = load_any(untitled, campaign)
+    assert lst is not None and lst.unit == "" and "L-UNIT" in rules_of(lst)

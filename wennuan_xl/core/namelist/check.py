@@ -113,7 +113,7 @@ def check_list(data: ListData, spec: ListSpec, unit_fallback: str = "") -> ListR
             findings.extend(found)
     totals = list_totals(people, spec)
     cover = {k: raw_text(v).strip() for k, v in data.cover_raw.items() if v not in (None, "")}
-    unit = cover.get("UNIT", "") or unit_fallback
+    unit = cover.get("UNIT", "") or unit_fallback or unit_in_title(data.title)
     findings.extend(_list_findings(data, spec, people, totals, unit))
     findings.sort(key=_order(data))
     return ListReport(data.source, unit, tuple(s.sheet for s in data.sheets), tuple(people), totals, tuple(findings),
@@ -563,13 +563,18 @@ def _list_findings(data: ListData, spec: ListSpec, people: list[Person], totals:
                 for problem in sheet.problems:
                     if problem.check == check.check:
                         out.append(_list_finding(check, "COLUMN", sheet.header_row, problem.cells, problem.words, problem.words.get("column")))
-        elif check.check == "unit_missing" and not unit and not _unit_in_title(data.title):
+        elif check.check == "unit_missing" and not unit:
                 out.append(_list_finding(check, "UNIT", 1, (f"{first_sheet.sheet}!A1",), {"sheet": first_sheet.sheet}, None))
     return out
 
 
-def _unit_in_title(title: str) -> bool:
-    return bool(re.search(r"(总工会|工会|委员会)", title or ""))
+_TITLE_UNIT = re.compile(r"^\s*([^\d\s“”\"'（(]{2,30}?(?:总工会|工会))")
+
+
+def unit_in_title(title: str) -> str:
+    """The unit a title starts with (“市中区总工会2017年送温暖……”), for a list without a 填报单位 line."""
+    m = _TITLE_UNIT.match(title or "")
+    return m.group(1) if m else ""
 
 
 def _list_finding(check: Check, key: str, row: int, cells: tuple[str, ...], words: Mapping[str, object], value: object) -> Finding:
