@@ -232,3 +232,11 @@ def test_a_list_without_a_unit_line_takes_the_unit_its_title_starts_with(tmp_pat
     untitled = write_list(tmp_path / "m.xlsx", "", rows, title="2017年工会送温暖资金发放实名制汇总表")
     _, lst = load_any(untitled, campaign)
     assert lst is not None and lst.unit == "" and "L-UNIT" in rules_of(lst)
+
+
+def test_a_first_person_whose_address_has_a_header_word_is_a_person(tmp_path, campaign):
+    rows = people(3)
+    rows[0].update(ID="", ADDRESS="市中区某单位宿舍", REMARK="说明见附件")  # words of the 单位 and 备注 headers
+    _, lst = load_any(write_list(tmp_path / "l.xlsx", "市中区总工会", rows), campaign)
+    assert lst is not None and len(lst.people) == 3
+    assert rules_of(lst) == ["L-ID-MISSING"]

@@ -164,7 +164,7 @@ def _header(sheet: SheetData, spec: ListSpec) -> tuple[int, int, dict[int, tuple
         if "NAME" in keys and ("ID" in keys or "AMOUNT" in keys) and len(keys) >= 3:
             last = r
             below = _row_matches(sheet, r + 1, spec) if r + 1 <= len(sheet.rows) else {}
-            if below and not _has_id_like(sheet.rows[r]):
+            if below and _is_sub_header(sheet, r, below):
                 for col, hit in below.items():  # a second header row: 金额 over 合计 | 其中物资折款
                     matched[col] = hit
                 last = r + 1
@@ -179,6 +179,16 @@ def _row_matches(sheet: SheetData, r: int, spec: ListSpec) -> dict[int, tuple[st
         if hit is not None:
             out[c] = hit
     return out
+
+
+def _is_sub_header(sheet: SheetData, r: int, below: dict[int, tuple[str, int]]) -> bool:
+    """Row r + 1 is a second header row (合计 | 其中物资折款 under a merged 金额), not the first person: it holds no
+    number and no ID, and each word it has is a column's name, or stands under a blank or merged header cell."""
+    row = sheet.rows[r]
+    if _has_id_like(row) or any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row):
+        return False
+    merged = {c for (r1, c1, r2, c2) in sheet.merged if r1 <= r <= r2 for c in range(c1, c2 + 1)}
+    return all(score >= 1000 or sheet.value(r, col) is None or col in merged for col, (_, score) in below.items())
 
 
 def _has_id_like(row) -> bool:
