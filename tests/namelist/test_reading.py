@@ -240,3 +240,11 @@ def test_a_first_person_whose_address_has_a_header_word_is_a_person(tmp_path, ca
     _, lst = load_any(write_list(tmp_path / "l.xlsx", "市中区总工会", rows), campaign)
     assert lst is not None and len(lst.people) == 3
     assert rules_of(lst) == ["L-ID-MISSING"]
+
+
+def test_a_person_whose_row_reads_like_a_note_is_kept(tmp_path, campaign):
+    rows = people(2)
+    rows[1].update(ID="", AMOUNT="伍佰元", REMARK="说明：补发")  # no ID, no number: still a person with a name
+    _, lst = load_any(write_list(tmp_path / "l.xlsx", "市中区总工会", rows), campaign)
+    assert lst is not None and [p.name for p in lst.people] == [r["NAME"] for r in rows]
+    assert sorted(rules_of(lst)) == ["L-AMOUNT-NUMBER", "L-ID-MISSING"]

@@ -329,7 +329,11 @@ def _body(sheet: SheetData, spec: ListSpec, columns: dict[str, int], header_last
 
 
 def _is_footer(cells, values: dict[str, object]) -> bool:
+    """A signature or note line under the table; a row with a name of its own is a person, whatever else it says."""
     if isinstance(values.get("AMOUNT"), (int, float)) or ("ID" in values and looks_like_id(values["ID"])):
+        return False
+    name = values.get("NAME")
+    if isinstance(name, str) and name.strip() and not any(w in printed.squeeze(name) for w in (*_FOOTER_WORDS, ":", "：")):
         return False
     text = "".join(printed.squeeze(v) for v in cells if isinstance(v, str))
     return any(w in text for w in _FOOTER_WORDS)
