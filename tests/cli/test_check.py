@@ -139,6 +139,12 @@ def test_flagged_copy_onto_the_original_is_refused(bad, capsys):
 
 
 def test_template_command_writes_both_annexes(tmp_path, capsys):
+    from wennuan_xl.core.namelist.spec import namelist_spec
+    from wennuan_xl.files.namelist_template import list_template_filename
+
     assert main(["template", "--out", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.glob("*.xlsx"))
-    assert names == sorted(f"{f.annex}-{f.title}.xlsx" for f in CAMPAIGN.forms)
+    spec = namelist_spec(CAMPAIGN)
+    assert spec is not None
+    # the two annexes, and the 实名制 list's blank template (issue #16)
+    assert names == sorted([*(f"{f.annex}-{f.title}.xlsx" for f in CAMPAIGN.forms), list_template_filename(spec)])
