@@ -118,6 +118,7 @@ def choose(
     headers = header_texts(sheet, _headers_above(header_rows, min((r for r, _ in rows), default=0)))
     kinds = {c: classify(t, year) for c, t in headers.items()}
     labels = {c for _, c in rows}
+    skip = skip | sheet.hidden_cols  # a column the unit hid is not read: a person does not see it
     numeric: dict[int, int] = {}
     item_like: dict[int, bool] = {}
     for r, label_col in rows:
