@@ -19,7 +19,16 @@ from .align import FieldWords, Match, align, score, sure
 from .cover import find_cover
 from .forms import Campaign, Field, Form
 from .layout import note_name
-from .segments import TOTAL_WORDS, UNIT_CELL, Layout, Region, Segment, is_header_row, segment_region
+from .segments import (
+    TOTAL_WORDS,
+    UNIT_CELL,
+    Layout,
+    Region,
+    Segment,
+    empty_column_between,
+    is_header_row,
+    segment_region,
+)
 from .workbook import CellRef, SheetData, WorkbookData, column_letter
 
 
@@ -624,6 +633,25 @@ def _value_like(v: object) -> bool:
 
 
 def _read_table(sheet: SheetData, form: Form, table: list[Match], layout: Layout, cells, raw, how, problems) -> None:
+    """Table rows: one value column for all of them; a table printed in two halves side by side (items
+    01-07 left, 08-14 right, an empty column between), one for each half."""
+    by_col: dict[int, list[Match]] = {}
+    for m in table:
+        by_col.setdefault(m.segment.col, []).append(m)
+    halves = sorted(c for c, ms in by_col.items() if c and len(ms) >= 3)
+    splits = [empty_column_between(sheet, a, b) for a, b in zip(halves, halves[1:])]
+    if len(halves) < 2 or any(s is None for s in splits):
+        _read_table_part(sheet, form, table, layout, cells, raw, how, problems)
+        return
+    bounds = [1, *[s for s in splits if s is not None], 10**6]
+    for lo, hi in zip(bounds, bounds[1:]):
+        part = [m for m in table if lo <= m.segment.col < hi]
+        if part:
+            view = _crop(Region(sheet, 1, len(sheet.rows), lo, hi - 1))
+            _read_table_part(view, form, part, layout, cells, raw, how, problems)
+
+
+def _read_table_part(sheet: SheetData, form: Form, table: list[Match], layout: Layout, cells, raw, how, problems) -> None:
     """Table rows: one value column for all of them, from the headers and the data."""
     skip = layout.unit_cols | layout.code_cols | layout.item_cols | layout.serial_cols
     label_cols = {m.segment.col for m in table if m.segment.col}
@@ -668,7 +696,7 @@ def _read_table(sheet: SheetData, form: Form, table: list[Match], layout: Layout
         for c, v in enumerate(row, start=1):
             if c == col or c == m.segment.col or c in layout.serial_cols or c in layout.item_cols or c in sheet.hidden_cols:
                 continue
-            if choice.kinds.get(c) in (columns.COMPARE, columns.REMARK, columns.NOTE, columns.CHECK):
+            if choice.kinds.get(c) in columns.NOT_STRAY:
                 continue
             if (isinstance(v, (int, float)) and not isinstance(v, bool)) or (
                 isinstance(v, str) and c in layout.unit_cols and columns.is_number_like(v)

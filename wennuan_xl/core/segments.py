@@ -23,6 +23,7 @@ HEADER_WORDS = frozenset(words(w) for w in (
     "代码", "指标代码", "编码", "计量单位", "单位", "数值", "数量", "本期数", "本年数", "填报数", "数据", "合计",
     "本年", "本期", "本年度", "今年", "上年", "上年同期", "去年", "同期", "同比", "增减", "增减%", "增长",
     "备注", "说明", "审核", "金额", "人次", "帮扶款物", "帮扶款物（万元）", "运送人次", "指标值", "统计数",
+    "计划数", "计划", "完成数", "完成", "实际数", "实际完成", "完成情况", "系统本级", "本级", "所属基层单位",
 ))
 # Header words that also name fields when they stand in a row's label cell (帮扶款物, 运送人次).
 MEASURE_WORDS = frozenset(words(w) for w in ("人次", "帮扶款物", "帮扶款物（万元）", "运送人次", "金额", "数量"))
@@ -105,7 +106,7 @@ def is_header_row(cells: list[tuple[int, object]]) -> bool:
 
 def _header_like(t: str) -> bool:
     return (len(t) <= 8 and any(w in t for w in ("数值", "本年", "上年", "本期", "同期", "备注", "单位", "名称", "代码", "序号")))\
-        or bool(re.fullmatch(r"(?:19|20)\d\d年(?:度)?(?:数|数值)?", t))
+        or bool(re.match(r"(?:19|20)\d\d年", t) and len(t) <= 14)
 
 
 def segment_region(region: Region, form: Form, unit_words: frozenset[str]) -> tuple[list[Segment], Layout]:
@@ -217,10 +218,34 @@ def segment_region(region: Region, form: Form, unit_words: frozenset[str]) -> tu
             row_segments = [replace(s, filled=True) for s in row_segments]
         segments.extend(_continue_prose(segments, row_segments, cells, prose_line=prose_line))
     segments = [replace(s, filled=True) if s.numbers and not s.filled else s for s in segments]
+    segments = _halves_in_order(sheet, segments)
     if any(_CN_ITEM.match(nfkc(v)) for _, cells in rows for _, v in cells if isinstance(v, str)):
         # Items 一、二、三: a ``1.`` in front of a label numbers the item's sub-items, not items 01, 02.
         segments = _demote_arabic(segments)
     return segments, layout
+
+
+def _halves_in_order(sheet: SheetData, segments: list[Segment]) -> list[Segment]:
+    """A table printed in halves side by side (items 01-07 left, 08-14 right, an empty column between) is
+    read as the form runs: the left half, then the right."""
+    counts: dict[int, int] = {}
+    for s in segments:
+        if s.kind == "row" and s.col:
+            counts[s.col] = counts.get(s.col, 0) + 1
+    cols = sorted(c for c, n in counts.items() if n >= 3)
+    splits = [empty_column_between(sheet, a, b) for a, b in zip(cols, cols[1:])]
+    if len(cols) < 2 or any(c is None for c in splits):
+        return segments
+    bounds = [c for c in splits if c is not None]
+    return sorted(segments, key=lambda s: sum(1 for b in bounds if s.col > b))
+
+
+def empty_column_between(sheet: SheetData, a: int, b: int) -> int | None:
+    """A column between ``a`` and ``b`` that is empty on every row, if there is one."""
+    for c in range(a + 1, b):
+        if all(c > len(row) or row[c - 1] in (None, "") for row in sheet.rows):
+            return c
+    return None
 
 
 _CN_ITEM = re.compile(r"^\s*[(（]?[一二三四五六七八九十]{1,3}[)）]?\s*[、.．]")
