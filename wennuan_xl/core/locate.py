@@ -11,6 +11,7 @@ turns into a 错误 naming the cells), and never hands on a guess.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -639,12 +640,12 @@ def _read_table(sheet: SheetData, form: Form, table: list[Match], layout: Layout
     for m in table:
         by_col.setdefault(m.segment.col, []).append(m)
     halves = sorted(c for c, ms in by_col.items() if c and len(ms) >= 3)
-    splits = [empty_column_between(sheet, a, b) for a, b in zip(halves, halves[1:])]
+    splits = [empty_column_between(sheet, a, b) for a, b in itertools.pairwise(halves)]
     if len(halves) < 2 or any(s is None for s in splits):
         _read_table_part(sheet, form, table, layout, cells, raw, how, problems)
         return
     bounds = [1, *[s for s in splits if s is not None], 10**6]
-    for lo, hi in zip(bounds, bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         part = [m for m in table if lo <= m.segment.col < hi]
         if part:
             view = _crop(Region(sheet, 1, len(sheet.rows), lo, hi - 1))

@@ -233,7 +233,7 @@ def _halves_in_order(sheet: SheetData, segments: list[Segment]) -> list[Segment]
         if s.kind == "row" and s.col:
             counts[s.col] = counts.get(s.col, 0) + 1
     cols = sorted(c for c, n in counts.items() if n >= 3)
-    splits = [empty_column_between(sheet, a, b) for a, b in zip(cols, cols[1:])]
+    splits = [empty_column_between(sheet, a, b) for a, b in itertools.pairwise(cols)]
     if len(cols) < 2 or any(c is None for c in splits):
         return segments
     bounds = [c for c in splits if c is not None]
