@@ -248,3 +248,32 @@ def test_a_person_whose_row_reads_like_a_note_is_kept(tmp_path, campaign):
     _, lst = load_any(write_list(tmp_path / "l.xlsx", "市中区总工会", rows), campaign)
     assert lst is not None and [p.name for p in lst.people] == [r["NAME"] for r in rows]
     assert sorted(rules_of(lst)) == ["L-AMOUNT-NUMBER", "L-ID-MISSING"]
+
+
+def test_a_hidden_column_is_not_read_and_said(tmp_path, campaign):
+    rows = people(3)
+    for r in rows:
+        r["OLD"] = 300  # last year's amount, hidden by the unit
+    headers = ("序号", "姓名", "公民身份号码", "困难类别", "上年金额", "金额（元）")
+    keys = ("SEQ", "NAME", "ID", "CATEGORY", "OLD", "AMOUNT")
+    path = write_list(tmp_path / "l.xlsx", "市中区总工会", rows, headers=headers, keys=keys)
+    book = openpyxl.load_workbook(path)
+    book.active.column_dimensions["F"].hidden = True  # the unit hid this year's 金额 column, showing last year's
+    book.save(path)
+    _, lst = load_any(path, campaign)
+    assert lst is not None
+    assert all(p.amount is None for p in lst.people)  # never last year's 300 read as this year's 金额
+    assert "L-COLUMN" in rules_of(lst)
+    assert any("已隐藏，未读取：F 列“金额（元）”" in n for n in lst.notes)
+
+
+def test_last_years_amount_is_never_this_years(tmp_path, campaign):
+    rows = people(2)
+    for r in rows:
+        r["OLD"] = 300
+    headers = ("序号", "姓名", "公民身份号码", "困难类别", "上年金额", "慰问标准（元）", "金额（元）")
+    keys = ("SEQ", "NAME", "ID", "CATEGORY", "OLD", "OLD", "AMOUNT")
+    _, lst = load_any(write_list(tmp_path / "l.xlsx", "市中区总工会", rows, headers=headers, keys=keys), campaign)
+    assert lst is not None and rules_of(lst) == []
+    assert [p.amount for p in lst.people] == [500.0, 500.0]
+    assert any("未能识别" in n and "上年金额" in n for n in lst.notes)

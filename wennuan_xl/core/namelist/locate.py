@@ -139,7 +139,13 @@ def _match(text: object, spec: ListSpec) -> tuple[str, int] | None:
     return hit
 
 
+# A header with these words is about another period or a plan, never this list's figure: 上年金额 is no 金额.
+NOT_THIS_YEAR = ("上年", "去年", "上期", "同期", "同比", "增减", "计划", "应发", "标准", "预算")
+
+
 def _match_words(w: str, spec: ListSpec) -> tuple[str, int] | None:
+    if any(x in w for x in NOT_THIS_YEAR):
+        return None
     if not w:
         return None
     best: tuple[str, int] | None = None
@@ -172,9 +178,13 @@ def _header(sheet: SheetData, spec: ListSpec) -> tuple[int, int, dict[int, tuple
     return None
 
 
-def _row_matches(sheet: SheetData, r: int, spec: ListSpec) -> dict[int, tuple[str, int]]:
+def _row_matches(sheet: SheetData, r: int, spec: ListSpec, hidden: bool = False) -> dict[int, tuple[str, int]]:
+    """Header words of row r by column; a column the unit hid is not read (a person does not see it), unless
+    ``hidden`` asks for those alone."""
     out = {}
     for c, value in enumerate(sheet.rows[r - 1], start=1):
+        if (c in sheet.hidden_cols) != hidden:
+            continue
         hit = _match(value, spec)
         if hit is not None:
             out[c] = hit
@@ -254,8 +264,12 @@ def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[i
         if column.required and column.key not in columns and column.key not in ambiguous:
             problems.append(ListProblem("column_missing", {"column": column.label, "sheet": sheet.name, "row": str(last)},
                                         (f"{sheet.name}!A{last}",)))
+    hidden = {c: hit for r in range(first, last + 1) for c, hit in _row_matches(sheet, r, spec, hidden=True).items()}
+    if hidden:
+        notes.append(f"工作表“{sheet.name}”中以下列已隐藏，未读取："
+                     + "、".join(f"{column_letter(c)} 列“{_header_text(sheet, first, last, c)}”" for c in sorted(hidden)[:6]))
     unknown = [c for c in range(1, max((len(sheet.rows[r - 1]) for r in range(first, last + 1)), default=0) + 1)
-               if c not in taken and c not in columns.values() and _header_text(sheet, first, last, c)]
+               if c not in taken and c not in columns.values() and c not in sheet.hidden_cols and _header_text(sheet, first, last, c)]
     if unknown:
         notes.append(f"工作表“{sheet.name}”中以下列未能识别，未读取："
                      + "、".join(f"{column_letter(c)} 列“{_header_text(sheet, first, last, c)}”" for c in unknown[:6]))
@@ -274,7 +288,7 @@ def _by_content(sheet: SheetData, body: range, column: Column, spec: ListSpec, t
     width = max((len(sheet.rows[r - 1]) for r in body[:200]), default=0)
     found = []
     for col in range(1, width + 1):
-        if col in taken:
+        if col in taken or col in sheet.hidden_cols:
             continue
         values = [sheet.value(r, col) for r in body[:500]]
         filled = [v for v in values if v is not None and str(v).strip()]
