@@ -21,7 +21,7 @@ import yaml
 
 from . import formula, messages
 from .findings import Severity
-from .forms import Campaign, Kind
+from .forms import YAML_LOADER, Campaign, Kind
 
 FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
 COVER_CHECKS = ("required", "roster", "phone", "date")
@@ -126,7 +126,7 @@ def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
 def _read(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+            data = yaml.load(fh, Loader=YAML_LOADER) or {}
     except OSError as exc:
         raise RuleError(f"{path}: 无法读取（{exc.strerror}）") from exc
     except yaml.YAMLError as exc:
