@@ -15,12 +15,13 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # before xlwings is importe
 import pytest
 import xlwings as xw
 
+from wennuan_xl.files import campaign_cache
+from wennuan_xl.files.master import CONFIG, CONFIG_ROWS, RESULTS
 from wennuan_xl.files.read import read_workbook
 from wennuan_xl.samples import consistent_values, write_template_return
 
 UNIT = "市中区总工会"
 COVER = {"UNIT": UNIT, "DATE": dt.date(2017, 1, 12), "PERSON": "张三", "PHONE": "0833-2133419"}
-
 
 
 def write_unit_return(campaign, path: Path, bad_fields: int = 0, seed: int = 4) -> Path:
@@ -53,7 +54,7 @@ def payload_for(path: Path, notes: dict[str, list[str]] | None = None, name: str
          "scope_sheet_name": None, "scope_sheet_index": None}
         for n, ref in data.names.items() if ref.sheet in index
     ]
-    return book_payload(name or str(path), sheets, names)
+    return book_payload(name or path.name, sheets, names)  # Excel names a workbook by its file name
 
 
 def sheet_payload(name: str, values, notes=(), visibility: str = "Visible") -> dict:
@@ -67,7 +68,8 @@ def book_payload(name: str, sheets: list[dict], names: list[dict]) -> dict:
 
 
 def master_payload(folder: Path, settings: dict[str, object], roster: list[list[object]] | None = None) -> dict:
-    """The master workbook: 设置 with one named cell per setting, 单位名单, empty result sheets."""
+    """The master workbook as the build makes it (files/master.py): 设置 with one named cell per setting,
+    单位名单, xlwings.conf, the result sheets holding a previous run's content."""
     keys = list(settings)
     values = [["设置", None]] + [[k, settings[k]] for k in keys]
     names = [{"name": k, "sheet_index": 0, "address": f"$B${i + 2}", "book_scope": True,
@@ -75,9 +77,18 @@ def master_payload(folder: Path, settings: dict[str, object], roster: list[list[
     sheets = [sheet_payload("设置", values)]
     if roster is not None:
         sheets.append(sheet_payload("单位名单", [["单位名称", "选择汇总"]] + roster))
-    for name in ("汇总-附件1", "汇总-附件2", "上报情况", "审核结果", "明细"):
+    sheets.append(sheet_payload(CONFIG, [[k, v] for k, v, _ in CONFIG_ROWS]))
+    for name in RESULTS:
         sheets.append(sheet_payload(name, [["上次的内容"]]))
     return book_payload(str(folder / "wennuan_master.xlsm"), sheets, names)
+
+
+def open_master(folder: Path, settings: dict[str, object], roster=None):
+    """The master, opened last (so it is the active workbook, as when the clerk clicks its ribbon) and set
+    as the caller, as xlwings' RunPython does."""
+    master = open_book(master_payload(folder, settings, roster))
+    master.set_mock_caller()
+    return master
 
 
 def open_book(payload: dict):
@@ -94,7 +105,24 @@ def alerts(book) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def _no_mock_caller():
-    yield
+def _fresh_excel():
+    """Each test its own remote Excel, with no workbook open (workbooks of earlier tests are not 'open
+    beside the master'), and no mock caller left behind."""
+    app = xw.engines["remote"].apps.add(add_book=False)
+    yield app
+    app.kill()
     if hasattr(xw.Book, "_mock_caller"):
         del xw.Book._mock_caller
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_campaign_cache(tmp_path_factory):
+    """The compiled campaign's cache in a folder of the test session, not the user's cache folder."""
+    folder = tmp_path_factory.mktemp("campaign-cache")
+    saved = os.environ.get(campaign_cache.ENV_DIR)
+    os.environ[campaign_cache.ENV_DIR] = str(folder)
+    yield folder
+    if saved is None:
+        del os.environ[campaign_cache.ENV_DIR]
+    else:
+        os.environ[campaign_cache.ENV_DIR] = saved
