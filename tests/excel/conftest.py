@@ -5,9 +5,11 @@ Noncommercial), enabled here and ONLY here — the product never needs it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # before xlwings is imported, tests only
@@ -15,10 +17,13 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # before xlwings is importe
 import pytest
 import xlwings as xw
 
+from wennuan_xl.excel import protection
 from wennuan_xl.files import campaign_cache
 from wennuan_xl.files.master import CONFIG, CONFIG_ROWS, RESULTS
 from wennuan_xl.files.read import read_workbook
 from wennuan_xl.samples import consistent_values, write_template_return
+
+from .com_fakes import FakeWorksheet, sheets_of
 
 UNIT = "市中区总工会"
 COVER = {"UNIT": UNIT, "DATE": dt.date(2017, 1, 12), "PERSON": "张三", "PHONE": "0833-2133419"}
@@ -92,7 +97,30 @@ def open_master(folder: Path, settings: dict[str, object], roster=None):
 
 
 def open_book(payload: dict):
-    return xw.Book(json=payload)
+    book = xw.Book(json=payload)
+    book.impl._original_payload = copy.deepcopy(payload)  # the engine edits its payload; replay.py starts from this
+    return book
+
+
+def clock(book) -> Callable[[], int]:
+    """How many actions ``book`` has recorded so far: the time line of a COM fake's log."""
+    return lambda: len(book.json()["actions"])
+
+
+def protect_like_excel(monkeypatch, book, path: Path, **overrides: FakeWorksheet) -> dict[str, FakeWorksheet]:
+    """Model Excel's sheet protection for ``book`` (opened from ``path``): each sheet protected as the file
+    says, or as ``overrides`` (sheet name -> FakeWorksheet) say. Other workbooks keep the remote engine's
+    behaviour (no protection)."""
+    fakes = {**sheets_of(path, clock(book)), **overrides}
+    previous, name = protection.protection_for, book.name  # by name: the same workbook after a reopen
+
+    def protection_for(sheet):
+        if sheet.book.name == name and sheet.name in fakes:
+            return protection.SheetProtection(fakes[sheet.name])
+        return previous(sheet)
+
+    monkeypatch.setattr(protection, "protection_for", protection_for)
+    return fakes
 
 
 def actions(book, func: str | None = None) -> list[dict]:

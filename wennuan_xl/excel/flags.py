@@ -62,7 +62,10 @@ def flag_book(book, report: Report) -> Marked:
             continue
         records += new
         out.cells += len(new)
-    _save_records(book, records)
+    try:
+        _save_records(book, records)
+    except SheetLocked:
+        out.locked.append("问题单元格已标出，但工作簿结构有密码，无法保存标记记录：“清除标记”不能恢复它们，关闭时不保存即可")
     return out
 
 
