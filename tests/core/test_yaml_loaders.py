@@ -18,14 +18,14 @@ pytestmark = pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), re
 
 
 def _load(monkeypatch, loader):
-    monkeypatch.setattr(forms, "YAML_LOADER", loader)
-    monkeypatch.setattr(rules, "YAML_LOADER", loader)
+    monkeypatch.setattr(forms, "yaml_loader", lambda: loader)
+    monkeypatch.setattr(rules, "yaml_loader", lambda: loader)
     campaign = forms.load_campaign()
     return campaign, rules.load_rules(campaign)
 
 
 def test_the_c_loader_is_the_one_used_when_libyaml_is_there():
-    assert forms.YAML_LOADER is yaml.CSafeLoader
+    assert forms.yaml_loader() is yaml.CSafeLoader
 
 
 def test_both_loaders_give_identical_campaigns_and_rules(monkeypatch):
@@ -48,7 +48,7 @@ def test_both_loaders_refuse_the_same_broken_file(tmp_path, monkeypatch, campaig
     path = tmp_path / "rules_x.yaml"
     path.write_text("rules: [\n", encoding="utf-8")
     for loader in (yaml.CSafeLoader, yaml.SafeLoader):
-        monkeypatch.setattr(rules, "YAML_LOADER", loader)
+        monkeypatch.setattr(rules, "yaml_loader", lambda loader=loader: loader)
         with pytest.raises(rules.RuleError) as exc:
             rules.load_rules(campaign, [path])
         assert str(path) in str(exc.value) and "YAML 格式错误" in str(exc.value)
