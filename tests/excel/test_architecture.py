@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -43,6 +44,43 @@ def test_the_excel_shell_loads_no_xlwings_pro_module_without_a_licence():
         "extra = [m for m in set(sys.modules) - base if m.startswith('xlwings.pro')]; assert not extra, extra"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+def _loaded_by(statement: str) -> set[str]:
+    code = f"import sys, json; before = set(sys.modules); {statement}; print(json.dumps(sorted(set(sys.modules) - before)))"
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+# What a click of 审核退回表 must not pay for: each click is a fresh Python (xlwings.conf: USE UDF SERVER False).
+NOT_FOR_A_CLICK = (
+    "xlsxwriter", "openpyxl", "python_calamine", "yaml", "concurrent.futures", "multiprocessing",
+    "wennuan_xl.excel.jobs", "wennuan_xl.excel.chart", "wennuan_xl.excel.smoke", "wennuan_xl.files.bulk",
+    "wennuan_xl.files.consolidated", "wennuan_xl.files.read", "wennuan_xl.files.guard", "wennuan_xl.files.template",
+    "wennuan_xl.jobs",
+)
+
+
+def test_a_fresh_import_of_the_buttons_loads_only_what_validate_needs():
+    loaded = _loaded_by("import xlwings.utils; import wennuan_xl.excel.buttons")
+    heavy = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_FOR_A_CLICK))
+    assert heavy == []
+    ours = {m for m in loaded if m.startswith("wennuan_xl")}
+    assert ours == {
+        "wennuan_xl", "wennuan_xl.core", "wennuan_xl.excel", "wennuan_xl.files",
+        *(f"wennuan_xl.core.{m}" for m in ("check", "consolidate", "findings", "flags", "forms", "formula", "layout",
+                                           "locate", "memory", "messages", "roster", "rules", "tables", "values",
+                                           "workbook")),
+        *(f"wennuan_xl.excel.{m}" for m in ("book", "buttons", "errors", "flags", "host", "protection", "write")),
+        "wennuan_xl.files.campaign_cache",
+    }, "core.consolidate comes with core.tables (check_result_table lives there): pure data, no I/O"
+
+
+def test_the_import_probe_sees_a_heavy_import():
+    # The same probe over the consolidation's job must report what 汇总 does use.
+    loaded = _loaded_by("import wennuan_xl.excel.jobs")
+    assert {"xlsxwriter", "wennuan_xl.files.bulk", "concurrent.futures"} <= loaded
 
 
 def test_fills_go_to_multi_area_ranges_within_excels_address_limit():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -35,6 +36,11 @@ def entry(get_book: Callable[[], object]):
     def wrap(func):
         @functools.wraps(func)
         def run():
+            # Each click is a fresh Python that exits right after (xlwings' RunPython): what the imports built
+            # lives until then. Frozen, the collector never walks it again, neither during the click nor at
+            # exit, where it took ~40 ms of the click on our machine. Objects made by the click itself (the
+            # COM objects of Excel among them) are collected as usual.
+            gc.freeze()
             book = None
             try:
                 book = get_book()
