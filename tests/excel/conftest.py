@@ -29,12 +29,14 @@ UNIT = "市中区总工会"
 COVER = {"UNIT": UNIT, "DATE": dt.date(2017, 1, 12), "PERSON": "张三", "PHONE": "0833-2133419"}
 
 
-def write_unit_return(campaign, path: Path, bad_fields: int = 0, seed: int = 4) -> Path:
-    """A styled return (the template through openpyxl) with ``bad_fields`` number fields typed as “约30”."""
+def write_unit_return(campaign, path: Path, bad_fields: int = 0, seed: int = 4, changes: dict | None = None) -> Path:
+    """A styled return (the template through openpyxl) with ``bad_fields`` number fields typed as “约30”,
+    and the values in ``changes`` (code -> value) typed over the consistent ones."""
     values = consistent_values(random.Random(seed), 0.3)
     numbers = [f.code for f in campaign.fields() if f.code in values and isinstance(values[f.code], (int, float))]
     for code in numbers[:bad_fields]:
         values[code] = "约30"
+    values.update(changes or {})
     return write_template_return(path, campaign, values, COVER, ("A1", "A2"))
 
 
