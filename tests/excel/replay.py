@@ -13,10 +13,10 @@ cannot go unchecked.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from wennuan_xl.core.workbook import parse_a1
+from wennuan_xl.excel.smoke import HYPERLINK, link_of
 
 IGNORED = {"alert", "activateSheet", "setColumnWidth", "setScreenUpdating", "runMacro"}
 CHART_FORMATS = {"setChartTitle", "setChartLegend", "setChartAxis", "setChartName", "setChartStyle"}
@@ -120,9 +120,6 @@ def book_model(book) -> BookModel:
     return model
 
 
-HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
-
-
 def shown(value: object) -> object:
     """A written value as the cell displays it."""
     if isinstance(value, str):
@@ -134,8 +131,7 @@ def shown(value: object) -> object:
 
 
 def link_target(value: object) -> str | None:
-    m = HYPERLINK.match(value) if isinstance(value, str) else None
-    return m.group(1).replace('""', '"') if m else None
+    return link_of(value)
 
 
 def as_saved(book) -> dict:

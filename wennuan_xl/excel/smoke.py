@@ -30,7 +30,7 @@ import math
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -47,12 +47,14 @@ from ..files.template import template_filename
 
 RESULT_SHEET = "审核结果"
 CONSOLIDATED = ("汇总-附件1", "汇总-附件2", "上报情况", "审核结果", "明细")
-PROTECTED_RETURN = "犍为县-附件1.xlsx"  # made from our template: its annex sheet arrives protected, with 错误
-BOTH_ANNEXES = "市中区-送温暖统计表.xlsx"
-PASSWORD_RETURN = "密码保护-峨边彝族自治县-附件1.xlsx"  # a copy whose sheet has a password
+# Sample returns (workbooks/samples/returns), all made from our templates: their sheets arrive protected.
+PROTECTED_RETURN = "犍为县-附件1.xlsx"  # 1 错误 over 2 cells
+SECOND_RETURN = "沐川县-附件2.xlsx"  # 1 错误 over 10 cells
+PASSWORD_SOURCE, PASSWORD_RETURN = "沐川县-附件1.xlsx", "密码保护-沐川县-附件1.xlsx"  # a copy whose sheet has a password
 PASSWORD = "wennuan-smoke"
-PROTECTED_VIEW_RETURN = "沐川县-附件1.xlsx"
-DIALOG_RETURN = "夹江县-附件2.xlsx"
+PROTECTED_VIEW_RETURN = "峨眉山市-附件1.xlsx"
+DIALOG_RETURN = "市中区-送温暖统计表.xlsx"  # both annexes in one workbook
+HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)"\s*,\s*"((?:[^"]|"")*)"\)$', re.I)
 
 
 @dataclass(frozen=True)
@@ -105,13 +107,29 @@ def expected_rows(table) -> list[list[object]]:
     return [[None if c is None else c.value for c in row] for row in grid(table)]
 
 
-def compare_rows(name: str, shown: list[list[object]], expected: list[list[object]]) -> Check:
+def expected_formulas(table) -> dict[tuple[int, int], str]:
+    """(row, col), 1-based -> the formula of a formula cell (its expected value is in expected_rows)."""
+    return {(r, c): cell.formula for r, row in enumerate(grid(table), start=1) for c, cell in enumerate(row, start=1)
+            if cell is not None and cell.formula is not None}
+
+
+def link_of(formula: object) -> str | None:
+    """Where a ``=HYPERLINK("target","text")`` cell points; None for any other content."""
+    m = HYPERLINK.match(formula) if isinstance(formula, str) else None
+    return m.group(1).replace('""', '"') if m else None
+
+
+def compare_rows(name: str, shown: list[list[object]], expected: list[list[object]],
+                 formulas: dict[tuple[int, int], str] | None = None) -> Check:
+    """Cell by cell. A view that cannot calculate (the remote engine's replay) shows a formula cell as its
+    formula: that counts when it is exactly the formula written."""
+    formulas = formulas or {}
     width = max([len(r) for r in expected + shown] or [0])
     height = max(len(expected), len(shown))
     pad = lambda rows: [list(r) + [None] * (width - len(r)) for r in rows] + [[None] * width] * (height - len(rows))  # noqa: E731
     for r, (a, b) in enumerate(zip(pad(shown), pad(expected)), start=1):
         for c, (x, y) in enumerate(zip(a, b), start=1):
-            if not same_value(x, y):
+            if not same_value(x, y) and formulas.get((r, c)) != x:
                 return Check(name, False, f"第 {r} 行第 {c} 列：显示“{x}”，应为“{y}”")
     return Check(name, True, f"{height} 行一致")
 
@@ -189,9 +207,9 @@ def prepare(work: Path, master: Path, samples: Path) -> tuple[Path, Path]:
     if returns.exists():
         shutil.rmtree(returns)
     returns.mkdir()
-    for name in (PROTECTED_RETURN, BOTH_ANNEXES, PROTECTED_VIEW_RETURN, DIALOG_RETURN):
+    for name in (PROTECTED_RETURN, SECOND_RETURN, PROTECTED_VIEW_RETURN, DIALOG_RETURN):
         shutil.copyfile(samples / name, returns / name)
-    _with_password(samples / "峨边彝族自治县-附件1.xlsx", returns / PASSWORD_RETURN)
+    _with_password(samples / PASSWORD_SOURCE, returns / PASSWORD_RETURN)
     target = work / master.name
     shutil.copyfile(master, target)
     for old in work.glob("附件*.xlsx"):
@@ -226,7 +244,7 @@ def run_smoke(driver: Driver, campaign: Campaign, rules: RuleSet, work: Path, ma
 
 def _validate(smoke: Smoke, master: Any, returns: Path) -> None:
     d, view = smoke.driver, smoke.view
-    names = (PROTECTED_RETURN, BOTH_ANNEXES, PASSWORD_RETURN)
+    names = (PROTECTED_RETURN, SECOND_RETURN, PASSWORD_RETURN)
     books = smoke.books = {n: d.open_return(returns / n) for n in names}
     pv = d.open_protected_view(returns / PROTECTED_VIEW_RETURN)
     facts = smoke.facts = {n: return_facts(returns / n, smoke.campaign, smoke.rules) for n in names}
@@ -237,18 +255,18 @@ def _validate(smoke: Smoke, master: Any, returns: Path) -> None:
     if not smoke.check("审核：弹出一个提示框", len(messages) == 1, " | ".join(messages)):
         return
     text = messages[0]
-    for n in (PROTECTED_RETURN, BOTH_ANNEXES):
+    for n in (PROTECTED_RETURN, SECOND_RETURN):
         smoke.check(f"审核：提示框写明 {n} 的结果", f"{n}：{facts[n].summary}" in text, text)
     smoke.check("审核：密码保护的工作表写明无法标记", f"{PASSWORD_RETURN}：" in text and "设有密码保护，无法标记" in text, text)
     if pv:
         smoke.check("审核：受保护的视图中的文件写明要点“启用编辑”", PROTECTED_VIEW_RETURN in text and "启用编辑" in text, text)
-    for n in (PROTECTED_RETURN, BOTH_ANNEXES):
+    for n in (PROTECTED_RETURN, SECOND_RETURN):
         book, f = books[n], facts[n]
         wrong = [f"{s}!{a1}：填充 {view.fill(book, s, a1) or '无'}，批注“{view.note(book, s, a1)}”"
                  for (s, a1), (fill, note) in f.marks.items()
                  if view.fill(book, s, a1) != fill or view.note(book, s, a1) != note]
         smoke.check(f"审核：{n} 的 {len(f.marks)} 个问题单元格有颜色和批注", not wrong and bool(f.marks), "；".join(wrong[:3]))
-    for n in (PROTECTED_RETURN, BOTH_ANNEXES, PASSWORD_RETURN):
+    for n in (PROTECTED_RETURN, SECOND_RETURN, PASSWORD_RETURN):
         book = books[n]
         if RESULT_SHEET not in view.sheet_names(book):
             smoke.check(f"审核：{n} 有“审核结果”表", False)
@@ -289,9 +307,10 @@ def _consolidate(smoke: Smoke, master: Any, returns: Path) -> None:
     result = consolidate(read_folder(returns, smoke.campaign, smoke.rules, workers=1), smoke.campaign, smoke.rules)
     messages = smoke.driver.run(master, "OnConsolidate")
     smoke.check("汇总：弹出汇总完成的提示框", len(messages) == 1 and messages[0].startswith("汇总完成"), " | ".join(messages))
-    tables = {t.name: t for t in consolidation_tables(result, smoke.campaign)}
+    tables = {t.name: replace(t, rows=list(t.rows)) for t in consolidation_tables(result, smoke.campaign)}  # 明细 is lazy
     for name in CONSOLIDATED:
-        smoke.checks.append(compare_rows(f"汇总：“{name}”与命令行的汇总一致", view.values(master, name), expected_rows(tables[name])))
+        smoke.checks.append(compare_rows(f"汇总：“{name}”与命令行的汇总一致", view.values(master, name),
+                                         expected_rows(tables[name]), expected_formulas(tables[name])))
     column = FINDINGS_HEADERS.index("文件")
     rows = view.values(master, FINDINGS_SHEET)
     files = [(r, row[column]) for r, row in enumerate(rows, start=1) if r > 3 and len(row) > column and row[column]]
