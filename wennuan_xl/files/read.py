@@ -13,11 +13,13 @@ import io
 import os
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.findings import ReturnUnusable
 from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
 from . import guard
+from .visibility import hidden_rows_xlsx
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -53,6 +55,10 @@ def read_bytes(data: bytes, shown: str) -> WorkbookData:
     else:
         raise ReturnUnusable(shown, _not_a_workbook(data))
     sheets = _calamine_sheets(data, shown)
+    if data.startswith(ZIP_MAGIC):
+        hidden = hidden_rows_xlsx(data)
+        if hidden:
+            sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, frozenset())) for s in sheets)
     return WorkbookData(shown, sheets, names)
 
 
@@ -71,11 +77,13 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
             sheet = book.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             visible = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
+            merged = tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
             sheets.append(
                 SheetData(
                     meta.name,
                     rows,  # calamine's lists as they are: "" stands for an empty cell
                     visible,
+                    merged,
                 )
             )
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken sheets
