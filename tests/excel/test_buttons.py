@@ -106,7 +106,7 @@ def test_validate_on_a_book_without_annexes_explains_in_chinese(tmp_path, campai
     master = open_master(tmp_path, {"WN_FOLDER": str(tmp_path)})
     buttons.validate()
     (message,) = alerts(master)
-    assert message.startswith("随便.xlsx：没有找到附件1或附件2，未审核")
+    assert message.startswith("随便.xlsx：没有找到附件1或附件2，未审核\n没有打开的退回表，也没有选择文件，未审核。")
     assert "请先在 Excel 中打开要审核的退回表" in message and "Traceback" not in message
     assert not actions(other)
 

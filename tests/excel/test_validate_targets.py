@@ -128,8 +128,20 @@ def test_a_copy_of_the_master_or_a_consolidated_workbook_is_no_return(tmp_path, 
     other = open_book({**saved, "book": {**saved["book"], "name": "wennuan_master - 副本.xlsm"}})
     master = open_master(tmp_path, {})
     buttons.validate()
-    assert reads == [] and actions(other) == []
-    assert alerts(master) == ["wennuan_master - 副本.xlsm：这是送温暖主工作簿，不是退回表，未审核\n" + buttons.OPEN_FIRST]
+    assert reads == [] and actions(other) == [] and clerk.asked == 1
+    assert alerts(master) == ["wennuan_master - 副本.xlsm：这是送温暖主工作簿，不是退回表，未审核\n"
+                              "没有打开的退回表，也没有选择文件，未审核。\n" + buttons.OPEN_FIRST]
+
+
+def test_with_only_other_workbooks_open_the_dialog_still_asks(tmp_path, campaign, clerk):
+    open_book(book_payload("预算.xlsx", [sheet_payload("Sheet1", [["预算", 1]])], []))
+    clerk.choose = [write_unit_return(campaign, tmp_path / "马边.xlsx", bad_fields=1)]
+    master = open_master(tmp_path, {})
+    buttons.validate()
+    assert clerk.asked == 1
+    lines = (alerts(master) or alerts(master.app.books.active))[0].splitlines()
+    assert lines == ["审核了 1 个退回表，1 个不是退回表：", "· 预算.xlsx：没有找到附件1或附件2，未审核",
+                     "· 马边.xlsx：发现 1 个错误，已在表中标出，详见该工作簿的“审核结果”表"]
 
 
 def test_with_nothing_open_the_chosen_files_are_opened_and_checked(tmp_path, campaign, clerk):
@@ -265,3 +277,12 @@ def test_the_dialog_asks_for_several_spreadsheets_and_opens_them_with_macros_dis
     ((_opened, options, security),) = app.books.opened
     assert security == FORCE_DISABLE_MACROS and options["update_links"] is False
     assert app.api.AutomationSecurity == 1, "put back as it was"
+
+
+def test_a_com_error_is_said_in_excels_own_words():
+    class com_error(Exception):  # pywintypes' name
+        excepinfo = (0, "Microsoft Excel", "不能设置类 Interior 的 Color 属性", None, 0, -2146827284)
+
+    error = com_error(-2147352567, "发生意外。", com_error.excepinfo, None)
+    assert buttons._short(error) == "com_error: 不能设置类 Interior 的 Color 属性"
+    assert buttons._short(KeyError("附件1!E7")) == "KeyError: '附件1!E7'"

@@ -71,24 +71,30 @@ class Outcome:
 @entry(_caller)
 def validate(master) -> None:
     host = host_for(master)
-    books = read.other_books(master)
     protected = host.protected_view()
     outcomes: list[Outcome] = []
-    if not books and not protected:
+    _check_all(master, read.other_books(master), outcomes)
+    if not protected and not any(o.kind in ("checked", "failed") for o in outcomes):
+        # No return open (perhaps other workbooks, none a return): ask for some.
         paths = host.ask_for_files()
         if paths is None:
-            raise UserError("没有打开的退回表，也没有选择文件，未审核。\n" + OPEN_FIRST)
-        books = _open_all(host, paths, outcomes)
-    if books:
-        campaign, rules = campaign_for(master)
-        try:
-            with quiet_screen(master):
-                for i, book in enumerate(books, start=1):
-                    status(master, f"正在审核 {book.name}（{i}/{len(books)}）……")
-                    outcomes.append(check_book(book, campaign, rules))
-        finally:
-            status(master, None)
+            text = "没有打开的退回表，也没有选择文件，未审核。\n" + OPEN_FIRST
+            raise UserError("\n".join([*(o.line for o in outcomes), text]) if outcomes else text)
+        _check_all(master, _open_all(host, paths, outcomes), outcomes)
     alert(master, report_text(outcomes, protected))
+
+
+def _check_all(master, books: list, outcomes: list[Outcome]) -> None:
+    if not books:
+        return
+    campaign, rules = campaign_for(master)
+    try:
+        with quiet_screen(master):
+            for i, book in enumerate(books, start=1):
+                status(master, f"正在审核 {book.name}（{i}/{len(books)}）……")
+                outcomes.append(check_book(book, campaign, rules))
+    finally:
+        status(master, None)
 
 
 def _open_all(host, paths: list[Path], outcomes: list[Outcome]) -> list:
@@ -155,30 +161,38 @@ def report_text(outcomes: list[Outcome], protected: list[str]) -> str:
         names = "、".join(protected)
         lines.append(f"{len(protected)} 个文件在“受保护的视图”中打开，不能审核：{names}。请切换到该窗口，点顶部黄条上的“启用编辑”，"
                      f"再回到本工作簿点“{BUTTON}”。")
-    if outcomes and not checked and not failed:
-        lines.append(OPEN_FIRST)
     return "\n".join(lines)
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0][:80] if str(exc).strip() else ""
+    """The error in one line: Excel's own description for a COM error (pywintypes.com_error), else the text."""
+    info = getattr(exc, "excepinfo", None)
+    described = info[2] if isinstance(info, tuple) and len(info) > 2 and info[2] else ""
+    text = str(described or exc).strip()
+    text = text.splitlines()[0][:80] if text else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @entry(_caller)
 def clear_flags(master) -> None:
     outcomes = []
-    for book in read.other_books(master):
-        try:
-            marked = clear_book(book)
-        except Exception as exc:  # noqa: BLE001 - as in validate: said for that workbook, logged, the rest go on
-            log = write_log(f"清除 {book.name} 的标记时出错\n{traceback.format_exc()}")
-            outcomes.append(f"{book.name}：清除时出错，未完成（{_short(exc)}）；详情已记录在：{log}")
-            continue
-        if marked.cells or marked.locked:
-            done = f"已清除 {marked.cells} 个单元格的标记，恢复了原来的颜色和批注" if marked.cells else "没有清除任何单元格"
-            outcomes.append("；".join([f"{book.name}：{done}", *marked.locked]))
+    with quiet_screen(master):
+        for book in read.other_books(master):
+            outcomes += _clear_one(book)
     alert(master, "\n".join(outcomes) if outcomes else "已打开的工作簿中没有需要清除的标记。")
+
+
+def _clear_one(book) -> list[str]:
+    """One workbook's line (none when it had no flags); a failure is that line, logged, and the rest go on."""
+    try:
+        marked = clear_book(book)
+    except Exception as exc:  # noqa: BLE001 - as in validate
+        log = write_log(f"清除 {book.name} 的标记时出错\n{traceback.format_exc()}")
+        return [f"{book.name}：清除时出错，未完成（{_short(exc)}）；详情已记录在：{log}"]
+    if not (marked.cells or marked.locked):
+        return []
+    done = f"已清除 {marked.cells} 个单元格的标记，恢复了原来的颜色和批注" if marked.cells else "没有清除任何单元格"
+    return ["；".join([f"{book.name}：{done}", *marked.locked])]
 
 
 @entry(_caller)
