@@ -86,3 +86,20 @@ def test_fills_go_to_multi_area_ranges_within_excels_address_limit():
     many = multi_area([(r, 5) for r in range(1, 400, 2)])
     assert len(many) > 1 and all(len(a) <= MAX_ADDRESS for a in many)
     assert sum(a.count(",") + 1 for a in many) == 200
+
+
+def test_only_a_clicks_own_python_freezes_its_objects(monkeypatch):
+    # gc.freeze() in a long-lived process (a UDF server, this test run) would keep its garbage for good.
+    import gc
+
+    from wennuan_xl.excel import errors
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    run = errors.entry(lambda: None)(lambda book: None)
+    monkeypatch.setattr(sys, "argv", ["pytest"])
+    run()
+    assert frozen == []
+    monkeypatch.setattr(sys, "argv", ["-c", '--wb="wennuan_master.xlsm"', "--from_xl=1", "--hwnd=1234"])
+    run()
+    assert frozen == [True]
