@@ -3,6 +3,7 @@
     python benchmarks/click.py                  # this checkout, 15 fresh processes
     python benchmarks/click.py --source DIR     # another checkout of the package (e.g. main), for a ratio
     python benchmarks/click.py --runs 31 --no-bytecode
+    python benchmarks/click.py --python /tmp/venv-bench/bin/python   # clicks in a venv without the editable install
 
 xlwings' RunPython without the UDF server (xlwings.conf: USE UDF SERVER False) starts
 ``pythonw -B -c "import xlwings.utils; …; import wennuan_xl.excel.buttons as b; b.validate()"`` per click,
@@ -96,8 +97,11 @@ def payload(path: Path, name: str) -> dict:
 
 def compile_bytecode(source: Path) -> None:
     """What ``pip install`` does for a regular install: the package's bytecode, written once."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(source / "wennuan_xl")], check=True,
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(source / "wennuan_xl")], check=True,
                    env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+
+
+PYTHON = sys.executable  # the interpreter of the clicks (--python)
 
 
 def _run(code: str, payloads: Path, env: dict[str, str]) -> tuple[float, dict[str, float]]:
@@ -105,7 +109,7 @@ def _run(code: str, payloads: Path, env: dict[str, str]) -> tuple[float, dict[st
     # In the work folder: ``-c`` puts the current folder first on sys.path, and a checkout there would win.
     # The arguments ExecuteWindows in xlwings.bas gives the click (the buttons read --from_xl=1, see errors.py).
     args = [str(payloads), f"--wb={MASTER.name}", "--from_xl=1"]
-    proc = subprocess.run([sys.executable, "-B", "-c", code, *args], env=env, cwd=payloads.parent,
+    proc = subprocess.run([PYTHON, "-B", "-c", code, *args], env=env, cwd=payloads.parent,
                           capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
@@ -169,7 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, help="another checkout to compare with (its folder holding wennuan_xl/)")
     parser.add_argument("--no-bytecode", action="store_true", help="do not compile the package first (an editable install under -B)")
     parser.add_argument("--cold", action="store_true", help="also show the first click (no campaign cache yet)")
+    parser.add_argument("--python", help="the interpreter of the clicks: one with xlwings and the package's "
+                        "dependencies installed as on a clerk's PC (pip, no editable install: its finder costs every "
+                        "process ~15 ms); the package itself comes from the checkout, on PYTHONPATH")
     args = parser.parse_args(argv)
+    global PYTHON
+    PYTHON = args.python or sys.executable
     if args.runs < 10:
         parser.error("--runs: at least 10, the median of fewer says little")
     sources = [ROOT] + ([args.source.resolve()] if args.source else [])
