@@ -52,6 +52,7 @@ def write_chart(book, spec: ChartSpec | None, detail: list[list[Cell | None]]):
     chart = sheet.charts.add(
         width=spec.width * 0.75, height=spec.height * 0.75, chart_type="column_stacked",
         source=source, plot_by="columns", name=CHART_NAME, anchor=sheet.range(ANCHOR),
+        style=None,  # Excel's own default: xlwings' 227 exists from Excel 2013 on, and we support 2010
     )
     chart.title = spec.title
     chart.legend.position = "bottom"
