@@ -9,9 +9,9 @@ protection, the status bar). The expectations come from the core, computed from 
 
 The scenario, in a work folder with copies of the master and of sample returns:
 
-1. 审核退回表 with three returns open beside the master — one made from our template (its sheets
-   protected without password), one with both annexes, one whose sheet has a password — and one more in
-   Protected View: every problem cell filled and noted as the core says, a 审核结果 sheet with a link per
+1. 审核退回表 with three returns open beside the master — two sample returns, made from our template (their
+   sheets protected without password) and with 错误, and a copy whose sheet has a password — and one more
+   in Protected View: every problem cell filled and noted as the core says, a 审核结果 sheet with a link per
    finding, each sheet protected again with its own options, the password sheet named and left alone,
    the Protected View file named with 启用编辑, the master untouched, the status bar given back;
 2. 清除标记: the flagged cells show their own fill and note again;
@@ -19,7 +19,7 @@ The scenario, in a work folder with copies of the master and of sample returns:
    tables, 审核结果's file names link to the files, 图表 holds a stacked column chart of 5 series, the
    feedback copies are written;
 4. 审核退回表 with no return open: the file dialog, cancelled (a message), then answered with a file
-   (it is opened and checked);
+   (a return with both annexes: it is opened and checked);
 5. 生成空白表: two templates beside the master.
 """
 
