@@ -150,12 +150,12 @@ def _supported(matches: list[Match], pairs, segments, scores, fw: FieldWords) ->
     """Keep a pair identified by its words alone only if the words name one field, or if it sits in an
     unbroken run of rows aligned with consecutive fields that starts or ends at a sure pair (the 省级 after
     县级以上帮扶中心 is 01's, the 运送 after 共包专列 is 专列's)."""
-    sure = [_sure(match.segment, j, fw) for match, (_i, j) in zip(matches, pairs)]
+    intrinsic = [sure(match.segment, j, fw) for match, (_i, j) in zip(matches, pairs)]
 
     def adjacent(a: int, b: int) -> bool:
         return pairs[b][0] == pairs[a][0] + 1 and pairs[b][1] == pairs[a][1] + 1
 
-    supported = list(sure)
+    supported = list(intrinsic)
     for k in range(1, len(pairs)):
         if not supported[k] and supported[k - 1] and adjacent(k - 1, k):
             supported[k] = True
@@ -165,7 +165,7 @@ def _supported(matches: list[Match], pairs, segments, scores, fw: FieldWords) ->
     return [m for m, ok in zip(matches, supported) if ok]
 
 
-def _sure(seg: Segment, j: int, fw: FieldWords) -> bool:
+def sure(seg: Segment, j: int, fw: FieldWords) -> bool:
     """A pair that needs no neighbour: a code, a printed item with its letter, or words naming one field."""
     if seg.code or (seg.item == int(fw.fields[j].item) and (seg.letter or seg.item_printed)):
         return True

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import columns, printed
-from .align import FieldWords, Match, align
+from .align import FieldWords, Match, align, score, sure
 from .cover import find_cover
 from .forms import Campaign, Field, Form
 from .layout import note_name
@@ -385,6 +385,43 @@ def _read_printed(
             table.append(m)
     if table:
         _read_table(sheet, form, table, layout, cells, raw, how, problems)
+    _second_copies(sheet, fw, segs, matches, cells, raw, problems)
+
+
+def _second_copies(sheet: SheetData, fw: FieldWords, segs: list[Segment], matches: list[Match], cells, raw,
+                   problems: list[Problem]) -> None:
+    """The same field printed twice, visible both times, with another figure (last year's table pasted
+    below this year's, not hidden): which one counts cannot be known, so neither is read."""
+    used = {id(m.segment) for m in matches}
+    read = {m.field.code: m for m in matches if cells.get(m.field.code) is not None}
+    twice: list[tuple[str, CellRef, CellRef]] = []
+    for seg in segs:
+        if id(seg) in used or seg.hidden or seg.kind not in ("row", "code") or not (seg.code or seg.letter):
+            continue
+        for j, f in enumerate(fw.fields):
+            m = read.get(f.code)
+            if m is None or not sure(seg, j, fw) or score(seg, j, fw) is None:
+                continue
+            ref = cells[f.code]
+            if ref.col < 1 or seg.row == ref.row:
+                break
+            other = sheet.value(seg.row, ref.col)
+            mine = raw.get(f.code)
+            if other not in (None, "") and mine not in (None, "") and not _same_figure(other, mine):
+                twice.append((f.code, ref, CellRef(sheet.name, seg.row, ref.col)))
+            break
+    if twice:
+        for code, _a, _b in twice:
+            cells[code] = None
+            raw.pop(code, None)
+        problems.append(Problem("duplicate", tuple(c for c, _, _ in twice),
+                                tuple(f"{a.a1} 与 {b.a1}" for _, a, b in twice)))
+
+
+def _same_figure(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) < 1e-9
+    return printed.squeeze(a) == printed.squeeze(b)
 
 
 def _read_inline(sheet: SheetData, m: Match, cells, raw, how) -> None:
