@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -104,7 +105,14 @@ def compile_bytecode(source: Path) -> None:
 PYTHON = sys.executable  # the interpreter of the clicks (--python)
 
 
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def _run(code: str, payloads: Path, env: dict[str, str]) -> tuple[float, dict[str, float]]:
+    """Wall time of one fresh process, and what it printed; its CPU time goes to ``_run.cpu``."""
+    cpu = _cpu()
     start = time.perf_counter()
     # In the work folder: ``-c`` puts the current folder first on sys.path, and a checkout there would win.
     # The arguments ExecuteWindows in xlwings.bas gives the click (the buttons read --from_xl=1, see errors.py).
@@ -112,6 +120,7 @@ def _run(code: str, payloads: Path, env: dict[str, str]) -> tuple[float, dict[st
     proc = subprocess.run([PYTHON, "-B", "-c", code, *args], env=env, cwd=payloads.parent,
                           capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
+    _run.cpu = _cpu() - cpu  # type: ignore[attr-defined]
     if proc.returncode != 0:
         raise SystemExit(f"the process failed:\n{proc.stderr}")
     out = proc.stdout.strip().splitlines()
@@ -134,15 +143,18 @@ def measure(sources: list[Path], runs: int, bytecode: bool) -> list[dict[str, li
         base = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
         envs = [base | {"WENNUAN_CACHE_DIR": str(work / f"cache{i}"), "PYTHONPATH": str(s), "TMPDIR": str(work)}
                 for i, s in enumerate(sources)]
-        out = [{"prelude": [], "stand_in": [], "click": [], "xlwings": [], "import": [], "inside": [], "first": []}
-               for _ in sources]
+        out = [{"prelude": [], "stand_in": [], "click": [], "xlwings": [], "import": [], "inside": [], "first": [],
+                "cpu_prelude": [], "cpu_stand_in": [], "cpu_click": []} for _ in sources]
         for m, env in zip(out, envs):
             m["first"].append(_run(CLICK, payloads, env)[0])  # builds the campaign cache (none in an older checkout)
         for _ in range(runs):
-            prelude = _run(PRELUDE, payloads, envs[0])[0]
-            stand_in = _run(STAND_IN + FROZEN, payloads, envs[0])[0]
+            prelude, cpu_prelude = _run(PRELUDE, payloads, envs[0])[0], _run.cpu  # type: ignore[attr-defined]
+            stand_in, cpu_stand_in = _run(STAND_IN + FROZEN, payloads, envs[0])[0], _run.cpu  # type: ignore[attr-defined]
             for m, env in zip(out, envs):
                 wall, parts = _run(CLICK, payloads, env)
+                m["cpu_click"].append(_run.cpu)  # type: ignore[attr-defined]
+                m["cpu_prelude"].append(cpu_prelude)
+                m["cpu_stand_in"].append(cpu_stand_in)
                 m["prelude"].append(prelude)
                 m["stand_in"].append(stand_in)
                 m["click"].append(wall)
@@ -157,9 +169,10 @@ def report(label: str, m: dict[str, list[float]]) -> tuple[float, float]:
     ours = [(c - s) * 1000 for c, s in zip(m["click"], m["stand_in"])]
     side = med["prelude"] + statistics.median(ours)
     inside = statistics.median((x + i + c) * 1000 for x, i, c in zip(m["xlwings"], m["import"], m["inside"]))
+    cpu = med["cpu_prelude"] + statistics.median((c - s) * 1000 for c, s in zip(m["cpu_click"], m["cpu_stand_in"]))
     print(f"{label}: the Python side of one click, median {side:.0f} ms, process start to exit "
-          f"({len(m['click'])} fresh processes of each kind); "
-          f"{inside:.0f} ms from `import xlwings.utils` to the end of validate()")
+          f"({len(m['click'])} fresh processes of each kind); {cpu:.0f} ms of CPU time (what the wall time is on an idle "
+          f"machine); {inside:.0f} ms from `import xlwings.utils` to the end of validate()")
     print(f"    RunPython's prelude (interpreter, import xlwings) {med['prelude']:.0f} ms + ours {statistics.median(ours):.0f} ms "
           f"(min {min(ours):.0f}, max {max(ours):.0f}): import wennuan_xl.excel.buttons {med['import']:.0f} ms, "
           f"the click (campaign, read, check, flag, 审核结果) {med['inside']:.0f} ms, the rest interpreter teardown")
