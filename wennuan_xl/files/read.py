@@ -19,7 +19,7 @@ from pathlib import Path
 from ..core.findings import ReturnUnusable
 from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
 from . import guard
-from .visibility import hidden_rows_xlsx
+from .visibility import hidden_rows_xls, hidden_rows_xlsx
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -55,10 +55,11 @@ def read_bytes(data: bytes, shown: str) -> WorkbookData:
     else:
         raise ReturnUnusable(shown, _not_a_workbook(data))
     sheets = _calamine_sheets(data, shown)
-    if data.startswith(ZIP_MAGIC):
-        hidden = hidden_rows_xlsx(data)
-        if hidden:
-            sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, frozenset())) for s in sheets)
+    hidden = hidden_rows_xlsx(data) if data.startswith(ZIP_MAGIC) else hidden_rows_xls(data)
+    if hidden:
+        none: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+        sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, none)[0], hidden_cols=hidden.get(s.name, none)[1])
+                       for s in sheets)
     return WorkbookData(shown, sheets, names)
 
 
