@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -45,8 +46,62 @@ def test_the_excel_shell_loads_no_xlwings_pro_module_without_a_licence():
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
+def _loaded_by(statement: str) -> set[str]:
+    code = f"import sys, json; before = set(sys.modules); {statement}; print(json.dumps(sorted(set(sys.modules) - before)))"
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+# What a click of 审核退回表 must not pay for: each click is a fresh Python (xlwings.conf: USE UDF SERVER False).
+NOT_FOR_A_CLICK = (
+    "xlsxwriter", "openpyxl", "python_calamine", "yaml", "concurrent.futures", "multiprocessing",
+    "wennuan_xl.excel.jobs", "wennuan_xl.excel.chart", "wennuan_xl.excel.smoke", "wennuan_xl.files.bulk",
+    "wennuan_xl.files.consolidated", "wennuan_xl.files.read", "wennuan_xl.files.guard", "wennuan_xl.files.template",
+    "wennuan_xl.jobs",
+)
+
+
+def test_a_fresh_import_of_the_buttons_loads_only_what_validate_needs():
+    # Whatever xlwings itself imports (pandas, and through it concurrent.futures, when pandas is installed)
+    # every click pays anyway; the probe counts only what our import adds.
+    loaded = _loaded_by("import xlwings.utils; import wennuan_xl.excel.buttons") - _loaded_by("import xlwings.utils")
+    heavy = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_FOR_A_CLICK))
+    assert heavy == []
+    # Outside the core (plain data, no I/O: tests/core pins that), exactly these; the core modules are whatever
+    # the checks need (core.consolidate among them: check_result_table lives in core.tables, which imports it).
+    ours = {m for m in loaded if m.startswith("wennuan_xl") and not m.startswith("wennuan_xl.core")}
+    assert ours == {
+        "wennuan_xl", "wennuan_xl.excel", "wennuan_xl.files", "wennuan_xl.files.campaign_cache",
+        *(f"wennuan_xl.excel.{m}" for m in ("book", "buttons", "errors", "flags", "host", "protection", "write")),
+    }
+
+
+def test_the_import_probe_sees_a_heavy_import():
+    # The same probe over the consolidation's job must report what 汇总 does use.
+    loaded = _loaded_by("import wennuan_xl.excel.jobs")
+    assert {"xlsxwriter", "wennuan_xl.files.bulk", "concurrent.futures"} <= loaded
+
+
 def test_fills_go_to_multi_area_ranges_within_excels_address_limit():
     assert multi_area([(9, 5), (10, 5), (9, 6), (9, 7), (26, 5)]) == ["E9:G9,E10,E26"]
     many = multi_area([(r, 5) for r in range(1, 400, 2)])
     assert len(many) > 1 and all(len(a) <= MAX_ADDRESS for a in many)
     assert sum(a.count(",") + 1 for a in many) == 200
+
+
+def test_only_a_clicks_own_python_freezes_its_objects(monkeypatch):
+    # gc.freeze() in a long-lived process (a UDF server, this test run) would keep its garbage for good.
+    import gc
+
+    from wennuan_xl.excel import errors
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    run = errors.entry(lambda: None)(lambda book: None)
+    monkeypatch.setattr(sys, "argv", ["pytest"])
+    run()
+    assert frozen == []
+    monkeypatch.setattr(sys, "argv", ["-c", '--wb="wennuan_master.xlsm"', "--from_xl=1", "--hwnd=1234"])
+    run()
+    assert frozen == [True]

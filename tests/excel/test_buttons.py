@@ -15,8 +15,9 @@ from wennuan_xl.jobs import consolidate_folder
 from .conftest import (
     actions,
     alerts,
-    master_payload,
+    book_payload,
     open_book,
+    open_master,
     payload_for,
     sheet_payload,
     write_unit_return,
@@ -26,12 +27,12 @@ RED, YELLOW = "#ffc7ce", "#ffeb9c"
 
 
 def _validate(tmp_path, campaign, bad: int, notes=None, extra_sheets=()):
+    """The clerk opens a return, comes back to the master (the active workbook) and clicks."""
     path = write_unit_return(campaign, tmp_path / f"市中区-{bad}.xlsx", bad_fields=bad)
-    master = open_book(master_payload(tmp_path, {"WN_FOLDER": str(tmp_path)}))
-    master.set_mock_caller()
-    book = open_book(payload_for(path, notes=notes, extra_sheets=extra_sheets))  # the clerk's active workbook
+    book = open_book(payload_for(path, notes=notes, extra_sheets=extra_sheets))
+    master = open_master(tmp_path, {"WN_FOLDER": str(tmp_path)})
     buttons.validate()
-    return book
+    return book, master
 
 
 def _coloured_cells(book, sheet_position: int, colour: str) -> set[tuple[int, int]]:
@@ -47,16 +48,17 @@ def _coloured_cells(book, sheet_position: int, colour: str) -> set[tuple[int, in
 
 
 def test_validate_fills_and_notes_problem_cells_and_says_how_many(tmp_path, campaign):
-    book = _validate(tmp_path, campaign, bad=2)
+    book, master = _validate(tmp_path, campaign, bad=2)
     notes = {a["args"][0]: a["args"][1] for a in actions(book, "addNote")}
     assert set(notes) == {"$E$7", "$E$8"}
     assert "约30" in notes["$E$7"] and "不是数字" in notes["$E$7"] and notes["$E$7"].startswith("【错误】")
     assert _coloured_cells(book, 0, RED) == {(7, 5), (8, 5)}  # 附件1 is the first sheet
-    assert alerts(book) == ["发现 2 个错误"]
+    assert alerts(master) == ["市中区-2.xlsx：发现 2 个错误，已在表中标出，详见该工作簿的“审核结果”表"]
+    assert not alerts(book)
 
 
 def test_validate_writes_a_results_sheet_with_a_link_per_finding_in_one_write(tmp_path, campaign):
-    book = _validate(tmp_path, campaign, bad=3)
+    book, _ = _validate(tmp_path, campaign, bad=3)
     added = [a["args"][1] for a in actions(book, "addSheet")]
     assert "审核结果" in added and RECORD_SHEET in added
     position = added.index("审核结果")
@@ -71,7 +73,7 @@ def test_validate_writes_a_results_sheet_with_a_link_per_finding_in_one_write(tm
 
 
 def test_record_sheet_is_hidden_and_not_left_active(tmp_path, campaign):
-    book = _validate(tmp_path, campaign, bad=2)
+    book, _ = _validate(tmp_path, campaign, bad=2)
     record = book.sheets[RECORD_SHEET]
     assert not record.visible
     writes = [a for a in actions(book, "setValues") if a["sheet_position"] == record.index - 1]
@@ -79,8 +81,12 @@ def test_record_sheet_is_hidden_and_not_left_active(tmp_path, campaign):
 
 
 def test_excel_calls_do_not_grow_with_the_number_of_problem_cells(tmp_path, campaign):
-    few = _validate(tmp_path / "few", campaign, bad=2) if (tmp_path / "few").mkdir() is None else None
-    many = _validate(tmp_path / "many", campaign, bad=20) if (tmp_path / "many").mkdir() is None else None
+    (tmp_path / "few").mkdir()
+    (tmp_path / "many").mkdir()
+    few, master = _validate(tmp_path / "few", campaign, bad=2)
+    few.close()
+    master.close()
+    many, _ = _validate(tmp_path / "many", campaign, bad=20)
     assert len(actions(many, "addNote")) == 20 and len(actions(few, "addNote")) == 2  # notes: per cell by nature
     others = lambda b: [a["func"] for a in actions(b) if a["func"] != "addNote"]  # noqa: E731
     assert others(few) == others(many)
@@ -89,19 +95,20 @@ def test_excel_calls_do_not_grow_with_the_number_of_problem_cells(tmp_path, camp
 
 
 def test_a_clean_return_says_no_problem_and_colours_nothing_on_the_form(tmp_path, campaign):
-    book = _validate(tmp_path, campaign, bad=0)
-    assert alerts(book) == ["未发现问题"]
+    book, master = _validate(tmp_path, campaign, bad=0)
+    assert alerts(master) == ["市中区-0.xlsx：未发现问题"]
     assert not actions(book, "addNote")
     assert not _coloured_cells(book, 0, RED) and not _coloured_cells(book, 0, YELLOW)
 
 
 def test_validate_on_a_book_without_annexes_explains_in_chinese(tmp_path, campaign):
-    master = open_book(master_payload(tmp_path, {"WN_FOLDER": str(tmp_path)}))
-    master.set_mock_caller()
-    other = open_book({**master_payload(tmp_path, {}), "book": {"name": "随便.xlsx", "active_sheet_index": 0, "selection": "A1"}})
+    other = open_book(book_payload("随便.xlsx", [sheet_payload("Sheet1", [["2017年预算", 1200]])], []))
+    master = open_master(tmp_path, {"WN_FOLDER": str(tmp_path)})
     buttons.validate()
-    (message,) = alerts(other)
-    assert "没有找到附件1或附件2" in message and "Traceback" not in message
+    (message,) = alerts(master)
+    assert message.startswith("随便.xlsx：没有找到附件1或附件2，未审核\n没有打开的退回表，也没有选择文件，未审核。")
+    assert "请先在 Excel 中打开要审核的退回表" in message and "Traceback" not in message
+    assert not actions(other)
 
 
 def _record_sheet(rows):
@@ -110,39 +117,36 @@ def _record_sheet(rows):
 
 def test_clear_after_reopen_restores_own_fill_and_note(tmp_path, campaign):
     path = write_unit_return(campaign, tmp_path / "r.xlsx", bad_fields=2)
-    master = open_book(master_payload(tmp_path, {}))
-    master.set_mock_caller()
     record = _record_sheet([
         ["附件1", "E7", "00B0F0", "是", "经办人：此数待核", "FFC7CE", "【错误】……"],
         ["附件1", "E8", "", "否", "", "FFC7CE", "【错误】……"],
     ])
     book = open_book(payload_for(path, notes={"附件1": ["E7", "E8"]}, extra_sheets=[record]))
+    master = open_master(tmp_path, {})
     buttons.clear_flags()
     assert _coloured_cells(book, 0, "#00b0f0") == {(7, 5)}
     assert _coloured_cells(book, 0, None) == {(8, 5)}  # no fill of its own: the fill is removed
     assert [a["args"][0] for a in actions(book, "deleteNote")] == ["$E$7", "$E$8"]
     assert [a["args"] for a in actions(book, "addNote")] == [["$E$7", "经办人：此数待核"]]
-    assert alerts(book) == ["已清除 2 个单元格的标记，恢复了原来的颜色和批注。"]
+    assert alerts(master) == ["r.xlsx：已清除 2 个单元格的标记，恢复了原来的颜色和批注"]
     cleared = [a for a in actions(book, "rangeClearContents") if a["sheet_position"] == book.sheets[RECORD_SHEET].index - 1]
     assert cleared, "the record is emptied, so a second 清除标记 does nothing"
 
 
 def test_clear_touches_no_cell_the_tool_did_not_flag(tmp_path, campaign):
     path = write_unit_return(campaign, tmp_path / "r.xlsx")
-    master = open_book(master_payload(tmp_path, {}))
-    master.set_mock_caller()
     book = open_book(payload_for(path, notes={"附件1": ["E9"]}))
+    master = open_master(tmp_path, {})
     buttons.clear_flags()
-    assert [a["func"] for a in actions(book)] == ["alert"]
-    assert alerts(book) == ["没有需要清除的标记。"]
+    assert actions(book) == []
+    assert alerts(master) == ["已打开的工作簿中没有需要清除的标记。"]
 
 
 def test_validate_twice_records_the_cells_own_colour_not_ours(tmp_path, campaign):
     path = write_unit_return(campaign, tmp_path / "r.xlsx", bad_fields=1)
-    master = open_book(master_payload(tmp_path, {}))
-    master.set_mock_caller()
     record = _record_sheet([["附件1", "E7", "00B0F0", "否", "", "FFC7CE", "【错误】旧"]])
     book = open_book(payload_for(path, notes={"附件1": ["E7"]}, extra_sheets=[record]))
+    open_master(tmp_path, {})
     buttons.validate()
     rec = book.sheets[RECORD_SHEET]
     written = [a["values"] for a in actions(book, "setValues") if a["sheet_position"] == rec.index - 1]
@@ -154,8 +158,7 @@ def test_consolidate_writes_the_cli_content_into_the_master(tmp_path, campaign):
     folder.mkdir()
     write_unit_return(campaign, folder / "市中区-送温暖统计表.xlsx", bad_fields=1)
     roster = [[u.name, "是" if u.included else "否"] for u in campaign.roster]
-    master = open_book(master_payload(tmp_path, {"WN_FOLDER": str(folder), "WN_EXCLUDE_ERRORS": "否"}, roster))
-    master.set_mock_caller()
+    master = open_master(tmp_path, {"WN_FOLDER": str(folder), "WN_EXCLUDE_ERRORS": "否"}, roster)
     buttons.consolidate()
     _, out = consolidate_folder(folder, tmp_path / "cli.xlsx", campaign, load_rules(campaign), workers=1)
     cli = openpyxl.load_workbook(out)
@@ -187,24 +190,21 @@ def _trim(rows):
 
 
 def test_consolidate_without_a_folder_asks_for_one(tmp_path):
-    master = open_book(master_payload(tmp_path, {"WN_FOLDER": None}))
-    master.set_mock_caller()
+    master = open_master(tmp_path, {"WN_FOLDER": None})
     buttons.consolidate()
     assert alerts(master) == ["请先在“设置”工作表中填写各单位退回表所在的文件夹，然后再点“汇总”。"]
     assert not actions(master, "setValues")
 
 
 def test_consolidate_with_a_missing_folder_names_it(tmp_path):
-    master = open_book(master_payload(tmp_path, {"WN_FOLDER": str(tmp_path / "没有")}))
-    master.set_mock_caller()
+    master = open_master(tmp_path, {"WN_FOLDER": str(tmp_path / "没有")})
     buttons.consolidate()
     (message,) = alerts(master)
     assert message.startswith("找不到文件夹") and "没有" in message
 
 
 def test_make_templates_writes_next_to_the_master(tmp_path):
-    master = open_book(master_payload(tmp_path, {}))
-    master.set_mock_caller()
+    master = open_master(tmp_path, {})
     buttons.make_templates()
     written = sorted(p.name for p in tmp_path.glob("*.xlsx"))
     assert len(written) == 2
@@ -216,9 +216,8 @@ def test_an_unexpected_error_is_an_apology_and_a_log_not_a_traceback(tmp_path, m
     from wennuan_xl.excel import errors
 
     monkeypatch.setattr(errors.tempfile, "gettempdir", lambda: str(tmp_path))
-    monkeypatch.setattr(buttons, "load_campaign", lambda *a, **k: 1 / 0)
-    master = open_book(master_payload(tmp_path, {}))
-    master.set_mock_caller()
+    monkeypatch.setattr(buttons, "compiled_campaign", lambda *a, **k: 1 / 0)
+    master = open_master(tmp_path, {})
     buttons.make_templates()
     (message,) = alerts(master)
     assert message.startswith("很抱歉") and str(tmp_path) in message and "Traceback" not in message
@@ -234,12 +233,9 @@ def test_clicked_in_the_master_checks_the_return_open_beside_it(tmp_path, campai
     # The tab lives in the master, so the master is the active window when the clerk clicks.
     path = write_unit_return(campaign, tmp_path / "市中区.xlsx", bad_fields=2)
     book = open_book(payload_for(path))
-    master = open_book(master_payload(tmp_path, {"WN_FOLDER": str(tmp_path)}))
-    master.set_mock_caller()
+    master = open_master(tmp_path, {"WN_FOLDER": str(tmp_path)})
     assert master.app.books.active.name == master.name
     buttons.validate()
     assert _coloured_cells(book, 0, RED)  # the return is flagged, not the master
     assert not actions(master, "setRangeColors")
-    # One return open: its summary alone; several (earlier tests' books stay open in this engine): one line each.
-    text = "\n".join(alerts(book) + alerts(master))
-    assert "发现 2 个错误" in text
+    assert alerts(master) == ["市中区.xlsx：发现 2 个错误，已在表中标出，详见该工作簿的“审核结果”表"]

@@ -12,7 +12,7 @@ from wennuan_xl.files.master import RESULTS, settings
 
 from . import libreoffice
 from .conftest import COMMITTED
-from .test_ribbon import BUTTON_COMMANDS, FOLDER_PICKER
+from .test_ribbon import BUTTON_COMMANDS, FOLDER_PICKER, HELPERS
 
 pytestmark = pytest.mark.usefixtures("soffice_path")
 
@@ -38,7 +38,7 @@ def test_lists_the_vba_modules(inspection):
 
 def test_procedures_of_the_modules(inspection):
     procs = {p.split(".", 2)[2] for p in inspection.procedures if p.startswith("VBAProject.WennuanButtons.")}
-    assert procs == {*BUTTON_COMMANDS, FOLDER_PICKER}
+    assert procs == {*BUTTON_COMMANDS, FOLDER_PICKER, *HELPERS}
     xlwings = {p for p in inspection.procedures if p.startswith("VBAProject.xlwings.")}
     # LibreOffice 7.4 drops the first procedure after xlwings' #If/Declare block (RunPython) from this list;
     # Excel compiles the module itself (see the README's Windows checklist).
@@ -66,4 +66,5 @@ def test_the_button_module_compiles_in_libreoffice_vba_mode(tmp_path):
 
 def test_a_syntax_error_in_the_button_module_is_caught(tmp_path):
     broken = SHIM.read_text(encoding="ascii").replace("RunPython \"import", "RunPython +* )\"import", 1)
+    assert broken != SHIM.read_text(encoding="ascii")
     assert not libreoffice.compiles_in_vba_mode(broken, tmp_path, timeout=25)

@@ -8,14 +8,14 @@ from xml.etree import ElementTree as ET
 import pytest
 from openpyxl import load_workbook
 
-from wennuan_xl.files.master import CONFIG, CONFIG_ROWS, RESULTS, settings
+from wennuan_xl.files.master import CONFIG, CONFIG_ROWS, MESSAGES, RESULTS, TEXTS, settings
 from wennuan_xl.files.master_package import RIBBON_PART, RIBBON_REL
 
 from .conftest import COMMITTED, SHIMS
 
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-SHEETS = ["说明", "设置", "单位名单", CONFIG, *RESULTS]
+SHEETS = ["说明", "设置", "单位名单", CONFIG, *RESULTS, TEXTS]
 
 
 def content_type(parts: dict[str, bytes], part: str) -> str | None:
@@ -72,7 +72,7 @@ def test_defined_names_point_at_the_settings_values(book, campaign):
         assert ws.cell(row, 1).value == s.label
         assert ws.cell(row, 2).value == s.value
     assert {s.name for s in settings(campaign)} == {
-        "WN_FOLDER", "WN_TOLERANCE", "WN_YEAR", "WN_RECURSIVE", "WN_EXCLUDE_ERRORS", "WN_FEEDBACK"}
+        "WN_FOLDER", "WN_TOLERANCE", "WN_RECURSIVE", "WN_EXCLUDE_ERRORS", "WN_FEEDBACK", "WN_FEEDBACK_DIR"}
     tolerance = next(iter(book.defined_names["WN_TOLERANCE"].destinations))[1].replace("$", "")
     assert ws[tolerance].value == campaign.tolerance == 0.01
 
@@ -93,6 +93,20 @@ def test_xlwings_conf_is_read_as_xlwings_reads_it(book):
     assert keys == [(k, v) for k, v, _ in CONFIG_ROWS]
     assert dict(keys)["Interpreter_Win"].lower().endswith("pythonw.exe")
     assert "PYTHONPATH" in dict(keys)
+    # Pinned: a fresh Python per click, never a lingering COM server (and xlwings' default made explicit).
+    assert dict(keys)["USE UDF SERVER"] == "False"
+
+
+def test_every_text_the_vba_shows_is_a_named_cell_of_the_hidden_sheet(book):
+    shim = (SHIMS / "WennuanButtons.bas").read_text(encoding="ascii")
+    wanted = set(re.findall(r'WnText\("(\w+)"\)', shim))
+    assert wanted == set(MESSAGES)
+    assert book[TEXTS].sheet_state == "veryHidden"
+    for name in wanted:
+        ((sheet, ref),) = book.defined_names[name].destinations
+        assert sheet == TEXTS and book[TEXTS][ref.replace("$", "")].value == MESSAGES[name]
+    assert "{path}" in MESSAGES["WN_MSG_NO_PYTHON"] and "xlwings.conf" in MESSAGES["WN_MSG_NO_PYTHON"]
+    assert "pip install wennuan-xl" in MESSAGES["WN_MSG_NO_INTERPRETER"]
 
 
 def test_code_names_match_the_vba_document_modules(parts):

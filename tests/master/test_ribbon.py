@@ -16,7 +16,9 @@ BUTTON_COMMANDS = {
     "OnMakeTemplates": "import wennuan_xl.excel.buttons as b; b.make_templates()",
 }
 FOLDER_PICKER = "OnPickFolder"
-CALLBACK = re.compile(r"^Sub (\w+)\(control As IRibbonControl\)\s*$", re.M)
+HELPERS = {"PythonReady", "WnText"}  # the interpreter check every button makes, and the texts it shows
+# Optional: the smoke test (scripts/windows_smoke.py) runs the same Subs through Application.Run, without a ribbon.
+CALLBACK = re.compile(r"^Sub (\w+)\(Optional control As IRibbonControl\)\s*$", re.M)
 
 
 def on_actions(xml: str) -> list[str]:
@@ -64,7 +66,7 @@ def test_schema_rejects_a_broken_ribbon(schema, ribbon):
 def test_one_tab_with_the_five_buttons(ribbon):
     assert re.findall(r'<tab [^>]*label="([^"]+)"', ribbon) == ["送温暖"]
     labels = re.findall(r'<button [^>]*label="([^"]+)"', ribbon)
-    assert labels == ["校验当前表", "清除标记", "选择文件夹", "汇总", "生成空白表"]
+    assert labels == ["审核退回表", "清除标记", "选择文件夹", "汇总", "生成空白表"]
     for attr in ("imageMso", "screentip", "supertip"):
         assert len(re.findall(rf'<button [^>]*{attr}="[^"]+"', ribbon)) == 5, attr
 
@@ -80,10 +82,27 @@ def test_a_missing_sub_is_caught(ribbon, shim):
     assert missing_subs(ribbon, renamed) == {"OnConsolidate"}
 
 
-def test_each_button_is_one_run_python_line(shim):
+def test_each_button_is_one_run_python_line_once_python_is_found(shim):
     subs = ribbon_subs(shim)
     for name, command in BUTTON_COMMANDS.items():
-        assert subs[name] == [f'RunPython "{command}"'], name
+        assert subs[name] == [f'If PythonReady() Then RunPython "{command}"'], name
+
+
+def test_the_words_match_what_the_buttons_do(ribbon):
+    tips = dict(re.findall(r'<button id="(\w+)"[^>]*?supertip="([^"]+)"', ribbon, re.S))
+    assert "当前工作簿" not in ribbon and "校验当前表" not in ribbon
+    assert "本工作簿除外" in tips["wennuanValidate"] and "对话框" in tips["wennuanValidate"]
+    assert "启用编辑" in tips["wennuanValidate"]
+    assert "审核退回表" in tips["wennuanClearFlags"]
+    assert "图表" in tips["wennuanRunConsolidate"] and "反馈副本" in tips["wennuanRunConsolidate"]
+    assert "金额误差" in tips["wennuanMakeTemplates"]
+
+
+def test_the_interpreter_check_reads_what_run_python_reads(shim):
+    body = shim[shim.index("Function PythonReady()"):shim.index("End Function")]
+    assert 'GetConfig("INTERPRETER_WIN", "")' in body and "FileExists(interpreter)" in body
+    assert 'WnText("WN_MSG_NO_PYTHON")' in body and 'WnText("WN_MSG_NO_INTERPRETER")' in body
+    assert re.search(r"If Len\(interpreter\) > 0 Then", body), "an empty Interpreter_Win is refused"
 
 
 def test_folder_picker_writes_the_named_cell(shim):

@@ -16,6 +16,7 @@ from ..core.check import check_return
 from ..core.findings import Report, ReturnUnusable
 from ..core.forms import CampaignError, load_campaign
 from ..core.rules import RuleError, load_rules
+from .parser import Parser
 from .text import render_report, render_unusable
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_CONFIG, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -50,11 +51,12 @@ def unexpected(exc: BaseException) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wennuan", description="送温暖统计表（附件1、附件2）的审核与汇总")
+    parser = Parser(prog="wennuan", description="送温暖统计表（附件1、附件2）的审核与汇总")
+    parser.add_argument("--version", action="version", version=f"wennuan-xl {_version()}", help="显示版本号后退出")
     parser.add_argument("--campaign", metavar="目录", help="表样与审核规则所在目录（默认：内置的本年度设置）")
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
 
-    check = sub.add_parser("check", help="审核一个或多个退回的工作簿")
+    check = sub.add_parser("check", help="审核一个或多个退回的工作簿", description="审核退回的工作簿，列出错误和提示")
     check.add_argument("files", nargs="+", metavar="文件", help=".xlsx / .xlsm / .xls 文件")
     check.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
     check.add_argument("--flagged-copy", metavar="输出", help="另存一份标出问题单元格的副本（多个文件时为目录）")
@@ -62,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--show-ids", action="store_true", help="JSON 中显示实名制名单的完整公民身份号码（默认遮盖）")
     check.set_defaults(run=run_check)
 
-    cons = sub.add_parser("consolidate", help="汇总一个文件夹中所有退回的工作簿")
+    cons = sub.add_parser("consolidate", help="汇总一个文件夹中所有退回的工作簿", description="汇总一个文件夹中所有退回的工作簿，写出汇总工作簿")
     cons.add_argument("folder", metavar="文件夹", help="存放各单位退回工作簿的文件夹")
     cons.add_argument("-o", "--out", required=True, metavar="输出.xlsx", help="汇总工作簿的文件名")
     cons.add_argument("--roster", metavar="名单", help="单位名单（CSV 或 Excel：单位名称、选择汇总）")
@@ -73,18 +75,31 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--feedback-date", metavar="YYYY-MM-DD", help="审核意见上的日期（默认今天），也用于文件名")
     cons.set_defaults(run=run_consolidate)
 
-    demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总")
-    demo.add_argument("-o", "--out", default=str(Path("out") / "送温暖汇总-示例.xlsx"), metavar="输出.xlsx")
+    demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总", description="汇总自带的示例退回表，写出一份汇总工作簿")
+    demo.add_argument("-o", "--out", default=str(Path("out") / "送温暖汇总-示例.xlsx"), metavar="输出.xlsx",
+                      help="汇总工作簿的文件名（默认 out/送温暖汇总-示例.xlsx）")
     demo.set_defaults(run=run_demo)
 
-    template = sub.add_parser("template", help="生成两张空白统计表和实名制名单空白表")
+    template = sub.add_parser("template", help="生成两张空白统计表和实名制名单空白表",
+                              description="生成附件1、附件2 的空白填报模板（带实时审核）和“送温暖”资金发放实名制名单的空白表")
     template.add_argument("--out", default="workbooks", metavar="目录", help="输出目录（默认 workbooks）")
     template.set_defaults(run=run_template)
 
-    master = sub.add_parser("build-master", help="生成 Excel 主工作簿 wennuan_master.xlsm（开发者用）")
-    master.add_argument("--out", default=str(Path("workbooks") / "wennuan_master.xlsm"), metavar="输出.xlsm")
+    # For whoever maintains the add-in; not in the clerks' list of commands.
+    master = sub.add_parser("build-master", help=argparse.SUPPRESS, description="生成 Excel 主工作簿（维护者用）")
+    master.add_argument("--out", default=str(Path("workbooks") / "wennuan_master.xlsm"), metavar="输出.xlsm",
+                        help="主工作簿的文件名")
     master.set_defaults(run=run_build_master)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wennuan-xl")
+    except PackageNotFoundError:  # run from a checkout without installing
+        return "（未安装）"
 
 
 def _campaign(args):

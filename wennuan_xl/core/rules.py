@@ -17,11 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import formula, messages
 from .findings import Severity
-from .forms import Campaign, Kind
+from .forms import Campaign, Kind, yaml_loader
 
 FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
 COVER_CHECKS = ("required", "roster", "phone", "date")
@@ -142,9 +140,11 @@ def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
 
 
 def _read(path: Path) -> dict:
+    import yaml
+
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+            data = yaml.load(fh, Loader=yaml_loader()) or {}
     except OSError as exc:
         raise RuleError(f"{path}: 无法读取（{exc.strerror}）") from exc
     except yaml.YAMLError as exc:

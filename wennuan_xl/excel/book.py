@@ -7,7 +7,13 @@ from pathlib import Path
 from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
 from .errors import UserError
 
-SETTINGS_SHEET, ROSTER_SHEET = "设置", "单位名单"
+SETTINGS_SHEET, ROSTER_SHEET, CONFIG_SHEET = "设置", "单位名单", "xlwings.conf"
+# Sheets that make a workbook one of ours, not a unit's return: a master (this one or a copy of it), and a
+# consolidated workbook (the Excel 汇总's or the CLI's), whose 汇总-附件1/2 sheets look like annexes.
+OWN_WORKBOOKS = (
+    ({CONFIG_SHEET, SETTINGS_SHEET}, "这是送温暖主工作簿，不是退回表"),
+    ({"上报情况", "明细"}, "这是汇总结果，不是退回表"),
+)
 
 
 def sheet_rows(sheet) -> list[list[object]]:
@@ -105,6 +111,24 @@ def tolerance_setting(book) -> float | None:
     return tolerance
 
 
+FEEDBACK_FOLDER = "审核意见副本"  # beside the master, when 设置 names no folder for the feedback copies
+
+
+def feedback_setting(book, returns: Path, recursive: bool) -> Path | None:
+    """Where 汇总 writes the feedback copies (WN_FEEDBACK 是), or None. Never where the next 汇总 reads returns."""
+    if not yes(book, "WN_FEEDBACK"):
+        return None
+    value = setting(book, "WN_FEEDBACK_DIR")
+    target = Path(str(value).strip().strip('"')) if value not in (None, "") else Path(FEEDBACK_FOLDER)
+    if not target.is_absolute():
+        target = book_folder(book) / target
+    folder, out = returns.resolve(), target.resolve()
+    if out == folder or (recursive and folder in out.parents):
+        raise UserError(f"反馈副本的文件夹不能是退回表所在的文件夹（{target}）：下次汇总会把副本当作退回表读取。\n"
+                        "请在“设置”工作表中另选一个“反馈副本存放文件夹”。")
+    return target
+
+
 def roster_rows(book) -> list[list[object]] | None:
     """The 单位名单 sheet (单位名称 | 选择汇总), or None when the master has no such sheet."""
     for sheet in book.sheets:
@@ -115,3 +139,18 @@ def roster_rows(book) -> list[list[object]] | None:
 
 def book_folder(book) -> Path:
     return Path(book.fullname).parent
+
+
+def other_books(master) -> list:
+    """The workbooks open beside the master, in the order Excel lists them: never the master itself, nor
+    the clerk's hidden macro workbook (PERSONAL.XLSB)."""
+    return [b for b in master.app.books if b.name != master.name and not b.name.upper().startswith("PERSONAL.")]
+
+
+def own_workbook(book) -> str | None:
+    """Why ``book`` is one of ours rather than a return (None for any other workbook)."""
+    names = {s.name for s in book.sheets}
+    for marks, why in OWN_WORKBOOKS:
+        if marks <= names:
+            return why
+    return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -32,12 +34,23 @@ def write_log(text: str) -> Path:
     return path
 
 
+def fresh_process() -> bool:
+    """Started by RunPython for this one call: xlwings.bas adds ``--from_xl=1`` to that command line."""
+    return "--from_xl=1" in sys.argv
+
+
 def entry(get_book: Callable[[], object]):
     """Decorate a button: ``func(book)`` runs on ``get_book()``; errors end in a message box."""
 
     def wrap(func):
         @functools.wraps(func)
         def run():
+            if fresh_process():
+                # A click's own Python exits right after it: what the imports built lives until then. Frozen,
+                # the collector never walks it again, neither during the click nor at exit, where that took
+                # ~40 ms of the click on our machine. Objects made by the click itself (Excel's COM objects
+                # among them) are collected as usual. Never in a long-lived process (a UDF server, tests).
+                gc.freeze()
             book = None
             try:
                 book = get_book()

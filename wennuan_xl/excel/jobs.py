@@ -1,21 +1,66 @@
-"""汇总 in Excel: the CLI's job (read the folder, consolidate) with progress in Excel's status bar."""
+"""汇总 in Excel: the CLI's job (read the folder, consolidate) with progress in Excel's status bar, written
+into the master's sheets, with links from 审核结果 to each unit's file, the CLI workbook's chart, and
+(WN_FEEDBACK on 设置) a feedback copy per unit with problems, written by the CLI's job."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
 from ..core.consolidate import Consolidation, consolidate
-from ..core.forms import Campaign, load_campaign
-from ..core.rules import load_rules
+from ..core.findings import Severity
+from ..core.forms import Campaign
+from ..core.rules import RuleSet
+from ..core.tables import (
+    DETAIL_SHEET,
+    FINDINGS_HEADERS,
+    FINDINGS_SHEET,
+    Cell,
+    Table,
+    consolidation_tables,
+    detail_units,
+    grid,
+)
 from ..files.bulk import find_returns, read_folder
+from ..files.campaign_cache import compiled_campaign
+from ..files.chart import consolidation_chart
 from ..files.consolidated import is_consolidated_output
 from . import book as read
-from .write import status
+from .chart import write_chart
+from .write import fresh_sheet, quiet_screen, status, write_table
+
+FILE_COLUMN = FINDINGS_HEADERS.index("文件")
+MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
 
 
-def consolidate_in_excel(master, campaign: Campaign) -> Consolidation:
+def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.date | None = None) -> str:
+    """Run 汇总 for the master and return the message for the clerk."""
     folder = read.folder_setting(master)
-    rules = load_rules(campaign)
+    recursive = read.yes(master, "WN_RECURSIVE")
+    feedback_dir = read.feedback_setting(master, folder, recursive)  # checked before the long part
+    result = _consolidate(master, folder, campaign, rules, recursive)
+    status(master, "送温暖汇总：正在写入汇总表……")
+    try:
+        with quiet_screen(master):
+            detail: list = []
+            for table in consolidation_tables(result, campaign):
+                if table.name == FINDINGS_SHEET:
+                    table = with_file_links(table, folder)
+                if table.name == DETAIL_SHEET:
+                    table = replace(table, rows=list(table.rows))  # generated lazily: read once, used twice
+                    detail = grid(table)
+                write_table(master, fresh_sheet(master, table.name), table)
+            write_chart(master, consolidation_chart(campaign, len(detail_units(result, campaign))), detail)
+        feedback = _feedback(master, result, campaign, folder, feedback_dir, today)
+    finally:
+        status(master, None)
+    return summary_text(result, campaign) + feedback
+
+
+def _consolidate(master, folder: Path, campaign: Campaign, rules: RuleSet, recursive: bool) -> Consolidation:
     # Worker processes reload the campaign from its folder: a tolerance set on 设置 only holds in this one.
-    workers = None if campaign.tolerance == load_campaign(campaign.folder).tolerance else 1
+    workers = None if campaign.tolerance == compiled_campaign(campaign.folder)[0].tolerance else 1
     shown = {"step": -1}
 
     def progress(done: int, total: int, name: str) -> None:
@@ -24,13 +69,50 @@ def consolidate_in_excel(master, campaign: Campaign) -> Consolidation:
             shown["step"] = step
             status(master, f"送温暖汇总：正在读取 {done}/{total} 个文件……")
 
-    recursive = read.yes(master, "WN_RECURSIVE")
     # Neither the master itself nor a consolidated workbook the CLI saved there is a unit's return.
     master_path = str(read.book_folder(master) / master.name)
     skip = tuple(p for p in find_returns(folder, recursive) if str(p) == master_path or is_consolidated_output(p))
-    try:
-        returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers, skip=skip)
-        status(master, "送温暖汇总：正在汇总……")
-        return consolidate(returns, campaign, rules, exclude_errors=read.yes(master, "WN_EXCLUDE_ERRORS"))
-    finally:
-        status(master, None)
+    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers, skip=skip)
+    status(master, "送温暖汇总：正在汇总……")
+    return consolidate(returns, campaign, rules, exclude_errors=read.yes(master, "WN_EXCLUDE_ERRORS"))
+
+
+def with_file_links(table: Table, folder: Path) -> Table:
+    """审核结果 of the consolidation with each 文件 cell a link that opens the unit's file in Excel."""
+    rows = []
+    for r, cells in table.rows:
+        cell = cells.get(FILE_COLUMN)
+        if r > 2 and cell is not None and isinstance(cell.value, str) and cell.value:
+            target = str(folder / cell.value)
+            if len(target) <= MAX_LINK:
+                formula = f'=HYPERLINK("{_q(target)}","{_q(cell.value)}")'
+                cells = {**cells, FILE_COLUMN: Cell(cell.value, "link", formula=formula)}
+        rows.append((r, cells))
+    return replace(table, rows=rows)
+
+
+def _q(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def _feedback(master, result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path | None,
+              today: dt.date | None) -> str:
+    if out_dir is None:
+        return ""
+    from ..jobs import write_feedback
+
+    status(master, "送温暖汇总：正在生成反馈副本……")
+    done = write_feedback(result, campaign, folder, out_dir, day=today)
+    text = f"\n反馈副本：{len(done.written)} 份，已存入 {out_dir}" if done.written else "\n反馈副本：没有需要反馈的单位。"
+    if done.failed:
+        text += "\n未能生成的反馈副本：\n" + "\n".join(done.failed)
+    return text
+
+
+def summary_text(result: Consolidation, campaign: Campaign) -> str:
+    errors = sum(1 for _, _, f in result.findings() if f.severity is Severity.ERROR)
+    counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
+    reported = sum(1 for r in result.rows if r.status == "已报")
+    missing = sum(1 for r in result.rows if r.status == "未报")
+    return (f"汇总完成：{counted}。\n已报 {reported} 个单位，未报 {missing} 个。\n"
+            f"审核：{errors} 个错误、{len(result.findings()) - errors} 个提示，详见“审核结果”（点文件名可打开该单位的退回表）。")

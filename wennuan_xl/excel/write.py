@@ -9,6 +9,7 @@ bounding box. Either way the number of calls depends on the colours, not on the 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 
 from ..core.tables import Cell, Table, grid
 from ..core.workbook import column_letter
@@ -31,6 +32,21 @@ def status(book, text: str | None) -> None:
     """Excel's status bar; None gives it back to Excel. Engines without one (remote) are skipped."""
     with contextlib.suppress(NotImplementedError):
         book.app.status_bar = text if text is not None else False
+
+
+@contextlib.contextmanager
+def quiet_screen(book) -> Iterator[None]:
+    """Screen updating off while writing (Excel repaints once at the end), put back as it was."""
+    app = book.app
+    try:
+        before = bool(app.screen_updating)
+    except NotImplementedError:  # an engine that can set it but not read it back (remote)
+        before = True
+    app.screen_updating = False
+    try:
+        yield
+    finally:
+        app.screen_updating = before
 
 
 def desktop(book) -> bool:

@@ -25,6 +25,7 @@ from ..core.tables import (
     detail_fixed,
 )
 from .atomic import atomic_path
+from .chart import FONT, consolidation_chart
 
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)
 OUTPUT_MARK = "wennuan_xl"  # custom document property: this workbook is our output, not a unit's return
@@ -130,25 +131,24 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
 
 
 def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) -> None:
-    """筹集款物 by source per unit, from the 明细 sheet: a native stacked column chart."""
-    if not unit_rows or not campaign.has_field("A1.05A"):
+    """筹集款物 by source per unit, from the 明细 sheet: a native stacked column chart (files/chart.py)."""
+    spec = consolidation_chart(campaign, unit_rows)
+    if spec is None:
         return
     fields = [f.code for f in campaign.fields()]
-    sources = [c for c in ("A1.05A", "A1.05B", "A1.05C", "A1.05D", "A1.05E") if c in fields]
-    shown = min(unit_rows, 60)
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for code in sources:
+    for code, name in spec.series:
         col = len(detail_fixed(campaign)) + fields.index(code)
         chart.add_series({
-            "name": campaign.field(code).label,
-            "categories": [DETAIL_SHEET, 3, 0, 3 + shown - 1, 0],
-            "values": [DETAIL_SHEET, 3, col, 3 + shown - 1, col],
+            "name": name,
+            "categories": [DETAIL_SHEET, 3, 0, 3 + spec.units - 1, 0],
+            "values": [DETAIL_SHEET, 3, col, 3 + spec.units - 1, col],
         })
-    chart.set_title({"name": "各单位送温暖筹集款物（万元）", "name_font": {"name": "宋体", "size": 14}})
-    chart.set_y_axis({"name": "万元", "num_format": "#,##0"})
-    chart.set_x_axis({"num_font": {"rotation": -45, "name": "宋体"}})
-    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
-    chart.set_size({"width": 960, "height": 480})
+    chart.set_title({"name": spec.title, "name_font": {"name": FONT, "size": 14}})
+    chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
+    chart.set_x_axis({"num_font": {"rotation": -45, "name": FONT}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT}})
+    chart.set_size({"width": spec.width, "height": spec.height})
     ws = wb.add_worksheet(CHART_SHEET)
-    ws.write_string(0, 0, "各单位送温暖活动筹集款物总额按来源（附件1 第05项）" + ("，仅显示前 60 个单位" if unit_rows > 60 else ""))
+    ws.write_string(0, 0, spec.caption)
     ws.insert_chart(2, 0, chart)

@@ -35,13 +35,26 @@ MASTER_NAME = "wennuan_master.xlsm"
 DEFAULT_OUT = Path("workbooks") / MASTER_NAME
 RIBBON_FILE = "customUI14.xml"
 
-GUIDE, SETTINGS, ROSTER, CONFIG = "说明", "设置", "单位名单", "xlwings.conf"
+GUIDE, SETTINGS, ROSTER, CONFIG, TEXTS = "说明", "设置", "单位名单", "xlwings.conf", "_wennuan_text"
+VALIDATE_BUTTON = "审核退回表"  # the ribbon label (vba_shims/customUI14.xml) the texts below name
 RESULTS = {
     "汇总-附件1": "点“送温暖”选项卡的“汇总”后，这里是附件1 的全市汇总（与附件格式相同）。",
     "汇总-附件2": "点“送温暖”选项卡的“汇总”后，这里是附件2 的全市汇总（与附件格式相同）。",
     "上报情况": "点“汇总”后，这里列出名单上每个单位：已报 / 未报 / 无法读取 / 已被替代 / 名单外。",
-    "审核结果": "点“汇总”后，这里列出每份退回表的错误和提示，点链接可打开对应文件。",
+    "审核结果": "点“汇总”后，这里列出每份退回表的错误和提示；点“文件”一栏的文件名可打开该单位的退回表。",
     "明细": "点“汇总”后，这里是每个单位、每个指标的填报数。",
+    "图表": "点“汇总”后，这里是各单位筹集款物按来源的堆积柱形图（附件1 第05项）。",
+}
+# Texts the VBA shim shows before Python runs (it checks the interpreter in xlwings.conf exists). VBA stays
+# ASCII: it reads them by these names from the very hidden sheet TEXTS; "{path}" is the path looked for.
+INSTALL = ("请安装（或请技术人员按安装指南安装）：从 python.org 下载并安装 Python 3.11（勾选“Add python.exe to PATH”），"
+           "再在“命令提示符”中运行：py -3.11 -m pip install wennuan-xl \"xlwings==0.37.8\"")
+SET_PATH = ("然后在命令提示符运行 py -3.11 -c \"import sys; print(sys.executable)\"，把显示的路径中的 python.exe 换成 "
+            "pythonw.exe，填入本工作簿“xlwings.conf”工作表的 B1 格（Interpreter_Win），保存后再点按钮。")
+MESSAGES = {
+    "WN_MSG_TITLE": "送温暖",
+    "WN_MSG_NO_PYTHON": f"找不到 Python：{{path}}\n本机可能还没有安装 Python，或 Python 装在别的位置。\n{INSTALL}\n{SET_PATH}",
+    "WN_MSG_NO_INTERPRETER": f"本工作簿还不知道 Python 装在哪里：“xlwings.conf”工作表的 B1 格（Interpreter_Win）是空的。\n{INSTALL}\n{SET_PATH}",
 }
 YES, NO = "是", "否"
 FONT = "宋体"
@@ -61,11 +74,14 @@ class Setting:
 def settings(campaign: Campaign) -> tuple[Setting, ...]:
     return (
         Setting("WN_FOLDER", "退回表文件夹", None, "点“选择文件夹”按钮选择，或把文件夹路径粘贴在这里"),
-        Setting("WN_TOLERANCE", "金额误差（万元）", campaign.tolerance, "金额合计与各项之和相差不超过此数视为相等"),
-        Setting("WN_YEAR", "年度", campaign.deadline.year, "本次活动的年度"),
+        Setting("WN_TOLERANCE", "金额误差（万元）", campaign.tolerance,
+                "金额合计与各项之和相差不超过此数视为相等；审核、汇总和“生成空白表”都按此数"),
         Setting("WN_RECURSIVE", "包括子文件夹", NO, "是：也读取子文件夹中的退回表"),
         Setting("WN_EXCLUDE_ERRORS", "有错误的单位不计入汇总", NO, "是：有“错误”的报表只列在审核结果中，不加进汇总数"),
-        Setting("WN_FEEDBACK", "为有问题的单位生成反馈副本", NO, "是：为每份有问题的退回表另存一份标出问题的副本，便于发回单位修改"),
+        Setting("WN_FEEDBACK", "汇总时生成反馈副本", NO,
+                "是：汇总时为每份有错误或未说明提示的退回表另存一份副本（标出问题，附审核意见），便于发回单位修改"),
+        Setting("WN_FEEDBACK_DIR", "反馈副本存放文件夹", None,
+                "留空：存入本工作簿所在文件夹下的“审核意见副本”；不能是退回表所在的文件夹"),
     )
 
 
@@ -73,8 +89,10 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
 # keys are case-insensitive and %VARIABLES% in values are expanded. Notes stay in column D.
 CONFIG_ROWS = (
     ("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe",
-     ("Python 程序的位置。默认是 python.org 安装包“只为我安装”Python 3.11 的位置；装在别处时改成实际路径，"
-     "如 C:\\Program Files\\Python311\\pythonw.exe。留空则用 PATH 中的 python。")),
+     ("Python 程序的位置（必填）。默认是 python.org 安装包“只为我安装”Python 3.11 的位置；装在别处时改成实际路径，"
+     "如 C:\\Program Files\\Python311\\pythonw.exe。按钮先检查此文件存在，不存在时提示如何安装。")),
+    ("USE UDF SERVER", "False",
+     "False：每次点按钮启动一个新的 Python（约 0.3 秒），结束即退出，不会残留；不要改为 True。"),
     ("PYTHONPATH", None, "通常留空（用 pip 安装了 wennuan-xl 即可）；若未安装、直接使用项目文件夹，填该文件夹路径。"),
     ("Conda Path", None, "只在使用 Anaconda / Miniconda 时填写，如 %USERPROFILE%\\miniconda3"),
     ("Conda Env", None, "只在使用 conda 环境时填写环境名"),
@@ -111,6 +129,7 @@ def master_workbook(campaign: Campaign) -> Workbook:
         ws = book.create_sheet(title)
         ws["A1"] = hint
         ws["A1"].font = Font(name=FONT, size=10, color="808080")
+    _texts(book, book.create_sheet(TEXTS))
     # Code names as Excel gives them; the VBA project's document modules are ThisWorkbook, Sheet1, Sheet2
     # (Excel adds the modules of the other sheets when it opens the workbook).
     book.code_name = "ThisWorkbook"
@@ -136,22 +155,25 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
         ("", "2. 在“送温暖”选项卡点“选择文件夹”，选中这个文件夹（也可在“设置”表直接填写路径）。"),
         ("", "3. 在“单位名单”表核对应报单位；“选择汇总”填“否”的单位不计入汇总。"),
         ("", "4. 点“汇总”：逐份审核、汇总，结果写入后面几张表，上一次的结果被替换。"),
-        ("", "审核单个退回表：在 Excel 中打开它（可同时打开多份），回到本工作簿，点“校验当前表”。"),
+        ("", (f"审核单个退回表：在 Excel 中打开它（可同时打开多份），回到本工作簿，点“{VALIDATE_BUTTON}”；"
+             "一份也没打开时，点此按钮会弹出对话框，选择文件即可。从邮件打开的文件若顶部有黄条“受保护的视图”，先点“启用编辑”。")),
         ("", ""),
         ("按钮", "作用"),
-        ("校验当前表", ("审核已打开的退回表中的附件1、附件2：问题单元格标色，批注中写明原因，该工作簿中另加“审核结果”表，可点击跳转。"
-                   "（“送温暖”选项卡只在本工作簿中显示，所以先打开退回表，再回到本工作簿点此按钮。）")),
-        ("清除标记", "去掉“校验当前表”在已打开的退回表上加的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
+        (VALIDATE_BUTTON, ("审核在 Excel 中打开的其他工作簿（本工作簿除外）中的附件1、附件2：问题单元格标色，批注中写明原因，"
+                           "每份另加“审核结果”表，可点击跳转；提示框逐份写明结果。单位表格的工作表保护会先解除、标记后原样恢复。"
+                           "（“送温暖”选项卡只在本工作簿中显示，所以先打开退回表，再回到本工作簿点此按钮。）")),
+        ("清除标记", f"去掉“{VALIDATE_BUTTON}”在已打开的退回表上加的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
         ("选择文件夹", "选择存放退回表的文件夹，写入“设置”表。"),
-        ("汇总", "审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、审核结果、明细。"),
-        ("生成空白表", "在本工作簿所在文件夹生成附件1、附件2空白统计表，供发给各单位。"),
+        ("汇总", ("审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、审核结果、明细、图表；"
+                 "“设置”中“汇总时生成反馈副本”为“是”时，另存各单位的反馈副本。")),
+        ("生成空白表", "在本工作簿所在文件夹生成附件1、附件2空白统计表（金额误差按“设置”表），供发给各单位。"),
         ("", ""),
         ("颜色", "含义"),
         ("错误", "填写有误，必须由单位改正（如“其中”项大于合计、各项之和不等于合计、不是数字）。"),
         ("提示", "数值可疑，请核实（如金额像是按“元”而不是“万元”填写）；单位可在空白表的“说明”栏写明原因。"),
         ("已说明", "单位已在“说明”栏解释的提示（空白表中显示为绿色），不再算作待处理。"),
         ("", ""),
-        ("设置", "“设置”表：文件夹、金额误差、年度和汇总选项。“xlwings.conf”表：本机 Python 的位置（安装时设置一次）。"),
+        ("设置", "“设置”表：文件夹、金额误差、汇总选项和反馈副本。“xlwings.conf”表：本机 Python 的位置（安装时设置一次）。"),
         ("退回表", "原件从不被改写；标记只加在打开的工作簿上，“反馈副本”另存为新文件。"),
     ]
     for r, (a, b) in enumerate(rows, start=1):
@@ -214,6 +236,17 @@ def _roster(ws: Worksheet, campaign: Campaign) -> None:
     yes_no.add("B2:B1000")
     ws.add_data_validation(yes_no)
     ws.freeze_panes = "A2"
+
+
+def _texts(book: Workbook, ws: Worksheet) -> None:
+    """The Chinese texts of the VBA shim, one named cell each (VBA source must stay ASCII); very hidden."""
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 100
+    for row, (name, text) in enumerate(MESSAGES.items(), start=1):
+        ws.cell(row, 1, name)
+        ws.cell(row, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+        book.defined_names[name] = DefinedName(name, attr_text=f"'{ws.title}'!$B${row}")
+    ws.sheet_state = "veryHidden"
 
 
 def _config(ws: Worksheet) -> None:

@@ -1,0 +1,158 @@
+"""What 设置 promises, done: 汇总's 审核结果 links to each unit's file, the CLI workbook's chart in 图表,
+feedback copies (WN_FEEDBACK), and the money tolerance (WN_TOLERANCE) in 审核 and in 生成空白表."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from wennuan_xl.core.tables import CHART_SHEET, DETAIL_SHEET, FINDINGS_HEADERS, FINDINGS_SHEET
+from wennuan_xl.excel import buttons
+from wennuan_xl.files.chart import SOURCES
+from wennuan_xl.files.feedback import feedback_items
+from wennuan_xl.files.template import template_filename
+from wennuan_xl.jobs import consolidate_folder
+from wennuan_xl.samples import consistent_values
+
+from .conftest import actions, alerts, open_book, open_master, payload_for, write_unit_return
+from .replay import book_model, link_target, shown
+
+SAMPLES = Path(__file__).resolve().parents[2] / "workbooks" / "samples" / "returns"
+UNITS = ("犍为县-附件1.xlsx", "犍为县-附件2.xlsx", "市中区-送温暖统计表.xlsx", "沙湾区-附件1.xlsx")
+
+
+@pytest.fixture
+def returns(tmp_path) -> Path:
+    folder = tmp_path / "退回表"
+    folder.mkdir()
+    for name in UNITS:
+        shutil.copyfile(SAMPLES / name, folder / name)
+    return folder
+
+
+def test_the_file_names_in_the_results_link_to_the_units_files(tmp_path, campaign, returns):
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns)})
+    buttons.consolidate()
+    findings = book_model(master).sheet(FINDINGS_SHEET)
+    column = FINDINGS_HEADERS.index("文件") + 1
+    files = {r: v for (r, c), v in findings.values.items() if c == column and r > 3}
+    assert files, "the findings name their files"
+    for r, raw in files.items():
+        name = shown(raw)
+        assert link_target(raw) == str(returns / name), (r, raw)
+        assert (returns / name).is_file()
+    assert {shown(v) for v in files.values()} <= set(UNITS)
+    (message,) = alerts(master)
+    assert "点文件名可打开该单位的退回表" in message
+
+
+def test_the_chart_is_the_cli_workbooks_chart(tmp_path, campaign, returns):
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns)})
+    buttons.consolidate()
+    shown_book = book_model(master)
+    chart_sheet = shown_book.sheet(CHART_SHEET)
+    (chart,) = chart_sheet.charts
+    assert chart["chart_type"] == "ColumnStacked"
+    sheet, address = chart["source"]
+    assert sheet == CHART_SHEET
+    formats = [a for a in actions(master) if a["func"].startswith("setChart")]
+    assert {(a["func"], str(a["args"][1:])) for a in formats} >= {
+        ("setChartTitle", "['各单位送温暖筹集款物（万元）']"), ("setChartLegend", "['position', 'Bottom']")}
+    block = {(r, c): shown(v) for (r, c), v in chart_sheet.values.items() if r >= 3}
+    labels = [block.get((3, c)) for c in range(2, 2 + len(SOURCES))]
+    assert labels == [campaign.field(code).label for code in SOURCES]
+    assert (3, 1) not in block, "blank top-left: Excel takes row 3 as series names, column A as categories"
+    # The categories and values are the unit rows of 明细, as the CLI's chart reads them.
+    _, cli = consolidate_folder(returns, tmp_path / "cli.xlsx", campaign, buttons.campaign_for(master)[1], workers=1)
+    detail = openpyxl.load_workbook(cli)[DETAIL_SHEET]
+    codes = [c.value for c in detail[1]]
+    units = [row for row in detail.iter_rows(min_row=4, values_only=True)][:-1]  # the last row is the total
+    assert [block[(4 + i, 1)] for i in range(len(units))] == [u[0] for u in units]
+    for i, unit in enumerate(units):
+        for j, code in enumerate(SOURCES):
+            assert block.get((4 + i, 2 + j)) == unit[codes.index(code)], (unit[0], code)
+    assert address == f"$A$3:${chr(ord('A') + len(SOURCES))}${3 + len(units)}"
+    cli_chart = openpyxl.load_workbook(cli)[CHART_SHEET]
+    assert chart_sheet.values[(1, 1)] == cli_chart["A1"].value  # the same caption
+
+
+def test_a_second_consolidation_replaces_the_chart(tmp_path, campaign, returns):
+    payload_charts = [{"name": "送温暖筹集款物", "chart_type": "ColumnStacked", "left": 0, "top": 0, "width": 1, "height": 1}]
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns)})
+    chart_sheet = next(s for s in master.impl.api["sheets"] if s["name"] == CHART_SHEET)
+    chart_sheet["charts"] = payload_charts  # as the master holds it after the first 汇总
+    buttons.consolidate()
+    funcs = [a["func"] for a in actions(master) if a["sheet_position"] == master.sheets[CHART_SHEET].index - 1]
+    assert funcs.index("deleteChart") < funcs.index("addChart") and funcs.count("addChart") == 1
+
+
+def test_feedback_copies_when_set_beside_the_master(tmp_path, campaign, returns):
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_FEEDBACK": "是"})
+    buttons.consolidate()
+    written = sorted(p.name for p in (tmp_path / "审核意见副本").glob("*.xlsx"))
+    _, rules = buttons.campaign_for(master)
+    result, _ = consolidate_folder(returns, tmp_path / "cli.xlsx", campaign, rules, workers=1)
+    expected = feedback_items(result)
+    assert len(written) == len(expected) > 0
+    assert all("审核意见" in name for name in written)
+    (message,) = alerts(master)
+    assert f"反馈副本：{len(written)} 份，已存入 {tmp_path / '审核意见副本'}" in message
+    assert sorted(p.name for p in returns.iterdir()) == sorted(UNITS), "the returns folder gets no copy"
+
+
+def test_feedback_copies_go_to_the_folder_set_and_none_without_the_setting(tmp_path, campaign, returns):
+    elsewhere = tmp_path / "发回单位"
+    open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_FEEDBACK": "是", "WN_FEEDBACK_DIR": str(elsewhere)})
+    buttons.consolidate()
+    assert list(elsewhere.glob("*.xlsx")) and not (tmp_path / "审核意见副本").exists()
+
+
+def test_no_feedback_copies_unless_asked(tmp_path, campaign, returns):
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_FEEDBACK": "否"})
+    buttons.consolidate()
+    assert not (tmp_path / "审核意见副本").exists()
+    assert "反馈副本" not in alerts(master)[0]
+
+
+def test_feedback_into_the_returns_folder_is_refused_before_anything_is_written(tmp_path, returns):
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_FEEDBACK": "是", "WN_FEEDBACK_DIR": str(returns)})
+    buttons.consolidate()
+    (message,) = alerts(master)
+    assert message.startswith("反馈副本的文件夹不能是退回表所在的文件夹")
+    assert not actions(master, "setValues")
+
+
+def test_make_templates_carries_the_tolerance_set_on_settings(tmp_path, campaign):
+    master = open_master(tmp_path, {"WN_TOLERANCE": 0.5})
+    buttons.make_templates()
+    form = campaign.form("A1")
+    book = openpyxl.load_workbook(tmp_path / template_filename(form))
+    formulas = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=") and "ROUND(ABS(" in c.value]
+    assert formulas and all("<=0.5" in f for f in formulas) and not any("<=0.01" in f for f in formulas)
+    (message,) = alerts(master)
+    assert "金额误差 0.5 万元" in message
+
+
+def test_the_default_tolerance_without_a_setting(tmp_path, campaign):
+    open_master(tmp_path, {})
+    buttons.make_templates()
+    book = openpyxl.load_workbook(tmp_path / template_filename(campaign.form("A1")))
+    formulas = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and "ROUND(ABS(" in c.value]
+    assert formulas and all(f"<={campaign.tolerance}" in f for f in formulas)
+
+
+@pytest.mark.parametrize(("tolerance", "fires"), [(None, True), (0.5, False)])
+def test_validate_checks_with_the_tolerance_set_on_settings(tmp_path, campaign, tolerance, fires):
+    values = consistent_values(random.Random(4), 0.3)  # what write_unit_return writes
+    path = write_unit_return(campaign, tmp_path / "r.xlsx", changes={"A1.05A": round(values["A1.05A"] + 0.3, 2)})
+    open_book(payload_for(path))
+    master = open_master(tmp_path, {"WN_TOLERANCE": tolerance} if tolerance is not None else {})
+    buttons.validate()
+    (message,) = alerts(master)
+    assert message == ("r.xlsx：发现 1 个错误，已在表中标出，详见该工作簿的“审核结果”表" if fires else "r.xlsx：未发现问题")

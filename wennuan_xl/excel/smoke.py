@@ -1,0 +1,367 @@
+"""The buttons' smoke test: one scenario, its checks and its report, for any Excel that can be driven.
+
+``scripts/windows_smoke.py`` runs it against real Excel on Windows (xlwings' COM engine: the master's
+own VBA, ``Book.macro``, real message boxes and dialogs); ``tests/excel/test_smoke.py`` runs the same
+scenario and the same checks against xlwings' remote engine here. What differs sits behind two small
+interfaces: a ``Driver`` (open workbooks, run a button's macro and say which message boxes it showed,
+answer the next file dialog) and a ``View`` (what Excel shows: values, fills, notes, links, charts,
+protection, the status bar). The expectations come from the core, computed from the same files.
+
+The scenario, in a work folder with copies of the master and of sample returns:
+
+1. 审核退回表 with three returns open beside the master — two sample returns, made from our template (their
+   sheets protected without password) and with 错误, and a copy whose sheet has a password — and one more
+   in Protected View: every problem cell filled and noted as the core says, a 审核结果 sheet with a link per
+   finding, each sheet protected again with its own options, the password sheet named and left alone,
+   the Protected View file named with 启用编辑, the master untouched, the status bar given back;
+2. 清除标记: the flagged cells show their own fill and note again;
+3. 汇总 (with feedback copies on): the master's 汇总-附件1/2, 上报情况, 审核结果, 明细 equal the CLI's
+   tables, 审核结果's file names link to the files, 图表 holds a stacked column chart of 5 series, the
+   feedback copies are written;
+4. 审核退回表 with no return open: the file dialog, cancelled (a message), then answered with a file
+   (a return with both annexes: it is opened and checked);
+5. 生成空白表: two templates beside the master.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..core.check import check_return
+from ..core.consolidate import consolidate
+from ..core.flags import FLAG_FILLS, flag_plan, summary
+from ..core.forms import Campaign
+from ..core.rules import RuleSet
+from ..core.tables import FINDINGS_HEADERS, FINDINGS_SHEET, check_result_table, consolidation_tables, grid
+from ..files.bulk import read_folder
+from ..files.feedback import feedback_items
+from ..files.source import load_return
+from ..files.template import template_filename
+
+RESULT_SHEET = "审核结果"
+CONSOLIDATED = ("汇总-附件1", "汇总-附件2", "上报情况", "审核结果", "明细")
+# Sample returns (workbooks/samples/returns), all made from our templates: their sheets arrive protected.
+PROTECTED_RETURN = "犍为县-附件1.xlsx"  # 1 错误 over 2 cells
+SECOND_RETURN = "沐川县-附件2.xlsx"  # 1 错误 over 10 cells
+PASSWORD_SOURCE, PASSWORD_RETURN = "沐川县-附件1.xlsx", "密码保护-沐川县-附件1.xlsx"  # a copy whose sheet has a password
+PASSWORD = "wennuan-smoke"
+PROTECTED_VIEW_RETURN = "峨眉山市-附件1.xlsx"
+DIALOG_RETURN = "市中区-送温暖统计表.xlsx"  # both annexes in one workbook
+HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)"\s*,\s*"((?:[^"]|"")*)"\)$', re.I)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+class View(Protocol):
+    """What Excel shows, read back."""
+
+    def sheet_names(self, book: Any) -> list[str]: ...
+    def values(self, book: Any, sheet: str) -> list[list[object]]: ...  # displayed values, rows from A1
+    def fill(self, book: Any, sheet: str, a1: str) -> str: ...  # "RRGGBB", "" for none
+    def note(self, book: Any, sheet: str, a1: str) -> str | None: ...
+    def link(self, book: Any, sheet: str, a1: str) -> str | None: ...  # where a cell's link points
+    def charts(self, book: Any, sheet: str) -> list[tuple[str, int]]: ...  # (chart type, series count)
+    def protection(self, book: Any, sheet: str) -> object: ...  # None when not protected; comparable
+    def status_bar(self) -> str | None: ...  # None: Excel's own
+
+
+class Driver(Protocol):
+    view: View
+
+    def open_master(self, path: Path) -> Any: ...
+    def open_return(self, path: Path) -> Any: ...
+    def open_protected_view(self, path: Path) -> bool: ...  # False where this Excel cannot
+    def close_protected_view(self) -> None: ...
+    def close(self, book: Any) -> None: ...
+    def find_book(self, name: str) -> Any: ...
+    def set_setting(self, master: Any, name: str, value: object) -> None: ...
+    def answer_file_dialog(self, paths: list[Path] | None) -> None: ...  # the next dialog: choose these, or cancel
+    def run(self, master: Any, macro: str) -> list[str]: ...  # texts of the message boxes it showed
+
+
+# --- comparing what Excel shows with what the core says -----------------------------------------------
+
+def same_value(shown: object, expected: object) -> bool:
+    if expected in (None, "") or shown in (None, ""):
+        return expected in (None, "") and shown in (None, "")
+    if isinstance(expected, bool) or isinstance(shown, bool):
+        return shown == expected
+    if isinstance(expected, (int, float)) and isinstance(shown, (int, float)):
+        return math.isclose(float(shown), float(expected), rel_tol=1e-9, abs_tol=1e-9)
+    return str(shown).strip() == str(expected).strip()
+
+
+def expected_rows(table) -> list[list[object]]:
+    return [[None if c is None else c.value for c in row] for row in grid(table)]
+
+
+def expected_formulas(table) -> dict[tuple[int, int], str]:
+    """(row, col), 1-based -> the formula of a formula cell (its expected value is in expected_rows)."""
+    return {(r, c): cell.formula for r, row in enumerate(grid(table), start=1) for c, cell in enumerate(row, start=1)
+            if cell is not None and cell.formula is not None}
+
+
+def link_of(formula: object) -> str | None:
+    """Where a ``=HYPERLINK("target","text")`` cell points; None for any other content."""
+    m = HYPERLINK.match(formula) if isinstance(formula, str) else None
+    return m.group(1).replace('""', '"') if m else None
+
+
+def compare_rows(name: str, shown: list[list[object]], expected: list[list[object]],
+                 formulas: dict[tuple[int, int], str] | None = None) -> Check:
+    """Cell by cell. A view that cannot calculate (the remote engine's replay) shows a formula cell as its
+    formula: that counts when it is exactly the formula written."""
+    formulas = formulas or {}
+    width = max([len(r) for r in expected + shown] or [0])
+    height = max(len(expected), len(shown))
+    pad = lambda rows: [list(r) + [None] * (width - len(r)) for r in rows] + [[None] * width] * (height - len(rows))  # noqa: E731
+    for r, (a, b) in enumerate(zip(pad(shown), pad(expected)), start=1):
+        for c, (x, y) in enumerate(zip(a, b), start=1):
+            if not same_value(x, y) and formulas.get((r, c)) != x:
+                return Check(name, False, f"第 {r} 行第 {c} 列：显示“{x}”，应为“{y}”")
+    return Check(name, True, f"{height} 行一致")
+
+
+def snapshot(view: View, book: Any) -> dict[str, list[list[object]]]:
+    return {name: view.values(book, name) for name in view.sheet_names(book)}
+
+
+@dataclass
+class ReturnFacts:
+    """What the core says about one return file: its flags, its 审核结果 sheet, its message line."""
+
+    path: Path
+    marks: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (sheet, a1) -> (fill, note)
+    results: list[list[object]] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # a1 of a 审核结果 cell -> link target
+    summary: str = ""
+
+
+def return_facts(path: Path, campaign: Campaign, rules: RuleSet) -> ReturnFacts:
+    report = check_return(load_return(path, campaign, path.name), campaign, rules)
+    facts = ReturnFacts(path, summary=summary(report.findings))
+    for f in flag_plan(report.findings):
+        facts.marks[(f.sheet, f.a1)] = (FLAG_FILLS[f.severity], f.note)
+    table = check_result_table(report, path.name)
+    facts.results = expected_rows(table)
+    for r, cells in table.rows:
+        for c, cell in cells.items():
+            if cell.link:
+                facts.links[f"{_column(c + 1)}{r + 1}"] = "#" + cell.link
+    return facts
+
+
+def _column(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# --- the scenario ----------------------------------------------------------------------------------------
+
+@dataclass
+class Smoke:
+    driver: Driver
+    campaign: Campaign
+    rules: RuleSet
+    work: Path
+    checks: list[Check] = field(default_factory=list)
+    books: dict[str, Any] = field(default_factory=dict)  # the returns opened for 审核, by file name
+    facts: dict[str, ReturnFacts] = field(default_factory=dict)
+    originals: dict[str, dict[tuple[str, str], tuple[str, str | None]]] = field(default_factory=dict)
+
+    @property
+    def view(self) -> View:
+        return self.driver.view
+
+    def check(self, name: str, passed: bool, detail: str = "") -> bool:
+        self.checks.append(Check(name, bool(passed), detail))
+        return bool(passed)
+
+    def step(self, name: str, body: Callable[[], None]) -> None:
+        """One step; an exception in it is a failed check, and the next steps still run."""
+        try:
+            body()
+        except Exception as exc:  # noqa: BLE001 - the report must say which step broke, then go on
+            self.checks.append(Check(name, False, f"步骤出错：{type(exc).__name__}: {exc}"))
+
+
+def prepare(work: Path, master: Path, samples: Path) -> tuple[Path, Path]:
+    """Copies of the master and the sample returns in ``work``; one copy gets a sheet password."""
+    work.mkdir(parents=True, exist_ok=True)
+    returns = work / "returns"
+    if returns.exists():
+        shutil.rmtree(returns)
+    returns.mkdir()
+    for name in (PROTECTED_RETURN, SECOND_RETURN, PROTECTED_VIEW_RETURN, DIALOG_RETURN):
+        shutil.copyfile(samples / name, returns / name)
+    _with_password(samples / PASSWORD_SOURCE, returns / PASSWORD_RETURN)
+    target = work / master.name
+    shutil.copyfile(master, target)
+    for old in work.glob("附件*.xlsx"):
+        old.unlink()
+    return target, returns
+
+
+def _with_password(source: Path, target: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(source)
+    for ws in book.worksheets:
+        ws.protection.sheet = True
+        ws.protection.password = PASSWORD
+    book.save(target)
+
+
+def run_smoke(driver: Driver, campaign: Campaign, rules: RuleSet, work: Path, master_file: Path, samples: Path,
+              today: dt.date | None = None) -> list[Check]:
+    smoke = Smoke(driver, campaign, rules, work)
+    master_path, returns = prepare(work, master_file, samples)
+    master = driver.open_master(master_path)
+    driver.set_setting(master, "WN_FOLDER", str(returns))
+    driver.set_setting(master, "WN_FEEDBACK", "是")
+    smoke.step("审核退回表", lambda: _validate(smoke, master, returns))
+    smoke.step("清除标记", lambda: _clear(smoke, master))
+    smoke.step("汇总", lambda: _consolidate(smoke, master, returns))
+    smoke.step("没有打开退回表时的对话框", lambda: _dialog(smoke, master, returns))
+    smoke.step("生成空白表", lambda: _templates(smoke, master, master_path.parent))
+    return smoke.checks
+
+
+def _validate(smoke: Smoke, master: Any, returns: Path) -> None:
+    d, view = smoke.driver, smoke.view
+    names = (PROTECTED_RETURN, SECOND_RETURN, PASSWORD_RETURN)
+    books = smoke.books = {n: d.open_return(returns / n) for n in names}
+    pv = d.open_protected_view(returns / PROTECTED_VIEW_RETURN)
+    facts = smoke.facts = {n: return_facts(returns / n, smoke.campaign, smoke.rules) for n in names}
+    before = snapshot(view, master)
+    locks = {(n, s): view.protection(b, s) for n, b in books.items() for s in view.sheet_names(b)}
+    smoke.originals = {n: {k: (view.fill(b, *k), view.note(b, *k)) for k in facts[n].marks} for n, b in books.items()}
+    messages = d.run(master, "OnValidate")
+    if not smoke.check("审核：弹出一个提示框", len(messages) == 1, " | ".join(messages)):
+        return
+    text = messages[0]
+    for n in (PROTECTED_RETURN, SECOND_RETURN):
+        smoke.check(f"审核：提示框写明 {n} 的结果", f"{n}：{facts[n].summary}" in text, text)
+    smoke.check("审核：密码保护的工作表写明无法标记", f"{PASSWORD_RETURN}：" in text and "设有密码保护，无法标记" in text, text)
+    if pv:
+        smoke.check("审核：受保护的视图中的文件写明要点“启用编辑”", PROTECTED_VIEW_RETURN in text and "启用编辑" in text, text)
+    for n in (PROTECTED_RETURN, SECOND_RETURN):
+        book, f = books[n], facts[n]
+        wrong = [f"{s}!{a1}：填充 {view.fill(book, s, a1) or '无'}，批注“{view.note(book, s, a1)}”"
+                 for (s, a1), (fill, note) in f.marks.items()
+                 if view.fill(book, s, a1) != fill or view.note(book, s, a1) != note]
+        smoke.check(f"审核：{n} 的 {len(f.marks)} 个问题单元格有颜色和批注", not wrong and bool(f.marks), "；".join(wrong[:3]))
+    for n in (PROTECTED_RETURN, SECOND_RETURN, PASSWORD_RETURN):
+        book = books[n]
+        if RESULT_SHEET not in view.sheet_names(book):
+            smoke.check(f"审核：{n} 有“审核结果”表", False)
+            continue
+        smoke.checks.append(compare_rows(f"审核：{n} 的“审核结果”表与核心一致", view.values(book, RESULT_SHEET), facts[n].results))
+        bad = {a1: view.link(book, RESULT_SHEET, a1) for a1, target in facts[n].links.items()
+               if view.link(book, RESULT_SHEET, a1) != target}
+        smoke.check(f"审核：{n} 的“审核结果”每条可点击跳到单元格", not bad, str(bad)[:200])
+    for (n, s), lock in locks.items():
+        if s in (RESULT_SHEET, "_wennuan_flags"):
+            continue
+        smoke.check(f"审核：{n} 的“{s}”保护原样恢复", view.protection(books[n], s) == lock,
+                    f"之前 {lock}，之后 {view.protection(books[n], s)}")
+    template_made = [lock for (n, s), lock in locks.items() if n == PROTECTED_RETURN and s == "附件1"]
+    smoke.check("审核：样表的“附件1”本来就有保护（不设密码）", bool(template_made) and template_made[0] is not None)
+    locked = books[PASSWORD_RETURN]
+    changed = [k for k in facts[PASSWORD_RETURN].marks if view.fill(locked, *k) == facts[PASSWORD_RETURN].marks[k][0]]
+    smoke.check("审核：设有密码的工作表未被改动", not changed, str(changed[:3]))
+    smoke.check("审核：主工作簿未被改动", snapshot(view, master) == before)
+    smoke.check("审核：状态栏已恢复", view.status_bar() is None, str(view.status_bar()))
+
+
+def _clear(smoke: Smoke, master: Any) -> None:
+    view = smoke.view
+    messages = smoke.driver.run(master, "OnClearFlags")
+    smoke.check("清除标记：弹出一个提示框", len(messages) == 1 and "已清除" in messages[0], " | ".join(messages))
+    for n, cells in smoke.originals.items():
+        if n == PASSWORD_RETURN:
+            continue
+        book = smoke.books[n]
+        wrong = [f"{s}!{a1}" for (s, a1), (fill, note) in cells.items()
+                 if view.fill(book, s, a1) != fill or view.note(book, s, a1) != note]
+        smoke.check(f"清除标记：{n} 的单元格恢复原来的颜色和批注", not wrong, "、".join(wrong[:5]))
+
+
+def _consolidate(smoke: Smoke, master: Any, returns: Path) -> None:
+    view = smoke.view
+    result = consolidate(read_folder(returns, smoke.campaign, smoke.rules, workers=1), smoke.campaign, smoke.rules)
+    messages = smoke.driver.run(master, "OnConsolidate")
+    smoke.check("汇总：弹出汇总完成的提示框", len(messages) == 1 and messages[0].startswith("汇总完成"), " | ".join(messages))
+    tables = {t.name: replace(t, rows=list(t.rows)) for t in consolidation_tables(result, smoke.campaign)}  # 明细 is lazy
+    for name in CONSOLIDATED:
+        smoke.checks.append(compare_rows(f"汇总：“{name}”与命令行的汇总一致", view.values(master, name),
+                                         expected_rows(tables[name]), expected_formulas(tables[name])))
+    column = FINDINGS_HEADERS.index("文件")
+    rows = view.values(master, FINDINGS_SHEET)
+    files = [(r, row[column]) for r, row in enumerate(rows, start=1) if r > 3 and len(row) > column and row[column]]
+    bad = [f"{name}→{view.link(master, FINDINGS_SHEET, f'{_column(column + 1)}{r}')}" for r, name in files
+           if view.link(master, FINDINGS_SHEET, f"{_column(column + 1)}{r}") != str(returns / str(name))]
+    smoke.check("汇总：“审核结果”的文件名链接到各单位的文件", bool(files) and not bad, "；".join(bad[:3]))
+    charts = view.charts(master, "图表")
+    smoke.check("汇总：“图表”表有一个 5 个系列的堆积柱形图",
+                len(charts) == 1 and _kind(charts[0][0]) == "columnstacked" and charts[0][1] == 5, str(charts))
+    expected = len(feedback_items(result))
+    written = list((smoke.work / "审核意见副本").glob("*.xlsx"))  # 设置 names no folder: beside the master
+    smoke.check("汇总：反馈副本已生成", expected > 0 and len(written) == expected, f"应有 {expected} 份，实有 {len(written)} 份")
+    smoke.check("汇总：状态栏已恢复", view.status_bar() is None, str(view.status_bar()))
+
+
+def _kind(chart_type: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", chart_type.lower())
+
+
+def _dialog(smoke: Smoke, master: Any, returns: Path) -> None:
+    d = smoke.driver
+    for book in smoke.books.values():
+        d.close(book)
+    d.close_protected_view()
+    before = snapshot(smoke.view, master)
+    d.answer_file_dialog(None)
+    messages = d.run(master, "OnValidate")
+    smoke.check("对话框：取消时提示先打开退回表", len(messages) == 1 and "没有打开的退回表" in messages[0], " | ".join(messages))
+    d.answer_file_dialog([returns / DIALOG_RETURN])
+    messages = d.run(master, "OnValidate")
+    facts = return_facts(returns / DIALOG_RETURN, smoke.campaign, smoke.rules)
+    smoke.check("对话框：选中的文件被打开并审核", len(messages) == 1 and f"{DIALOG_RETURN}：{facts.summary}" in messages[0],
+                " | ".join(messages))
+    book = d.find_book(DIALOG_RETURN)
+    smoke.check("对话框：打开的文件有“审核结果”表", book is not None and RESULT_SHEET in smoke.view.sheet_names(book))
+    smoke.check("对话框：主工作簿未被改动", snapshot(smoke.view, master) == before)
+
+
+def _templates(smoke: Smoke, master: Any, folder: Path) -> None:
+    messages = smoke.driver.run(master, "OnMakeTemplates")
+    paths = [folder / template_filename(f) for f in smoke.campaign.forms]
+    smoke.check("生成空白表：两张空白表在主工作簿旁边", all(p.is_file() for p in paths), "、".join(str(p) for p in paths))
+    smoke.check("生成空白表：提示框列出文件", len(messages) == 1 and all(p.name in messages[0] for p in paths), " | ".join(messages))
+
+
+# --- the report --------------------------------------------------------------------------------------------
+
+def report_text(checks: list[Check], header: str = "") -> str:
+    failed = [c for c in checks if not c.passed]
+    lines = [f"送温暖 Excel 按钮冒烟测试  {dt.datetime.now():%Y-%m-%d %H:%M}", header,
+             f"共 {len(checks)} 项：通过 {len(checks) - len(failed)} 项，未通过 {len(failed)} 项", ""]
+    for c in checks:
+        lines.append(f"[{'通过' if c.passed else '未通过'}] {c.name}" + (f"：{c.detail}" if c.detail and not c.passed else ""))
+    return "\n".join(line for line in lines if line is not None) + "\n"
