@@ -396,6 +396,10 @@ def build(folder: Path, campaign: Campaign, big: bool = True) -> list[Case]:
              values={"A1.01A": xls_vals["A1.01A"], "A2.03": xls_vals["A2.03"]}),
         xls_return(campaign, "井研县总工会", xls_vals))
     _readable(folder, campaign, cases, big)
+    from .attacks import build_attacks
+
+    for a in build_attacks(folder, good):
+        cases.append(Case(a.name, a.kind, a.expect, a.words))
     return cases
 
 

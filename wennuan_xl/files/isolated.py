@@ -96,9 +96,16 @@ def _worker_main(conn, parent_pid: int, memory: int, task_seconds: float, init, 
     watchdog = _Watchdog(parent_pid, memory, task_seconds)
     watchdog.start()
     warnings.simplefilter("ignore")  # openpyxl's warnings about unsupported extensions are not the clerk's
+    with contextlib.suppress(Exception):
+        import faulthandler
+
+        faulthandler.disable()  # an abort is answered in Chinese by the parent, not by a traceback dump
     try:
-        devnull = open(os.devnull, "w")  # noqa: SIM115 - for the worker's whole life
-        sys.stdout = sys.stderr = devnull
+        # Rust's panic and abort messages go straight to file descriptor 2: not into the clerk's terminal.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        sys.stdout = sys.stderr = open(devnull, "w", closefd=False)  # noqa: SIM115 - for the worker's life
     except OSError:
         pass
     if init is not None:
