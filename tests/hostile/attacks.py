@@ -54,7 +54,7 @@ def _spaces_first(good: bytes) -> bytes:
     """64+ bytes of spaces before the XML: a 64-byte sniff sees no '<'."""
     body = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     sheet = _sheet(body)
-    decl, rest = sheet.split(b"?>", 1)
+    _decl, rest = sheet.split(b"?>", 1)
     src = zipfile.ZipFile(io.BytesIO(good))
     rels = src.read("xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.dat")
     return rewrite_zip(good, replace={SHEET1: None, "xl/_rels/workbook.xml.rels": rels},

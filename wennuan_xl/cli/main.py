@@ -38,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"表样、审核规则或单位名单有误：{visible(str(exc))}", file=sys.stderr)
         return EXIT_CONFIG
     except OutputError as exc:  # the message says what was not written; add what was
-        done = atomic.written[before:]
-        print(f"{visible(str(exc))}{written_note(done) if done else ''}", file=sys.stderr)
+        done, message = atomic.written[before:], visible(str(exc))
+        untouched = done or "原有的文件未被改动" not in message
+        print(f"{message}{written_note(done) if untouched else ''}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print(f"已中断{written_note(atomic.written[before:])}", file=sys.stderr)

@@ -59,7 +59,7 @@ def text(value: str) -> str:
     U+FFFD. Control characters are fine: xlsxwriter writes them as Excel's _xHHHH_ escapes."""
     if value.isascii():
         return value
-    return value.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(value) else value
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogate(value) else value
 
 
 def _has_surrogate(value: str) -> bool:
