@@ -133,12 +133,12 @@ def test_a_fifo_named_like_a_workbook_is_refused_at_once(tmp_path, campaign):
     corpus.plain_return(tmp_path / "市中区.xlsx", campaign, "市中区总工会", corpus.good_values(9))
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "wennuan_xl", "check", "--json", str(fifo), str(tmp_path / "市中区.xlsx")],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+                          capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
     assert time.monotonic() - started < 30
     assert done.returncode == 2
     first, second = json.loads(done.stdout)
     assert "命名管道" in first["error"] and second["unit"] == "市中区总工会"
-    code, stdout, _ = _run(["consolidate", str(tmp_path), "-o", str(tmp_path / "out" / "汇总.xlsx"), "--json"])
+    _code, stdout, _ = _run(["consolidate", str(tmp_path), "-o", str(tmp_path / "out" / "汇总.xlsx"), "--json"])
     units = {u["file"]: u for u in json.loads(stdout)["units"]}
     assert units["x.xlsx"]["status"] == "无法读取"
 
@@ -153,7 +153,7 @@ def test_a_link_out_of_the_folder_is_reported_not_read(tmp_path, campaign):
     corpus.plain_return(folder / "inner.xlsx", campaign, "沙湾区总工会", corpus.good_values(11))
     (folder / "沙湾区.xlsx").symlink_to(folder / "inner.xlsx")  # inside the folder: read
     fb = tmp_path / "fb"
-    code, stdout, err = _run(["consolidate", str(folder), "-o", str(tmp_path / "汇总.xlsx"), "--json", "--feedback", str(fb)])
+    _code, stdout, _err = _run(["consolidate", str(folder), "-o", str(tmp_path / "汇总.xlsx"), "--json", "--feedback", str(fb)])
     units = {u["file"]: u for u in json.loads(stdout)["units"]}
     assert units["市中区.xlsx"]["status"] == "无法读取"
     assert units["沙湾区.xlsx"]["status"] in ("已报", "已被替代")
@@ -168,8 +168,7 @@ def _namespace() -> list[str] | None:
     if not sys.platform.startswith("linux") or shutil.which("unshare") is None:
         return None
     prefix = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]
-    probe = subprocess.run([*prefix, "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt 2>/dev/null || "
-                            "mount -t tmpfs -o size=64k tmpfs \"$TMPDIR\""], capture_output=True, check=False,
+    probe = subprocess.run([*prefix, "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$TMPDIR\""], capture_output=True, check=False,
                            env={**os.environ, "TMPDIR": "/tmp"})
     return prefix if probe.returncode == 0 else None
 
@@ -255,6 +254,7 @@ def test_xlsx_named_ods_and_ods_named_xlsx_get_their_real_format(tmp_path, campa
     (tmp_path / "表.xlsx").write_bytes(ods(b'<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:'
                                           b'names:tc:opendocument:xmlns:office:1.0"/>'))
     code, out, _ = _run(["check", "--json", str(tmp_path / "表.ods"), str(tmp_path / "表.xlsx")])
+    assert code == 2
     first, second = json.loads(out)
     assert "Excel 工作簿（.xlsx）" in first["error"] and "扩展名却是 .ods" in first["error"]
     assert "OpenDocument 表格（.ods" in second["error"] and "扩展名却是 .xlsx" in second["error"]
