@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ["h10-压缩炸弹.xlsx", "h11-压缩炸弹-谎报大小.xlsx", "h13-许多部件合计过大.xlsx", "h14-部件数据重叠.xlsx",
          "h19-嵌入对象是压缩炸弹.xlsx", "h21-一百万行.xlsx", "h22-远处的单元格.xlsx", "h30-十亿笑声-工作表.xlsx",
-         "h43-稀疏的xls.xls", "r08-超长单位名.xlsx"]
+         "h43-稀疏的xls.xls", "r08-超长单位名.xlsx", "r12-百万字单位名.xlsx"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="peak memory per file needs Linux /proc")
@@ -34,3 +34,18 @@ def test_each_heavy_file_is_answered_within_bounds(hostile):
         assert r["seconds"] < 10, r
         assert r["peak_mb"] < 400, r
         assert "error" in r or name.startswith("r"), r
+
+
+def test_roster_matching_compares_a_bounded_prefix_once_per_name(campaign):
+    import time
+
+    from wennuan_xl.core.roster import RosterIndex
+
+    index = RosterIndex(campaign.roster, campaign.unit_prefixes)
+    typed = "乐山高新区工会" + "长" * 1_000_000
+    started = time.perf_counter()
+    first = index.match(typed)
+    second = index.match(typed)
+    assert time.perf_counter() - started < 1.0  # was 20 s: difflib over the whole text, against every unit
+    assert first == second and first.unit is not None and first.unit.name == "乐山高新区工会"
+    assert index.match("峨边彝族自治县总工会").how == "exact"

@@ -29,7 +29,7 @@ NAMES_UNUSABLE += [a.name for a in ATTACKS if a.expect == "unusable"]  # issue #
 NAMES_REPORTED = [
     "r01-旧格式.xls", "r02-公式无缓存值.xlsx", "r03-合并单元格.xlsx", "r04-隐藏工作表.xlsx", "r05-上方插入行.xlsx",
     "r06-工作表改名.xlsx", "r07-损坏的名称.xlsx", "r08-超长单位名.xlsx", "r09-奇怪的数值.xlsx", "r10-公式单位名.xlsx",
-    "r11-嵌入炸弹工作簿.xlsx",
+    "r11-嵌入炸弹工作簿.xlsx", "r12-百万字单位名.xlsx",
 ]
 
 

@@ -290,6 +290,14 @@ def _address(text: str, where: str, need_column: bool) -> tuple[int, int]:
     return cell_address(text, where, need_column)  # raises with the reason
 
 
+def _get(attrs: list[str], key: str) -> str | None:
+    """An attribute from expat's ordered list [name, value, name, value …] (cheaper than a dict)."""
+    for i in range(0, len(attrs), 2):
+        if attrs[i] == key:
+            return attrs[i + 1]
+    return None
+
+
 def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[int] | None = None) -> None:
     """One part through expat with the common counts; with ``shared`` (the shared strings' lengths), also
     as calamine's ``XlsxCellReader`` reads a worksheet:
@@ -301,13 +309,15 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     plus the shared string it names (``t="s"``); a ``<v>`` spelled with references, CDATA or comments,
     or a second ``<v>`` (calamine keeps the last), counts as the longest shared string.
 
-    Written as closures over local counters: this runs for every element of every part.
+    Written as closures over local counters: this runs for every element of every part. An address is
+    parsed only when its cell holds a value, or when a cell without an address needs the column.
     """
     sheet = shared is not None
     lengths = shared or []
     longest = max(lengths, default=0)
     parser = expat.ParserCreate("UTF-8")  # what the readers assume, whatever the declaration says
     parser.buffer_text = True
+    parser.ordered_attributes = True
     kinds: dict[str, int] = {}
     style_names: dict[str, str] = {}
     elements = depth = rows = cell_elements = merges = merged = links = linked = 0
@@ -315,8 +325,10 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     style_counts: dict[str, int] = {}
     state = 0  # 0 before sheetData, 1 inside, 2 after
     row = col = 0
+    last_r: str | None = None  # the address of the last cell, not parsed yet (it sets the column)
     in_cell = has_value = cell_shared = False
-    cell_start = cell_row = cell_col = 0
+    cell_start = cell_row = 0
+    cell_r: str | None = None
     pieces: list[str] | None = None
     max_row = max_col = -1
     cells = text = 0
@@ -336,9 +348,9 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         kinds[name] = kind
         return kind
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal elements, depth, rows, cell_elements, merges, merged, links, linked, row, col
-        nonlocal in_cell, has_value, cell_shared, cell_start, cell_row, cell_col, pieces, state
+    def start(name: str, attrs: list[str]) -> None:
+        nonlocal elements, depth, rows, cell_elements, merges, merged, links, linked, row, col, last_r
+        nonlocal in_cell, has_value, cell_shared, cell_start, cell_row, cell_r, pieces, state
         elements += 1
         depth += 1
         if depth > L.MAX_DEPTH:
@@ -370,22 +382,21 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         if kind == _CELL:
             cell_elements += 1
             if state == 1:
-                r = attrs.get("r")
-                if r is not None:
-                    cell_row, col = _address(r, where, True)
-                else:
+                cell_r = _get(attrs, "r")
+                if cell_r is None:
+                    if last_r is not None:
+                        col = _address(last_r, where, True)[1] + 1
+                        last_r = None
                     cell_row = row
-                cell_col = col
                 in_cell = True
-                has_value = cell_shared = False
-                if attrs.get("t") == "s":
-                    cell_shared = True
+                has_value = False
+                cell_shared = _get(attrs, "t") == "s"
                 pieces = None
                 cell_start = parser.CurrentByteIndex
         elif kind == _ROW:
             rows += 1
             if state == 1:
-                r = attrs.get("r")
+                r = _get(attrs, "r")
                 if r is not None:
                     row = _address(r, where, False)[0]
         elif kind == _SHEET_DATA:
@@ -393,10 +404,10 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                 state = 1
         elif kind == _MERGE:
             merges += 1
-            merged += range_cells(attrs.get("ref", ""))
+            merged += range_cells(_get(attrs, "ref") or "")
         elif kind == _LINK:
             links += 1
-            ref = attrs.get("ref", "")
+            ref = _get(attrs, "ref") or ""
             if ":" in ref:
                 linked += range_cells(ref)
         elif kind == _STYLE and styles:
@@ -404,7 +415,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
             style_counts[local] = style_counts.get(local, 0) + 1
 
     def end(name: str) -> None:
-        nonlocal depth, in_cell, col, row, cells, text, max_row, max_col, state
+        nonlocal depth, in_cell, col, row, cells, text, max_row, max_col, state, last_r
         depth -= 1
         if state != 1:
             return
@@ -416,13 +427,20 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                     parser.buffer_text = True
             elif kind == _CELL:
                 in_cell = False
-                col += 1
+                if cell_r is not None:
+                    last_r = cell_r  # the column after it, when an unaddressed cell follows
+                else:
+                    col += 1
                 if has_value:
+                    if cell_r is not None:
+                        r_row, r_col = _address(cell_r, where, True)
+                    else:
+                        r_row, r_col = cell_row, col - 1
                     cells += 1
-                    if cell_row > max_row:
-                        max_row = cell_row
-                    if cell_col > max_col:
-                        max_col = cell_col
+                    if r_row > max_row:
+                        max_row = r_row
+                    if r_col > max_col:
+                        max_col = r_col
                     text += parser.CurrentByteIndex - cell_start
                     if cell_shared:
                         if pieces is not None and len(pieces) == 1 and pieces[0].isascii() and pieces[0].isdigit():
@@ -430,10 +448,13 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                             text += lengths[index] if index < len(lengths) else 0
                         else:
                             text += longest
+                elif cell_r is not None:
+                    _address(cell_r, where, True)  # an address calamine would refuse is refused here too
             return
         if kind == _ROW:
             row += 1
             col = 0
+            last_r = None
         elif kind == _SHEET_DATA:
             state = 2
 
@@ -441,24 +462,22 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     parser.EntityDeclHandler = refuse_dtd
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    done = {"elements": 0, "rows": 0, "cell_elements": 0, "merges": 0, "merged": 0, "links": 0, "linked": 0,
-            "cells": 0, "text": 0}
+    done = [0] * 9
     styles_done: dict[str, int] = {}
 
     def flush() -> None:
-        now = {"elements": elements, "rows": rows, "cell_elements": cell_elements, "merges": merges,
-               "merged": merged, "links": links, "linked": linked, "cells": cells, "text": text}
-        d = {k: v - done[k] for k, v in now.items()}
-        done.update(now)
-        totals.elements += d["elements"]
-        totals.rows += d["rows"]
-        totals.cell_elements += d["cell_elements"]
-        totals.merges += d["merges"]
-        totals.merged_cells += d["merged"]
-        totals.hyperlinks += d["links"]
-        totals.linked_cells += d["linked"]
-        totals.cells += d["cells"]
-        totals.text_bytes += d["text"]
+        now = (elements, rows, cell_elements, merges, merged, links, linked, cells, text)
+        d = [a - b for a, b in zip(now, done)]
+        done[:] = now
+        totals.elements += d[0]
+        totals.rows += d[1]
+        totals.cell_elements += d[2]
+        totals.merges += d[3]
+        totals.merged_cells += d[4]
+        totals.hyperlinks += d[5]
+        totals.linked_cells += d[6]
+        totals.cells += d[7]
+        totals.text_bytes += d[8]
         for local, count in style_counts.items():
             totals.styles[local] = totals.styles.get(local, 0) + count - styles_done.get(local, 0)
             styles_done[local] = count

@@ -43,9 +43,9 @@ MAX_INDEX_PART_BYTES = 4 * MB
 
 # --- XML, in every part any reader parses ---------------------------------------------------------------
 
-# Elements in all XML parts together: openpyxl builds an object (~0.5 KB) for most of them. A real return
-# has 3,000-10,000; the 50,000-cell limit workbook ~160,000. (x 50)
-MAX_ELEMENTS = 500_000
+# Elements in all XML parts together: openpyxl builds an object (~0.5 KB) for most of them, and the guard
+# itself spends ~3 µs on each. A real return has 3,000-10,000; the 50,000-cell limit workbook ~105,000. (x 25)
+MAX_ELEMENTS = 250_000
 # Nesting depth: real parts nest < 15 deep; the parser keeps a frame per open element. (x 17)
 MAX_DEPTH = 256
 
@@ -82,8 +82,8 @@ MAX_NUMBER_FORMATS = 1_000  # (x 100)
 MAX_CELL_FORMATS = 4_000  # cellXfs + cellStyleXfs (x 60)
 MAX_CELL_STYLES = 1_000  # (x 50)
 MAX_DIFFERENTIAL_FORMATS = 1_000  # dxfs (x 100)
-# <c> elements, also those without a value (a formatted empty cell is an openpyxl object). Real: < 2,000. (x 100)
-MAX_CELL_ELEMENTS = 200_000
+# <c> elements, also those without a value (a formatted empty cell is an openpyxl object). Real: < 2,000. (x 50)
+MAX_CELL_ELEMENTS = 100_000
 # Merged ranges, and the cells they cover: openpyxl makes a MergedCell of each covered cell, and looks every
 # hyperlink and every flag up in the list of ranges. Real: < 20 ranges, < 100 cells. (x 50, x 1,000)
 MAX_MERGES = 1_000
