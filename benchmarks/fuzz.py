@@ -398,6 +398,23 @@ class Fuzzer:
             (self.save / f"crash-{n}-{kind.replace('/', '-')}.bin").write_bytes(data)
 
 
+def _ods_base(xlsx: Path) -> bytes | None:
+    """The plain return saved as .ods by LibreOffice (when installed), as units' LibreOffice saves it."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    out = xlsx.parent / "ods"
+    out.mkdir(exist_ok=True)
+    profile = (xlsx.parent / "lo-profile").absolute().as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "ods",
+                    "--outdir", str(out), str(xlsx)], capture_output=True, timeout=180, check=False)
+    found = out / (xlsx.stem + ".ods")
+    return found.read_bytes() if found.exists() else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("cases", nargs="?", type=int, default=10_000)
@@ -420,19 +437,3 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
-
-def _ods_base(xlsx: Path) -> bytes | None:
-    """The plain return saved as .ods by LibreOffice (when installed), as units' LibreOffice saves it."""
-    import shutil
-    import subprocess
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        return None
-    out = xlsx.parent / "ods"
-    out.mkdir(exist_ok=True)
-    profile = (xlsx.parent / "lo-profile").absolute().as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "ods",
-                    "--outdir", str(out), str(xlsx)], capture_output=True, timeout=180, check=False)
-    found = out / (xlsx.stem + ".ods")
-    return found.read_bytes() if found.exists() else None
