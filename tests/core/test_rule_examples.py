@@ -33,11 +33,23 @@ def all_checks():
             yield pytest.param("field", check, id=check.id)
     for check in RULES.cover_checks:
         yield pytest.param("cover", check, id=check.id)
+    for check in RULES.form_checks:
+        if check.examples:  # the locator's checks need a sheet laid out oddly, not values: tests/foreign
+            yield pytest.param("form", check, id=check.id)
 
 
 def example_report(kind, check, example):
     if kind == "cover":
         return run({}, cover={**GOOD_COVER, **example}, forms=("A1",))
+    if kind == "form":
+        # ``"*": 0`` stands for every other field of the annexes the example names.
+        forms = tuple(sorted({CAMPAIGN.field(k).form_id for k in example if k != "*"}))
+        values = {k: v for k, v in example.items() if k != "*"}
+        if "*" in example:
+            for form in forms:
+                for f in CAMPAIGN.form(form).fields:
+                    values.setdefault(f.name, example["*"])
+        return run(values, forms=forms)
     forms = tuple(sorted(check.forms)) if kind == "rule" else None
     return run(example, forms=forms)
 

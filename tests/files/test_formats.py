@@ -66,7 +66,7 @@ def test_a_return_saved_by_libreoffice_reads_the_same(campaign: Campaign, rules:
 
 
 def test_check_and_consolidate_take_them_like_xlsx(campaign, saved, tmp_path, capsys):
-    fmt, paths = saved
+    _fmt, paths = saved
     code = main(["check", "--json", *(str(p) for p in paths.values())])
     objects = json.loads(capsys.readouterr().out)
     assert code in (0, 1) and all("error" not in o for o in objects), objects

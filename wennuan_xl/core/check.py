@@ -15,7 +15,7 @@ from .findings import Finding, Report, Skipped
 from .forms import Campaign, Field, Kind
 from .locate import LocatedForm, ReturnData
 from .roster import roster_index
-from .rules import CONSTANTS, CoverCheck, FieldCheck, Rule, RuleSet
+from .rules import CONSTANTS, CoverCheck, FieldCheck, FormCheck, Rule, RuleSet
 from .values import Cleaned, Status, clean, parse_date, raw_text
 from .workbook import CellRef
 
@@ -63,11 +63,18 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
     for located in data.forms:
         findings.extend(_cover_findings(state, located, rules.cover_checks))
         form = campaign.form(located.form_id)
+        # Fields a located problem already names (an ambiguous column, nothing readable) get no F-LOCATE each.
+        answered = {code for p in located.problems for code in p.codes}
         for f in form.fields:
-            findings.extend(_field_findings(state, f, located, by_kind[f.kind]))
+            buckets = by_kind[f.kind]
+            if f.code in answered and located.cells.get(f.code) is None:
+                buckets = ((), buckets[1], buckets[2])
+            findings.extend(_field_findings(state, f, located, buckets))
             c = cleaned.get(f.code)
             if c is not None and c.status is Status.PLACEHOLDER:
                 notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
+        findings.extend(_form_findings(state, located, rules.form_checks))
+        notes.extend(located.notes)
     env: dict[str, formula.Value] = dict(rules.constants)
     for code, c in cleaned.items():
         if c.usable:
@@ -88,9 +95,12 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
     findings.sort(key=lambda fd: _sort_key(fd, order, state))
     explanations = data.explanations
     if explanations:
-        # A 说明 attaches to the findings whose first (offending) field sits on its row.
+        # A 说明 attaches to the findings whose first (offending) field sits on its row; a finding about the
+        # whole form (blank fields, a column that cannot be told) is answered by filling the form, not explained.
+        whole_form = {c.id for c in rules.form_checks}
         findings = [
-            replace(fd, explanation=explanations[fd.codes[0]]) if fd.codes and fd.codes[0] in explanations else fd
+            replace(fd, explanation=explanations[fd.codes[0]])
+            if fd.codes and fd.codes[0] in explanations and fd.rule not in whole_form else fd
             for fd in findings
         ]
     values = {code: state.value(code) for code, ref in cells.items() if ref is not None}
@@ -104,6 +114,7 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
         skipped=tuple(skipped),
         cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
         explanations=explanations,
+        located_by={code: how for f in data.forms for code, how in f.how.items()},
     )
 
 
@@ -209,6 +220,49 @@ def _render_field(template, state: _State, f: Field, located: LocatedForm, c: Cl
         **{k: messages.format_number(v) for k, v in params.items()},
     }
     return messages.render(template, state.view, _lookup(state, {}), words)
+
+
+# --- form checks -----------------------------------------------------------------------------------
+
+_MAX_LISTED = 12  # fields named in one message; the rest are counted ("等 30 项")
+
+
+def _form_findings(state: _State, located: LocatedForm, checks: tuple[FormCheck, ...]) -> Iterator[Finding]:
+    form = state.campaign.form(located.form_id)
+    found = [f for f in form.fields if located.cells.get(f.code) is not None]
+    blank = [f for f in found if state.cleaned[f.code].status is Status.BLANK]
+    refused = any(p.check == "no_values" for p in located.problems)
+    for check in checks:
+        if check.check == "blank_form":
+            if found and len(blank) == len(found) and not refused:
+                yield _form_finding(state, located, check, (found[0],), (located.sheet,), {"count": str(len(found))})
+        elif check.check == "blanks":
+            if blank and len(blank) < len(found):
+                cells = tuple(str(located.cells[f.code]) for f in blank)
+                yield _form_finding(state, located, check, tuple(blank), cells, {})
+        else:
+            for p in located.problems:
+                if p.check == check.check:
+                    fields = tuple(state.campaign.field(c) for c in p.codes)
+                    yield _form_finding(state, located, check, fields, p.cells, p.words)
+
+
+def _form_finding(state: _State, located: LocatedForm, check: FormCheck, fields: tuple[Field, ...],
+                  cells: tuple[str, ...], extra: dict[str, str]) -> Finding:
+    form = state.campaign.form(located.form_id)
+    listed = "、".join(f.caption for f in fields[:_MAX_LISTED])
+    if len(fields) > _MAX_LISTED:
+        listed += f" 等 {len(fields)} 项"
+    words: dict[str, object] = {"annex": form.annex, "sheet": located.sheet, "count": str(len(fields)), "fields": listed,
+                                "columns": "", "column": "", "cells": "、".join(cells), "reason": "", **extra}
+    return Finding(
+        rule=check.id,
+        severity=check.severity,
+        codes=tuple(f.code for f in fields),
+        cells=cells,
+        values={f.code: state.value(f.code) for f in fields},
+        message=messages.render(check.message, state.view, _lookup(state, {}), words),
+    )
 
 
 # --- cover checks ----------------------------------------------------------------------------------

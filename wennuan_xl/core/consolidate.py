@@ -123,6 +123,8 @@ class Consolidation:
     total_report: Report  # the totals checked with the rules
     returns: tuple[Returned, ...]
     unit_of: dict[str, str] = field(default_factory=dict)  # file -> unit it was counted for
+    # code -> the units counted in the totals whose return gave no number for it (blank, not read, text)
+    lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def findings(self) -> list[tuple[str, str, Finding]]:
         """(unit, file, finding) for the returns in use, then the totals'.
@@ -140,7 +142,9 @@ class Consolidation:
 
 
 def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
-    """Unit from the 填报单位 cell (exact, normalised, close); the file name as fallback."""
+    """Unit from the 填报单位 cell (exact, normalised); then a unit the file name names exactly, which beats
+    a merely close 填报单位 (a file 峨眉山景区管委会-附件1 whose 填报单位 says 峨眉山 is the 景区's, not 峨眉山市's);
+    then the close 填报单位."""
     index = roster_index(campaign)
     by_cover = index.match(returned.unit_typed)
     if by_cover.confirmed:
@@ -151,7 +155,7 @@ def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
         unit = unit_in_file_name(stem, campaign)
         if unit is not None:
             by_name = UnitMatch(stem, unit, "normalised")
-    if by_name.confirmed and (not returned.unit_typed or by_cover.unit is None):
+    if by_name.confirmed:
         return UnitMatch(returned.unit_typed or stem, by_name.unit, "file")
     return by_cover if by_cover.unit is not None else UnitMatch(returned.unit_typed, None, "none")
 
@@ -206,13 +210,13 @@ def consolidate(
         used.append(Used(unit, form, r, ok))
 
     rows = _status_rows(returns, matches, used, superseded, campaign, exclude_errors)
-    totals, counts = _totals(used, campaign)
-    total_report = _check_totals(totals, campaign, rules)
+    totals, counts, lacking = _totals(used, campaign)
+    total_report = _check_totals(totals, campaign, rules, counts)
     unit_of = {}
     for r in returns:
         match = matches.get(r.file)
         unit_of[r.file] = match.unit.name if match is not None and match.unit else (r.unit_typed or PurePath(r.file).stem)
-    return Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of)
+    return Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking)
 
 
 def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude_errors: bool) -> list[UnitRow]:
@@ -273,6 +277,10 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
                     f"表内填报单位“{typed}”不在名单中，按文件名归入本单位，请确认" if typed
                     else "表内未写明填报单位，按文件名归入本单位，请确认"
                 )
+            unread = [c for g in group for c in _not_read(g.returned, g.form)]
+            if unread:
+                captions = "、".join(campaign.field(c).number for c in unread[:8]) + (f" 等 {len(unread)} 项" if len(unread) > 8 else "")
+                remarks.append(f"部分读取：{len(unread)} 项未能从表中读出（{captions}），汇总中缺这些数")
             if not member.included:
                 remarks.append("名单中未选择汇总")
             left_out = [form_names[g.form] for g in group if g.returned.errors(g.form) and not g.included]
@@ -305,10 +313,11 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     return rows
 
 
-def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], dict[str, int]]:
+def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], dict[str, int], dict[str, tuple[str, ...]]]:
     fields = list(campaign.fields())
     sums = [0.0] * len(fields)
     filled = [False] * len(fields)
+    lacking: dict[str, list[str]] = {}
     yes_no: dict[str, dict[str, int]] = {f.code: {YES: 0, NO: 0} for f in fields if f.kind is Kind.YESNO}
     counts = {f.id: 0 for f in campaign.forms}
     for u in used:
@@ -323,11 +332,15 @@ def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], di
                 text = u.returned.texts.get(f.code)
                 if text in (YES, NO):
                     yes_no[f.code][text] += 1
+                else:
+                    lacking.setdefault(f.code, []).append(u.unit)
                 continue
             v = values[i] if i < len(values) else math.nan
             if not math.isnan(v):
                 sums[i] += v
                 filled[i] = True
+            else:
+                lacking.setdefault(f.code, []).append(u.unit)
     totals: dict[str, object] = {}
     for i, f in enumerate(fields):
         if f.kind is Kind.YESNO:
@@ -337,20 +350,32 @@ def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], di
             totals[f.code] = as_number(round(sums[i], 6))
         else:
             totals[f.code] = None
-    return totals, counts
+    return totals, counts, {code: tuple(units) for code, units in lacking.items()}
 
 
-def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet) -> Report:
+def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet, counts: dict[str, int]) -> Report:
+    """The totals checked with the rules, for the annexes some unit is counted in. Blank totals are
+    no finding of their own: the 汇总 sheets say beside each total which units gave no number."""
     numeric = {code: v for code, v in totals.items() if not isinstance(v, dict)}
     yes_no = {code: v for code, v in totals.items() if isinstance(v, dict)}
-    for code, counts in yes_no.items():
-        numeric[code] = YES if counts.get(YES) else (NO if counts.get(NO) else None)
-    data = return_from_values(
-        campaign, numeric, cover={"UNIT": campaign.issuer}, forms=tuple(f.id for f in campaign.forms),
-        source=TOTAL_UNIT,
-    )
-    report = check_return(data, campaign, replace(rules, cover_checks=()))
+    for code, answers in yes_no.items():
+        numeric[code] = YES if answers.get(YES) else (NO if answers.get(NO) else None)
+    forms = tuple(f.id for f in campaign.forms if counts.get(f.id))
+    if not forms:
+        return Report(TOTAL_UNIT, TOTAL_UNIT, (), {}, ())
+    data = return_from_values(campaign, numeric, cover={"UNIT": campaign.issuer}, forms=forms, source=TOTAL_UNIT)
+    form_checks = tuple(c for c in rules.form_checks if c.check not in ("blank_form", "blanks"))
+    report = check_return(data, campaign, replace(rules, cover_checks=(), form_checks=form_checks))
     return replace(report, unit=TOTAL_UNIT)
+
+
+def _not_read(r: Returned, form: str) -> list[str]:
+    """Fields of ``form`` the locator could not read in this return (an F-LOCATE… 错误 names them)."""
+    out: list[str] = []
+    for f in r.findings:
+        if f.rule.startswith("F-LOCATE") and f.severity is Severity.ERROR:
+            out.extend(c for c in f.codes if c.startswith(form + ".") and c not in out)
+    return out
 
 
 def roster_unit(campaign: Campaign, name: str) -> RosterUnit | None:

@@ -76,6 +76,8 @@ class Report:
     skipped: tuple[Skipped, ...] = field(default=(), compare=False)
     cover: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> key -> text
     explanations: dict[str, str] = field(default_factory=dict)  # field code -> the unit's 说明 on its row
+    # field code -> how the locator found it: name | code | letter | label | prose | pair
+    located_by: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -104,6 +106,8 @@ class Report:
             "values": dict(self.values),
             "findings": [f.to_dict() for f in self.findings],
             "notes": list(self.notes),
+            "cover": {form: dict(keys) for form, keys in self.cover.items()},
+            "located_by": dict(self.located_by),
         }
 
 

@@ -41,6 +41,7 @@ class Field:
     item: str  # "02"
     letter: str  # "B", or "" for an item total such as A1.05
     short: str = ""  # shorter label for messages, when the printed one is long
+    aliases: tuple[str, ...] = ()  # other ways units print it (the notice's wording, short forms)
 
     @property
     def name(self) -> str:
@@ -56,12 +57,18 @@ class Field:
     def caption(self) -> str:
         return f"{self.number} {self.short or self.label}"
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every wording that identifies this field: the printed label, the short one, the aliases."""
+        return tuple(dict.fromkeys(t for t in (self.label, self.short, *self.aliases) if t))
+
 
 @dataclass(frozen=True)
 class Item:
     number: str
     intro: str
     fields: tuple[Field, ...]
+    pairs: tuple[tuple[str, str], ...] = ()  # letters of fields that units lay out as one row of two columns
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,12 @@ class Form:
     @property
     def fields(self) -> tuple[Field, ...]:
         return tuple(f for item in self.items for f in item.fields)
+
+    @property
+    def year(self) -> int | None:
+        """The year the form reports on, from its title (2017 for 2017年…, 2016 for 2016年度…)."""
+        m = re.match(r"\s*(\d{4})\s*年", self.title)
+        return int(m.group(1)) if m else None
 
 
 @dataclass(frozen=True)
@@ -232,9 +245,15 @@ def _load_form(path: Path, units: dict[str, Kind], cover: tuple[CoverField, ...]
                     item=number,
                     letter=m.group(3),
                     short=str(raw.get("short", "")),
+                    aliases=tuple(str(a) for a in raw.get("aliases", []) or []),
                 )
             )
-        items.append(Item(number, str(raw_item.get("intro", "")), tuple(fields)))
+        letters = {f.letter for f in fields}
+        pairs = tuple((str(a), str(b)) for a, b in raw_item.get("pairs", []) or [])
+        for a, b in pairs:
+            if a not in letters or b not in letters:
+                raise CampaignError(f"{path}: 项目 {number} 的 pairs 中 ({a}, {b}) 不是本项的指标字母")
+        items.append(Item(number, str(raw_item.get("intro", "")), tuple(fields), pairs))
     return Form(
         id=form_id,
         sheet=str(data["sheet"]),

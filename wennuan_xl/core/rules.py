@@ -25,6 +25,9 @@ from .forms import Campaign, Kind
 
 FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
 COVER_CHECKS = ("required", "roster", "phone", "date")
+# Checks of a whole form: blank ones, and what the locator could not settle (core/locate.py's Problem).
+FORM_CHECKS = ("blank_form", "blanks", "ambiguous_column", "stray_number", "no_values", "column_kind", "duplicate")
+FORM_WORDS = {"annex", "sheet", "count", "fields", "columns", "column", "cells", "reason"}
 FIELD_WORDS = {"caption", "name", "code", "label", "unit", "text", "value", "unit_found", "sheet", "cell", "min", "max"}
 COVER_WORDS = {"annex", "label", "text", "from", "to", "suggestion"}
 CONSTANTS = ("TOLERANCE",)
@@ -78,12 +81,22 @@ class CoverCheck:
 
 
 @dataclass(frozen=True)
+class FormCheck:
+    id: str
+    severity: Severity
+    check: str
+    message: messages.Template
+    examples: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     field_checks: tuple[FieldCheck, ...]
     cover_checks: tuple[CoverCheck, ...]
     rules: tuple[Rule, ...]
     placeholder_note: messages.Template
     constants: dict[str, float]
+    form_checks: tuple[FormCheck, ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -93,11 +106,13 @@ class RuleSet:
 
     @property
     def ids(self) -> list[str]:
-        return [c.id for c in self.field_checks] + [c.id for c in self.cover_checks] + [r.id for r in self.rules]
+        return ([c.id for c in self.field_checks] + [c.id for c in self.form_checks] + [c.id for c in self.cover_checks]
+                + [r.id for r in self.rules])
 
 
 def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
     field_checks: list[FieldCheck] = []
+    form_checks: list[FormCheck] = []
     cover_checks: list[CoverCheck] = []
     rules: list[Rule] = []
     note: messages.Template | None = None
@@ -107,20 +122,22 @@ def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
         data = _read(path)
         new_fc = [_field_check(raw, path, campaign) for raw in data.get("field_checks", []) or []]
         new_cc = [_cover_check(raw, path, campaign) for raw in data.get("cover_checks", []) or []]
+        new_form = [_form_check(raw, path, campaign) for raw in data.get("form_checks", []) or []]
         new_rules = [r for raw in data.get("rules", []) or [] for r in _rules(raw, path, campaign)]
-        for rid in [c.id for c in new_fc] + [c.id for c in new_cc] + [r.id for r in new_rules]:
+        for rid in [c.id for c in new_fc] + [c.id for c in new_form] + [c.id for c in new_cc] + [r.id for r in new_rules]:
             if rid in origin:
                 also = "" if origin[rid] == path else f"（已在 {origin[rid]} 中使用）"
                 raise RuleError(f"{path} 规则 {rid}：规则编号重复{also}")
             origin[rid] = path
         field_checks += new_fc
+        form_checks += new_form
         cover_checks += new_cc
         rules += new_rules
         if "placeholder_note" in data:
             note = _template(str(data["placeholder_note"] or ""), path, "placeholder_note", campaign, FIELD_WORDS)
     if note is None:
         note = messages.parse_template("{caption} 填写的“{text}”按 0 计", lambda n: False)
-    return RuleSet(tuple(field_checks), tuple(cover_checks), tuple(rules), note, constants)
+    return RuleSet(tuple(field_checks), tuple(cover_checks), tuple(rules), note, constants, tuple(form_checks))
 
 
 def _read(path: Path) -> dict:
@@ -183,6 +200,17 @@ def _field_check(raw: dict, path: Path, campaign: Campaign) -> FieldCheck:
     message = _template(str(raw.get("message") or ""), path, rid, campaign, FIELD_WORDS)
     _known_keys(raw, {"id", "check", "severity", "message", "kinds", "min", "max", "fires", "holds"}, where)
     return FieldCheck(rid, _severity(raw, where), check, message, kinds, params, _examples(raw))
+
+
+def _form_check(raw: dict, path: Path, campaign: Campaign) -> FormCheck:
+    rid = str(raw.get("id", ""))
+    where = f"{path} 规则 {rid or '（无编号）'}"
+    check = str(raw.get("check", ""))
+    if not rid or check not in FORM_CHECKS:
+        raise RuleError(f"{where}: 需要 id，check 应为 {'、'.join(FORM_CHECKS)} 之一")
+    message = _template(str(raw.get("message") or ""), path, rid, campaign, FORM_WORDS)
+    _known_keys(raw, {"id", "check", "severity", "message", "fires", "holds"}, where)
+    return FormCheck(rid, _severity(raw, where), check, message, _examples(raw))
 
 
 def _cover_check(raw: dict, path: Path, campaign: Campaign) -> CoverCheck:

@@ -96,9 +96,14 @@ def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Tabl
         merges[(row - 1, 0)] = (row - 1, VALUE_COL - 1)
     for col, text in enumerate(HEADERS, start=1):
         put(layout.header_row, col, Cell(text, "header"))
+    put(layout.header_row, REMARK_COL, Cell("备注", "header"))
     for r in layout.rows:
         if len(r.text) > 30:
             heights[r.row - 1] = 30.0
+        lacking = result.lacking.get(r.field.code, ()) if r.field is not None else ()
+        if lacking:
+            names = "、".join(lacking[:3]) + ("等" if len(lacking) > 3 else "")
+            put(r.row, REMARK_COL, Cell(f"缺 {len(lacking)} 个单位的数（{names}）", "cell_wrap"))
         put(r.row, ITEM_COL, Cell(r.item, "center"))
         put(r.row, LABEL_COL, Cell(r.text, "cell_wrap"))
         if r.field is None:
@@ -119,11 +124,15 @@ def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Tabl
     expected = sum(1 for u in campaign.roster if u.included)
     rows.setdefault(last + 1, {})[0] = Cell(f"单位个数：本表汇总 {counted} 个单位（名单中应报 {expected} 个）。", "bold")
     merges[(last + 1, 0)] = (last + 1, VALUE_COL - 1)
-    widths = tuple((col - 1, col - 1, float(w)) for col, w in {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 18}.items())
+    widths = tuple((col - 1, col - 1, float(w)) for col, w in
+                   {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 18, REMARK_COL: 28}.items())
     return Table(
         total_sheet_name(campaign, form_id), sorted(rows.items()), widths, heights, merges,
-        page="form", header_row=layout.header_row - 1, print_area=(0, 0, last + 1, VALUE_COL - 1),
+        page="form", header_row=layout.header_row - 1, print_area=(0, 0, last + 1, REMARK_COL - 1),
     )
+
+
+REMARK_COL = VALUE_COL + 1  # beside each total: the units whose return gave no number for it
 
 
 # 提示: open 提示; 已说明: 提示 the unit explained in the template's 说明 column (no longer open).

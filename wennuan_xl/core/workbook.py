@@ -27,6 +27,8 @@ class SheetData:
     name: str
     rows: Sequence[Sequence[object]]  # rows[0] is row 1; None or "" for an empty cell
     visible: bool = True
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), 1-based
+    hidden_rows: frozenset[int] = frozenset()  # 1-based numbers of rows the unit hid
 
     def value(self, row: int, col: int) -> object:
         if 1 <= row <= len(self.rows):

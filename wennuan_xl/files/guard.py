@@ -78,6 +78,7 @@ class Inspected:
     kind: str  # "xlsx" | "ods" | "xls"
     names: tuple[tuple[str, str], ...] = ()
     sheets: tuple[str, ...] = ()
+    hidden_rows: tuple[tuple[str, frozenset[int]], ...] = ()  # sheet -> 1-based rows the unit hid (.xlsx)
 
 
 def check_file_size(size: int, shown: str) -> None:
@@ -491,11 +492,14 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
             raise Refused(_ODD.format(f"多个工作表指向同一部件 {m.name[:60]}，读取时会被重复解析"))
         z.where[m.name] = label
         sheets.append(m)
-    for m in sheets:
-        guard_xml.scan_part(_xml_chunks(z, m), totals, z.label(m), shared)
+    hidden = []
+    for entry, m in zip(workbook.sheets, sheets):
+        rows = guard_xml.scan_part(_xml_chunks(z, m), totals, z.label(m), shared)
         z.scanned.add(m.name)
+        if rows:
+            hidden.append((entry.name, rows))
     _scan_rest(z, totals, content_types, defaults)
-    return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets))
+    return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden))
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:

@@ -298,7 +298,7 @@ def _get(attrs: list[str], key: str) -> str | None:
     return None
 
 
-def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[int] | None = None) -> None:
+def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[int] | None = None) -> frozenset[int]:
     """One part through expat with the common counts; with ``shared`` (the shared strings' lengths), also
     as calamine's ``XlsxCellReader`` reads a worksheet:
 
@@ -311,6 +311,8 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
 
     Written as closures over local counters: this runs for every element of every part. An address is
     parsed only when its cell holds a value, or when a cell without an address needs the column.
+    Returns the 1-based numbers of the rows written ``hidden="1"`` (a worksheet: the locator prefers what
+    the clerk sees).
     """
     sheet = shared is not None
     lengths = shared or []
@@ -332,6 +334,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     pieces: list[str] | None = None
     max_row = max_col = -1
     cells = text = 0
+    hidden: set[int] = set()
 
     def refuse_dtd(*_args) -> None:
         raise Refused(_DTD.format(where=where))
@@ -399,6 +402,8 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                 r = _get(attrs, "r")
                 if r is not None:
                     row = _address(r, where, False)[0]
+                if _get(attrs, "hidden") in ("1", "true") and len(hidden) < L.MAX_ROWS:
+                    hidden.add(row + 1)
         elif kind == _SHEET_DATA:
             if sheet and state == 0:
                 state = 1
@@ -496,6 +501,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     if cells:
         totals.area += (max_row + 1) * (max_col + 1)
         check_area(totals, where, f"{column_letters(max_col + 1)}{max_row + 1}")
+    return frozenset(hidden)
 
 
 # --- sharedStrings.xml ---------------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
     )
     check = book.create_sheet(CHECK_SHEET)
     check_ref = _quoted(CHECK_SHEET)
-    last = FIRST_RULE_ROW + max(len(compiled), 1) - 1
+    blanks = next((c for c in rules.form_checks if c.check == "blanks"), None)
+    last = FIRST_RULE_ROW + max(len(compiled) + (blanks is not None), 1) - 1
     results = f"{check_ref}!${column_letter(RESULT_COL)}${FIRST_RULE_ROW}:${column_letter(RESULT_COL)}${last}"
     summary = _summary_formula(results)
 
@@ -106,6 +107,8 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
             cell.font = Font(name=FONT, size=10)
             cell.border = BOX
             cell.alignment = Alignment(vertical="center", wrap_text=col in (FIELDS_COL, MESSAGE_COL, EXPLAIN_COL))
+    if blanks is not None:
+        _blanks_row(check, FIRST_RULE_ROW + len(compiled), blanks.id, form, [cell_of[f.name] for f in form.fields])
     result_range = f"{column_letter(RESULT_COL)}{FIRST_RULE_ROW}:{column_letter(RESULT_COL)}{last}"
     first_result = f"${column_letter(RESULT_COL)}{FIRST_RULE_ROW}"
     for text, fill, font in ((RESULT_ERROR, ERROR_FILL, ERROR_FONT), (RESULT_WARNING, WARNING_FILL, WARNING_FONT),
@@ -210,6 +213,33 @@ def _lines(anchored: list[LiveRule], campaign: Campaign) -> int:
                 width += 8
         longest = max(longest, width)
     return -(-longest // LINE_WIDTH)
+
+
+def _blanks_row(check: Worksheet, row: int, rule_id: str, form: Form, cells: list[str]) -> None:
+    """The engine's blank-fields 提示 (F-BLANKS), live: some input cells filled and some still empty.
+    A form with nothing filled yet is being filled, not a blank return: it shows nothing here."""
+    count_col = EXPLAIN_COL + 1  # the number of empty input cells, beside the row (not printed)
+    empty = "+".join(f'(TRIM({_quoted_cell(c)})="")' for c in cells)
+    count = f"${column_letter(count_col)}${row}"
+    values = (
+        rule_id,
+        RESULT_WARNING,
+        "各项",
+        f'=IF(AND({count}>0,{count}<{len(cells)}),"{RESULT_WARNING}","")',
+        f'=IF({column_letter(RESULT_COL)}{row}="","","以下 "&{count}&" 项未填写，汇总时按 0 计；没有的请填 0")',
+        "",
+    )
+    for col, value in enumerate(values, start=1):
+        cell = check.cell(row, col, value)
+        cell.font = Font(name=FONT, size=10)
+        cell.border = BOX
+        cell.alignment = Alignment(vertical="center", wrap_text=col in (FIELDS_COL, MESSAGE_COL, EXPLAIN_COL))
+    check.cell(row, count_col, f"={empty}").font = Font(name=FONT, size=8, color="808080")
+
+
+def _quoted_cell(ref: str) -> str:
+    sheet, _, a1 = ref.rpartition("!")
+    return f"{_quoted(sheet)}!{a1}"
 
 
 def _summary_formula(results: str) -> str:

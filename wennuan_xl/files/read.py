@@ -4,7 +4,7 @@ The file is read into memory once and closed at once (never locked longer than t
 written); only a regular file is read (a FIFO or a device named ``x.xlsx`` would block or never end).
 ``guard.inspect`` checks the bytes and says how calamine will read them; python-calamine then parses the
 cells. The defined names, which calamine does not expose, come from the guard's own parse of
-workbook.xml (.xlsx) or content.xml (.ods).
+workbook.xml (.xlsx) or content.xml (.ods), and so do the hidden rows of an .xlsx (``<row hidden="1">``).
 
 These functions parse untrusted bytes in the calling process: the command line and the folder reader
 call them inside an isolated worker (``isolated.py``); tests call them directly on files they made.
@@ -17,6 +17,7 @@ import io
 import os
 import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.findings import ReturnUnusable
@@ -92,6 +93,9 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         )
     names = ods_names(found.names) if found.kind == "ods" else defined_names(found.names)
     sheets = _calamine_sheets(data, shown)
+    hidden = dict(found.hidden_rows)  # seen by the guard's parse of each sheet, in any spelling
+    if hidden:
+        sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, frozenset())) for s in sheets)
     return WorkbookData(shown, sheets, names)
 
 
@@ -113,11 +117,13 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
             sheet = book.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             visible = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
+            merged = tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
             sheets.append(
                 SheetData(
                     meta.name,
                     rows,  # calamine's lists as they are: "" stands for an empty cell
                     visible,
+                    merged,
                 )
             )
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken sheets
