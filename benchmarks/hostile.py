@@ -44,12 +44,13 @@ def _in_worker(path: str, flagged: str | None):
     """Runs in the worker: the check (and the flagged copy), with the worker's own peak memory."""
     from wennuan_xl.files import isolated
     from wennuan_xl.files.atomic import Inputs
-    from wennuan_xl.files.flagged import flagged_copy_task
 
     _reset_hwm()
     kind, value = isolated._check_task(path, Path(path).name, True)
     copy = None
     if flagged and kind == "report":
+        from wennuan_xl.files.flagged import flagged_copy_task  # imported by the parent before the fork
+
         copy = flagged_copy_task(path, value, flagged, Inputs([path]))
     return kind, value, copy, _hwm_mb()
 
@@ -62,6 +63,7 @@ def measure(files: list[str], flagged: bool = False) -> None:
 
     campaign = load_campaign()
     isolated.set_state(campaign, load_rules(campaign))
+    isolated._preload()  # as check_files does before it forks
     if flagged:
         import wennuan_xl.files.flagged  # noqa: F401 - imported before measuring: a fixed cost, as in the CLI
     for name in files:

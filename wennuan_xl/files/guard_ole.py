@@ -365,7 +365,7 @@ def _check_sheet(stream: bytes, pos: int, where: str, strings: list[int], t: Xls
             raise Refused(f"{where}有超过 {L.MAX_CELLS:,} 个填有内容的单元格，远超一份统计表，不予读取")
         if t.text_bytes > L.MAX_TEXT_BYTES:
             raise Refused(
-                f"{where}的文字内容合计超过 {L.MAX_TEXT_BYTES // L.MB} MB（同一段文字被大量单元格重复引用时按每个单元格计），"
+                f"{where}的文字内容合计超过 {L.MAX_TEXT_BYTES // 1024:,} KB（同一段文字被大量单元格重复引用时按每个单元格计），"
                 "远超一份统计表，不予读取"
             )
     if max_row >= 0:

@@ -239,7 +239,7 @@ def check_totals(t: Totals, where: str) -> None:
         raise Refused(f"{where}有超过 {L.MAX_CELL_ELEMENTS:,} 个单元格记录（含设了格式的空单元格），远超一份统计表，不予读取")
     if t.text_bytes > L.MAX_TEXT_BYTES:
         raise Refused(
-            f"{where}的文字内容合计超过 {L.MAX_TEXT_BYTES // L.MB} MB（同一段文字被大量单元格重复引用时按每个单元格计），"
+            f"{where}的文字内容合计超过 {L.MAX_TEXT_BYTES // 1024:,} KB（同一段文字被大量单元格重复引用时按每个单元格计），"
             "远超一份统计表，不予读取"
         )
     if t.merges > L.MAX_MERGES or t.merged_cells > L.MAX_MERGED_CELLS:
@@ -271,6 +271,7 @@ def column_letters(col: int) -> str:
 # --- worksheets and every other part: the fast scan ----------------------------------------------------------
 
 _ROW, _CELL, _V, _SHEET_DATA, _MERGE, _LINK, _STYLE, _OTHER = range(8)
+_NUMERIC_TYPES = (None, "n", "b", "e")  # calamine reads these as numbers, booleans, errors: no text
 _KINDS = {"row": _ROW, "c": _CELL, "v": _V, "sheetData": _SHEET_DATA, "mergeCell": _MERGE, "hyperlink": _LINK}
 _COLUMNS: dict[str, int] = {}
 
@@ -306,7 +307,8 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     moves to the next row and column 0, ``<row r>`` jumps; a cell without ``r`` takes the current
     position; after every cell the column moves on. A cell holds a value when it has a child element
     (an upper bound: an empty ``<v/>`` holds none). A cell's text is at most the bytes of its element,
-    plus the shared string it names (``t="s"``); a ``<v>`` spelled with references, CDATA or comments,
+    plus the shared string it names (``t="s"``); a number, boolean or error holds none; a ``<v>`` spelled
+    with references, CDATA or comments,
     or a second ``<v>`` (calamine keeps the last), counts as the longest shared string.
 
     Written as closures over local counters: this runs for every element of every part. An address is
@@ -328,7 +330,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     state = 0  # 0 before sheetData, 1 inside, 2 after
     row = col = 0
     last_r: str | None = None  # the address of the last cell, not parsed yet (it sets the column)
-    in_cell = has_value = cell_shared = False
+    in_cell = has_value = cell_shared = cell_text = False
     cell_start = cell_row = 0
     cell_r: str | None = None
     pieces: list[str] | None = None
@@ -353,7 +355,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
 
     def start(name: str, attrs: list[str]) -> None:
         nonlocal elements, depth, rows, cell_elements, merges, merged, links, linked, row, col, last_r
-        nonlocal in_cell, has_value, cell_shared, cell_start, cell_row, cell_r, pieces, state
+        nonlocal in_cell, has_value, cell_shared, cell_text, cell_start, cell_row, cell_r, pieces, state
         elements += 1
         depth += 1
         if depth > L.MAX_DEPTH:
@@ -393,7 +395,9 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                     cell_row = row
                 in_cell = True
                 has_value = False
-                cell_shared = _get(attrs, "t") == "s"
+                cell_type = _get(attrs, "t")
+                cell_shared = cell_type == "s"
+                cell_text = cell_type not in _NUMERIC_TYPES  # a number, a bool or an error holds no text
                 pieces = None
                 cell_start = parser.CurrentByteIndex
         elif kind == _ROW:
@@ -446,7 +450,8 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                         max_row = r_row
                     if r_col > max_col:
                         max_col = r_col
-                    text += parser.CurrentByteIndex - cell_start
+                    if cell_text:
+                        text += parser.CurrentByteIndex - cell_start
                     if cell_shared:
                         if pieces is not None and len(pieces) == 1 and pieces[0].isascii() and pieces[0].isdigit():
                             index = int(pieces[0])
@@ -730,6 +735,7 @@ class OdsContentScanner(Scanner):
         self.cell_nonempty = False
         self.cell_repeat = 1
         self.cell_text = 0
+        self.cell_texty = False
 
     # table state
     def _new_table(self) -> None:
@@ -769,8 +775,11 @@ class OdsContentScanner(Scanner):
             self.in_cell = self.depth
             self.cell_start = self.parser.CurrentByteIndex
             self.cell_repeat = self._count(attrs.get("table:number-columns-repeated", "1"), "number-columns-repeated")
-            self.cell_nonempty = attrs.get("office:value-type") == "string" or any(a in attrs for a in _VALUE_ATTRS)
-            self.cell_text = 4 * sum(len(v) for v in attrs.values())
+            kind = attrs.get("office:value-type")
+            self.cell_nonempty = kind == "string" or any(a in attrs for a in _VALUE_ATTRS)
+            # A float, percentage, currency or boolean holds no text; a string, date, time or formula does.
+            self.cell_texty = kind not in ("float", "percentage", "currency", "boolean") or "table:formula" in attrs
+            self.cell_text = 4 * sum(len(v) for v in attrs.values()) if self.cell_texty else 0
         elif local in ("named-range", "named-expression"):
             address = attrs.get("table:cell-range-address") or attrs.get("table:expression", "")
             self.names.append((attrs.get("table:name", ""), address))
@@ -800,7 +809,7 @@ class OdsContentScanner(Scanner):
             self._close_table()
 
     def _close_cell(self) -> None:
-        text = self.cell_text + self.parser.CurrentByteIndex - self.cell_start
+        text = self.cell_text + (self.parser.CurrentByteIndex - self.cell_start if self.cell_texty else 0)
         room = L.EXCEL_COLUMNS - self.row_pushed
         self.row_pushed += min(self.row_pending, room)  # empties before this cell are pushed now
         self.row_pending = 0

@@ -419,6 +419,15 @@ def set_state(campaign, rules=None, need_rules: bool = True) -> None:
         _STATE["rules"] = load_rules(campaign)
 
 
+def _preload() -> None:
+    """Import what the reading tasks use before forking, so that each worker starts with it (a fork shares
+    the pages; importing in every worker would cost each ~0.2 s). No return's bytes are touched here."""
+    import python_calamine  # noqa: F401
+
+    from ..core import check, consolidate  # noqa: F401
+    from . import bulk, guard, source  # noqa: F401
+
+
 def workers_for(count: int, workers: int | None) -> int:
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
@@ -451,6 +460,7 @@ def check_files(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int |
     from ..core.findings import ReturnUnusable
 
     set_state(campaign, rules)
+    _preload()
     out: list = []
     with contextlib.ExitStack() as stack:
         if pool is None:
@@ -474,6 +484,7 @@ def read_returns(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int 
     from ..core.consolidate import Returned
 
     set_state(campaign, rules)
+    _preload()
     calls = [(path, shown, follow_links) for path, shown in jobs]
     with Pool(workers_for(len(jobs), workers), set_state, (campaign,), seconds=READ_SECONDS) as pool:
         for i, ((path, shown), answer) in enumerate(zip(jobs, pool.map(_read_task, calls)), start=1):
