@@ -19,14 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import gc
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
-import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -174,6 +170,8 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
             elif time.time() - path.lstat().st_mtime < STALE_AFTER_S:
                 continue
             if path.is_dir() and not path.is_symlink():
+                import shutil
+
                 shutil.rmtree(path)
             else:
                 path.unlink()
@@ -203,6 +201,8 @@ def _check_target(target: Path, protect: Inputs | Iterable[Path | str]) -> None:
 def atomic_path(target: Path | str, protect: Inputs | Iterable[Path | str] = ()) -> Iterator[Path]:
     """Yield a temp path to write; on success it replaces ``target`` in one step. An ``OSError`` while
     preparing, writing or renaming becomes an ``OutputError`` naming the target."""
+    import tempfile
+
     target = Path(target)
     _check_target(target, protect)
     try:
@@ -234,6 +234,9 @@ def atomic_path(target: Path | str, protect: Inputs | Iterable[Path | str] = ())
 def temp_folder(beside: Path | str) -> Iterator[Path]:
     """A private folder for a writer's working files (xlsxwriter's), beside the output, removed however
     the block ends; one left by a killed run is removed by the next (``remove_stale_temp_files``)."""
+    import shutil
+    import tempfile
+
     parent = Path(beside).parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -260,6 +263,9 @@ def quiet_unraisable() -> Iterator[None]:
 
 def drop_failed_writer(exc: BaseException) -> None:
     """Free what a failed write left open (its frames hold the open zip and temp files), now, quietly."""
+    import gc
+    import traceback
+
     with quiet_unraisable():
         seen = 0
         while exc is not None and seen < 10:
