@@ -80,3 +80,17 @@ def test_check_and_consolidate_take_them_like_xlsx(campaign, saved, tmp_path, ca
     row = next(u for u in units if u["unit"] == UNIT)
     assert row["status"] == "已报", row  # an .ods in the folder was ignored before (the unit showed 未报)
     assert all(u["status"] != "无法读取" for u in units)
+
+
+def test_a_real_return_in_every_format_is_far_inside_the_limits(filled, saved):
+    """The headroom limits.py claims, measured on filled templates (.xlsx) and their LibreOffice copies."""
+    from wennuan_xl.files import guard, limits
+
+    _fmt, paths = saved
+    caps = {"text_bytes": limits.MAX_TEXT_BYTES, "cells": limits.MAX_CELLS, "area": limits.MAX_AREA,
+            "elements": limits.MAX_ELEMENTS}
+    for path in [*filled.values(), *paths.values()]:
+        counts = dict(guard.inspect(path.read_bytes(), path.name).counts)
+        for key, value in counts.items():
+            headroom = 10 if key == "text_bytes" else 25  # the text count includes each string cell's markup
+            assert value * headroom <= caps[key], (path.name, key, value, caps[key])

@@ -79,6 +79,11 @@ class Inspected:
     names: tuple[tuple[str, str], ...] = ()
     sheets: tuple[str, ...] = ()
     hidden_rows: tuple[tuple[str, frozenset[int]], ...] = ()  # sheet -> 1-based rows the unit hid (.xlsx)
+    counts: tuple[tuple[str, int], ...] = ()  # what the limits were measured on: text_bytes, cells, area, elements
+
+
+def _counts(t) -> tuple[tuple[str, int], ...]:
+    return tuple((k, getattr(t, k)) for k in ("text_bytes", "cells", "area", "elements") if hasattr(t, k))
 
 
 def check_file_size(size: int, shown: str) -> None:
@@ -499,7 +504,8 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
         if rows:
             hidden.append((entry.name, rows))
     _scan_rest(z, totals, content_types, defaults)
-    return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden))
+    return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden),
+                     _counts(totals))
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:
@@ -534,7 +540,7 @@ def _inspect_ods(z: _Zip) -> Inspected:
         raise Refused(_ODD.format("工作表名称重复"))
     z.scanned.add("mimetype")
     _scan_rest(z, totals, {}, {})
-    return Inspected("ods", tuple(ods.names), tuple(ods.tables))
+    return Inspected("ods", tuple(ods.names), tuple(ods.tables), (), _counts(totals))
 
 
 # --- .xls -------------------------------------------------------------------------------------------------
@@ -557,4 +563,4 @@ def _inspect_ole(data: bytes) -> Inspected:
         raise Refused("文件已损坏或不是 Excel 工作簿（旧版文件中没有工作簿数据），无法读取")
     totals = guard_ole.XlsTotals()
     guard_ole.check_biff(stream, totals)
-    return Inspected("xls", (), tuple(totals.sheets))
+    return Inspected("xls", (), tuple(totals.sheets), (), _counts(totals))

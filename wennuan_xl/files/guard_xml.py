@@ -64,6 +64,7 @@ class Totals:
     linked_cells: int = 0
     sheets: int = 0
     names: int = 0
+    formula_bytes: int = 0  # an .ods's formulas, copied into every repeated cell
     styles: dict[str, int] = field(default_factory=dict)
 
 
@@ -242,6 +243,8 @@ def check_totals(t: Totals, where: str) -> None:
             f"{where}的文字内容合计超过 {L.MAX_TEXT_BYTES // 1024:,} KB（同一段文字被大量单元格重复引用时按每个单元格计），"
             "远超一份统计表，不予读取"
         )
+    if t.formula_bytes > L.MAX_FORMULA_BYTES:
+        raise Refused(f"{where}的公式合计超过 {L.MAX_FORMULA_BYTES // L.MB} MB（重复的单元格按每个计），远超一份统计表，不予读取")
     if t.merges > L.MAX_MERGES or t.merged_cells > L.MAX_MERGED_CELLS:
         raise Refused(f"{where}的合并单元格过多或范围过大（{t.merges:,} 处，覆盖 {t.merged_cells:,} 个单元格），不予读取")
     if t.hyperlinks > L.MAX_HYPERLINKS or t.linked_cells > L.MAX_LINKED_CELLS:
@@ -270,9 +273,10 @@ def column_letters(col: int) -> str:
 
 # --- worksheets and every other part: the fast scan ----------------------------------------------------------
 
-_ROW, _CELL, _V, _SHEET_DATA, _MERGE, _LINK, _STYLE, _OTHER = range(8)
+_ROW, _CELL, _V, _SHEET_DATA, _MERGE, _LINK, _STYLE, _F, _OTHER = range(9)
 _NUMERIC_TYPES = (None, "n", "b", "e")  # calamine reads these as numbers, booleans, errors: no text
-_KINDS = {"row": _ROW, "c": _CELL, "v": _V, "sheetData": _SHEET_DATA, "mergeCell": _MERGE, "hyperlink": _LINK}
+_KINDS = {"row": _ROW, "c": _CELL, "v": _V, "sheetData": _SHEET_DATA, "mergeCell": _MERGE, "hyperlink": _LINK,
+          "f": _F}
 _COLUMNS: dict[str, int] = {}
 
 
@@ -332,6 +336,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     last_r: str | None = None  # the address of the last cell, not parsed yet (it sets the column)
     in_cell = has_value = cell_shared = cell_text = False
     cell_start = cell_row = 0
+    f_start, f_bytes = -1, 0
     cell_r: str | None = None
     pieces: list[str] | None = None
     max_row = max_col = -1
@@ -355,7 +360,8 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
 
     def start(name: str, attrs: list[str]) -> None:
         nonlocal elements, depth, rows, cell_elements, merges, merged, links, linked, row, col, last_r
-        nonlocal in_cell, has_value, cell_shared, cell_text, cell_start, cell_row, cell_r, pieces, state
+        nonlocal in_cell, has_value, cell_shared, cell_text, cell_start, cell_row, cell_r, pieces, state, f_start
+        nonlocal f_bytes
         elements += 1
         depth += 1
         if depth > L.MAX_DEPTH:
@@ -370,7 +376,9 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         if in_cell:
             # calamine reads a value from every child of <c>; the first child makes it a value cell.
             has_value = True
-            if kind == _V and cell_shared:
+            if kind == _F and f_start < 0:
+                f_start = parser.CurrentByteIndex  # a formula is skipped by the reader: not text it keeps
+            elif kind == _V and cell_shared:
                 if pieces is None:
                     # Unbuffered: a reference, CDATA or comment splits the text; calamine reads the index
                     # from the first piece only, so anything but one plain piece counts as the longest.
@@ -397,8 +405,10 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                 has_value = False
                 cell_type = _get(attrs, "t")
                 cell_shared = cell_type == "s"
-                cell_text = cell_type not in _NUMERIC_TYPES  # a number, a bool or an error holds no text
+                # A number, a bool or an error holds no text; a shared string holds the string (added below).
+                cell_text = cell_type not in _NUMERIC_TYPES and not cell_shared
                 pieces = None
+                f_start, f_bytes = -1, 0
                 cell_start = parser.CurrentByteIndex
         elif kind == _ROW:
             rows += 1
@@ -424,13 +434,16 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
             style_counts[local] = style_counts.get(local, 0) + 1
 
     def end(name: str) -> None:
-        nonlocal depth, in_cell, col, row, cells, text, max_row, max_col, state, last_r
+        nonlocal depth, in_cell, col, row, cells, text, max_row, max_col, state, last_r, f_start, f_bytes
         depth -= 1
         if state != 1:
             return
         kind = kinds[name]
         if in_cell:
-            if kind == _V:
+            if kind == _F and f_start >= 0:
+                f_bytes += parser.CurrentByteIndex - f_start
+                f_start = -1
+            elif kind == _V:
                 if parser.CharacterDataHandler is not None:
                     parser.CharacterDataHandler = None
                     parser.buffer_text = True
@@ -451,7 +464,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                     if r_col > max_col:
                         max_col = r_col
                     if cell_text:
-                        text += parser.CurrentByteIndex - cell_start
+                        text += parser.CurrentByteIndex - cell_start - f_bytes
                     if cell_shared:
                         if pieces is not None and len(pieces) == 1 and pieces[0].isascii() and pieces[0].isdigit():
                             index = int(pieces[0])
@@ -709,6 +722,7 @@ class ManifestScanner(IndexScanner):
 
 _VALUE_ATTRS = ("office:value", "office:string-value", "office:date-value", "office:time-value",
                 "office:boolean-value", "table:formula")
+_TEXT_ATTRS = ("office:string-value", "office:date-value", "office:time-value")
 
 
 class OdsContentScanner(Scanner):
@@ -736,6 +750,7 @@ class OdsContentScanner(Scanner):
         self.cell_repeat = 1
         self.cell_text = 0
         self.cell_texty = False
+        self.cell_formula = 0
 
     # table state
     def _new_table(self) -> None:
@@ -770,6 +785,7 @@ class OdsContentScanner(Scanner):
             self.row_pending = 0
             self.row_last = 0  # end of the last non-empty cell
             self.row_text = 0
+            self.row_formulas = 0
             self.row_values = 0
         elif local in ("table-cell", "covered-table-cell") and self.in_row:
             self.in_cell = self.depth
@@ -777,9 +793,15 @@ class OdsContentScanner(Scanner):
             self.cell_repeat = self._count(attrs.get("table:number-columns-repeated", "1"), "number-columns-repeated")
             kind = attrs.get("office:value-type")
             self.cell_nonempty = kind == "string" or any(a in attrs for a in _VALUE_ATTRS)
-            # A float, percentage, currency or boolean holds no text; a string, date, time or formula does.
-            self.cell_texty = kind not in ("float", "percentage", "currency", "boolean") or "table:formula" in attrs
-            self.cell_text = 4 * sum(len(v) for v in attrs.values()) if self.cell_texty else 0
+            # A float, percentage, currency or boolean holds no text; a string, date or time does: its text
+            # is the character data of the cell (and its string/date/time value attribute), counted as it
+            # comes. A formula (kept in calamine's formula grid, never handed to the locator) counts against
+            # the formula limit instead.
+            self.cell_texty = kind not in ("float", "percentage", "currency", "boolean")
+            self.cell_formula = len(attrs.get("table:formula", "").encode("utf-8", "replace"))
+            self.cell_text = sum(len(attrs.get(a, "").encode("utf-8", "replace")) for a in _TEXT_ATTRS)
+            if self.cell_texty:
+                self.parser.CharacterDataHandler = self._text
         elif local in ("named-range", "named-expression"):
             address = attrs.get("table:cell-range-address") or attrs.get("table:expression", "")
             self.names.append((attrs.get("table:name", ""), address))
@@ -808,17 +830,22 @@ class OdsContentScanner(Scanner):
             self.in_table = False
             self._close_table()
 
+    def _text(self, data: str) -> None:
+        self.cell_text += len(data.encode("utf-8", "replace"))
+
     def _close_cell(self) -> None:
-        text = self.cell_text + (self.parser.CurrentByteIndex - self.cell_start if self.cell_texty else 0)
+        self.parser.CharacterDataHandler = None
+        text = self.cell_text if self.cell_texty else 0
         room = L.EXCEL_COLUMNS - self.row_pushed
         self.row_pushed += min(self.row_pending, room)  # empties before this cell are pushed now
         self.row_pending = 0
         room = L.EXCEL_COLUMNS - self.row_pushed
         repeat = min(self.cell_repeat, room)
-        if self.cell_nonempty:
+        if self.cell_nonempty or self.cell_formula:
             self.row_pushed += repeat
             self.row_last = self.row_pushed
             self.row_text += text * repeat
+            self.row_formulas += self.cell_formula * repeat
             self.row_values += repeat
         else:
             self.row_pending = repeat
@@ -831,6 +858,7 @@ class OdsContentScanner(Scanner):
             self.col_max = max(self.col_max, self.row_last - 1)
             copies = 1 + self.row_repeat
             t.text_bytes += self.row_text * copies
+            t.formula_bytes += self.row_formulas * copies
             t.cells += self.row_values * self.row_repeat
             check_totals(t, self.where)
 

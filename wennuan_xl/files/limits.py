@@ -60,12 +60,16 @@ MAX_CELLS = 50_000
 # (calamine allocates each whole; 72 bytes a cell at worst). A real sheet is < 200 x 10. (x 250)
 MAX_AREA = 1_000_000
 # The text of all cells after shared strings are copied into the cells that use them (and an .ods cell's
-# text into every column and row it is repeated in), in UTF-8 bytes. A filled template holds ~8 KB (545
-# text cells); a return with long 说明 perhaps 100 KB. (x 64 over the template) The reader alone would take
+# text into every column and row it is repeated in), in UTF-8 bytes. A filled template holds ~8 KB of text
+# in 545 cells; the count is an upper bound (the markup of each string cell is counted too), which makes a
+# filled template ~35 KB here. (x 15 by the count, x 64 by the text) The reader alone would take
 # far more (16 MB: 0.5 s), but the locator compares every text cell with every field's wording, ~30 s per
 # MB of text (measured on the locator of December 2026): this limit keeps that inside the worker's time
 # limit until the locator bounds its own comparisons.
 MAX_TEXT_BYTES = 512 * 1024
+# An .ods's formulas, as calamine keeps them (a string per cell, copied into every repeated cell). The
+# template's live checks hold ~200 KB of formulas. (x 80)
+MAX_FORMULA_BYTES = 16 * MB
 # Declared and actual shared strings (sharedStrings.xml count/uniqueCount, an .xls SST record's counts):
 # calamine reserves room for the declared number before it reads one. A real return has < 600. (x 330)
 MAX_SHARED_STRINGS = 200_000
