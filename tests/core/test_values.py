@@ -63,6 +63,9 @@ NUMBER_TABLE = [
     ("12 人", PERSONS, 12, OK, ""),
     ("12.5万元", MONEY, 12.5, OK, ""),
     ("12.5 万元", MONEY, 12.5, OK, ""),
+    ("6.95万", MONEY, 6.95, OK, ""),  # 万 in a 万元 column is 万元
+    ("人 286", PERSONS, 286, OK, ""),  # the unit typed first
+    ("零", PERSONS, 0, OK, ""),
     # placeholders read as 0, with a note
     ("—", PERSONS, 0, PH, ""),
     ("-", PERSONS, 0, PH, ""),
@@ -146,6 +149,10 @@ def test_a_datetime_in_a_number_field_is_quoted_as_a_date():
         ("否", "否", OK),
         (" 否 ", "否", OK),
         ("\u3000是\u3000", "是", OK),
+        ("☑是\u3000□否", "是", OK),  # the ticked box
+        ("□是 ☑否", "否", OK),
+        ("是√", "是", OK),
+        ("☑是☑否", "☑是☑否", NY),  # both ticked: no answer
         ("对", "对", NY),
         ("是的", "是的", NY),
         ("Y", "Y", NY),

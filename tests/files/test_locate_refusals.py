@@ -114,3 +114,31 @@ def test_a_prose_line_gives_each_of_its_fields(tmp_path, campaign, rules, line, 
     for code, value in expected.items():
         assert code in report.values and report.values[code] == value, code
     assert report.located_by["A1.01A"] == "prose"
+
+
+def _twice(path: Path, hide_first: bool) -> Path:
+    header = ["项目", "指标名称", "计量单位", "数值"]
+    old = [[i, label, unit, b] for i, label, unit, _a, b in A1_ROWS]
+    new = [[i, label, unit, a] for i, label, unit, a, _b in A1_ROWS]
+    book(path, [header, *old, [], header, *new])
+    if hide_first:
+        wb = openpyxl.load_workbook(path)
+        for r in range(4, 9):  # the first header and table rows
+            wb.active.row_dimensions[r].hidden = True
+        wb.save(path)
+    return path
+
+
+def test_the_table_pasted_twice_with_other_figures_is_refused(tmp_path, campaign, rules):
+    report = report_of(_twice(tmp_path / "twice.xlsx", hide_first=False), campaign, rules)
+    [twice] = [f for f in report.findings if f.rule == "F-LOCATE-TWICE"]
+    assert twice.severity is Severity.ERROR
+    assert set(twice.codes) == {"A1.01A", "A1.01B", "A1.02A", "A1.02B"}
+    assert "出现了两次，数值不同" in twice.message and "D5 与 D11" in twice.message
+    assert all(report.values.get(c) is None for c in twice.codes)
+
+
+def test_a_hidden_old_copy_gives_way_to_the_visible_table(tmp_path, campaign, rules):
+    report = report_of(_twice(tmp_path / "hidden.xlsx", hide_first=True), campaign, rules)
+    assert {c: report.values[c] for c in ("A1.01A", "A1.02B")} == {"A1.01A": 52340, "A1.02B": 300}
+    assert "F-LOCATE-TWICE" not in {f.rule for f in report.findings}

@@ -14,15 +14,20 @@ from dataclasses import dataclass, field
 from .printed import squeeze, words
 from .workbook import SheetData
 
-CURRENT, VALUE, COMPARE, REMARK, UNIT, CODE, ITEM, LABEL, CHECK, NOTE = (
-    "current", "value", "compare", "remark", "unit", "code", "item", "label", "check", "note",
+CURRENT, VALUE, COMPARE, REMARK, UNIT, CODE, ITEM, LABEL, CHECK, NOTE, PART = (
+    "current", "value", "compare", "remark", "unit", "code", "item", "label", "check", "note", "part",
 )
-NOT_VALUES = frozenset({COMPARE, REMARK, UNIT, CODE, ITEM, LABEL, CHECK, NOTE})
+NOT_VALUES = frozenset({COMPARE, REMARK, UNIT, CODE, ITEM, LABEL, CHECK, NOTE, PART})
+# Columns whose numbers are legitimately not the figure: comparisons, notes, the parts of a 合计 column.
+NOT_STRAY = frozenset({COMPARE, REMARK, NOTE, CHECK, PART})
 
-_COMPARE = ("上年", "去年", "同期", "上期", "同比", "增减", "增长", "比上年", "比去年", "年初", "上一年", "环比", "变化")
+_COMPARE = ("上年", "去年", "同期", "上期", "同比", "增减", "增长", "比上年", "比去年", "年初", "上一年", "环比", "变化",
+            "计划", "目标", "任务")
 _CURRENT = ("本年", "本期", "今年", "当年", "本年度", "填报数", "本年数", "本期数", "实际数", "完成数", "累计")
 _VALUE = ("数值", "数量", "数据", "数字", "数目", "合计", "金额", "统计数", "指标值", "填报", "人数", "户数", "值")
-_REMARK = ("备注", "附注", "注释", "批注")
+_REMARK = ("备注", "附注", "注释", "批注", "完成情况", "完成率", "完成比例", "情况说明")
+# The parts a 合计 column adds up (系统本级 | 所属基层单位 | 合计): the figure is the 合计.
+_PART = ("本级", "所属", "下属", "基层单位", "直属")
 _NOTE = ("说明", "情况说明", "原因")
 _CHECK = ("审核", "校验", "检查")
 _UNIT = ("计量单位", "单位")
@@ -46,6 +51,8 @@ def classify(header: str, year: int | None) -> str:
             return CURRENT
     if any(h.endswith(w) or h == w for w in _REMARK):
         return REMARK
+    if any(w in h for w in _PART) and "合计" not in h:
+        return PART
     if any(w in h for w in _CURRENT):
         return CURRENT
     if h in _NOTE or (h.startswith("说明") and len(h) <= 6):
@@ -118,6 +125,7 @@ def choose(
     headers = header_texts(sheet, _headers_above(header_rows, min((r for r, _ in rows), default=0)))
     kinds = {c: classify(t, year) for c, t in headers.items()}
     labels = {c for _, c in rows}
+    skip = skip | sheet.hidden_cols  # a column the unit hid is not read: a person does not see it
     numeric: dict[int, int] = {}
     item_like: dict[int, bool] = {}
     for r, label_col in rows:

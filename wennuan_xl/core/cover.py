@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .forms import CoverField
 from .printed import nfkc, squeeze
+from .segments import Region
 from .workbook import CellRef, SheetData
 
 # Other words units print for the same cover lines.
@@ -23,9 +24,11 @@ SYNONYMS = {
     "PHONE": ("联系电话", "电话号码", "联系方式", "电话", "手机"),
     "DATE": ("填报日期", "填表日期", "报送日期", "报出日期", "上报日期", "填报时间", "填表时间", "日期"),
 }
-_OTHER_LABELS = ("单位负责人", "负责人", "审核人", "统计负责人", "盖章", "公章")
+_OTHER_LABELS = ("单位负责人", "负责人", "审核人", "统计负责人")
+# ``峨眉山市总工会（盖章）``: where the seal goes, not a part of the name.
+_ANNOTATION = re.compile(r"[(（]\s*(?:盖章|公章|章|签章|签字|签名)\s*[)）]")
 _DATE = re.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?")
-_EMPTY_DATE = re.compile(r"(?:\d{4}|\s)\s*年\s+月\s+日")
+_EMPTY_DATE = re.compile(r"(?:\d{4}\s*)?年\s+月\s+日")
 _NOT_A_VALUE = ("审核", "说明", "注：", "注:", "红色", "黄色", "绿色", "附件", "金额单位", "（请", "(请")
 
 
@@ -87,22 +90,23 @@ def plausible(key: str, value: object) -> bool:
 
 
 def find_cover(
-    sheet: SheetData, first: int, last: int, covers: tuple[CoverField, ...], wanted: set[str] | None = None
+    sheet: SheetData, first: int, last: int, covers: tuple[CoverField, ...], wanted: set[str] | None = None,
+    region: Region | None = None,
 ) -> dict[str, tuple[CellRef | None, object]]:
     """key -> (cell, raw value) for the cover lines printed in rows first..last."""
     wanted = {c.key for c in covers} if wanted is None else wanted
     rows = [r for r in range(first, min(last, len(sheet.rows)) + 1)]
     visible = [r for r in rows if r not in sheet.hidden_rows]
-    out = _scan(sheet, visible, covers, wanted, first)
+    out = _scan(sheet, visible, covers, wanted, first, region)
     missing = wanted - set(out)
     if missing and len(visible) < len(rows):
         # Only where nothing visible says it: a hidden row's cover line may be last year's.
-        out.update(_scan(sheet, [r for r in rows if r in sheet.hidden_rows], covers, missing, first))
+        out.update(_scan(sheet, [r for r in rows if r in sheet.hidden_rows], covers, missing, first, region))
     return out
 
 
 def _scan(sheet: SheetData, rows: list[int], covers: tuple[CoverField, ...], wanted: set[str],
-          first: int) -> dict[str, tuple[CellRef | None, object]]:
+          first: int, region: Region | None = None) -> dict[str, tuple[CellRef | None, object]]:
     regex = _labels_regex(covers)
     out: dict[str, tuple[CellRef | None, object]] = {}
     bare_date: tuple[CellRef, object] | None = None
@@ -116,7 +120,7 @@ def _scan(sheet: SheetData, rows: list[int], covers: tuple[CoverField, ...], wan
                 first_cell = next((c for c, v in enumerate(row, start=1) if _date_part(v)[:4].isdigit()), 1)
                 bare_date = (CellRef(sheet.name, r, first_cell), m.group(0))
         for c, cell in enumerate(row, start=1):
-            if not isinstance(cell, str) or not cell.strip():
+            if not isinstance(cell, str) or not cell.strip() or (region is not None and not region.holds(c)):
                 continue
             text = nfkc(cell)
             labels = _find_labels(text, regex)
@@ -125,22 +129,25 @@ def _scan(sheet: SheetData, rows: list[int], covers: tuple[CoverField, ...], wan
                     bare_date = (CellRef(sheet.name, r, c), _DATE.search(text).group(0))  # type: ignore[union-attr]
                 continue
             for k, lab in enumerate(labels):
-                if not lab.key or lab.key not in wanted or lab.key in out:
+                # A line found blank (the notice's empty cover kept on top) gives way to a filled one below.
+                if not lab.key or lab.key not in wanted or (lab.key in out and out[lab.key][1] is not None):
                     continue
                 end = labels[k + 1].start if k + 1 < len(labels) else len(text)
-                value = text[lab.end:end].strip(" \u3000:：")
+                value = _ANNOTATION.sub("", text[lab.end:end]).strip(" \u3000:：")
                 if lab.key != "DATE":
                     value, date = _split_date(value)
-                    if date and "DATE" in wanted and "DATE" not in out:
+                    if date and "DATE" in wanted and out.get("DATE", (None, None))[1] is None:
                         out["DATE"] = (CellRef(sheet.name, r, c), date)
+                found: tuple[CellRef | None, object]
                 if value:
-                    out[lab.key] = (CellRef(sheet.name, r, c), value if plausible(lab.key, value) else None)
-                    continue
-                if k + 1 < len(labels):
-                    out[lab.key] = (CellRef(sheet.name, r, c + 1), None)
-                    continue
-                out[lab.key] = _right_of(sheet, r, c, lab.key, regex)
-    if "DATE" in wanted and "DATE" not in out and bare_date is not None:
+                    found = (CellRef(sheet.name, r, c), value if plausible(lab.key, value) else None)
+                elif k + 1 < len(labels):
+                    found = (CellRef(sheet.name, r, c + 1), None)
+                else:
+                    found = _right_of(sheet, r, c, lab.key, regex)
+                if lab.key not in out or found[1] is not None:
+                    out[lab.key] = found
+    if "DATE" in wanted and out.get("DATE", (None, None))[1] is None and bare_date is not None:
         out["DATE"] = bare_date
     return out
 

@@ -95,6 +95,9 @@ class Form:
     def fields(self) -> tuple[Field, ...]:
         return tuple(f for item in self.items for f in item.fields)
 
+    def fields_by_letter(self, item: Item, letter: str) -> Field:
+        return next(f for f in item.fields if f.letter == letter)
+
     @property
     def year(self) -> int | None:
         """The year the form reports on, from its title (2017 for 2017年…, 2016 for 2016年度…)."""

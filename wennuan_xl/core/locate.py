@@ -11,14 +11,25 @@ turns into a 错误 naming the cells), and never hands on a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+import re
+from dataclasses import dataclass, field, replace
 
 from . import columns, printed
-from .align import FieldWords, Match, align
+from .align import FieldWords, Match, align, score, sure
 from .cover import find_cover
 from .forms import Campaign, Field, Form
 from .layout import note_name
-from .segments import UNIT_CELL, Layout, Region, Segment, is_header_row, segment_region
+from .segments import (
+    TOTAL_WORDS,
+    UNIT_CELL,
+    Layout,
+    Region,
+    Segment,
+    empty_column_between,
+    is_header_row,
+    segment_region,
+)
 from .workbook import CellRef, SheetData, WorkbookData, column_letter
 
 
@@ -65,6 +76,9 @@ class ReturnData:
         return {code: text for f in self.forms for code, text in f.explanations.items()}
 
 
+# Label rows a form's region may hold: a return prints < 200; far more is not a form to be read field by
+# field (and aligning it would cost seconds, where a return must be answered in well under one).
+MAX_SEGMENTS = 1500
 STALE_NAMES_NOTE = "{annex}：单元格名称与表上项目不符（{count} 项，如 {example}），已按表上印的项目读取"
 
 
@@ -124,13 +138,15 @@ def _place_forms(book: WorkbookData, campaign: Campaign) -> dict[str, _Place]:
     # A sheet that holds a form as we sent it holds no other form; the templates' checklist sheet none.
     taken = {p.region.sheet.name for p in out.values()} | {s.name for s in book.sheets if _is_checklist(s)}
     titles: dict[str, dict[str, int]] = {}  # sheet -> form -> title row
+    title_cells: dict[str, dict[str, list[tuple[int, int, bool]]]] = {}  # sheet -> form -> (row, col, this year)
     for sheet in book.sheets:
         if sheet.name in taken:
             continue
         for form in campaign.forms:
-            row = _title_row(sheet, form)
-            if row:
-                titles.setdefault(sheet.name, {})[form.id] = row
+            cells_found = _title_cells(sheet, form)
+            if cells_found:
+                title_cells.setdefault(sheet.name, {})[form.id] = cells_found
+                titles.setdefault(sheet.name, {})[form.id] = _title_row(sheet, form, cells_found)
     labels_of = _label_index(campaign)
     tokens: dict[str, list[tuple[str, str]]] = {}
     for form, named in pending:
@@ -146,10 +162,28 @@ def _place_forms(book: WorkbookData, campaign: Campaign) -> dict[str, _Place]:
         if best is None:
             continue
         sheet = best[2]
-        first, last = _rows_of(sheet, form.id, titles.get(sheet.name, {}))
+        mine, cols = _columns_of(sheet, form, title_cells.get(sheet.name, {}))
+        rows_titles = {f: r for f, r in titles.get(sheet.name, {}).items()
+                       if f == form.id or mine is None or abs(r - mine) > 2}  # side by side: no row boundary
+        first, last = _rows_of(sheet, form.id, rows_titles)
         on_sheet = {c: r for c, r in named.items() if r.sheet == sheet.name}
-        out[form.id] = _Place(Region(sheet, first, last), on_sheet, best[0])
+        out[form.id] = _Place(Region(sheet, first, last, *cols), on_sheet, best[0])
     return out
+
+
+def _columns_of(sheet: SheetData, form: Form, title_cells: dict[str, list[tuple[int, int, bool]]]) -> tuple[int | None, tuple[int, int]]:
+    """The form's title row, and the columns it spans when another title stands beside it on the same
+    rows (the other annex, or last year's return kept to the left): from its title to the next one."""
+    mine = title_cells.get(form.id)
+    if not mine:
+        return None, (1, 10**6)
+    row, col, _ = _primary_title(sheet, mine)
+    beside = sorted({c for cells in title_cells.values() for r, c, _ in cells if abs(r - row) <= 2 and c != col})
+    if not beside:
+        return row, (1, 10**6)
+    left = [c for c in beside if c < col]
+    right = [c for c in beside if c > col]
+    return row, (col if left else 1, right[0] - 1 if right else 10**6)
 
 
 def _is_checklist(sheet: SheetData) -> bool:
@@ -157,19 +191,31 @@ def _is_checklist(sheet: SheetData) -> bool:
     return any(cell == "规则编号" for row in sheet.rows[:6] for cell in row)
 
 
-def _title_row(sheet: SheetData, form: Form) -> int:
-    """The row of the form's title; a visible one before a hidden one (last year's table kept above)."""
+def _title_cells(sheet: SheetData, form: Form) -> list[tuple[int, int, bool]]:
+    """(row, col, names this year) of every cell printing the form's title."""
     detect = [printed.title_words(d) for d in form.detect]
-    hidden = 0
+    year = str(form.year) if form.year else ""
+    out = []
     for r, row in enumerate(sheet.rows[:400], start=1):
-        for cell in row:
+        for c, cell in enumerate(row, start=1):
             if isinstance(cell, str) and len(cell) < 200:
                 t = printed.title_words(cell)
                 if any(d in t for d in detect):
-                    if r not in sheet.hidden_rows:
-                        return r
-                    hidden = hidden or r
-    return hidden
+                    years = re.findall(r"(?:19|20)\d\d", t)
+                    out.append((r, c, not years or year in years))
+    return out
+
+
+def _primary_title(sheet: SheetData, cells: list[tuple[int, int, bool]]) -> tuple[int, int, bool]:
+    """The title of this year's return: visible before hidden (last year's table kept above), naming
+    the form's own year before another (a 2015年度 table kept beside the 2016年度 one)."""
+    return min(cells, key=lambda t: (t[0] in sheet.hidden_rows, not t[2], t[0], t[1]))
+
+
+def _title_row(sheet: SheetData, form: Form, cells: list[tuple[int, int, bool]] | None = None) -> int:
+    """The row of the form's title (see ``_primary_title``); 0 when it prints none."""
+    cells = _title_cells(sheet, form) if cells is None else cells
+    return _primary_title(sheet, cells)[0] if cells else 0
 
 
 def _label_index(campaign: Campaign) -> dict[str, set[str]]:
@@ -238,6 +284,8 @@ def _rows_of(sheet: SheetData, form_id: str, titles: dict[str, int]) -> tuple[in
 
 
 def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Place) -> LocatedForm | None:
+    if place.region.first_col > 1 or place.region.last_col < 10**6:
+        place = replace(place, region=replace(place.region, sheet=_crop(place.region)))
     sheet = place.region.sheet
     fw = _field_words(campaign, form)
     cells: dict[str, CellRef | None] = {}
@@ -286,6 +334,15 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         form.id, sheet.name, method, ordered, {c: raw[c] for c, r in ordered.items() if r is not None},
         cover_cells, cover_raw, explanations, how, tuple(problems), tuple(notes),
     )
+
+
+def _crop(region: Region) -> SheetData:
+    """The sheet as this form's reader sees it: only the columns of its side, when two stand side by side
+    (coordinates unchanged, the other side's cells empty)."""
+    lo, hi = region.first_col, region.last_col
+    rows = tuple(tuple(v if lo <= c <= hi else None for c, v in enumerate(row, start=1)) for row in region.sheet.rows)
+    merged = tuple(m for m in region.sheet.merged if lo <= m[1] and m[3] <= hi)
+    return replace(region.sheet, rows=rows, merged=merged)
 
 
 def _why_nothing(form: Form) -> str:
@@ -363,6 +420,12 @@ def _read_printed(
     sheet: SheetData, form: Form, fw: FieldWords, segs: list[Segment], layout: Layout, wanted: set[str],
     claimed: set[tuple[int, int]], cells, raw, how, problems: list[Problem],
 ) -> None:
+    if len(segs) > MAX_SEGMENTS or layout.too_many:
+        what = f"{layout.too_many} 行内容" if layout.too_many else f"{len(segs)} 处文字"
+        problems.append(Problem("no_values", tuple(sorted(wanted)), (sheet.name,), {
+            "reason": f"工作表“{sheet.name}”有 {what}，远多于{form.annex}的 {len(form.fields)} 项，"
+                      "无法确定哪些是本表的项目；请只保留本表后重新报送"}))
+        return
     segs = _pair_tables(sheet, form, segs, layout)
     matches = align(segs, fw)
     matches = [m for m in matches if m.field.code in wanted and (m.segment.row, m.segment.col) not in claimed]
@@ -371,20 +434,151 @@ def _read_printed(
         if m.segment.kind in ("row", "code"):
             by_row.setdefault(m.segment.row, []).append(m)
     table: list[Match] = []
+    beside = _figures_beside_slots(sheet, segs)
+    label_cols_of: dict[int, set[int]] = {}
+    for s in segs:
+        if s.kind in ("row", "prose") and s.col:
+            label_cols_of.setdefault(s.row, set()).add(s.col)
     for m in matches:
         seg = m.segment
+        if id(seg) in beside:
+            at = beside[id(seg)]
+            if isinstance(at, tuple):
+                problems.append(Problem("ambiguous_column", (m.field.code,), tuple(str(a) for a in at),
+                                        {"columns": "、".join(column_letter(a.col) for a in at)}))
+            else:
+                cells[m.field.code], raw[m.field.code], how[m.field.code] = at, sheet.value(at.row, at.col), "prose"
+            continue
         if seg.kind == "pair":
             assert seg.cell is not None
             r, c = seg.cell
             cells[m.field.code], raw[m.field.code], how[m.field.code] = CellRef(sheet.name, r, c), sheet.value(r, c), "pair"
         elif seg.kind == "prose" and (seg.numbers or seg.slot):
             _read_inline(sheet, m, cells, raw, how)
+        elif seg.kind == "prose" and _shares_cell(seg, segs):
+            continue  # one of several fields of a sentence, with neither its figure nor its empty place found
         elif len(by_row.get(seg.row, ())) > 1 and seg.kind == "row":
-            _read_beside(sheet, m, by_row[seg.row], cells, raw, how, problems)
+            _read_beside(sheet, m, label_cols_of.get(seg.row, set()), cells, raw, how, problems)
         else:
             table.append(m)
     if table:
         _read_table(sheet, form, table, layout, cells, raw, how, problems)
+        _totals_below(sheet, segs, matches, cells, raw)
+    _second_copies(sheet, fw, segs, matches, cells, raw, problems)
+    _filled_rivals(sheet, fw, segs, matches, cells, raw, problems)
+
+
+def _totals_below(sheet: SheetData, segs: list[Segment], matches: list[Match], cells, raw) -> None:
+    """An item's total left empty on its heading row (``05 …筹集款物总额，其中：``) and given in a 合计 row
+    the unit added under the sub-items: that 合计 is the total."""
+    used = {id(m.segment) for m in matches}
+    totals = [s for s in segs if id(s) not in used and s.words in TOTAL_WORDS and not s.hidden]
+    if not totals:
+        return
+    for m in matches:
+        f = m.field
+        ref = cells.get(f.code)
+        if f.letter or ref is None or raw.get(f.code) not in (None, ""):
+            continue
+        rows = [x.segment.row for x in matches if x.field.item == f.item and x.field.letter and cells.get(x.field.code)]
+        if not rows or min(rows) < m.segment.row:
+            continue
+        under = [s for s in totals if max(rows) < s.row <= max(rows) + 2]
+        if len(under) == 1:
+            value = sheet.value(under[0].row, ref.col)
+            if value not in (None, ""):
+                cells[f.code], raw[f.code] = CellRef(sheet.name, under[0].row, ref.col), value
+
+
+def _filled_rivals(sheet: SheetData, fw: FieldWords, segs: list[Segment], matches: list[Match], cells, raw,
+                   problems: list[Problem]) -> None:
+    """A field read blank from a row with no figure, while another row the alignment left out names the
+    field at least as well and holds figures (a heading above a table laid out otherwise): that blank
+    cannot be trusted, so the field is not read."""
+    used = {id(m.segment) for m in matches}
+    others = [s for s in segs if id(s) not in used and s.filled and not s.hidden]
+    doubtful = []
+    for m in matches:
+        code = m.field.code
+        if cells.get(code) is None or raw.get(code) not in (None, "") or m.segment.filled:
+            continue
+        j = fw.index[code]
+        mine = fw.similarity(m.segment.words, j)
+        rival = next((s for s in others if score(s, j, fw) is not None and fw.similarity(s.words, j) >= mine), None)
+        if rival is not None:
+            doubtful.append((code, CellRef(sheet.name, rival.row, rival.col)))
+    if doubtful:
+        for code, _ in doubtful:
+            cells[code] = None
+            raw.pop(code, None)
+        problems.append(Problem("doubtful", tuple(c for c, _ in doubtful), tuple(str(r) for _, r in doubtful)))
+
+
+def _second_copies(sheet: SheetData, fw: FieldWords, segs: list[Segment], matches: list[Match], cells, raw,
+                   problems: list[Problem]) -> None:
+    """The same field printed twice, visible both times, with another figure (last year's table pasted
+    below this year's, not hidden): which one counts cannot be known, so neither is read."""
+    used = {id(m.segment) for m in matches}
+    read = {m.field.code: m for m in matches if cells.get(m.field.code) is not None}
+    twice: list[tuple[str, CellRef, CellRef]] = []
+    for seg in segs:
+        if id(seg) in used or seg.hidden or seg.kind not in ("row", "code") or not (seg.code or seg.letter):
+            continue
+        for j, f in enumerate(fw.fields):
+            m = read.get(f.code)
+            if m is None or not sure(seg, j, fw) or score(seg, j, fw) is None:
+                continue
+            ref = cells[f.code]
+            if ref.col < 1 or seg.row == ref.row:
+                break
+            other = sheet.value(seg.row, ref.col)
+            mine = raw.get(f.code)
+            if other not in (None, "") and mine not in (None, "") and not _same_figure(other, mine):
+                twice.append((f.code, ref, CellRef(sheet.name, seg.row, ref.col)))
+            break
+    if twice:
+        for code, _a, _b in twice:
+            cells[code] = None
+            raw.pop(code, None)
+        problems.append(Problem("duplicate", tuple(c for c, _, _ in twice),
+                                tuple(f"{a.a1} 与 {b.a1}" for _, a, b in twice)))
+
+
+def _same_figure(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) < 1e-9
+    return printed.squeeze(a) == printed.squeeze(b)
+
+
+def _shares_cell(seg: Segment, segs: list[Segment]) -> bool:
+    return any(s is not seg and s.row == seg.row and s.col == seg.col for s in segs)
+
+
+def _figures_beside_slots(sheet: SheetData, segs: list[Segment]) -> dict[int, CellRef | tuple[CellRef, ...]]:
+    """The notice's sentences pasted with their blanks, each figure typed in a cell right of its line
+    (``01 （A） 当地职工总数　　人,（B）其中农民工总数　　人。 | 29825 | 12277``): the figures, in order, go to
+    the empty places of that line. A line with as many figures as places: each its own; with none: blank;
+    with another number of figures: cannot be told (all the figures' cells, for the message)."""
+    by_line: dict[tuple[int, int], list[Segment]] = {}
+    taken = {cell for s in segs for cell in s.number_cells}  # figures already inside a line's own text
+    for s in segs:
+        if s.slot and not s.numbers and s.slot_row and s.kind == "prose":
+            by_line.setdefault((s.slot_row, s.col), []).append(s)
+    out: dict[int, CellRef | tuple[CellRef, ...]] = {}
+    for (r, c), slots in by_line.items():
+        row = sheet.rows[r - 1] if r <= len(sheet.rows) else ()
+        if any((r, k) in taken for k in range(c + 1, len(row) + 1)):
+            continue  # a line typed across cells: its figures are in its own words
+        figures = [k for k in range(c + 1, len(row) + 1) if (r, k) not in taken and _value_like(row[k - 1])]
+        if not figures:
+            continue
+        if len(figures) != len(slots):
+            for s in slots:
+                out[id(s)] = tuple(CellRef(sheet.name, r, k) for k in figures)
+            continue
+        for s, k in zip(slots, figures):
+            out[id(s)] = CellRef(sheet.name, r, k)
+    return out
 
 
 def _read_inline(sheet: SheetData, m: Match, cells, raw, how) -> None:
@@ -405,13 +599,19 @@ def _read_inline(sheet: SheetData, m: Match, cells, raw, how) -> None:
     how[f.code] = "prose"
 
 
-def _read_beside(sheet: SheetData, m: Match, row_matches: list[Match], cells, raw, how, problems) -> None:
+def _read_beside(sheet: SheetData, m: Match, label_cols: set[int], cells, raw, how, problems) -> None:
     """Several fields on one row of cells (``（A）走访企业 | 120 | （B）其中困难企业 | 30``): each takes the
-    cell after its label, before the next label."""
+    cell after its label, before the next label. Labels side by side with no cell between them are a row
+    of column titles (专列 | 火车车厢 | 汽车 …), not fields with values: nothing is read from them."""
     seg = m.segment
-    nxt = min((x.segment.col for x in row_matches if x.segment.col > seg.col), default=10**6)
+    nxt = min((c for c in label_cols if c > seg.col), default=10**6)
     row = sheet.rows[seg.row - 1]
-    filled = [c for c in range(seg.col + 1, min(nxt, len(row) + 1)) if row[c - 1] not in (None, "")]
+    if nxt == seg.col + 1:
+        return
+    filled = [c for c in range(seg.col + 1, min(nxt, len(row) + 1)) if row[c - 1] not in (None, "")
+              and not (isinstance(row[c - 1], str) and UNIT_CELL.match(printed.squeeze(row[c - 1])))]
+    if any(not _value_like(row[c - 1]) for c in filled):
+        return  # words between two labels (专列 | 火车车厢 | 汽车 | 船 …): titles of columns, not a figure
     if len(filled) > 1:
         problems.append(Problem("ambiguous_column", (m.field.code,), tuple(str(CellRef(sheet.name, seg.row, c)) for c in filled),
                                 {"columns": "、".join(column_letter(c) for c in filled)}))
@@ -421,7 +621,38 @@ def _read_beside(sheet: SheetData, m: Match, row_matches: list[Match], cells, ra
     how[m.field.code] = "letter" if seg.letter else "label"
 
 
+def _merged_below(sheet: SheetData) -> dict[tuple[int, int], int]:
+    """(row, col) of a merged cell's top-left -> the merge's last row, for merges over several rows."""
+    return {(r1, c1): r2 for r1, c1, r2, _c2 in sheet.merged if r2 > r1}
+
+
+def _value_like(v: object) -> bool:
+    """A figure as clerks type them, or a 是/否, or a placeholder: what a value cell holds."""
+    if columns.is_number_like(v):
+        return True
+    return isinstance(v, str) and printed.squeeze(v) in ("是", "否", "—", "-", "－", "/", "／", "无", "——", "零")
+
+
 def _read_table(sheet: SheetData, form: Form, table: list[Match], layout: Layout, cells, raw, how, problems) -> None:
+    """Table rows: one value column for all of them; a table printed in two halves side by side (items
+    01-07 left, 08-14 right, an empty column between), one for each half."""
+    by_col: dict[int, list[Match]] = {}
+    for m in table:
+        by_col.setdefault(m.segment.col, []).append(m)
+    halves = sorted(c for c, ms in by_col.items() if c and len(ms) >= 3)
+    splits = [empty_column_between(sheet, a, b) for a, b in itertools.pairwise(halves)]
+    if len(halves) < 2 or any(s is None for s in splits):
+        _read_table_part(sheet, form, table, layout, cells, raw, how, problems)
+        return
+    bounds = [1, *[s for s in splits if s is not None], 10**6]
+    for lo, hi in itertools.pairwise(bounds):
+        part = [m for m in table if lo <= m.segment.col < hi]
+        if part:
+            view = _crop(Region(sheet, 1, len(sheet.rows), lo, hi - 1))
+            _read_table_part(view, form, part, layout, cells, raw, how, problems)
+
+
+def _read_table_part(sheet: SheetData, form: Form, table: list[Match], layout: Layout, cells, raw, how, problems) -> None:
     """Table rows: one value column for all of them, from the headers and the data."""
     skip = layout.unit_cols | layout.code_cols | layout.item_cols | layout.serial_cols
     label_cols = {m.segment.col for m in table if m.segment.col}
@@ -443,9 +674,17 @@ def _read_table(sheet: SheetData, form: Form, table: list[Match], layout: Layout
             problems.append(Problem("no_values", codes, (sheet.name,), {"reason": "认出了各项的名称，但旁边没有数值列"}))
         return
     col = choice.col
+    table = _money_in_yuan(sheet, table, layout, problems)
+    below = _merged_below(sheet)
     for m in table:
         r = m.segment.row
         value = sheet.value(r, col)
+        if value in (None, "") and (m.segment.row, m.segment.col) in below:
+            # A label merged over two rows, its figure typed on the lower one.
+            lower = [rr for rr in range(r + 1, below[(m.segment.row, m.segment.col)] + 1)
+                     if sheet.value(rr, col) not in (None, "") and (rr, col) not in below]
+            if len(lower) == 1:
+                r, value = lower[0], sheet.value(lower[0], col)
         if value in (None, "") and m.segment.numbers:
             _read_inline(sheet, m, cells, raw, how)  # a table row that prints its figure inside the label
             continue
@@ -456,9 +695,9 @@ def _read_table(sheet: SheetData, form: Form, table: list[Match], layout: Layout
         r = m.segment.row
         row = sheet.rows[r - 1]
         for c, v in enumerate(row, start=1):
-            if c == col or c == m.segment.col or c in layout.serial_cols or c in layout.item_cols:
+            if c == col or c == m.segment.col or c in layout.serial_cols or c in layout.item_cols or c in sheet.hidden_cols:
                 continue
-            if choice.kinds.get(c) in (columns.COMPARE, columns.REMARK, columns.NOTE, columns.CHECK):
+            if choice.kinds.get(c) in columns.NOT_STRAY:
                 continue
             if (isinstance(v, (int, float)) and not isinstance(v, bool)) or (
                 isinstance(v, str) and c in layout.unit_cols and columns.is_number_like(v)
@@ -491,6 +730,31 @@ def _read_next_cell(sheet: SheetData, table: list[Match], cells, raw, how) -> li
     return left
 
 
+_YUAN_LEGEND = re.compile(r"(?:金额|资金|款物)?单位[:：]\s*元\b|单位[:：]\s*元$")
+
+
+def _money_in_yuan(sheet: SheetData, table: list[Match], layout: Layout, problems: list[Problem]) -> list[Match]:
+    """Money rows whose table says its figures are in 元 (the row's unit cell, or a legend 金额单位：元),
+    where the form asks for 万元: not read (a figure in 元 read as 万元 would be 10,000 times too big)."""
+    legend = any(
+        isinstance(v, str) and _YUAN_LEGEND.search(printed.squeeze(v))
+        for r in range(max(1, min(m.segment.row for m in table) - 8), min(m.segment.row for m in table))
+        for v in (sheet.rows[r - 1] if r <= len(sheet.rows) else ())
+    ) if table else False
+    yuan, kept = [], []
+    for m in table:
+        unit = printed.squeeze(m.segment.unit).strip("()（）")
+        if m.field.unit == "万元" and (unit == "元" or (legend and unit != "万元")):
+            yuan.append(m)
+        else:
+            kept.append(m)
+    if yuan:
+        problems.append(Problem("yuan", tuple(m.field.code for m in yuan),
+                                tuple(str(CellRef(sheet.name, m.segment.row, m.segment.col)) for m in yuan),
+                                {"reason": "表内注明金额单位是“元”" if legend else "计量单位一栏写的是“元”"}))
+    return kept
+
+
 def _column_kind(sheet: SheetData, table: list[Match], col: int, problems: list[Problem]) -> None:
     """A count column full of decimals, or 万元 figures in the millions: probably another column."""
     decimals = [m for m in table if m.field.kind.value == "count" and isinstance(sheet.value(m.segment.row, col), float)
@@ -508,9 +772,9 @@ def _pair_tables(sheet: SheetData, form: Form, segs: list[Segment], layout: Layo
     segments each, one per column, each with its own cell; the header tells which column is which."""
     if not any(item.pairs for item in form.items):
         return segs
-    from .pairs import expand_pairs
+    from .pairs import expand_pairs, expand_transposed
 
-    return expand_pairs(sheet, form, segs, layout)
+    return expand_transposed(sheet, form, expand_pairs(sheet, form, segs, layout))
 
 
 # --- cover -------------------------------------------------------------------------------------------
@@ -530,15 +794,36 @@ def _cover(book: WorkbookData, sheet: SheetData, form: Form, place: _Place, cell
         # The cover lines are printed above the table, or as signature lines under it.
         rows = [r.row for r in cells.values() if r is not None]
         top, bottom = (min(rows), max(rows)) if rows else (place.region.last + 1, place.region.last)
-        found = find_cover(sheet, place.region.first, top - 1, form.cover, todo)
-        if todo - set(found) and bottom < place.region.last:
-            found.update(find_cover(sheet, bottom + 1, min(bottom + 8, place.region.last), form.cover, todo - set(found)))
+        found = find_cover(sheet, place.region.first, top - 1, form.cover, todo, place.region)
+        unfilled = {k for k in todo if _blank(found.get(k, (None, None))[1])}
+        if unfilled and bottom < place.region.last:
+            under = find_cover(sheet, bottom + 1, min(bottom + 12, place.region.last), form.cover, unfilled, place.region)
+            found.update({k: v for k, v in under.items() if not _blank(v[1]) or k not in found})
         for key, (ref, value) in found.items():
             if cover_cells.get(key) is None or not _blank(value):
                 cover_cells[key], cover_raw[key] = ref, value
+    if _blank(cover_raw.get("UNIT")) and any(c.key == "UNIT" for c in form.cover):
+        named_in_title = _unit_in_title(sheet, form, place.region)
+        if named_in_title is not None:
+            cover_cells["UNIT"], cover_raw["UNIT"] = named_in_title
     for c in form.cover:
         cover_cells.setdefault(c.key, None)
     return cover_cells, {k: v for k, v in cover_raw.items() if cover_cells.get(k) is not None}
+
+
+_UNIT_BEFORE_TITLE = re.compile(r"^\s*(.{2,30}?(?:总工会|工会|委员会|工会联合会))\s*(?:(?:19|20)\d\d\s*年|关于)")
+
+
+def _unit_in_title(sheet: SheetData, form: Form, region: Region) -> tuple[CellRef, str] | None:
+    """No 填报单位 line, but the title names the unit: ``井研县总工会2017年工会送温暖活动统计表``."""
+    detect = [printed.title_words(d) for d in form.detect]
+    for r in range(region.first, min(region.first + 6, region.last) + 1):
+        for c, v in enumerate(sheet.rows[r - 1] if r <= len(sheet.rows) else (), start=1):
+            if isinstance(v, str) and any(d in printed.title_words(v) for d in detect):
+                m = _UNIT_BEFORE_TITLE.match(printed.nfkc(v))
+                if m:
+                    return CellRef(sheet.name, r, c), m.group(1).strip()
+    return None
 
 
 def _blank(value: object) -> bool:

@@ -200,3 +200,83 @@ def _group_items(form: Form, headers: dict[int, str], groups) -> list[int | None
                 best, best_sim = int(item.number), sim
         out.append(best if best_sim >= 0.3 else None)
     return out
+
+
+def expand_transposed(sheet: SheetData, form: Form, segs: list[Segment]) -> list[Segment]:
+    """The same tables turned on their side: the kinds as columns (合计 | 生活救助 | 医疗救助 …, 专列 | 火车车厢 …),
+    the measures as rows (帮扶困难职工（人次） | 帮扶款物（万元） | 帮扶农民工（人次） …, 包车数 | 运送人次).
+    Each cell becomes a segment with its column's and its row's words, in the form's order."""
+    firsts = {int(item.number): [printed.label_words(t) for a, _b in item.pairs
+                                 for t in form.fields_by_letter(item, a).labels]
+              for item in form.items if item.pairs}
+    if not firsts:
+        return segs
+    out = list(segs)
+    for r, row in enumerate(sheet.rows, start=1):
+        heads = [(c, printed.label_words(v)) for c, v in enumerate(row, start=1) if isinstance(v, str) and v.strip()]
+        kinds = [(c, w) for c, w in heads if w in _TOTAL or any(
+            printed.similarity(w, a) >= 0.8 for names in firsts.values() for a in names)]
+        if len(kinds) < 4:
+            continue
+        first_col = min(c for c, _ in kinds)
+        measures = [s for s in out if s.row > r and s.kind == "row" and s.col and s.col < first_col
+                    and _measure(s.text) and any(columns.is_number_like(sheet.value(s.row, c)) for c, _ in kinds)]
+        measures = [s for s in measures if s.row <= r + 8]
+        if len(measures) < 2:
+            continue
+        new = _transposed_segments(form, kinds, measures, firsts)
+        if not new:
+            continue
+        gone = {id(s) for s in measures} | {id(s) for s in out if s.row == r}
+        at = min(i for i, s in enumerate(out) if id(s) in gone or s.row > r)
+        out = [s for s in out[:at] if id(s) not in gone] + new + [s for s in out[at:] if id(s) not in gone]
+        break
+    return out
+
+
+def _transposed_segments(form: Form, kinds, measures: list[Segment], firsts) -> list[Segment]:
+    # Rows come in (first measure, second measure) pairs; each pair is one item (困难职工 / 农民工, or the vehicles).
+    groups: list[tuple[Segment, Segment, int | None]] = []
+    k = 0
+    while k + 1 < len(measures):
+        a, b = measures[k], measures[k + 1]
+        if _measure(a.text) == "first" and _measure(b.text) == "second":
+            groups.append((a, b, _item_of(form, a, firsts)))
+            k += 2
+        else:
+            k += 1
+    if not groups:
+        return []
+    out: list[Segment] = []
+    for a, b, item in groups:
+        total_pair = next((it.pairs[0] for it in form.items if item is not None and int(it.number) == item
+                           and it.pairs and it.fields and it.fields[0].letter == it.pairs[0][0]), None)
+        for c, head in kinds:
+            letter_a = letter_b = ""
+            if head in _TOTAL:
+                if total_pair is None:
+                    continue  # a 合计 column that is no field (附件1 item 10 has its own total row)
+                letter_a, letter_b = total_pair
+            for seg, letter, measure in ((a, letter_a, a.text), (b, letter_b, b.text)):
+                words = printed.label_words(head + measure)
+                out.append(replace(
+                    seg, kind="pair", col=c, cell=(seg.row, c), letter=letter, item=item, item_printed=item is not None,
+                    code="", numbers=(), number_cells=(), slot=False, unit=_unit(measure), words=words,
+                    text=f"{head} {measure}", filled=True,
+                ))
+    return out
+
+
+def _item_of(form: Form, seg: Segment, firsts) -> int | None:
+    """Which paired item a measure row belongs to: its words against each item's first field (帮扶困难职工 /
+    帮扶农民工); for a table of vehicles, the one item that has them."""
+    if len(firsts) == 1:
+        return next(iter(firsts))
+    best, best_sim = None, 0.0
+    for item in form.items:
+        if not item.pairs:
+            continue
+        sim = max(printed.similarity(printed.label_words(seg.text), printed.label_words(t)) for t in item.fields[0].labels)
+        if sim > best_sim:
+            best, best_sim = int(item.number), sim
+    return best if best_sim >= 0.5 else None

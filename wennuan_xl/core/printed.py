@@ -23,8 +23,18 @@ _CODE_IN_TEXT = re.compile(r"(?<![A-Z0-9])A(\d)\s*[.．]\s*(\d{2})\s*([A-Z]?)(?!
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+# Circled and bracketed numbers (①②③, ⑴⑵⑶) count an item's rows; they are not its letters (①生活救助 is
+# 09(C)), so they say nothing about which field a row is. NFKC alone would turn them into digits, which
+# would read as figures.
+_CIRCLED = {chr(0x2460 + i): " " for i in range(20)} | {chr(0x2474 + i): " " for i in range(20)}
+_CIRCLED_RE = re.compile("[" + "".join(_CIRCLED) + "]")
+
+
 def nfkc(text: object) -> str:
-    return unicodedata.normalize("NFKC", str(text if text is not None else ""))
+    s = str(text if text is not None else "")
+    if _CIRCLED_RE.search(s):
+        s = _CIRCLED_RE.sub(lambda m: _CIRCLED[m.group(0)], s)
+    return unicodedata.normalize("NFKC", s)
 
 
 def squeeze(text: object) -> str:
@@ -85,6 +95,8 @@ class Marks:
     letter: str  # "A", "" when none printed
     code: str  # "A1.01A" when our code is printed
     rest: str  # the text after the marks, as printed (NFKC)
+    arabic: bool = False  # the item was printed in digits with a point (``1.``), which a form numbered
+    # 一、二、… uses for its sub-items
 
 
 _LEAD_ITEM = re.compile(r"^(?:第)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:项)?(?:[.、:]|(?=\()|\s+|$|(?=[^\dA-Za-z.]))")
@@ -103,6 +115,7 @@ def marks(text: object) -> Marks:
         code = f"A{code_m.group(1)}.{code_m.group(2)}{code_m.group(3)}"
         return Marks(int(code_m.group(2)), code_m.group(3), code, s[code_m.end():].strip())
     item: int | None = None
+    arabic = False
     m = _LEAD_ITEM_PAREN.match(s) or _LEAD_ITEM.match(s)
     if m and not s[m.end(1):m.end(1) + 1].isdigit():
         token = m.group(1)
@@ -110,6 +123,7 @@ def marks(text: object) -> Marks:
         # A year or a count at the start of a sentence is no item number.
         if n is not None and 0 < n < 100 and not _COUNT_AT_START.match(s):
             item = n
+            arabic = token.isdigit() and s[m.end(1):m.end(1) + 1] in (".", "、")
             s = s[m.end():].strip()
     s = _LEAD_QIZHONG.sub("", s).strip()
     letter = ""
@@ -118,7 +132,7 @@ def marks(text: object) -> Marks:
         letter = (m.group(1) or m.group(2)).upper()
         s = s[m.end():].strip()
     s = _LEAD_QIZHONG.sub("", s).strip()
-    return Marks(item, letter, "", s)
+    return Marks(item, letter, "", s, arabic)
 
 
 def code_of(value: object) -> str:
@@ -143,7 +157,8 @@ def letter_marks(text: str) -> list[tuple[int, str]]:
 _DROP_WORDS = re.compile(r"^(?:其中|目前|你地区|本地区|当地)")
 
 
-def _bigrams(s: str) -> frozenset[str]:
+@functools.lru_cache(maxsize=65536)
+def bigrams(s: str) -> frozenset[str]:
     return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset((s,))
 
 
@@ -158,7 +173,7 @@ def similarity(a: str, b: str) -> float:
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if (len(short) >= 2 and short in long_) or (len(short) == 1 and long_.startswith(short)):
         return 0.55 + 0.45 * len(short) / len(long_)
-    x, y = _bigrams(a), _bigrams(b)
+    x, y = bigrams(a), bigrams(b)
     return 2 * len(x & y) / (len(x) + len(y))
 
 

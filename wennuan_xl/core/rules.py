@@ -26,7 +26,8 @@ from .forms import Campaign, Kind
 FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
 COVER_CHECKS = ("required", "roster", "phone", "date")
 # Checks of a whole form: blank ones, and what the locator could not settle (core/locate.py's Problem).
-FORM_CHECKS = ("blank_form", "blanks", "ambiguous_column", "stray_number", "no_values", "column_kind", "duplicate")
+FORM_CHECKS = ("blank_form", "blanks", "ambiguous_column", "stray_number", "no_values", "column_kind", "duplicate",
+               "yuan", "doubtful")
 FORM_WORDS = {"annex", "sheet", "count", "fields", "columns", "column", "cells", "reason"}
 FIELD_WORDS = {"caption", "name", "code", "label", "unit", "text", "value", "unit_found", "sheet", "cell", "min", "max"}
 COVER_WORDS = {"annex", "label", "text", "from", "to", "suggestion"}

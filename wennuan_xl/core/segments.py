@@ -23,6 +23,7 @@ HEADER_WORDS = frozenset(words(w) for w in (
     "代码", "指标代码", "编码", "计量单位", "单位", "数值", "数量", "本期数", "本年数", "填报数", "数据", "合计",
     "本年", "本期", "本年度", "今年", "上年", "上年同期", "去年", "同期", "同比", "增减", "增减%", "增长",
     "备注", "说明", "审核", "金额", "人次", "帮扶款物", "帮扶款物（万元）", "运送人次", "指标值", "统计数",
+    "计划数", "计划", "完成数", "完成", "实际数", "实际完成", "完成情况", "系统本级", "本级", "所属基层单位",
 ))
 # Header words that also name fields when they stand in a row's label cell (帮扶款物, 运送人次).
 MEASURE_WORDS = frozenset(words(w) for w in ("人次", "帮扶款物", "帮扶款物（万元）", "运送人次", "金额", "数量"))
@@ -30,11 +31,18 @@ TOTAL_WORDS = frozenset(("合计", "小计", "总计", "共计", "总数", "合�
 _TERMINATORS = ("。", "；", ";", "，", ",")
 UNIT_CELL = re.compile(r"^[(（]?(万元|人次|万人|元|万|人|户|家|个|列|节|辆|艘|架|张|对|件|是/否|是否)[)）]?[。；;，,]?$")
 _SLOT = re.compile(r"[\s\u3000]+(万元|人次|人|户|家|个|列|节|辆|艘|架|张|对|件|万)\s*[。；;，,、]?\s*$")
-_BARE_UNIT = re.compile(r"^(万元|人次|人|户|家|个|列|节|辆|艘|架|张|对|件|万)\s*[。；;，,、]?\s*$")
+# An empty place inside a sentence, as the notice prints it: ``为   户困难职工家庭…``, ``…服务       人次；其中：``.
+_SLOT_INSIDE = re.compile(r"(?:[\s\u3000]{2,}|[\u3000])(万元|人次|人|户|家|个|列|节|辆|艘|架|张|对|件)(?=[\u4e00-\u9fff。；;，,、]|$)")
+_BARE_UNIT = re.compile(r"^(万元|人次|人|户|家|个|列|节|辆|艘|架|张|对|件|万)\s*[。；;，,、]?\s*(?:其中\s*[:：]?)?\s*$")
+_NOTE = re.compile(r"[(（][^()（）]*\d[^()（）]*[)）]")
 _YESNO_VALUE = re.compile(r"(?<!是)(是|否)\s*[(（]\s*是\s*/\s*否\s*[)）]")
 _SLOT_YESNO = re.compile(r"[(（]\s*是\s*/\s*否\s*[)）]")
 _TRAILING_UNIT = re.compile(r"(?:[(（]?(?:万元|人次|人|户|家|个|列|节|辆|艘|架|张|对|件)[)）]?)$")
 _COVER = ("填报单位", "填报人", "联系电话", "填报日期", "单位负责人", "负责人", "审核人", "制表人")
+
+
+# Rows with content a form's region may hold before it is not read row by row: a return prints < 200.
+MAX_ROWS = 1500
 
 
 @dataclass(frozen=True)
@@ -52,10 +60,13 @@ class Segment:
     numbers: tuple[Inline, ...] = ()  # numbers inside the text, with their units
     number_cells: tuple[tuple[int, int], ...] = ()  # cell of each of ``numbers``
     slot: bool = False  # prints an empty place for the value (``当地职工总数　　人，``)
+    slot_row: int = 0  # the row that prints the empty place (a wrapped label's next line)
     kind: str = "row"  # row | prose | pair | code
     cell: tuple[int, int] | None = None  # pair segments: the value's own cell
     context: str = ""  # pair segments: the heading of their table (困难职工 / 农民工)
     hidden: bool = False  # on a row the unit hid: a visible copy of the same field is preferred
+    filled: bool = False  # its row (or its text) holds a figure: a filled copy beats an empty one
+    arabic: bool = False  # its item was printed ``1.``: in a form numbered 一、二 that numbers sub-items
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -64,6 +75,11 @@ class Region:
     sheet: SheetData
     first: int  # rows first..last, 1-based, inclusive
     last: int
+    first_col: int = 1  # columns, when forms (or last year's table) stand side by side on one sheet
+    last_col: int = 10**6
+
+    def holds(self, col: int) -> bool:
+        return self.first_col <= col <= self.last_col
 
 
 @dataclass
@@ -75,9 +91,12 @@ class Layout:
     code_cols: set[int] = field(default_factory=set)
     item_cols: set[int] = field(default_factory=set)
     serial_cols: set[int] = field(default_factory=set)
+    too_many: int = 0  # rows with content, when far more than any form has: not read row by row
 
 
 def is_header_row(cells: list[tuple[int, object]]) -> bool:
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) and not (1990 <= v <= 2100) for _, v in cells):
+        return False  # a row with a figure (``合计 | 人次 | 5464``) is no row of column titles
     texts = [words(v) for _, v in cells if isinstance(v, str) and v.strip()]
     if len(texts) < 2:
         return False
@@ -87,7 +106,7 @@ def is_header_row(cells: list[tuple[int, object]]) -> bool:
 
 def _header_like(t: str) -> bool:
     return (len(t) <= 8 and any(w in t for w in ("数值", "本年", "上年", "本期", "同期", "备注", "单位", "名称", "代码", "序号")))\
-        or bool(re.fullmatch(r"(?:19|20)\d\d年(?:度)?(?:数|数值)?", t))
+        or bool(re.match(r"(?:19|20)\d\d年", t) and len(t) <= 14)
 
 
 def segment_region(region: Region, form: Form, unit_words: frozenset[str]) -> tuple[list[Segment], Layout]:
@@ -96,9 +115,12 @@ def segment_region(region: Region, form: Form, unit_words: frozenset[str]) -> tu
     rows: list[tuple[int, list[tuple[int, object]]]] = []
     for r in range(region.first, region.last + 1):
         cells = [(c, v) for c, v in enumerate(sheet.rows[r - 1] if r <= len(sheet.rows) else (), start=1)
-                 if v is not None and v != "" and not (isinstance(v, str) and not v.strip())]
+                 if v is not None and v != "" and not (isinstance(v, str) and not v.strip()) and region.holds(c)]
         if cells:
             rows.append((r, cells))
+    if len(rows) > MAX_ROWS:
+        layout.too_many = len(rows)
+        return [], layout
     _classify_columns(rows, layout, unit_words)
     segments: list[Segment] = []
     item: int | None = None
@@ -155,6 +177,13 @@ def segment_region(region: Region, form: Form, unit_words: frozenset[str]) -> tu
                     row_item = n
         if row_item is not None:
             item = row_item
+        if not label_cells and len(texts) == 1 and segments and UNIT_CELL.match(squeeze(texts[0][1])):
+            # ``　　　户；`` on the line under a wrapped label: that label's empty place.
+            c0, v0 = texts[0]
+            orphan = Segment(r, c0, "", nfkc(v0).strip(), slot=True, slot_row=r, kind="prose",
+                             unit=squeeze(v0).strip("()（）。；;，,"))
+            segments.extend(_continue_prose(segments, [orphan], cells, prose_line=True))
+            continue
         if not label_cells:
             if row_code:
                 segments.append(Segment(r, 0, "", row_code, code=row_code, unit=row_unit, kind="code",
@@ -169,6 +198,12 @@ def segment_region(region: Region, form: Form, unit_words: frozenset[str]) -> tu
                 if seg.words or seg.letter or seg.numbers or seg.slot:
                     row_segments.append(replace(seg, item=item) if seg.item is None else seg)
         row_segments = _marks_onto_labels(row_segments)
+        if len(row_segments) == 1 and row_segments[0].numbers and any(
+            columns_number(v) for c, v in cells if c != row_segments[0].col
+        ):
+            # ``慰问一线职工 24小时值守 | 人 | 3710``: the figure is in its cell; the label's digits are words.
+            only = row_segments[0]
+            row_segments = [replace(only, numbers=(), number_cells=(), kind="row" if not only.slot else only.kind)]
         if row_item is not None and row_segments:
             row_segments[0] = replace(row_segments[0], item=row_item, item_printed=True)
         if row_code and len(row_segments) == 1:
@@ -178,8 +213,56 @@ def segment_region(region: Region, form: Form, unit_words: frozenset[str]) -> tu
         if r in sheet.hidden_rows:
             row_segments = [replace(s, hidden=True) for s in row_segments]
         prose_line = len(cells) == 1 or any(s.kind == "prose" for s in row_segments)
+        if any(columns_number(v) for c, v in cells if not any(c == s.col for s in row_segments)
+               and c not in layout.serial_cols and c not in layout.item_cols and not (c < first_label and _is_item_cell(v))):
+            row_segments = [replace(s, filled=True) for s in row_segments]
         segments.extend(_continue_prose(segments, row_segments, cells, prose_line=prose_line))
+    segments = [replace(s, filled=True) if s.numbers and not s.filled else s for s in segments]
+    segments = _halves_in_order(sheet, segments)
+    if any(_CN_ITEM.match(nfkc(v)) for _, cells in rows for _, v in cells if isinstance(v, str)):
+        # Items 一、二、三: a ``1.`` in front of a label numbers the item's sub-items, not items 01, 02.
+        segments = _demote_arabic(segments)
     return segments, layout
+
+
+def _halves_in_order(sheet: SheetData, segments: list[Segment]) -> list[Segment]:
+    """A table printed in halves side by side (items 01-07 left, 08-14 right, an empty column between) is
+    read as the form runs: the left half, then the right."""
+    counts: dict[int, int] = {}
+    for s in segments:
+        if s.kind == "row" and s.col:
+            counts[s.col] = counts.get(s.col, 0) + 1
+    cols = sorted(c for c, n in counts.items() if n >= 3)
+    splits = [empty_column_between(sheet, a, b) for a, b in itertools.pairwise(cols)]
+    if len(cols) < 2 or any(c is None for c in splits):
+        return segments
+    bounds = [c for c in splits if c is not None]
+    return sorted(segments, key=lambda s: sum(1 for b in bounds if s.col > b))
+
+
+def empty_column_between(sheet: SheetData, a: int, b: int) -> int | None:
+    """A column between ``a`` and ``b`` that is empty on every row, if there is one."""
+    for c in range(a + 1, b):
+        if all(c > len(row) or row[c - 1] in (None, "") for row in sheet.rows):
+            return c
+    return None
+
+
+_CN_ITEM = re.compile(r"^\s*[(（]?[一二三四五六七八九十]{1,3}[)）]?\s*[、.．]")
+
+
+def _demote_arabic(segments: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    item: int | None = None
+    for s in segments:
+        if s.item_printed and not s.arabic:
+            item = s.item
+        if s.arabic:
+            s = replace(s, item=item, item_printed=False, arabic=False)
+        elif not s.item_printed and item is not None and s.item != item:
+            s = replace(s, item=item)
+        out.append(s)
+    return out
 
 
 def _marks_onto_labels(row_segments: list[Segment]) -> list[Segment]:
@@ -244,29 +327,34 @@ def _split_cell(r: int, c: int, text: str, form: Form,
         m = marks(piece)
         body = m.rest
         base = starts[n] + (piece.rfind(body) if body else 0)
-        numbers = tuple(inline_numbers(body))
+        # A note in brackets (（45座大巴）, （含劳务派遣工 2455人）, （上年 27310 人）) is words, never the figure.
+        notes = [(a.start(), a.end()) for a in _NOTE.finditer(body)]
+        numbers = tuple(x for x in inline_numbers(body) if not any(a <= x.start < b for a, b in notes))
         yesno = _YESNO_VALUE.search(body)
         if yesno:
             # ``资金是否纳入财政预算否（是/否）``: the answer written before the printed (是/否).
             numbers = numbers + (printed.Inline(yesno.start(1), yesno.end(1), yesno.group(1), "是/否"),)
             body = body[: yesno.start(1)] + body[yesno.end(1):]
-        slot = bool(_SLOT.search(body)) or bool(_SLOT_YESNO.search(body)) or bool(_BARE_UNIT.match(body))
+        slot = (bool(_SLOT.search(body)) or bool(_SLOT_YESNO.search(body)) or bool(_BARE_UNIT.match(body))
+                or (not numbers and bool(_SLOT_INSIDE.search(body))))
         unit = ""
         for num in numbers:
             unit = unit or num.unit
         if not unit and slot:
-            sm = _SLOT.search(body) or _BARE_UNIT.match(body)
+            sm = _SLOT.search(body) or _BARE_UNIT.match(body) or _SLOT_INSIDE.search(body)
             unit = sm.group(1) if sm else "是/否"
         label = body
         for num in reversed(numbers):
             label = label[: num.start] + label[num.start + len(num.number) :]
+        label = _NOTE.sub("", label)
         label = _clean_label(label)
         kind = "prose" if many or numbers or slot else "row"
         out.append(Segment(
             row=r, col=c, words=printed.label_words(label), text=piece.strip(), label=label,
-            item=m.item if n == 0 else None, item_printed=m.item is not None and n == 0,
+            item=m.item if n == 0 else None, item_printed=m.item is not None and n == 0, arabic=m.arabic and n == 0,
             letter=m.letter, code=m.code, unit=unit, numbers=numbers,
             number_cells=tuple(cell_at(base + num.start) for num in numbers), slot=slot, kind=kind,
+            slot_row=r if slot else 0,
         ))
     return out
 
@@ -352,6 +440,7 @@ def _continue_prose(before: list[Segment], row_segments: list[Segment], cells, p
             numbers=prev.numbers + seg.numbers,
             number_cells=prev.number_cells + seg.number_cells,
             slot=prev.slot or seg.slot,
+            slot_row=prev.slot_row or seg.slot_row,
             unit=prev.unit or seg.unit,
             kind="prose",
         )
@@ -410,10 +499,27 @@ def _classify_columns(rows, layout: Layout, unit_words: frozenset[str]) -> None:
             seq = [n for _, n in numbers]
             if seq == list(range(seq[0], seq[0] + len(seq))) and len(seq) > 3 and _dense(numbers, rows):
                 layout.serial_cols.add(c)  # 1, 2, 3 … on consecutive rows: a serial number, not an item
+            elif _restarts(seq) and _dense(numbers, rows):
+                layout.serial_cols.add(c)  # 1, 2 / 1, 2, 3 / 1 …: rows counted within each item, not items
             elif seq == sorted(seq) and len(set(seq)) == len(seq) and (
                 all(isinstance(v, str) for _, v in values if v) or (max(seq) <= 20 and _gappy(numbers))
             ):
                 layout.item_cols.add(c)
+
+
+def _restarts(seq: list[int]) -> bool:
+    """Runs of 1, 2, 3 … each starting again at 1, at least twice."""
+    runs = 0
+    expected = 1
+    for n in seq:
+        if n == 1:
+            runs += 1
+            expected = 2
+        elif n == expected:
+            expected += 1
+        else:
+            return False
+    return runs >= 2 and len(seq) > runs
 
 
 def _dense(numbers: list[tuple[int, int]], rows) -> bool:

@@ -20,6 +20,8 @@ YES, NO = "是", "否"
 
 # Units a clerk may append that do not belong to the field: "2000万" in a 人 field, "12.5元" in 万元.
 _FOREIGN_UNITS = ("万元", "千元", "亿元", "元", "万人", "万", "千", "亿", "%", "％")
+_ZERO_WORDS = ("零", "〇")
+_TICKED = re.compile(r"[☑✓✔√■●☒](是|否)|(?<![□○☐])(是|否)[☑✓✔√]")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d+)?$")
 _SPLIT_UNIT = re.compile(r"^([+-]?(?:[\d,]+(?:\.\d*)?|\.\d+))(\D+)$")
@@ -91,6 +93,9 @@ def _clean_yesno(raw: object) -> Cleaned:
     squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if squeezed in (YES, NO):
         return Cleaned(squeezed, Status.OK, text)
+    ticked = {a or b for a, b in _TICKED.findall(squeezed)}
+    if len(ticked) == 1:  # ``☑是□否``: the box ticked
+        return Cleaned(ticked.pop(), Status.OK, text)
     return Cleaned(text, Status.NOT_YESNO, text)
 
 
@@ -108,8 +113,14 @@ def _clean_number(
     squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if text.strip() in placeholders or squeezed in placeholders:
         return Cleaned(0, Status.PLACEHOLDER, text)
+    if squeezed in _ZERO_WORDS:
+        return Cleaned(0, Status.OK, text)
     if squeezed.endswith(field.unit) and len(squeezed) > len(field.unit):
         squeezed = squeezed[: -len(field.unit)]
+    elif field.unit == "万元" and squeezed.endswith("万") and len(squeezed) > 1:
+        squeezed = squeezed[:-1]  # ``6.95万`` in a 万元 column is 6.95 万元
+    elif squeezed.startswith(field.unit) and len(squeezed) > len(field.unit):
+        squeezed = squeezed[len(field.unit):]  # ``人 286``: the unit typed first
     number = _parse_number(squeezed)
     if number is not None:
         return Cleaned(as_number(number), Status.OK, text)

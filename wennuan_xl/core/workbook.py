@@ -29,6 +29,7 @@ class SheetData:
     visible: bool = True
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), 1-based
     hidden_rows: frozenset[int] = frozenset()  # 1-based numbers of rows the unit hid
+    hidden_cols: frozenset[int] = frozenset()  # and of columns
 
     def value(self, row: int, col: int) -> object:
         if 1 <= row <= len(self.rows):

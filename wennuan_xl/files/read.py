@@ -4,7 +4,8 @@ The file is read into memory once and closed at once (never locked longer than t
 written); only a regular file is read (a FIFO or a device named ``x.xlsx`` would block or never end).
 ``guard.inspect`` checks the bytes and says how calamine will read them; python-calamine then parses the
 cells. The defined names, which calamine does not expose, come from the guard's own parse of
-workbook.xml (.xlsx) or content.xml (.ods), and so do the hidden rows of an .xlsx (``<row hidden="1">``).
+workbook.xml (.xlsx) or content.xml (.ods); hidden rows and columns from ``visibility.py`` and, for an
+.xlsx's rows, from the guard's parse too.
 
 These functions parse untrusted bytes in the calling process: the command line and the folder reader
 call them inside an isolated worker (``isolated.py``); tests call them directly on files they made.
@@ -23,6 +24,7 @@ from pathlib import Path
 from ..core.findings import ReturnUnusable
 from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
 from . import guard
+from .visibility import hidden_rows_xls, hidden_rows_xlsx
 
 ZIP_MAGIC = guard.ZIP_MAGIC
 OLE_MAGIC = guard.OLE_MAGIC
@@ -93,9 +95,16 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         )
     names = ods_names(found.names) if found.kind == "ods" else defined_names(found.names)
     sheets = _calamine_sheets(data, shown)
-    hidden = dict(found.hidden_rows)  # seen by the guard's parse of each sheet, in any spelling
+    # Hidden rows and columns (files/visibility.py, after the guard has passed every part); an .xlsx's hidden
+    # rows also as the guard's own parse saw them, in any spelling of <row hidden="1">.
+    hidden = dict(hidden_rows_xlsx(data) if found.kind == "xlsx" else hidden_rows_xls(data) if found.kind == "xls" else {})
+    for name, rows in found.hidden_rows:
+        before = hidden.get(name, (frozenset(), frozenset()))
+        hidden[name] = (before[0] | rows, before[1])
     if hidden:
-        sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, frozenset())) for s in sheets)
+        none: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+        sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, none)[0], hidden_cols=hidden.get(s.name, none)[1])
+                       for s in sheets)
     return WorkbookData(shown, sheets, names)
 
 

@@ -1,0 +1,130 @@
+"""Which rows of each worksheet are hidden, which python-calamine does not report.
+
+Units hide rows: last year's table kept above this year's, or rows of this year's own form they did not
+need. The locator prefers what a person sees and never takes a hidden copy over a visible one, so it
+must know. Read from the workbook's own XML (``<row r="5" hidden="1">``) after the guard has checked
+every part; a file whose structure this cannot follow just reports no hidden rows.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import posixpath
+import re
+import struct
+import zipfile
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
+_ATTR = re.compile(rb"([\w:]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+def _attrs(text: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): (m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(text)}
+
+
+Hidden = tuple[frozenset[int], frozenset[int]]  # (rows, columns), 1-based
+
+
+def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:
+    """Sheet name -> its hidden rows and columns, for an .xlsx/.xlsm already passed by the guard."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            book = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+            targets = {}
+            for m in _REL.finditer(rels):
+                a = _attrs(m.group(1))
+                if b"Id" in a and b"Target" in a:
+                    target = html.unescape(a[b"Target"].decode("utf-8", "replace"))
+                    targets[a[b"Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                        posixpath.join("xl", target))
+            out: dict[str, Hidden] = {}
+            names = set(zf.namelist())
+            for m in _SHEET.finditer(book):
+                a = _attrs(m.group(1))
+                rid = next((v for k, v in a.items() if k.endswith(b":id") or k == b"id"), None)
+                name = html.unescape(a.get(b"name", b"").decode("utf-8", "replace"))
+                part = targets.get(rid) if rid is not None else None
+                if not name or part not in names:
+                    continue
+                xml = zf.read(part)
+                hidden = (_hidden_rows(xml), _hidden_cols(xml))
+                if hidden[0] or hidden[1]:
+                    out[name] = hidden
+            return out
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError):
+        return {}
+
+
+def _hidden_cols(xml: bytes) -> frozenset[int]:
+    cols: set[int] = set()
+    head = xml[: xml.find(b"sheetData")] if b"sheetData" in xml else xml[:65536]
+    for m in _COL.finditer(head):
+        a = _attrs(m.group(1))
+        if a.get(b"hidden") in (b"1", b"true") and a.get(b"min", b"").isdigit() and a.get(b"max", b"").isdigit():
+            lo, hi = int(a[b"min"]), min(int(a[b"max"]), int(a[b"min"]) + 256)
+            cols.update(range(lo, hi + 1))
+    return frozenset(cols)
+
+
+def _hidden_rows(xml: bytes) -> frozenset[int]:
+    rows = set()
+    for m in _ROW.finditer(xml):
+        a = _attrs(m.group(1))
+        if a.get(b"hidden") in (b"1", b"true") and a.get(b"r", b"").isdigit():
+            rows.add(int(a[b"r"]))
+    return frozenset(rows)
+
+
+def hidden_rows_xls(data: bytes) -> dict[str, Hidden]:
+    """Sheet name -> hidden rows and columns of an old .xls (BIFF8): ROW and COLINFO records carry the flag."""
+    try:
+        import olefile
+
+        ole = olefile.OleFileIO(data)
+        try:
+            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            if stream is None:
+                return {}
+            biff = ole.openstream(stream).read()
+        finally:
+            ole.close()
+    except Exception:  # noqa: BLE001 - a container the guard let through but this cannot follow: no hidden rows
+        return {}
+    sheets: list[tuple[int, str]] = []  # (offset of the sheet's BOF, name)
+    pos, n = 0, len(biff)
+    while pos + 4 <= n:
+        rtype, length = struct.unpack_from("<HH", biff, pos)
+        body = biff[pos + 4 : pos + 4 + length]
+        if rtype == 0x0085 and length >= 8:  # BOUNDSHEET8: lbPlyPos, flags, ShortXLUnicodeString name
+            offset = struct.unpack_from("<I", body, 0)[0]
+            cch, high = body[6], body[7] & 1
+            raw = body[8 : 8 + cch * (2 if high else 1)]
+            name = raw.decode("utf-16-le" if high else "latin-1", "replace")
+            sheets.append((offset, name))
+        pos += 4 + length
+    out: dict[str, Hidden] = {}
+    for k, (offset, name) in enumerate(sheets):
+        end = sheets[k + 1][0] if k + 1 < len(sheets) else n
+        rows: set[int] = set()
+        cols: set[int] = set()
+        pos = offset
+        while pos + 4 <= min(end, n):
+            rtype, length = struct.unpack_from("<HH", biff, pos)
+            if rtype == 0x0208 and length >= 16:  # ROW: rw, colMic, colMac, miyRw, …, grbit at 12
+                row, = struct.unpack_from("<H", biff, pos + 4)
+                grbit, = struct.unpack_from("<H", biff, pos + 4 + 12)
+                if grbit & 0x0020:  # fDyZero: the row's height is zero, it is hidden
+                    rows.add(row + 1)
+            elif rtype == 0x007D and length >= 10:  # COLINFO: colFirst, colLast, width, xf, flags (bit 0 hidden)
+                first, last, _w, _xf, flags = struct.unpack_from("<HHHHH", biff, pos + 4)
+                if flags & 1:
+                    cols.update(range(first + 1, min(last, first + 256) + 2))
+            pos += 4 + length
+        if rows or cols:
+            out[name] = (frozenset(rows), frozenset(cols))
+    return out
