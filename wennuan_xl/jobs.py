@@ -9,13 +9,26 @@ from typing import TYPE_CHECKING
 from .core.consolidate import Consolidation, consolidate
 from .core.forms import Campaign
 from .core.rules import RuleSet
-from .files.bulk import Progress, find_returns, read_folder
+from .files.atomic import Inputs
+from .files.bulk import Progress, read_folder, scan_folder
 from .files.consolidated import is_consolidated_output, write_consolidated
 
 if TYPE_CHECKING:
     from .files.feedback import FeedbackResult
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs:
+    """Every input of a run over ``folder``: each workbook found (also those not read: a FIFO, a link and
+    its target), by path and by file identity. A previous consolidated output at ``out`` is not one."""
+    inputs = Inputs()
+    skip = out.resolve() if out is not None else None
+    for found in scan_folder(folder, recursive):
+        for path in {found.path, folder / found.shown}:
+            if skip is None or path.resolve() != skip:
+                inputs.add(path)
+    return inputs
 
 
 def consolidate_folder(
@@ -27,7 +40,7 @@ def consolidate_folder(
     previous = (out,) if out.exists() and is_consolidated_output(out) else ()
     returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers, skip=previous)
     result = consolidate(returns, campaign, rules, exclude_errors=exclude_errors)
-    inputs = [p for p in find_returns(folder, recursive) if not (previous and p.resolve() == out.resolve())]
+    inputs = run_inputs(folder, recursive, out if previous else None)
     written = write_consolidated(result, campaign, out, protect=inputs)
     return result, written
 
@@ -41,11 +54,12 @@ def write_feedback(
     the unit, in ``out_dir``. ``day`` (default today) dates the letter and names the files."""
     from .files.feedback import write_feedback_copies
 
-    done = write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline)
+    inputs = run_inputs(folder, True)
+    done = write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline, inputs=inputs)
     if result.lists is not None:  # issue #16: a copy of each unit's 实名制 list with its findings
         from .files.namelist_feedback import write_list_feedback
 
-        lists = write_list_feedback(result, campaign, folder, out_dir, day=day, deadline=deadline)
+        lists = write_list_feedback(result, campaign, folder, out_dir, day=day, deadline=deadline, inputs=inputs)
         done.written.extend(lists.written)
         done.failed.extend(lists.failed)
     return done

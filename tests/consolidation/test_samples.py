@@ -3,11 +3,14 @@ same folder read in parallel, which must give the very same result as reading on
 
 from __future__ import annotations
 
+import os
+import typing
+
 import pytest
 
 from wennuan_xl.core.consolidate import MISSING, REPORTED, SUPERSEDED, TOTAL_UNIT, consolidate
 from wennuan_xl.core.findings import Severity
-from wennuan_xl.files import bulk
+from wennuan_xl.files import isolated
 from wennuan_xl.files.bulk import read_folder
 
 from .conftest import (
@@ -82,19 +85,20 @@ def test_unit_written_differently_is_matched(samples):
     assert next(r.match for r in result.rows if r.unit == "五通桥区总工会") == "normalised"
 
 
-class CountingPool(bulk.ProcessPoolExecutor):
-    started = 0
+class CountingWorker(isolated._Worker):
+    started: typing.ClassVar[list[int]] = []
 
     def __init__(self, *args, **kwargs):
-        type(self).started += 1
         super().__init__(*args, **kwargs)
+        type(self).started.append(self.process.pid)
 
 
 def test_parallel_reading_gives_the_same_result(samples, campaign, rules, tmp_path, monkeypatch):
     serial, _, written = samples
-    monkeypatch.setattr(bulk, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(isolated, "_Worker", CountingWorker)
     returns = read_folder(SAMPLES, campaign, rules, workers=2)
-    assert CountingPool.started == 1  # the files were read by worker processes
+    assert len(set(CountingWorker.started)) == 2  # the files were read by two worker processes
+    assert os.getpid() not in CountingWorker.started
     parallel = consolidate(returns, campaign, rules)
     assert parallel.rows == serial.rows
     assert parallel.totals == serial.totals

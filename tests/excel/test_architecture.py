@@ -58,6 +58,7 @@ NOT_FOR_A_CLICK = (
     "xlsxwriter", "openpyxl", "python_calamine", "yaml", "concurrent.futures", "multiprocessing",
     "wennuan_xl.excel.jobs", "wennuan_xl.excel.chart", "wennuan_xl.excel.smoke", "wennuan_xl.files.bulk",
     "wennuan_xl.files.consolidated", "wennuan_xl.files.read", "wennuan_xl.files.guard", "wennuan_xl.files.template",
+    "wennuan_xl.files.isolated",
     "wennuan_xl.jobs",
 )
 
@@ -80,7 +81,7 @@ def test_a_fresh_import_of_the_buttons_loads_only_what_validate_needs():
 def test_the_import_probe_sees_a_heavy_import():
     # The same probe over the consolidation's job must report what 汇总 does use.
     loaded = _loaded_by("import wennuan_xl.excel.jobs")
-    assert {"xlsxwriter", "wennuan_xl.files.bulk", "concurrent.futures"} <= loaded
+    assert {"xlsxwriter", "wennuan_xl.files.bulk", "wennuan_xl.files.guard"} <= loaded
 
 
 def test_fills_go_to_multi_area_ranges_within_excels_address_limit():

@@ -396,6 +396,10 @@ def build(folder: Path, campaign: Campaign, big: bool = True) -> list[Case]:
              values={"A1.01A": xls_vals["A1.01A"], "A2.03": xls_vals["A2.03"]}),
         xls_return(campaign, "井研县总工会", xls_vals))
     _readable(folder, campaign, cases, big)
+    from .attacks import build_attacks
+
+    for a in build_attacks(folder, good):
+        cases.append(Case(a.name, a.kind, a.expect, a.words))
     return cases
 
 
@@ -475,6 +479,13 @@ def _readable(folder: Path, campaign: Campaign, cases: list[Case], big: bool) ->
     path = folder / "r08-超长单位名.xlsx"
     plain_return(path, campaign, long_unit, values)
     cases.append(Case(path.name, "10,000 个字的填报单位", "reported", unit=long_unit, values={"A1.01A": values["A1.01A"]}))
+    values = good_values(12)
+    million = "乐山高新区工会" + "长" * 1_000_000
+    path = folder / "r12-百万字单位名.xlsx"
+    plain_return(path, campaign, million, values)
+    # A cell holds at most 32,767 characters (Excel's limit): that much of the name is read.
+    cases.append(Case(path.name, "1,000,000 个字的填报单位（名单比对只看前 200 个字，每个文件一次）", "reported",
+                      unit=million[:32_767], values={"A1.01A": values["A1.01A"]}))
     # Numbers that are not numbers, and text that looks like formulas
     values = good_values(9)
     odd = {"A1.01A": -5, "A1.01B": 1e308, "A1.02A": "NaN", "A1.02B": "inf", "A1.03A": "1e999",

@@ -14,6 +14,8 @@ import pytest
 
 from wennuan_xl.cli.main import main
 
+from .attacks import ATTACKS
+
 NAMES_UNUSABLE = [
     "h01-截断.xlsx", "h02-压缩数据损坏.xlsx", "h03-随机字节.xlsx", "h04-空文件.xlsx", "h05-只有文件头.xlsx",
     "h10-压缩炸弹.xlsx", "h11-压缩炸弹-谎报大小.xlsx", "h12-上万个部件.xlsx", "h13-许多部件合计过大.xlsx",
@@ -23,10 +25,11 @@ NAMES_UNUSABLE = [
     "h31-十亿笑声-workbook.xlsx", "h32-外部实体-工作表.xlsx", "h33-外部实体-workbook.xlsx", "h34-外部实体-共享字符串.xlsx",
     "h40-设有密码.xlsx", "h41-Word改名.xlsx", "h42-CSV改名.xlsx", "h43-稀疏的xls.xls",
 ]
+NAMES_UNUSABLE += [a.name for a in ATTACKS if a.expect == "unusable"]  # issue #12's second round
 NAMES_REPORTED = [
     "r01-旧格式.xls", "r02-公式无缓存值.xlsx", "r03-合并单元格.xlsx", "r04-隐藏工作表.xlsx", "r05-上方插入行.xlsx",
     "r06-工作表改名.xlsx", "r07-损坏的名称.xlsx", "r08-超长单位名.xlsx", "r09-奇怪的数值.xlsx", "r10-公式单位名.xlsx",
-    "r11-嵌入炸弹工作簿.xlsx",
+    "r11-嵌入炸弹工作簿.xlsx", "r12-百万字单位名.xlsx",
 ]
 
 

@@ -18,3 +18,6 @@ def test_fuzz_slice_has_no_crash(tmp_path):
     assert not res.crashes, "\n\n".join(f"{c} ({k})\n{t}" for c, k, t in res.crashes[:3])
     assert res.reports > 30 and res.unusable > 30  # the slice exercises both outcomes
     assert res.flagged >= 3 and res.consolidated >= 1
+    # XML spelled another way (attribute order, whitespace, quotes, references, prefixes) is still read
+    assert res.kinds.get("syntax", 0) > 50 and res.kind_reports.get("syntax", 0) > 10, (res.kinds, res.kind_reports)
+    assert res.kinds.get("xls/ods", 0) > 10

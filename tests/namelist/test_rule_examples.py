@@ -110,3 +110,10 @@ def test_a_good_list_has_no_finding():
     assert report.totals["L_AMOUNT"] == 2000
     assert report.totals["L_WORKERS"] == 2  # 困难职工 includes 困难农民工
     assert report.totals["L_MODELS_AMOUNT"] == 1000
+
+
+def test_the_campaign_still_travels_to_workers_after_the_list_is_loaded():
+    import pickle
+
+    assert namelist_spec(CAMPAIGN) is SPEC  # loaded once
+    pickle.dumps(CAMPAIGN)  # feedback and flagged copies send it to isolated workers

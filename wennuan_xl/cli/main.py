@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
-from ..core.check import check_return
 from ..core.findings import Report, ReturnUnusable
 from ..core.forms import CampaignError, load_campaign
 from ..core.rules import RuleError, load_rules
+from ..files.atomic import OutputError, visible
 from .parser import Parser
-from .text import render_report, render_unusable
+from .text import render_report, render_unusable, to_json
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_CONFIG, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -31,23 +30,39 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_CONFIG
+    from ..files import atomic
+
+    before = len(atomic.written)
     try:
         return args.run(args)
     except (CampaignError, RuleError) as exc:
-        print(f"表样、审核规则或单位名单有误：{exc}", file=sys.stderr)
+        print(f"表样、审核规则或单位名单有误：{visible(str(exc))}", file=sys.stderr)
         return EXIT_CONFIG
+    except OutputError as exc:  # the message says what was not written; add what was
+        done, message = atomic.written[before:], visible(str(exc))
+        untouched = done or "原有的文件未被改动" not in message
+        print(f"{message}{written_note(done) if untouched else ''}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except KeyboardInterrupt:
-        print("已中断；原有的输出文件未被改动", file=sys.stderr)
+        print(f"已中断{written_note(atomic.written[before:])}", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: a short message, never a traceback in the clerk's face
-        print(f"本次运行未完成，原有的文件未被改动：{unexpected(exc)}", file=sys.stderr)
+        print(f"本次运行未完成：{unexpected(exc)}{written_note(atomic.written[before:])}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def written_note(paths) -> str:
+    """What this run did write, so that the message never claims more or less."""
+    if not paths:
+        return "；本次没有写入任何文件，原有的文件未被改动"
+    shown = "、".join(visible(str(p)) for p in paths[:5]) + (f" 等 {len(paths)} 个文件" if len(paths) > 5 else "")
+    return f"；已写入：{shown}；其余输出未写入，原有的文件未被改动"
 
 
 def unexpected(exc: BaseException) -> str:
     from ..core.idnumber import mask_text  # issue #16: an exception's text may quote an ID
 
-    return mask_text(f"发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员")
+    return mask_text(f"发生意外错误（{type(exc).__name__}: {visible(str(exc)[:100])}），请将此文件转交技术人员")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,32 +131,25 @@ def _with_roster(args):
 
 
 def run_check(args) -> int:
-    from ..files.namelist_source import load_any
+    """Every file is read, located and checked in an isolated worker process (``files/isolated.py``):
+    one file that kills the reader costs only its own answer. A 实名制 list in a file is checked too."""
+    from ..files.atomic import Inputs
+    from ..files.namelist_isolated import check_files_and_lists
     from . import namelist as lists_cli  # issue #16: 实名制 lists, alone or beside 附件1
 
     campaign = _campaign(args)
     rules = load_rules(campaign)
-    results: list[Report | ReturnUnusable] = []
-    lists = []
-    for name in args.files:
-        try:
-            data, namelist = load_any(name, campaign)
-            if data.forms:
-                results.append(check_return(data, campaign, rules))
-            if namelist is not None:
-                lists.append(namelist)
-        except ReturnUnusable as exc:
-            results.append(exc)
-        except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the other files' check
-            results.append(ReturnUnusable(name, unexpected(exc)))
+    inputs = Inputs(args.files)
+    results: list[Report | ReturnUnusable]
+    results, lists = check_files_and_lists([(name, name) for name in args.files], campaign, rules)
     checked = lists_cli.with_reconciliation(lists, [r for r in results if isinstance(r, Report)], campaign)
     copies_failed = False
     if args.flagged_copy:
-        copies_failed = not _flagged_copies(args, lists_cli.one_report_per_file(results, checked))
+        copies_failed = not _flagged_copies(args, lists_cli.one_report_per_file(results, checked), campaign, inputs)
     show_ids = getattr(args, "show_ids", False)
     if args.json:
         objects = [_json_object(r) for r in results] + [lists_cli.list_json(lst, extra, show_ids) for lst, extra in checked]
-        text = json.dumps(objects[0] if len(objects) == 1 else objects, ensure_ascii=False, indent=2, default=str)
+        text = to_json(objects[0] if len(objects) == 1 else objects)
         print(text if show_ids else lists_cli.screen(text))
     else:
         blocks = [
@@ -150,7 +158,7 @@ def run_check(args) -> int:
         ] + [lists_cli.render_list(lst, extra) for lst, extra in checked]
         print(lists_cli.screen("\n\n".join(blocks)))
         if len(blocks) > 1:
-            print("\n" + _overall(results + [lists_cli.as_report(lst, extra) for lst, extra in checked]))
+            print("\n" + _overall(lists_cli.one_report_per_file(results, checked)))
     if any(isinstance(r, ReturnUnusable) for r in results) or copies_failed:
         return EXIT_UNUSABLE
     if any(r.errors for r in results if isinstance(r, Report)):
@@ -158,23 +166,37 @@ def run_check(args) -> int:
     return EXIT_ERRORS if any(lists_cli.all_findings(lst, extra) and lists_cli.as_report(lst, extra).errors for lst, extra in checked) else EXIT_OK
 
 
-def _flagged_copies(args, results) -> bool:
-    from ..files.atomic import OutputError
-    from ..files.flagged import write_flagged_copy
+def _flagged_copies(args, results, campaign, inputs) -> bool:
+    """Each copy is written by an isolated worker (openpyxl opens the unit's workbook there). One file:
+    the copy goes where the clerk said, refused if that is an input. Several: into the folder, named
+    ``<stem>-审核标记<.xlsx>``, numbered when that name is an input or taken by another copy."""
+    from ..files.atomic import safe_filename, shown_path, unique_path
+    from ..files.flagged import flagged_copy_task
+    from ..files.isolated import Died, run_copies
 
     target = Path(args.flagged_copy)
     ok = True
-    reports = [r for r in results if isinstance(r, Report)]
-    for report in reports:
-        out = target if len(args.files) == 1 else target / f"{Path(report.file).stem}-审核标记{Path(report.file).suffix}"
-        try:
-            written = write_flagged_copy(report.file, report, out)
-            print(f"已另存标记副本：{written}", file=sys.stderr)
-        except OutputError as exc:
-            print(f"未能生成标记副本：{exc}", file=sys.stderr)
+    taken: set[Path] = set()
+    calls = []
+    for report in (r for r in results if isinstance(r, Report)):
+        source = Path(report.file)
+        if len(args.files) == 1:
+            if target in inputs:
+                print(f"未能生成标记副本：输出文件 {shown_path(target)} 与输入文件相同；为保护原件，请换一个输出文件名",
+                      file=sys.stderr)
+                return False
+            out = target
+        else:
+            out = unique_path(target / safe_filename(f"{source.stem}-审核标记", source.suffix), inputs, taken)
+        calls.append((str(source), report, str(out), inputs))
+    for call, answer in zip(calls, run_copies(flagged_copy_task, calls, campaign)):
+        if isinstance(answer, Died):
+            print(f"未能生成标记副本：{visible(call[0])}：{visible(answer.reason)}", file=sys.stderr)
             ok = False
-        except Exception as exc:  # noqa: BLE001 - one odd workbook must not stop the other copies
-            print(f"未能生成标记副本：{report.file}：{unexpected(exc)}", file=sys.stderr)
+        elif answer[0] == "ok":
+            print(f"已另存标记副本：{visible(answer[1])}", file=sys.stderr)
+        else:
+            print(f"未能生成标记副本：{visible(answer[1])}", file=sys.stderr)
             ok = False
     return ok
 
@@ -196,14 +218,13 @@ def _overall(results) -> str:
 
 
 def run_consolidate(args) -> int:
-    from ..files.atomic import OutputError
     from ..jobs import consolidate_folder
 
     campaign = _campaign(args)
     rules = load_rules(campaign)
     folder = Path(args.folder)
     if not folder.is_dir():
-        print(f"文件夹不存在：{folder}", file=sys.stderr)
+        print(f"文件夹不存在：{visible(str(folder))}", file=sys.stderr)
         return EXIT_UNUSABLE
     feedback = getattr(args, "feedback", None)
     feedback_day = None
@@ -216,28 +237,26 @@ def run_consolidate(args) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_UNUSABLE
-    try:
-        result, out = consolidate_folder(
-            folder, Path(args.out), campaign, rules, recursive=args.recursive,
-            exclude_errors=args.exclude_errors, progress=_progress(),
-        )
-    except OutputError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_UNUSABLE
+    result, out = consolidate_folder(  # an OutputError (the output cannot be written) is main's: exit 2
+        folder, Path(args.out), campaign, rules, recursive=args.recursive,
+        exclude_errors=args.exclude_errors, progress=_progress(),
+    )
     from .namelist import screen  # issue #16: IDs never leave unmasked
 
     if args.json:
-        print(screen(json.dumps(consolidation_json(result), ensure_ascii=False, indent=2, default=str)))
+        print(screen(to_json(consolidation_json(result))))
     print(screen(consolidation_summary(result, campaign, out)), file=sys.stderr if args.json else sys.stdout)
     if feedback:
         from ..jobs import write_feedback
 
         done = write_feedback(result, campaign, folder, Path(feedback), day=feedback_day)
         stream = sys.stderr if args.json else sys.stdout
-        print(f"审核意见副本：{len(done.written)} 份，已存入 {feedback}", file=stream)
+        print(f"审核意见副本：{len(done.written)} 份，已存入 {visible(feedback)}", file=stream)
         for problem in done.failed:
-            print(f"未能生成审核意见副本：{problem}", file=sys.stderr)
+            print(f"未能生成审核意见副本：{visible(problem)}", file=sys.stderr)
         if done.failed:
+            print(f"汇总工作簿已写入 {visible(str(out))}；审核意见副本 {len(done.written)} 份已写入，"
+                  f"{len(done.failed)} 份未能写入（见上）", file=sys.stderr)
             return EXIT_UNUSABLE
     has_errors = any(f.severity.value == "error" for _, _, f in result.findings())
     return EXIT_ERRORS if has_errors else EXIT_OK
@@ -247,7 +266,7 @@ def feedback_problem(folder: Path, feedback: Path, recursive: bool) -> str:
     """The feedback copies must not land where the next run reads returns: they would count as returns."""
     folder, target = folder.resolve(), feedback.resolve()
     if target == folder or (recursive and folder in target.parents):
-        return f"审核意见副本的目录不能是退回表所在的文件夹（{feedback}）：下次汇总会把副本当作退回表读取；请换一个目录"
+        return f"审核意见副本的目录不能是退回表所在的文件夹（{visible(str(feedback))}）：下次汇总会把副本当作退回表读取；请换一个目录"
     return ""
 
 
@@ -304,7 +323,7 @@ def consolidation_summary(result, campaign, out: Path) -> str:
                  f"同一人在两个以上单位名单中：{len(result.lists.duplicates)} 人。")
     return (
         f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。{lists}\n"
-        f"审核：{errors} 个错误、{len(items) - errors} 个提示（含汇总数本身的审核）。\n输出：{out}"
+        f"审核：{errors} 个错误、{len(items) - errors} 个提示（含汇总数本身的审核）。\n输出：{visible(str(out))}"
     )
 
 

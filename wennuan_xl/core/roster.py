@@ -10,6 +10,14 @@ from dataclasses import dataclass
 from .forms import Campaign, RosterUnit
 
 _SUFFIXES = ("委员会", "总工会", "工会")
+# A unit's name is < 30 characters. A 填报单位 is compared by its first MAX_COMPARED characters (difflib is
+# quadratic in the length: a 1,000,000-character name took 20 s against 16 units, twice), and a name longer
+# than MAX_EXACT can equal no roster name, so only its beginning is normalised at all.
+MAX_COMPARED = 200
+MAX_EXACT = 1_000
+# Matches are remembered per roster (a file is matched once by the check and again by the consolidation);
+# only names of a sensible length are kept, so the memory stays small whatever units type.
+_CACHE_ENTRIES = 4_096
 
 
 @dataclass(frozen=True)
@@ -44,21 +52,33 @@ class RosterIndex:
         self.prefixes = prefixes
         self.exact = {u.name: u for u in roster}
         self.normal: dict[str, RosterUnit] = {}
-        for u in roster:
-            self.normal.setdefault(unit_key(u.name, prefixes), u)
+        self.keys = [(u, unit_key(u.name, prefixes)) for u in roster]
+        for u, key in self.keys:
+            self.normal.setdefault(key, u)
+        self._seen: dict[str, UnitMatch] = {}
 
     def match(self, typed: str) -> UnitMatch:
         text = (typed or "").strip()
         if not text:
             return UnitMatch(text, None, "none")
+        known = self._seen.get(text) if len(text) <= MAX_EXACT else None
+        if known is not None:
+            return known
+        found = self._match(text)
+        if len(text) <= MAX_EXACT and len(self._seen) < _CACHE_ENTRIES:
+            self._seen[text] = found
+        return found
+
+    def _match(self, text: str) -> UnitMatch:
         if text in self.exact:
             return UnitMatch(text, self.exact[text], "exact")
-        key = unit_key(text, self.prefixes)
-        if key in self.normal:
+        long = len(text) > MAX_EXACT
+        key = unit_key(text[:MAX_EXACT], self.prefixes)
+        if not long and key in self.normal:
             return UnitMatch(text, self.normal[key], "normalised")
+        key = key[:MAX_COMPARED]
         best, best_score = None, 0.0
-        for unit in self.roster:
-            other = unit_key(unit.name, self.prefixes)
+        for unit, other in self.keys:
             score = difflib.SequenceMatcher(None, key, other).ratio()
             if key and (key in other or other in key):
                 score = max(score, 0.8)

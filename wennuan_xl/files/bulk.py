@@ -1,68 +1,120 @@
-"""Reading a folder of returns: every workbook, in parallel across cores, each answered or explained.
+"""Reading a folder of returns: every workbook, in isolated worker processes, each answered or explained.
 
-Office lock files (``~$…``), temp and hidden files are skipped. A file that cannot be used becomes a
-``Returned`` with a Chinese reason, and the run goes on. Files are read as data only, never written.
+Office lock files (``~$…``), temp and hidden files are skipped. Only regular files are read: a FIFO, device
+or socket named like a workbook is listed with its reason (reading one would block or never end), and so
+is a symbolic link that points outside the folder (its target is not a return of this folder, and its
+contents would go out in a feedback copy). A file that cannot be used becomes a ``Returned`` with a
+Chinese reason, and the run goes on. Files are read as data only, never written.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+import stat
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.check import check_return
 from ..core.consolidate import Returned, compact
 from ..core.findings import ReturnUnusable
-from ..core.forms import Campaign, load_campaign
+from ..core.forms import Campaign
 from ..core.layout import VALUE_COL, layout_for
-from ..core.rules import RuleSet, load_rules
+from ..core.rules import RuleSet
 from .namelist_source import load_any
+from .read import not_regular
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-FOREIGN_SUFFIXES = {".et": "这是 WPS 表格专用格式（.et），请在 WPS 中“另存为”Excel 格式（.xlsx）后再发送"}
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+FOREIGN_SUFFIXES = {
+    ".et": "这是 WPS 表格专用格式（.et），请在 WPS 中“另存为”Excel 格式（.xlsx）后再发送",
+    ".xlsb": "这是 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后再发送",
+}
 
 Progress = Callable[[int, int, str], None]
 
 
-def find_returns(folder: Path | str, recursive: bool = False) -> list[Path]:
+@dataclass(frozen=True)
+class Found:
+    """A workbook in the folder: ``path`` is what is read (a link inside the folder: its target),
+    ``shown`` the name relative to the folder; ``reason``: why it is not read."""
+
+    path: Path
+    shown: str
+    reason: str = ""
+    link: bool = False
+
+
+def _skipped(rel: Path) -> bool:
+    return any(part.startswith((".", "~$", "~")) for part in rel.parts)  # hidden, Office lock, temp copies
+
+
+def scan_folder(folder: Path | str, recursive: bool = False) -> list[Found]:
+    """Every workbook-named entry of the folder, sorted, with the reason when it is not to be read."""
     folder = Path(folder)
-    pattern = folder.rglob("*") if recursive else folder.glob("*")
+    root = folder.resolve()
     found = []
-    for path in pattern:
-        rel = path.relative_to(folder)
-        if any(part.startswith((".", "~$", "~")) for part in rel.parts):
-            continue  # hidden files, Office lock files and temp copies
-        if not path.is_file():
-            continue
-        suffix = path.suffix.lower()
-        if suffix in WORKBOOK_SUFFIXES or suffix in FOREIGN_SUFFIXES:
-            found.append(path)
-    return sorted(found)
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if recursive and not _skipped(base.joinpath(d).relative_to(folder)))
+        for name in filenames:  # FIFOs, sockets, devices and links to files are listed here too
+            path = base / name
+            rel = path.relative_to(folder)
+            if _skipped(rel):
+                continue
+            suffix = path.suffix.lower()
+            if suffix not in WORKBOOK_SUFFIXES and suffix not in FOREIGN_SUFFIXES:
+                continue
+            found.append(_classify(path, str(rel), root))
+        if not recursive:
+            break
+    return sorted(found, key=lambda f: f.shown)
 
 
-_STATE: dict[str, object] = {}
+def _classify(path: Path, shown: str, root: Path) -> Found:
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return Found(path, shown, f"无法读取文件信息（{exc.strerror}）")
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return Found(path, shown, "这是一个指向不存在的文件的链接（快捷方式），未读取", link=True)
+        if root != target and root not in target.parents:
+            return Found(path, shown, f"这是一个指向文件夹以外的文件（{target}）的链接，未读取；请把文件本身放进文件夹", link=True)
+        try:
+            kind = not_regular(target.stat().st_mode)
+        except OSError as exc:
+            return Found(path, shown, f"无法读取文件信息（{exc.strerror}）", link=True)
+        if kind:
+            return Found(path, shown, f"这是一个指向{kind}的链接，不是 Excel 工作簿，未读取", link=True)
+        return Found(target, shown, link=True)
+    kind = not_regular(info.st_mode)
+    if kind == "文件夹":
+        return Found(path, shown, "这是一个文件夹，不是 Excel 工作簿")
+    if kind:
+        return Found(path, shown, f"这不是普通文件（{kind}），不是 Excel 工作簿，未读取")
+    return Found(path, shown)
 
 
-def _init_worker(campaign_dir: str | None, roster: tuple | None) -> None:
-    campaign = load_campaign(campaign_dir)
-    if roster is not None:
-        campaign = replace(campaign, roster=roster)
-    _STATE["campaign"] = campaign
-    _STATE["rules"] = load_rules(campaign)
+def find_returns(folder: Path | str, recursive: bool = False) -> list[Path]:
+    """The workbooks of the folder that are read (regular files, and links to files inside the folder)."""
+    return [f.path if not f.link else Path(folder) / f.shown for f in scan_folder(folder, recursive) if not f.reason]
 
 
-def read_one(path: Path, shown: str, campaign: Campaign, rules: RuleSet) -> Returned:
+def read_one(path: Path | str, shown: str, campaign: Campaign, rules: RuleSet, follow_links: bool = True) -> Returned:
+    """One file read, located and checked in this process (a worker's task; tests call it directly)."""
+    path = Path(path)
     try:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    suffix = path.suffix.lower()
+    suffix = Path(shown).suffix.lower() or path.suffix.lower()
     if suffix in FOREIGN_SUFFIXES:
         return Returned(shown, mtime, error=FOREIGN_SUFFIXES[suffix])
     try:
-        data, namelist = load_any(path, campaign, shown)  # issue #16: a 实名制 list beside or instead of the annexes
+        # issue #16: a 实名制 list beside or instead of the annexes, from the same read
+        data, namelist = load_any(path, campaign, shown, follow_links=follow_links)
         report = check_return(data, campaign, rules) if data.forms else None
     except ReturnUnusable as exc:
         return Returned(shown, mtime, error=exc.reason)
@@ -89,11 +141,6 @@ def read_one(path: Path, shown: str, campaign: Campaign, rules: RuleSet) -> Retu
     return replace(returned, namelist=namelist) if namelist is not None else returned
 
 
-def _read_in_worker(args: tuple[str, str]) -> Returned:
-    path, shown = args
-    return read_one(Path(path), shown, _STATE["campaign"], _STATE["rules"])  # type: ignore[arg-type]
-
-
 def read_folder(
     folder: Path | str,
     campaign: Campaign,
@@ -103,27 +150,21 @@ def read_folder(
     progress: Progress | None = None,
     skip: tuple[Path, ...] = (),
 ) -> list[Returned]:
-    """``skip``: files not to read, such as the output of a previous run saved in the same folder."""
+    """``skip``: files not to read, such as the output of a previous run saved in the same folder.
+    Entries that are not read (FIFOs, links outside the folder …) are listed with their reason."""
     folder = Path(folder)
     skipped = {p.resolve() for p in skip}
-    paths = [p for p in find_returns(folder, recursive) if p.resolve() not in skipped]
-    jobs = [(str(p), str(p.relative_to(folder))) for p in paths]
-    return list(read_files(jobs, campaign, rules, workers, progress))
+    entries = [f for f in scan_folder(folder, recursive) if (folder / f.shown).resolve() not in skipped]
+    out: dict[str, Returned] = {f.shown: Returned(f.shown, 0.0, error=f.reason) for f in entries if f.reason}
+    jobs = [(str(f.path), f.shown) for f in entries if not f.reason]
+    for returned in read_files(jobs, campaign, rules, workers, progress, follow_links=False):
+        out[returned.file] = returned
+    return [out[f.shown] for f in entries]
 
 
-def read_files(jobs, campaign: Campaign, rules: RuleSet, workers: int | None = None, progress: Progress | None = None) -> Iterator[Returned]:
-    total = len(jobs)
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or total < 8:
-        for i, (path, shown) in enumerate(jobs, start=1):
-            yield read_one(Path(path), shown, campaign, rules)
-            if progress:
-                progress(i, total, shown)
-        return
-    campaign_dir = str(campaign.folder)
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(campaign_dir, campaign.roster)) as pool:
-        chunk = max(1, min(64, total // (workers * 8) or 1))
-        for i, result in enumerate(pool.map(_read_in_worker, jobs, chunksize=chunk), start=1):
-            yield result
-            if progress:
-                progress(i, total, result.file)
+def read_files(jobs: Sequence[tuple[str, str]], campaign: Campaign, rules: RuleSet, workers: int | None = None,
+               progress: Progress | None = None, follow_links: bool = True) -> Iterator[Returned]:
+    """A ``Returned`` per (path, shown), in order; each file read in an isolated worker process."""
+    from .isolated import read_returns
+
+    yield from read_returns(jobs, campaign, rules, workers, progress, follow_links)

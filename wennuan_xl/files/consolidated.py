@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from ..core.consolidate import Consolidation
 from ..core.forms import Campaign
@@ -24,38 +25,76 @@ from ..core.tables import (
     consolidation_tables,
     detail_fixed,
 )
-from .atomic import atomic_path
+from .atomic import Inputs, OutputError, atomic_path, drop_failed_writer, os_reason, shown_path, temp_folder
 from .chart import FONT, consolidation_chart
 
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)
 OUTPUT_MARK = "wennuan_xl"  # custom document property: this workbook is our output, not a unit's return
+_MARK_PART_BYTES = 64 * 1024  # docProps/custom.xml of our own output is < 1 KB
 
 
 def is_consolidated_output(path: Path) -> bool:
-    """A workbook this tool wrote (so a later run may skip and replace it), not a unit's return."""
+    """A workbook this tool wrote (so a later run may skip and replace it), not a unit's return.
+
+    The file may be anything (a unit's return under that name, a bomb, a FIFO): only a regular file is
+    opened, and only a small, plainly compressed custom.xml is read."""
+    import stat
     import zipfile
 
     try:
+        info = Path(path).stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 50 * 1024 * 1024:
+            return False
         with zipfile.ZipFile(path) as zf:
-            return OUTPUT_MARK.encode() in zf.read("docProps/custom.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
+            member = zf.getinfo("docProps/custom.xml")
+            if member.file_size > _MARK_PART_BYTES or member.compress_type not in (0, 8):
+                return False
+            with zf.open(member) as f:
+                return OUTPUT_MARK.encode() in f.read(_MARK_PART_BYTES + 1)
+    except (OSError, KeyError, ValueError, NotImplementedError, RuntimeError, zipfile.BadZipFile, EOFError):
         return False
 
 
-def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | str, protect: Iterable[Path] = ()) -> Path:
+def text(value: str) -> str:
+    """Text that xlsxwriter can encode: an undecodable byte of a file name (a surrogate escape) becomes
+    U+FFFD. Control characters are fine: xlsxwriter writes them as Excel's _xHHHH_ escapes."""
+    if value.isascii():
+        return value
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogate(value) else value
+
+
+def _has_surrogate(value: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | str,
+                       protect: Inputs | Iterable[Path] = ()) -> Path:
     out = Path(out)
-    with atomic_path(out, protect=protect) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-        wb.set_properties({"title": f"{campaign.name}统计汇总", "author": campaign.issuer, "created": FIXED_TIME})
-        wb.set_custom_property(OUTPUT_MARK, "consolidated")
-        styles = _Styles(wb)
-        detail_rows = 0
-        for table in consolidation_tables(result, campaign):
-            written = _write_table(wb, styles, table)
-            if table.name == DETAIL_SHEET:
-                detail_rows = written - 4  # three header rows and the total row
-        _write_chart(wb, result, campaign, detail_rows)
-        wb.close()
+    with atomic_path(out, protect=protect) as tmp, temp_folder(out) as work:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "tmpdir": str(work)})
+        failure: BaseException | None = None
+        try:
+            wb.set_properties({"title": f"{campaign.name}统计汇总", "author": campaign.issuer, "created": FIXED_TIME})
+            wb.set_custom_property(OUTPUT_MARK, "consolidated")
+            styles = _Styles(wb)
+            detail_rows = 0
+            for table in consolidation_tables(result, campaign):
+                written = _write_table(wb, styles, table)
+                if table.name == DETAIL_SHEET:
+                    detail_rows = written - 4  # three header rows and the total row
+            _write_chart(wb, result, campaign, detail_rows)
+            wb.close()
+        except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
+            cause = exc if isinstance(exc, OSError) else exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            reason = os_reason(cause) if cause is not None else str(exc)
+            failure = OutputError(f"无法写入 {shown_path(out)}：{reason}；原有的文件未被改动")
+            drop_failed_writer(exc)
+        except BaseException as exc:
+            drop_failed_writer(exc)
+            raise
+        if failure is not None:
+            raise failure
     return out
 
 
@@ -99,15 +138,15 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
             fmt = getattr(s, cell.style)
             if (r, c) in table.merges:
                 last_row, last_col = table.merges[(r, c)]
-                ws.merge_range(r, c, last_row, last_col, cell.value, fmt)
+                ws.merge_range(r, c, last_row, last_col, text(cell.value) if isinstance(cell.value, str) else cell.value, fmt)
             elif cell.link is not None:
-                ws.write_url(r, c, f"internal:{cell.link}", fmt, cell.value)
+                ws.write_url(r, c, f"internal:{text(cell.link)}", fmt, text(str(cell.value)))
             elif cell.formula is not None:
                 ws.write_formula(r, c, cell.formula, fmt, cell.value)
             elif cell.value is None:
                 ws.write_blank(r, c, None, fmt)
             elif isinstance(cell.value, str):
-                ws.write_string(r, c, cell.value, fmt)
+                ws.write_string(r, c, text(cell.value), fmt)
             else:
                 ws.write_number(r, c, cell.value, fmt)
     if table.freeze is not None:
@@ -140,7 +179,7 @@ def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) 
     for code, name in spec.series:
         col = len(detail_fixed(campaign)) + fields.index(code)
         chart.add_series({
-            "name": name,
+            "name": text(name),
             "categories": [DETAIL_SHEET, 3, 0, 3 + spec.units - 1, 0],
             "values": [DETAIL_SHEET, 3, col, 3 + spec.units - 1, col],
         })

@@ -11,6 +11,7 @@ is not .xlsx/.xlsm gets a workbook with the two sheets only. File names say unit
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,8 @@ from ..core.consolidate import Consolidation, Returned, Used
 from ..core.findings import Finding, Report, Severity
 from ..core.flags import split_cell
 from ..core.forms import Campaign
-from .atomic import OutputError, atomic_path
-from .flagged import FILLS, RESULT_SHEET, text_cell, write_result_sheet
+from .atomic import Inputs, OutputError, atomic_path, safe_filename, shown_path, unique_path
+from .flagged import FILLS, RESULT_SHEET, clean, clean_report, text_cell, write_result_sheet
 from .flags_openpyxl import flag_workbook
 from .sheet_setup import fit_to_page
 
@@ -36,7 +37,7 @@ HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "宋体"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+_UNSAFE = re.compile(r"\s+")
 
 
 @dataclass
@@ -71,15 +72,22 @@ def feedback_items(result: Consolidation) -> list[tuple[str, Returned, tuple[str
 
 
 def feedback_name(unit: str, day: dt.date, suffix: str, annexes: str = "") -> str:
+    """``<单位>[-<附件>]-审核意见-<日期><.xlsx>``: the unit's name as typed, made a safe file name (a very
+    long name is shortened, control characters and what Windows forbids become ``_``)."""
     middle = f"-{annexes}" if annexes else ""
-    return f"{_UNSAFE.sub('_', unit) or '未填单位'}{middle}-审核意见-{day.isoformat()}{suffix}"
+    tail = f"{middle}-审核意见-{day.isoformat()}"
+    unit_part = _UNSAFE.sub("_", unit).strip() or "未填单位"
+    room = 200 - len(tail.encode("utf-8")) - len(suffix.encode("utf-8"))
+    return safe_filename(unit_part, "", room) + safe_filename(tail, suffix)
 
 
 def write_feedback_copies(
     result: Consolidation, campaign: Campaign, folder: Path | str, out_dir: Path | str,
-    day: dt.date | None = None, deadline: dt.date | None = None,
+    day: dt.date | None = None, deadline: dt.date | None = None, inputs: Inputs | None = None,
 ) -> FeedbackResult:
-    """One feedback copy per return in use with a 错误 or an open 提示; ``day`` is the letter's date."""
+    """One feedback copy per return in use with a 错误 or an open 提示; ``day`` is the letter's date.
+    Each is written by an isolated worker; one that fails is reported for its unit and the others are
+    written. A name that is an input of the run, or taken by another copy, gets a number."""
     folder, out_dir = Path(folder), Path(out_dir)
     day = day or dt.date.today()
     items = feedback_items(result)
@@ -87,28 +95,51 @@ def write_feedback_copies(
     for unit, *_ in items:
         per_unit[unit] = per_unit.get(unit, 0) + 1
     done = FeedbackResult()
-    out_dir.mkdir(parents=True, exist_ok=True)
     annex = {f.id: f.annex for f in campaign.forms}
+    inputs = inputs if inputs is not None else Inputs()
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            inputs.add(Path(dirpath) / name)  # every file of the returns folder is an input
+    taken: set[Path] = set()
+    calls = []
     for unit, returned, forms, findings in items:
         source = folder / returned.file
         suffix = source.suffix.lower() if source.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
         annexes = "、".join(annex[f] for f in forms) if per_unit[unit] > 1 else ""
-        target = out_dir / feedback_name(unit, day, suffix, annexes)
+        target = unique_path(out_dir / feedback_name(unit, day, suffix, annexes), inputs, taken)
         report = Report(file=returned.file, unit=returned.unit_typed or unit, forms=forms, values={},
                         findings=tuple(findings), notes=returned.notes)
-        try:
-            write_feedback_copy(source, report, target, campaign, unit, forms, day, deadline or campaign.deadline)
-        except OutputError as exc:
-            done.failed.append(f"{unit}：{exc}")
-            continue
-        done.written.append(target)
+        calls.append((str(source), report, str(target), campaign, unit, forms, day, deadline or campaign.deadline, inputs))
+    from .isolated import Died, run_copies
+
+    shown_units = [clean(unit) for unit, *_ in items]
+    for unit, answer in zip(shown_units, run_copies(feedback_copy_task, calls, campaign)):
+        if isinstance(answer, Died):
+            done.failed.append(f"{unit}：未能生成审核意见副本（{answer.reason}）")
+        elif answer[0] == "ok":
+            done.written.append(Path(answer[1]))
+        else:
+            done.failed.append(f"{unit}：{answer[1]}")
     return done
+
+
+def feedback_copy_task(source: str, report: Report, out: str, campaign: Campaign, unit: str, forms: tuple[str, ...],
+                       day: dt.date, deadline: dt.date, inputs: Inputs) -> tuple[str, str]:
+    """A worker's task (openpyxl opens the unit's workbook): ("ok", path) or ("failed", the clerk's message)."""
+    try:
+        return "ok", str(write_feedback_copy(Path(source), report, Path(out), campaign, unit, forms, day, deadline, inputs))
+    except OutputError as exc:
+        return "failed", str(exc)
 
 
 def write_feedback_copy(
     source: Path, report: Report, out: Path, campaign: Campaign, unit: str, forms: tuple[str, ...],
-    day: dt.date, deadline: dt.date,
+    day: dt.date, deadline: dt.date, protect: Inputs | None = None,
 ) -> Path:
+    """Opens the unit's workbook with openpyxl in this process (``write_feedback_copies`` runs it in a
+    worker)."""
+    report = clean_report(report)
+    unit = clean(unit)
     book = None
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         try:
@@ -129,8 +160,17 @@ def write_feedback_copy(
     for ws in book.worksheets:
         ws.sheet_view.tabSelected = ws is opinion
     book.active = 0
-    with atomic_path(out, protect=[source]) as tmp:
-        book.save(tmp)
+    inputs = protect if protect is not None else Inputs()
+    inputs.add(source)
+    try:
+        with atomic_path(out, protect=inputs) as tmp:
+            book.save(tmp)
+    except OutputError:
+        raise
+    except OSError as exc:
+        from .atomic import os_reason
+
+        raise OutputError(f"无法写入 {shown_path(out)}：{os_reason(exc)}") from None
     return out
 
 

@@ -6,6 +6,8 @@ is saved under another name, atomically.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,30 +21,75 @@ from ..core.findings import Report, Severity
 from ..core.flags import FLAG_FILLS
 from ..core.tables import check_result_table
 from ..core.workbook import column_letter
-from .atomic import OutputError, atomic_path
+from .atomic import Inputs, OutputError, atomic_path, shown_path
 from .flags_openpyxl import flag_workbook
 
 RESULT_SHEET = "审核结果"
 FILLS = {severity: PatternFill("solid", fgColor=colour) for severity, colour in FLAG_FILLS.items()}
 
 
-def write_flagged_copy(source: Path | str, report: Report, out: Path | str) -> Path:
+# What openpyxl refuses in a cell (IllegalCharacterError) and XML cannot hold in a note.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text a workbook written by openpyxl can hold: control characters as visible escapes (``\\x1b``),
+    an undecodable byte of a file name as U+FFFD."""
+    if text.isascii() and text.isprintable():
+        return text
+    text = _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def clean_report(report: Report) -> Report:
+    """The report with every text that came from the unit (its name, its values, messages quoting them,
+    its 说明, the file name) made safe for openpyxl; cell references are kept as they are."""
+
+    def value(v: object) -> object:
+        return clean(v) if isinstance(v, str) else v
+
+    findings = tuple(
+        dataclasses.replace(f, message=clean(f.message), explanation=clean(f.explanation),
+                            values={k: value(v) for k, v in f.values.items()})
+        for f in report.findings
+    )
+    return dataclasses.replace(
+        report, file=clean(report.file), unit=clean(report.unit), findings=findings,
+        notes=tuple(clean(n) for n in report.notes), values={k: value(v) for k, v in report.values.items()},
+    )
+
+
+def write_flagged_copy(source: Path | str, report: Report, out: Path | str, protect: Inputs | None = None) -> Path:
+    """Opens the unit's workbook with openpyxl in this process: ``wennuan check`` calls it in an isolated
+    worker (``isolated.py``). ``protect``: all inputs of the run (the source is always protected)."""
     source, out = Path(source), Path(out)
     if source.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise OutputError(f"{source}：只能为 .xlsx / .xlsm 生成标记副本，请先在 Excel 中另存为 .xlsx")
+        raise OutputError(f"{shown_path(source)}：只能为 .xlsx / .xlsm 生成标记副本，请先在 Excel 中另存为 .xlsx")
     try:
         book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for files it cannot open
-        raise OutputError(f"{source}：无法打开以生成标记副本（{exc}）") from None
+        raise OutputError(f"{shown_path(source)}：无法打开以生成标记副本（{shown_path(str(exc)[:200])}）") from None
+    report = clean_report(report)
     flag_workbook(book, report)  # the same record of originals as 清除标记 in Excel uses
     if RESULT_SHEET in book.sheetnames:
         del book[RESULT_SHEET]
     write_result_sheet(book.create_sheet(RESULT_SHEET), report)
     if out.suffix.lower() != source.suffix.lower() and source.suffix.lower() == ".xlsm":
         out = out.with_suffix(".xlsm")  # a workbook with macros must keep its extension to open
-    with atomic_path(out, protect=[source]) as tmp:
+    inputs = protect if protect is not None else Inputs()
+    inputs.add(source)
+    with atomic_path(out, protect=inputs) as tmp:
         book.save(tmp)
     return out
+
+
+def flagged_copy_task(source: str, report: Report, out: str, inputs: Inputs) -> tuple[str, str]:
+    """A worker's task: ("ok", path written) or ("failed", the clerk's message)."""
+    try:
+        return "ok", str(write_flagged_copy(source, report, out, inputs))
+    except OutputError as exc:
+        return "failed", str(exc)
 
 
 def text_cell(ws: Worksheet, row: int, col: int, value: Any) -> Cell:

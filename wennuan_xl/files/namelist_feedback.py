@@ -7,6 +7,7 @@ File name ``<单位>-实名制-审核意见-<日期>.xlsx``; the original is nev
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -16,7 +17,7 @@ from ..core.consolidate import Consolidation
 from ..core.findings import Finding, Report, Severity
 from ..core.forms import Campaign
 from ..core.namelist.spec import namelist_spec
-from .atomic import OutputError, atomic_path
+from .atomic import Inputs, OutputError, atomic_path, os_reason, shown_path, unique_path
 from .feedback import (
     BOX,
     FONT,
@@ -28,7 +29,7 @@ from .feedback import (
     feedback_name,
     needs_feedback,
 )
-from .flagged import FILLS, RESULT_SHEET, text_cell, write_result_sheet
+from .flagged import FILLS, RESULT_SHEET, clean, clean_report, text_cell, write_result_sheet
 from .flags_openpyxl import flag_workbook
 from .sheet_setup import fit_to_page
 
@@ -48,29 +49,54 @@ def list_feedback_items(result: Consolidation) -> list[tuple[str, str, list[Find
 
 
 def write_list_feedback(result: Consolidation, campaign: Campaign, folder: Path | str, out_dir: Path | str,
-                        day: dt.date | None = None, deadline: dt.date | None = None) -> FeedbackResult:
+                        day: dt.date | None = None, deadline: dt.date | None = None,
+                        inputs: Inputs | None = None) -> FeedbackResult:
+    """As ``feedback.write_feedback_copies``: each copy written by an isolated worker (openpyxl opens the unit's
+    workbook there), never over an input of the run, a name taken twice numbered."""
     folder, out_dir = Path(folder), Path(out_dir)
     day = day or dt.date.today()
     done = FeedbackResult()
     items = list_feedback_items(result)
-    if items:
-        out_dir.mkdir(parents=True, exist_ok=True)
+    if not items:
+        return done
+    inputs = inputs if inputs is not None else Inputs()
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            inputs.add(Path(dirpath) / name)  # every file of the returns folder is an input
+    taken: set[Path] = set()
+    calls = []
     for unit, file, findings in items:
         source = folder / file
         suffix = source.suffix.lower() if source.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
-        target = out_dir / feedback_name(unit, day, suffix, MIDDLE)
+        target = unique_path(out_dir / feedback_name(unit, day, suffix, MIDDLE), inputs, taken)
         report = Report(file=file, unit=unit, forms=(), values={}, findings=tuple(findings))
-        try:
-            write_list_feedback_copy(source, report, target, campaign, unit, day, deadline or campaign.deadline)
-        except OutputError as exc:
-            done.failed.append(f"{unit}（实名制名单）：{exc}")
-            continue
-        done.written.append(target)
+        calls.append((str(source), report, str(target), campaign, unit, day, deadline or campaign.deadline, inputs))
+    from .isolated import Died, run_copies
+
+    for (unit, *_), answer in zip(items, run_copies(list_feedback_task, calls, campaign)):
+        if isinstance(answer, Died):
+            done.failed.append(f"{clean(unit)}（实名制名单）：未能生成审核意见副本（{answer.reason}）")
+        elif answer[0] == "ok":
+            done.written.append(Path(answer[1]))
+        else:
+            done.failed.append(f"{clean(unit)}（实名制名单）：{answer[1]}")
     return done
 
 
+def list_feedback_task(source: str, report: Report, out: str, campaign: Campaign, unit: str, day: dt.date,
+                       deadline: dt.date, inputs: Inputs) -> tuple[str, str]:
+    """A worker's task: ("ok", path) or ("failed", the clerk's message)."""
+    try:
+        return "ok", str(write_list_feedback_copy(Path(source), report, Path(out), campaign, unit, day, deadline, inputs))
+    except OutputError as exc:
+        return "failed", str(exc)
+
+
 def write_list_feedback_copy(source: Path, report: Report, out: Path, campaign: Campaign, unit: str, day: dt.date,
-                             deadline: dt.date) -> Path:
+                             deadline: dt.date, protect: Inputs | None = None) -> Path:
+    """Opens the unit's workbook with openpyxl in this process (``write_list_feedback`` runs it in a worker)."""
+    report = clean_report(report)
+    unit = clean(unit)
     book = None
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         try:
@@ -91,8 +117,15 @@ def write_list_feedback_copy(source: Path, report: Report, out: Path, campaign: 
     for ws in book.worksheets:
         ws.sheet_view.tabSelected = ws is opinion
     book.active = 0
-    with atomic_path(out, protect=[source]) as tmp:
-        book.save(tmp)
+    inputs = protect if protect is not None else Inputs()
+    inputs.add(source)
+    try:
+        with atomic_path(out, protect=inputs) as tmp:
+            book.save(tmp)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"无法写入 {shown_path(out)}：{os_reason(exc)}") from None
     return out
 
 

@@ -22,10 +22,12 @@ from ..core.workbook import WorkbookData
 from .read import read_workbook
 
 
-def load_any(path: Path | str, campaign: Campaign, display: str | None = None) -> tuple[ReturnData, ListReport | None]:
-    """The annexes found (possibly none) and the list (None when there is none); ReturnUnusable when neither."""
+def load_any(path: Path | str, campaign: Campaign, display: str | None = None, follow_links: bool = True,
+             ) -> tuple[ReturnData, ListReport | None]:
+    """The annexes found (possibly none) and the list (None when there is none); ReturnUnusable when neither.
+    Parses the file in this process, like ``source.load_return``: callers run it in an isolated worker."""
     shown = display or str(path)
-    return split_book(read_workbook(path, shown), campaign)
+    return split_book(read_workbook(path, shown, follow_links=follow_links), campaign)
 
 
 def without_lists(book: WorkbookData, campaign: Campaign) -> WorkbookData:

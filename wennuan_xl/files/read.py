@@ -1,18 +1,23 @@
 """The fast path: read a returned workbook's values and defined names, as data only.
 
 The file is read into memory once and closed at once (never locked longer than the read, never
-written). python-calamine parses the cells; the defined names, which calamine does not expose, come from
-``xl/workbook.xml``.
+written); only a regular file is read (a FIFO or a device named ``x.xlsx`` would block or never end).
+``guard.inspect`` checks the bytes and says how calamine will read them; python-calamine then parses the
+cells. The defined names, which calamine does not expose, come from the guard's own parse of
+workbook.xml (.xlsx) or content.xml (.ods); hidden rows and columns from ``visibility.py`` and, for an
+.xlsx's rows, from the guard's parse too.
+
+These functions parse untrusted bytes in the calling process: the command line and the folder reader
+call them inside an isolated worker (``isolated.py``); tests call them directly on files they made.
 """
 
 from __future__ import annotations
 
-import functools
-import html
+import errno
 import io
 import os
 import re
-import zipfile
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,41 +26,81 @@ from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
 from . import guard
 from .visibility import hidden_rows_xls, hidden_rows_xlsx
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = guard.ZIP_MAGIC
+OLE_MAGIC = guard.OLE_MAGIC
+# The extensions each format is read under; the same content under another one is refused with its name.
+SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "ods": (".ods",), "xls": (".xls", ".xlsx", ".xlsm")}
+KIND_NAMES = {"xlsx": "Excel 工作簿（.xlsx）", "ods": "OpenDocument 表格（.ods，LibreOffice / WPS 可另存）", "xls": "Excel 97-2003 工作簿（.xls）"}
+_FILE_KINDS = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"),
+               (stat.S_ISDIR, "文件夹"))
 
 
-def read_workbook(path: Path | str, display: str | None = None) -> WorkbookData:
-    path = Path(path)
-    shown = display or str(path)
+def not_regular(mode: int) -> str:
+    """The Chinese name of a file kind that is not a regular file ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    return next((name for test, name in _FILE_KINDS if test(mode)), "特殊文件")
+
+
+def read_file_bytes(path: Path | str, shown: str, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file, at most the size limit; anything else is refused with its kind."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        with path.open("rb") as f:
-            guard.check_file_size(os.fstat(f.fileno()).st_size, shown)
-            data = f.read(guard.MAX_FILE_BYTES + 1)  # a file still growing is not read past the limit
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise ReturnUnusable(shown, "文件不存在") from None
     except IsADirectoryError:
         raise ReturnUnusable(shown, "这是一个文件夹，不是 Excel 工作簿") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReturnUnusable(shown, "这是一个符号链接，未读取") from None
         raise ReturnUnusable(shown, f"无法打开文件（{exc.strerror}），可能正被其他程序占用") from None
-    return read_bytes(data, shown)
+    try:
+        info = os.fstat(fd)
+        kind = not_regular(info.st_mode)
+        if kind == "文件夹":
+            raise ReturnUnusable(shown, "这是一个文件夹，不是 Excel 工作簿")
+        if kind:
+            raise ReturnUnusable(shown, f"这不是普通文件（{kind}），不是 Excel 工作簿，未读取")
+        guard.check_file_size(info.st_size, shown)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(guard.MAX_FILE_BYTES + 1)  # a file still growing is not read past the limit
+    except OSError as exc:
+        raise ReturnUnusable(shown, f"无法读取文件（{exc.strerror}）") from None
+    finally:
+        os.close(fd)
+    return data
 
 
-def read_bytes(data: bytes, shown: str) -> WorkbookData:
+def read_workbook(path: Path | str, display: str | None = None, follow_links: bool = True) -> WorkbookData:
+    path = Path(path)
+    shown = display or str(path)
+    data = read_file_bytes(path, shown, follow_links)
+    return read_bytes(data, shown, path.suffix.lower())
+
+
+def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookData:
+    """``suffix``: the file's extension, when it has one; content of another format is then refused."""
     if not data:
         raise ReturnUnusable(shown, "文件是空的（0 字节）")
-    guard.check_file_size(len(data), shown)
-    names: dict[str, CellRef] = {}
-    if data.startswith(ZIP_MAGIC):
-        guard.check_zip(data, shown)  # bombs and tricks are refused before any parser starts
-        names = _zip_names(data, shown)
-    elif data.startswith(OLE_MAGIC):
-        _reject_encrypted_ole(data, shown)
-        guard.check_ole(data, shown)
-    else:
+    if not data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        guard.check_file_size(len(data), shown)
         raise ReturnUnusable(shown, _not_a_workbook(data))
+    found = guard.inspect(data, shown)  # bombs and tricks are refused before any parser starts
+    if suffix and suffix in {s for v in SUFFIXES.values() for s in v} and suffix not in SUFFIXES[found.kind]:
+        raise ReturnUnusable(
+            shown, f"这是{KIND_NAMES[found.kind]}，扩展名却是 {suffix}（可能改过扩展名）；请改回正确的扩展名，或另存为 .xlsx 后再发送"
+        )
+    names = ods_names(found.names) if found.kind == "ods" else defined_names(found.names)
     sheets = _calamine_sheets(data, shown)
-    hidden = hidden_rows_xlsx(data) if data.startswith(ZIP_MAGIC) else hidden_rows_xls(data)
+    # Hidden rows and columns (files/visibility.py, after the guard has passed every part); an .xlsx's hidden
+    # rows also as the guard's own parse saw them, in any spelling of <row hidden="1">.
+    hidden = dict(hidden_rows_xlsx(data) if found.kind == "xlsx" else hidden_rows_xls(data) if found.kind == "xls" else {})
+    for name, rows in found.hidden_rows:
+        before = hidden.get(name, (frozenset(), frozenset()))
+        hidden[name] = (before[0] | rows, before[1])
     if hidden:
         none: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
         sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, none)[0], hidden_cols=hidden.get(s.name, none)[1])
@@ -69,9 +114,12 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
-        raise ReturnUnusable(shown, "工作簿设有打开密码，无法读取；请对方取消密码后重新发送") from None
+        raise ReturnUnusable(shown, guard.PASSWORD) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
         raise ReturnUnusable(shown, f"文件已损坏或不完整，无法作为 Excel 工作簿读取（{_short(exc)}）") from None
+    except BaseException as exc:  # noqa: BLE001 - calamine's Rust panic (PyO3's PanicException) is one
+        _reraise_exits(exc)
+        raise ReturnUnusable(shown, _panic(exc)) from None
     sheets = []
     try:
         for meta in book.sheets_metadata:
@@ -89,53 +137,30 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
             )
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken sheets
         raise ReturnUnusable(shown, f"文件内容已损坏，无法读取工作表（{_short(exc)}）") from None
+    except BaseException as exc:  # noqa: BLE001 - the panic again, from a sheet
+        _reraise_exits(exc)
+        raise ReturnUnusable(shown, _panic(exc)) from None
     finally:
         book.close()
     return tuple(sheets)
 
 
-def _zip_names(data: bytes, shown: str) -> dict[str, CellRef]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            members = set(zf.namelist())
-            if "xl/workbook.xml" not in members:
-                if "word/document.xml" in members:
-                    raise ReturnUnusable(shown, "这是 Word 文档，不是 Excel 工作簿（可能改过扩展名）")
-                if "ppt/presentation.xml" in members:
-                    raise ReturnUnusable(shown, "这是 PowerPoint 文档，不是 Excel 工作簿")
-                raise ReturnUnusable(shown, "压缩包中没有 Excel 工作簿内容，不是有效的 .xlsx 文件")
-            xml = zf.read("xl/workbook.xml")
-    except zipfile.BadZipFile:
-        raise ReturnUnusable(shown, "文件已损坏或不完整（压缩结构有误），请对方重新发送") from None
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise ReturnUnusable(shown, f"文件无法解压（{_short(exc)}）") from None
-    return defined_names(xml)
+def _reraise_exits(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
-_DEFINED_NAME = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
-_NAME_ATTR = re.compile(rb"\bname\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+def _panic(exc: BaseException) -> str:
+    return f"文件结构异常，读取程序出错（{type(exc).__name__}: {_short(exc)}）；请对方用 Excel 重新保存后发送，或将此文件转交技术人员"
 
 
-def defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
-    """Single-cell defined names of a workbook.xml (a copy: the parsed table is shared)."""
-    return dict(_defined_names(workbook_xml))
-
-
-@functools.lru_cache(maxsize=64)
-def _defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
-    # Returns made from one template carry the same workbook.xml: parse it once per run.
-    """``'附件1'!$E$9`` and ``附件1!$E$9`` both occur.
-
-    A plain scan rather than an XML parser: it is several times faster on 150 names, and since no DTD
-    is ever processed, entity tricks (billion laughs, external entities) have nothing to expand.
-    """
+def defined_names(pairs) -> dict[str, CellRef]:
+    """Single-cell defined names: ``'附件1'!$E$9`` and ``附件1!$E$9`` both occur. Ranges, formulas,
+    #REF! and duplicates are not input cells."""
     out: dict[str, CellRef] = {}
-    for attrs, body in _DEFINED_NAME.findall(workbook_xml):
-        m = _NAME_ATTR.search(attrs)
-        if not m:
-            continue
-        name = _unescape((m.group(1) or m.group(2) or b"").decode("utf-8", "replace")).upper()
-        target = _unescape(body.decode("utf-8", "replace")).strip()
+    for raw_name, raw_target in pairs:
+        name = raw_name.upper()
+        target = raw_target.strip()
         if not name or "!" not in target or name.startswith("_XLNM."):
             continue
         sheet_part, _, cell_part = target.rpartition("!")
@@ -143,21 +168,29 @@ def _defined_names(workbook_xml: bytes) -> dict[str, CellRef]:
             sheet_part = sheet_part[1:-1].replace("''", "'")
         rc = parse_a1(cell_part)
         if rc is None or name in out:
-            continue  # ranges, formulas, #REF! and duplicates are not input cells
+            continue
         out[name] = CellRef(sheet_part, rc[0], rc[1])
     return out
 
 
-def _unescape(text: str) -> str:
-    if "&" not in text:
-        return text
-    return html.unescape(text)
+_ODS_ADDRESS = re.compile(r"\$?('(?:[^']|'')*'|[^.']+)\.\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
-def _reject_encrypted_ole(data: bytes, shown: str) -> None:
-    # An encrypted .xlsx is an OLE2 container holding "EncryptedPackage".
-    if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data[:200_000]:
-        raise ReturnUnusable(shown, "工作簿设有打开密码（已加密），无法读取；请对方取消密码后重新发送")
+def ods_names(pairs) -> dict[str, CellRef]:
+    """Single-cell named ranges of an .ods: ``$附件1.$E$9`` or ``$'附件 1'.$E$9``."""
+    out: dict[str, CellRef] = {}
+    for raw_name, address in pairs:
+        name = raw_name.upper()
+        m = _ODS_ADDRESS.fullmatch(address.strip())
+        if not name or m is None or name in out:
+            continue
+        sheet = m.group(1)
+        if sheet.startswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        rc = parse_a1(m.group(2) + m.group(3))
+        if rc is not None:
+            out[name] = CellRef(sheet, rc[0], rc[1])
+    return out
 
 
 def _not_a_workbook(data: bytes) -> str:
@@ -178,6 +211,7 @@ def _not_a_workbook(data: bytes) -> str:
         return "文件格式无法识别，不是 Excel 工作簿"
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
+

@@ -10,9 +10,12 @@ from ..core.locate import ReturnData, locate
 from .read import read_workbook
 
 
-def load_return(path: Path | str, campaign: Campaign, display: str | None = None) -> ReturnData:
+def load_return(path: Path | str, campaign: Campaign, display: str | None = None, follow_links: bool = True) -> ReturnData:
+    """Parses the file in this process: the command line and the folder reader call it inside an isolated
+    worker (``isolated.py``). ``follow_links=False``: a symbolic link is not followed (files found in a
+    folder, which are read only when they are regular files)."""
     shown = display or str(path)
-    book = read_workbook(path, shown)
+    book = read_workbook(path, shown, follow_links=follow_links)
     data = locate(book, campaign)
     if not data.forms:
         annexes = "、".join(f"{f.annex}（{f.title}）" for f in campaign.forms)

@@ -125,14 +125,19 @@ class ListSpec:
         return [c.id for c in (*self.row_checks, *self.list_checks, *self.cross_checks)] + [r.id for r in self.reconcile]
 
 
+_SPECS: dict[tuple[str, float], ListSpec | None] = {}
+
+
 def namelist_spec(campaign: Campaign) -> ListSpec | None:
-    """The campaign's list form, loaded once per campaign object; None when the campaign has none."""
-    cached: ListSpec | bool | None = campaign.__dict__.get("_namelist_spec", False)
-    if cached is False:
+    """The campaign's list form, loaded once per campaign folder (and tolerance); None when the campaign has none.
+
+    Kept here, not on the Campaign object: a Campaign travels to worker processes by pickle, and the list's
+    compiled reconciliation formulas cannot be pickled."""
+    key = (str(Path(campaign.folder).resolve()), campaign.tolerance)
+    if key not in _SPECS:
         path = Path(campaign.folder) / SPEC_FILE
-        cached = load_spec(campaign, path) if path.exists() else None
-        object.__setattr__(campaign, "_namelist_spec", cached)
-    return cached if isinstance(cached, ListSpec) else None
+        _SPECS[key] = load_spec(campaign, path) if path.exists() else None
+    return _SPECS[key]
 
 
 def load_spec(campaign: Campaign, path: Path) -> ListSpec:

@@ -1,0 +1,122 @@
+"""Every limit the guard applies to a returned file, with its reason and its headroom over a real return.
+
+A real return, as units send it: one or two sheets of < 200 rows and < 1,200 value cells, ~12-50 KB of XML
+per sheet, 3,000-5,000 XML elements in all (an Excel-saved copy with its theme: ~10,000), 10-30 fonts and
+15-60 cell formats, < 20 merged ranges, ~150 defined names, < 50 KB of text. The limits below leave that
+a margin of 50 times or more (the figure after each), and the largest workbook they let through is still
+read in < 2 s and < 200 MB of peak memory (``benchmarks/hostile.py`` measures the cases just inside them).
+
+Memory is what most limits protect. The reader (python-calamine) builds a grid of 32-byte cells for the
+rectangle from A1 (or from the first value) to the farthest value cell, copies it once more when that
+rectangle does not start at A1, and the Python lists add 8 bytes a cell; an .xls or .ods keeps every sheet's
+grid for the whole read. Shared strings are copied into every cell that uses them, once in Rust and once
+as a Python str. openpyxl (flagged and feedback copies) builds an object for every XML element it
+understands, one ``MergedCell`` for every cell of a merged range and one cell for every cell a ranged
+hyperlink covers.
+"""
+
+from __future__ import annotations
+
+MB = 1024 * 1024
+
+# --- the file and its container -------------------------------------------------------------------------
+
+# A return is ~12 KB; with a scanned seal or photos pasted in a few MB. Read into memory at once. (x 1,000)
+MAX_FILE_BYTES = 50 * MB
+# An .xls is not compressed: its size is its content. An old-format return is < 100 KB. (x 200)
+MAX_OLE_BYTES = 20 * MB
+# A workbook has ~10-30 zip members. zipfile builds an object per member, so the count is read from the
+# end record before the directory is parsed. (x 60)
+MAX_MEMBERS = 2_000
+MAX_CENTRAL_DIRECTORY_BYTES = 1 * MB
+# One XML part, inflated (declared sizes can lie: we inflate for real). A 200-row sheet is ~50 KB. (x 480)
+MAX_PART_BYTES = 24 * MB
+# All XML parts together, inflated. (x 400)
+MAX_XML_BYTES = 40 * MB
+# Compression ratio of a part over 1 MB: real sheet XML compresses 10-50 times; deflate tops out near
+# 1,000 (a bomb of zeros or spaces). (x 4)
+MAX_RATIO = 200
+RATIO_FROM_BYTES = 1 * MB
+# The small parts that decide what is read (relationships, workbook.xml, content types, the manifest)
+# are parsed whole in memory; workbook.xml with 1,000 defined names is ~100 KB. (x 40)
+MAX_INDEX_PART_BYTES = 4 * MB
+
+# --- XML, in every part any reader parses ---------------------------------------------------------------
+
+# Elements in all XML parts together: openpyxl builds an object (~0.5 KB) for most of them, and the guard
+# itself spends ~3 µs on each. A real return has 3,000-10,000; the 50,000-cell limit workbook ~105,000. (x 25)
+MAX_ELEMENTS = 250_000
+# Nesting depth: real parts nest < 15 deep; the parser keeps a frame per open element. (x 17)
+MAX_DEPTH = 256
+
+# --- what the reader builds -----------------------------------------------------------------------------
+
+# Row elements in all sheets. (x 250)
+MAX_ROWS = 50_000
+# Cells holding a value, in all sheets together (each sheet entry counted, since the reader parses each
+# entry); for an .ods, after its column repeats are expanded. (x 40)
+MAX_CELLS = 50_000
+# The grids the reader builds: the rectangle from A1 to the farthest value cell of every sheet, summed
+# (calamine allocates each whole; 72 bytes a cell at worst). A real sheet is < 200 x 10. (x 250)
+MAX_AREA = 1_000_000
+# The text of all cells after shared strings are copied into the cells that use them (and an .ods cell's
+# text into every column and row it is repeated in), in UTF-8 bytes. A filled template holds ~8 KB of text
+# in 545 cells; the count is an upper bound (the markup of each string cell is counted too), which makes a
+# filled template ~35 KB here. (x 15 by the count, x 64 by the text) The reader alone would take
+# far more (16 MB: 0.5 s), but the locator compares every text cell with every field's wording, ~30 s per
+# MB of text (measured on the locator of December 2026): this limit keeps that inside the worker's time
+# limit until the locator bounds its own comparisons.
+MAX_TEXT_BYTES = 512 * 1024
+# An .ods's formulas, as calamine keeps them (a string per cell, copied into every repeated cell). The
+# template's live checks hold ~200 KB of formulas. (x 80)
+MAX_FORMULA_BYTES = 16 * MB
+# Declared and actual shared strings (sharedStrings.xml count/uniqueCount, an .xls SST record's counts):
+# calamine reserves room for the declared number before it reads one. A real return has < 600. (x 330)
+MAX_SHARED_STRINGS = 200_000
+# Sheet entries of one workbook (workbook.xml, an .xls BOUNDSHEET list, an .ods's tables): each is parsed
+# on its own, so 1,000 entries naming one part cost 1,000 parses. Real: 1-5; Excel's default limit 255. (x 20)
+MAX_SHEETS = 100
+# Defined names (workbook.xml, an .ods's named ranges). A filled template has ~180. (x 50)
+MAX_DEFINED_NAMES = 10_000
+
+# --- what openpyxl builds (flagged and feedback copies) --------------------------------------------------
+
+# Style records: openpyxl makes an object of each and de-duplicates them (measured: 100,000 fonts take
+# openpyxl ~40 s). A real return has 7-30 fonts and 15-60 cell formats; Excel writes at most 64,000 formats.
+MAX_FONTS = 1_000  # (x 30)
+MAX_FILLS = 1_000  # (x 60)
+MAX_BORDERS = 1_000  # (x 100)
+MAX_NUMBER_FORMATS = 1_000  # (x 100)
+MAX_CELL_FORMATS = 4_000  # cellXfs + cellStyleXfs (x 60)
+MAX_CELL_STYLES = 1_000  # (x 50)
+MAX_DIFFERENTIAL_FORMATS = 1_000  # dxfs (x 100)
+# <c> elements, also those without a value (a formatted empty cell is an openpyxl object). Real: < 2,000. (x 50)
+MAX_CELL_ELEMENTS = 100_000
+# Merged ranges, and the cells they cover: openpyxl makes a MergedCell of each covered cell, and looks every
+# hyperlink and every flag up in the list of ranges. Real: < 20 ranges, < 100 cells. (x 50, x 1,000)
+MAX_MERGES = 1_000
+MAX_MERGED_CELLS = 100_000
+# Hyperlinks, and the cells a ranged hyperlink covers (openpyxl creates each). A flagged copy sent back
+# holds one per finding (< 150). (x 13, x 1,000)
+MAX_HYPERLINKS = 2_000
+MAX_LINKED_CELLS = 100_000
+
+# --- old .xls -------------------------------------------------------------------------------------------
+
+# Sectors listed as FAT sectors, and the length of any sector chain: never more than the file has.
+# calamine follows chains without looking for loops, so a loop is refused here.
+# DIFAT length field: calamine reserves room for that many entries (4 bytes each) first. (Real: < 2^17.)
+MAX_DIFAT_ENTRIES = 1 << 22
+
+# --- Excel's own limits, which no real address exceeds ------------------------------------------------------
+
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+
+
+class Refused(Exception):
+    """The guard refuses the file; ``reason`` is the clerk's message (Chinese)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
