@@ -27,14 +27,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def unit_name(i: int) -> str:
-    from wennuan_xl.core.forms import load_campaign
+    from wennuan_xl.files.campaign_files import load_campaign
 
     roster = [u.name for u in load_campaign().roster]
     return roster[i] if i < len(roster) else f"测试单位{i:05d}工会"
 
 
 def _write_one(args: tuple[str, int, int, bool]) -> None:
-    from wennuan_xl.core.forms import load_campaign
+    from wennuan_xl.files.campaign_files import load_campaign
     from wennuan_xl.samples import consistent_values, cover_for, write_plain_return, write_template_return
 
     path, i, n, plain = args
@@ -67,8 +67,7 @@ def _campaign(folder: Path):
     """The campaign with a roster naming every generated unit, as a clerk's roster would."""
     from dataclasses import replace
 
-    from wennuan_xl.core.forms import load_campaign
-    from wennuan_xl.files.roster import read_roster
+    from wennuan_xl.files.campaign_files import load_campaign, read_roster
 
     return replace(load_campaign(), roster=read_roster(folder.parent / f"{folder.name}-roster.csv"))
 
@@ -77,7 +76,7 @@ def stage(name: str, folder: Path) -> dict:
     files = sorted(folder.glob("*.xlsx"))
     start = time.perf_counter()
     if name == "ours":
-        from wennuan_xl.core.rules import load_rules
+        from wennuan_xl.files.campaign_files import load_rules
         from wennuan_xl.jobs import consolidate_folder
 
         campaign = _campaign(folder)
@@ -110,7 +109,7 @@ _LOADED: dict = {}
 
 
 def _read_and_locate(path: str) -> int:
-    from wennuan_xl.core.forms import load_campaign
+    from wennuan_xl.files.campaign_files import load_campaign
     from wennuan_xl.files.source import load_return
 
     if "campaign" not in _LOADED:

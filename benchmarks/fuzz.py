@@ -44,10 +44,9 @@ sys.path.insert(0, str(ROOT))
 
 from wennuan_xl.core.consolidate import consolidate
 from wennuan_xl.core.findings import Report
-from wennuan_xl.core.forms import load_campaign
-from wennuan_xl.core.rules import load_rules
 from wennuan_xl.files import isolated
 from wennuan_xl.files.atomic import Inputs
+from wennuan_xl.files.campaign_files import load_campaign, load_rules
 from wennuan_xl.files.consolidated import write_consolidated
 from wennuan_xl.files.flagged import flagged_copy_task
 from wennuan_xl.samples import consistent_values, write_plain_return, write_template_return

@@ -57,9 +57,8 @@ def _in_worker(path: str, flagged: str | None):
 
 def measure(files: list[str], flagged: bool = False) -> None:
     """One JSON line per file: seconds, peak MB (parent and worker), and the answer (unit or reason)."""
-    from wennuan_xl.core.forms import load_campaign
-    from wennuan_xl.core.rules import load_rules
     from wennuan_xl.files import isolated
+    from wennuan_xl.files.campaign_files import load_campaign, load_rules
 
     campaign = load_campaign()
     isolated.set_state(campaign, load_rules(campaign))
@@ -93,8 +92,8 @@ def limit_cases(folder: Path) -> dict[str, str]:
 
     from tests.hostile.attacks import SST
     from tests.hostile.corpus import SHEET1, SHEET_HEAD, good_bytes, rewrite_zip
-    from wennuan_xl.core.forms import load_campaign
     from wennuan_xl.files import limits
+    from wennuan_xl.files.campaign_files import load_campaign
 
     good = good_bytes(load_campaign(), folder)
     out = {}
@@ -163,7 +162,7 @@ print("read")
 def bare(folder: Path) -> None:
     from tests.hostile.attacks import ATTACKS, build_attacks
     from tests.hostile.corpus import good_bytes
-    from wennuan_xl.core.forms import load_campaign
+    from wennuan_xl.files.campaign_files import load_campaign
 
     build_attacks(folder, good_bytes(load_campaign(), folder))
     print(f"{'attack':<30} {'bare python-calamine':<48}")
@@ -184,7 +183,7 @@ def main() -> None:
         measure(sys.argv[2:], flagged=sys.argv[1] == "--measure-flagged")
         return
     from tests.hostile.corpus import build
-    from wennuan_xl.core.forms import load_campaign
+    from wennuan_xl.files.campaign_files import load_campaign
 
     with tempfile.TemporaryDirectory(prefix="wennuan-hostile-") as tmp:
         folder = Path(tmp)

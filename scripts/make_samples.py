@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wennuan_xl.core.forms import load_campaign
+from wennuan_xl.files.campaign_files import load_campaign
 from wennuan_xl.samples import consistent_values, cover_for, write_template_return
 
 OUT = ROOT / "workbooks" / "samples" / "returns"

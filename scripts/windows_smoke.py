@@ -266,8 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as exc:
         print(f"缺少 {exc.name}：请先运行 py -3.11 -m pip install wennuan-xl \"xlwings==0.37.8\"")
         return 2
-    from wennuan_xl.core.forms import load_campaign
-    from wennuan_xl.core.rules import load_rules
+    from wennuan_xl.files.campaign_files import load_campaign, load_rules
 
     work = args.work or Path(tempfile.gettempdir()) / f"wennuan-smoke-{dt.datetime.now():%Y%m%d-%H%M%S}"
     campaign = load_campaign()

@@ -3,8 +3,9 @@
 import pytest
 from system_tools import require_tool
 
-from wennuan_xl.core.forms import Campaign, load_campaign
-from wennuan_xl.core.rules import RuleSet, load_rules
+from wennuan_xl.core.forms import Campaign
+from wennuan_xl.core.rules import RuleSet
+from wennuan_xl.files.campaign_files import load_campaign, load_rules
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from wennuan_xl.cli.main import main
-from wennuan_xl.core.forms import load_campaign
+from wennuan_xl.files.campaign_files import load_campaign
 from wennuan_xl.samples import consistent_values, write_template_return
 
 CAMPAIGN = load_campaign()

@@ -197,8 +197,8 @@ def test_roster_reaches_the_worker_processes(folder, campaign, rules):
     from dataclasses import replace
 
     from wennuan_xl.core.forms import RosterUnit
-    from wennuan_xl.core.rules import load_rules
     from wennuan_xl.files.bulk import read_folder
+    from wennuan_xl.files.campaign_files import load_rules
 
     small = replace(campaign, roster=(RosterUnit("市中区总工会"), RosterUnit("新设区总工会")))
     small_rules = load_rules(small)

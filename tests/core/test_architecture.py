@@ -1,4 +1,5 @@
-"""The core package stays free of spreadsheet libraries: files and live Excel are shells around it."""
+"""The core package stays free of spreadsheet libraries and of file I/O: files and live Excel are shells
+around it. It receives parsed campaign data (files/campaign_files.py reads the YAML and the roster)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ import pytest
 
 import wennuan_xl.core
 
-FORBIDDEN = {"openpyxl", "xlwings", "python_calamine", "pandas", "xlsxwriter"}
+FORBIDDEN = {"openpyxl", "xlwings", "python_calamine", "pandas", "xlsxwriter", "yaml", "csv", "shutil", "glob"}
+# Calls that touch the file system: open(), pathlib's reads, writes and listings, os's.
+FILE_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "glob", "rglob", "exists",
+              "is_file", "is_dir", "stat", "lstat", "resolve", "mkdir", "unlink", "rmdir", "rename", "replace_file",
+              "touch", "listdir", "scandir", "walk", "remove", "makedirs", "samefile", "readlink", "expanduser"}
 CORE_DIR = Path(wennuan_xl.core.__file__).resolve().parent
 REPO_ROOT = CORE_DIR.parent.parent
 
@@ -48,7 +53,7 @@ def loaded_after_import(modules: list[str], watched: set[str]) -> list[str]:
 
 def test_core_modules_are_discovered():
     modules = core_modules()
-    for expected in ("formula", "values", "rules", "forms", "check", "locate", "memory"):
+    for expected in ("formula", "values", "rules", "forms", "check", "locate", "consolidate"):
         assert f"wennuan_xl.core.{expected}" in modules
     assert len(core_sources()) >= len(modules)
 
@@ -99,3 +104,47 @@ def test_no_core_source_imports_a_spreadsheet_library(path):
 )
 def test_the_source_scan_catches_forbidden_imports(source):
     assert forbidden_imports(source) != []
+
+
+def file_io_calls(source: str) -> list[str]:
+    """``open(...)``, ``path.read_text()``, ``os.walk(...)`` … anywhere in the source; ``io.open`` too."""
+    found = []
+    tree = ast.parse(source)
+    # A module's own helper called ``walk`` (formula.py walks its AST) is not os.walk.
+    own = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in own:
+            continue
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in FILE_CALLS and not (name == "open" and isinstance(func, ast.Attribute) and _is_str_method(func)):
+            found.append(f"{name}() line {node.lineno}")
+    return found
+
+
+def _is_str_method(func: ast.Attribute) -> bool:
+    return isinstance(func.value, ast.Constant) and isinstance(func.value.value, str)
+
+
+@pytest.mark.parametrize("path", core_sources(), ids=lambda p: p.relative_to(CORE_DIR).as_posix())
+def test_no_core_source_touches_the_file_system(path):
+    assert file_io_calls(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "open('campaign.yaml')",
+        "with open(p, encoding='utf-8') as fh:\n    pass",
+        "Path('x').read_text()",
+        "folder.iterdir()",
+        "import os\nos.walk('.')",
+        "from os import walk\nwalk('.')",
+        "Path(__file__).resolve()",
+        "import io\nio.open('x')",
+    ],
+)
+def test_the_file_system_scan_catches_reads(source):
+    assert file_io_calls(source) != []

@@ -6,8 +6,8 @@ from __future__ import annotations
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import Severity
 from wennuan_xl.core.layout import layout_for
-from wennuan_xl.core.memory import return_from_values
 from wennuan_xl.core.workbook import column_letter
+from wennuan_xl.samples import return_from_values
 
 COVER = {"UNIT": "市中区总工会", "PERSON": "张三", "PHONE": "0833-2133419", "DATE": "2017-01-15"}
 

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import Report, Severity
-from wennuan_xl.core.forms import load_campaign
-from wennuan_xl.core.memory import return_from_values
-from wennuan_xl.core.rules import RuleSet, load_rules
+from wennuan_xl.core.rules import RuleSet
+from wennuan_xl.files.campaign_files import load_campaign, load_rules
+from wennuan_xl.samples import return_from_values
 
 CAMPAIGN = load_campaign()
 

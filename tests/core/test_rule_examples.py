@@ -7,9 +7,8 @@ tested the same way without touching this file.
 import pytest
 
 from wennuan_xl.core.check import check_return
-from wennuan_xl.core.forms import load_campaign
-from wennuan_xl.core.memory import return_from_values
-from wennuan_xl.core.rules import load_rules
+from wennuan_xl.files.campaign_files import load_campaign, load_rules
+from wennuan_xl.samples import return_from_values
 
 CAMPAIGN = load_campaign()
 RULES = load_rules(CAMPAIGN)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from wennuan_xl.core.findings import Severity
-from wennuan_xl.core.forms import load_campaign
 from wennuan_xl.core.formula import parse, refs
-from wennuan_xl.core.rules import RuleError, load_rules
+from wennuan_xl.core.rules import RuleError
+from wennuan_xl.files.campaign_files import load_campaign, load_rules
 
 CAMPAIGN = load_campaign()
 RULES = load_rules(CAMPAIGN)
@@ -352,3 +352,32 @@ def test_unreadable_yaml_names_the_file(tmp_path, text):
 def test_missing_rule_file_names_the_file(tmp_path):
     path = tmp_path / "nowhere.yaml"
     assert str(path) in load_error(path)
+
+
+# --- a rule that loads but cannot be computed on a particular return ---------------------------------
+
+
+def test_a_message_quoting_an_unreadable_field_is_an_e_rule_notice_not_a_crash(tmp_path):
+    # The rule file is valid: every name is a campaign field. On a return whose A1_03A is text, the message
+    # cannot be rendered; the clerk gets a 提示 saying the rule, not the return, is at fault.
+    from wennuan_xl.core.check import CANNOT_EVALUATE, check_values
+
+    path = write(
+        tmp_path,
+        """
+rules:
+  - {id: T-MSG, severity: 错误, rule: "A1_02B<=A1_02A", message: "{A1_02B} 大于 {A1_02A}，另 {=A1_03A+1}"}
+""",
+    )
+    ruleset = load_rules(CAMPAIGN, [path])
+    report = check_values({"A1.02A": 10, "A1.02B": 20, "A1.03A": "见附件"}, CAMPAIGN, ruleset, ("A1",))
+    notices = [f for f in report.findings if f.rule == CANNOT_EVALUATE]
+    assert len(notices) == 1
+    assert notices[0].severity is Severity.WARNING
+    assert "审核规则 T-MSG 无法计算" in notices[0].message
+    assert "A1.03A（03(A)" in notices[0].message and "转交技术人员" in notices[0].message
+    assert not [f for f in report.findings if f.rule == "T-MSG"]
+    # The same rule on a readable return is an ordinary 错误 with its message.
+    report = check_values({"A1.02A": 10, "A1.02B": 20, "A1.03A": 4}, CAMPAIGN, ruleset, ("A1",))
+    (fired,) = [f for f in report.findings if f.rule == "T-MSG"]
+    assert fired.severity is Severity.ERROR and "另 5" in fired.message

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from wennuan_xl.core.forms import Kind, load_campaign
+from wennuan_xl.core.forms import Kind
 from wennuan_xl.core.formula import BLANK
 from wennuan_xl.core.values import Status, as_number, clean, parse_date
+from wennuan_xl.files.campaign_files import load_campaign
 
 CAMPAIGN = load_campaign()
 PLACEHOLDERS = CAMPAIGN.placeholders

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from wennuan_xl.core.flags import RECORD_HEADERS, RECORD_SHEET
-from wennuan_xl.core.rules import load_rules
 from wennuan_xl.excel import buttons
+from wennuan_xl.files.campaign_files import load_rules
 from wennuan_xl.jobs import consolidate_folder
 
 from .conftest import (

@@ -10,7 +10,7 @@ from openpyxl.styles.colors import Color
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.flags import RECORD_SHEET
-from wennuan_xl.core.rules import load_rules
+from wennuan_xl.files.campaign_files import load_rules
 from wennuan_xl.files.flags_openpyxl import clear_workbook_flags, flag_workbook
 from wennuan_xl.files.source import load_return
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 from namelist.lists import build_city
 
-from wennuan_xl.core.rules import load_rules
 from wennuan_xl.excel import buttons
+from wennuan_xl.files.campaign_files import load_rules
 from wennuan_xl.jobs import consolidate_folder
 
 from .conftest import actions, alerts, master_payload, open_book

@@ -2,7 +2,7 @@
 
 The values are plausible and mostly consistent, with a few deliberate mistakes so that the rule engine
 has something to say (A1-02: 02(B) > 02(A); F-YUAN: 08(D) over 10,000 万元; A2-02-SUM; A2-11-SUM). The
-findings of a filled file are compared with the in-memory path (``wennuan_xl.core.memory``), which needs
+findings of a filled file are compared with the in-memory path (``wennuan_xl.samples.return_from_values``), which needs
 no file at all, so every file-level test has an independent oracle.
 """
 
@@ -19,11 +19,11 @@ from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import Report
 from wennuan_xl.core.forms import Campaign, Kind
 from wennuan_xl.core.locate import ReturnData, locate
-from wennuan_xl.core.memory import return_from_values
 from wennuan_xl.core.rules import RuleSet
 from wennuan_xl.core.workbook import WorkbookData
 from wennuan_xl.files.read import read_workbook
 from wennuan_xl.files.template import template_filename
+from wennuan_xl.samples import return_from_values
 
 REPO = Path(__file__).resolve().parents[2]
 WORKBOOKS = REPO / "workbooks"

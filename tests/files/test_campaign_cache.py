@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from wennuan_xl.core.check import check_return
-from wennuan_xl.core.forms import DEFAULT_CAMPAIGN_DIR, load_campaign
-from wennuan_xl.core.memory import return_from_values
-from wennuan_xl.core.rules import load_rules
 from wennuan_xl.files import campaign_cache
+from wennuan_xl.files.campaign_files import DEFAULT_CAMPAIGN_DIR, load_campaign, load_rules
+from wennuan_xl.samples import return_from_values
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@
 
 Every figure comes from ``wennuan_xl.samples.consistent_values`` with a fixed seed per file; every layout
 is built here (``layouts.py``, ``books.py``) from the notice's printed wording, never through the project's
-template or layout code. The project's in-memory engine (``core.memory`` + ``locate`` + ``check``) serves
+template or layout code. The project's in-memory engine (``samples.return_from_values`` + ``locate`` + ``check``) serves
 only as an oracle for which 错误 rules a set of values fires, so that each planted fault is recorded with
 every rule it trips and a file without a planted fault is known to trip none.
 """
@@ -28,11 +28,11 @@ from functools import partial
 from pathlib import Path
 
 from wennuan_xl.core.check import check_return
-from wennuan_xl.core.forms import Campaign, Field, Kind, load_campaign
+from wennuan_xl.core.forms import Campaign, Field, Kind
 from wennuan_xl.core.locate import locate
-from wennuan_xl.core.memory import workbook_from_values
-from wennuan_xl.core.rules import RuleSet, load_rules
-from wennuan_xl.samples import consistent_values
+from wennuan_xl.core.rules import RuleSet
+from wennuan_xl.files.campaign_files import load_campaign, load_rules
+from wennuan_xl.samples import consistent_values, workbook_from_values
 
 from . import books
 from .books import Data, Frame

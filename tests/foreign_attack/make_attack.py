@@ -23,10 +23,11 @@ import tempfile
 from pathlib import Path
 
 from wennuan_xl.core.check import check_return
-from wennuan_xl.core.forms import Campaign, load_campaign
+from wennuan_xl.core.forms import Campaign
 from wennuan_xl.core.locate import locate
-from wennuan_xl.core.memory import workbook_from_values
-from wennuan_xl.core.rules import RuleSet, load_rules
+from wennuan_xl.core.rules import RuleSet
+from wennuan_xl.files.campaign_files import load_campaign, load_rules
+from wennuan_xl.samples import workbook_from_values
 
 from .cases import CASES, Case, Ctx, make_ctx
 from .writer import convert_xls, write_xlsx

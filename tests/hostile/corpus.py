@@ -20,9 +20,8 @@ from pathlib import Path
 
 from wennuan_xl.core.forms import Campaign
 from wennuan_xl.core.layout import layout_for
-from wennuan_xl.core.memory import workbook_from_values
 from wennuan_xl.core.workbook import column_letter
-from wennuan_xl.samples import consistent_values, write_plain_return
+from wennuan_xl.samples import consistent_values, workbook_from_values, write_plain_return
 
 DAY = dt.date(2017, 1, 15)
 GB = 1024**3

@@ -27,10 +27,9 @@ from wennuan_xl.core.check import check_return
 from wennuan_xl.core.excel_formulas import applicable
 from wennuan_xl.core.forms import Campaign, Field, Kind
 from wennuan_xl.core.locate import locate
-from wennuan_xl.core.memory import return_from_values
 from wennuan_xl.core.rules import Rule, RuleSet
 from wennuan_xl.files.read import read_workbook
-from wennuan_xl.samples import consistent_values
+from wennuan_xl.samples import consistent_values, return_from_values
 
 from .conftest import Filler, live_results, needs_soffice
 from .lo import convert_batch

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from wennuan_xl.core.forms import load_campaign
+from wennuan_xl.files.campaign_files import load_campaign
 
 REPO = Path(__file__).resolve().parents[2]
 SHIMS = REPO / "vba_shims"

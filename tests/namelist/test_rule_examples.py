@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from wennuan_xl.core.forms import load_campaign
 from wennuan_xl.core.idnumber import mask_text
 from wennuan_xl.core.namelist.check import check_book
 from wennuan_xl.core.namelist.consolidate import UnitList, duplicate_findings, find_duplicates
-from wennuan_xl.core.namelist.memory import list_rows, list_workbook
 from wennuan_xl.core.namelist.reconcile import environment, fires
 from wennuan_xl.core.namelist.spec import namelist_spec
+from wennuan_xl.files.campaign_files import load_campaign
+from wennuan_xl.namelist_samples import list_rows, list_workbook
 
 CAMPAIGN = load_campaign()
 SPEC = namelist_spec(CAMPAIGN)

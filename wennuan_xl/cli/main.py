@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 from ..core.findings import Report, ReturnUnusable
-from ..core.forms import CampaignError, load_campaign
-from ..core.rules import RuleError, load_rules
+from ..core.forms import CampaignError
+from ..core.rules import RuleError
 from ..files.atomic import OutputError, visible
+from ..files.campaign_files import load_campaign, load_rules
 from .parser import Parser
 from .text import render_report, render_unusable, to_json
 
@@ -122,7 +123,7 @@ def _campaign(args):
 
 
 def _with_roster(args):
-    from ..files.roster import read_roster
+    from ..files.campaign_files import read_roster
 
     campaign = load_campaign(args.campaign)
     from dataclasses import replace

@@ -7,12 +7,13 @@ semantics (a rule over blank cells only does not fire), and what counts as "cann
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from . import formula, messages
-from .findings import Finding, Report, Skipped
+from .findings import Finding, Report, Severity, Skipped
 from .forms import Campaign, Field, Kind
+from .layout import VALUE_COL, layout_for
 from .locate import LocatedForm, ReturnData
 from .roster import roster_index
 from .rules import CONSTANTS, CoverCheck, FieldCheck, FormCheck, Rule, RuleSet
@@ -72,7 +73,11 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
             findings.extend(_field_findings(state, f, located, buckets))
             c = cleaned.get(f.code)
             if c is not None and c.status is Status.PLACEHOLDER:
-                notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
+                try:
+                    notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
+                except _CannotEvaluate as exc:
+                    findings.append(_cannot_evaluate("placeholder_note", (f.code,), _cells_of(state, (f.code,)), {},
+                                                     exc.reason))
         findings.extend(_form_findings(state, located, rules.form_checks))
         notes.extend(located.notes)
     env: dict[str, formula.Value] = dict(rules.constants)
@@ -97,7 +102,7 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
     if explanations:
         # A 说明 attaches to the findings whose first (offending) field sits on its row; a finding about the
         # whole form (blank fields, a column that cannot be told) is answered by filling the form, not explained.
-        whole_form = {c.id for c in rules.form_checks}
+        whole_form = {c.id for c in rules.form_checks} | {CANNOT_EVALUATE}
         findings = [
             replace(fd, explanation=explanations[fd.codes[0]])
             if fd.codes and fd.codes[0] in explanations and fd.rule not in whole_form else fd
@@ -116,6 +121,22 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
         explanations=explanations,
         located_by={code: how for f in data.forms for code, how in f.how.items()},
     )
+
+
+def check_values(values: Mapping[str, object], campaign: Campaign, rules: RuleSet, forms: tuple[str, ...],
+                 unit: str = "", source: str = "") -> Report:
+    """A set of values by field code (the consolidated totals) checked as a return that holds them at the
+    template's cells would be: no workbook, no locator."""
+    located = []
+    for form_id in forms:
+        form = campaign.form(form_id)
+        layout = layout_for(form)
+        cells: dict[str, CellRef | None] = {
+            r.field.code: CellRef(form.sheet, r.row, VALUE_COL) for r in layout.rows if r.field is not None}
+        cover_cells: dict[str, CellRef | None] = {k: CellRef(form.sheet, *rc) for k, rc in layout.cover_cells.items()}
+        raw = {code: values.get(code) for code in cells}
+        located.append(LocatedForm(form_id, form.sheet, "values", cells, raw, cover_cells, {"UNIT": unit}))
+    return check_return(ReturnData(source or unit, tuple(located)), campaign, rules)
 
 
 def _unit(data: ReturnData) -> str:
@@ -170,14 +191,15 @@ def _field_findings(state: _State, f: Field, located: LocatedForm, buckets) -> I
         candidates = by_status
     for check in candidates:
         if _field_fires(check, ref, c):
-            yield Finding(
-                rule=check.id,
-                severity=check.severity,
-                codes=(f.code,),
-                cells=(str(ref),) if ref else (located.sheet,),
-                values={f.code: (c.value if c and c.value is not formula.BLANK else None)},
-                message=_render_field(check.message, state, f, located, c, check.params),
-            )
+            cells = (str(ref),) if ref else (located.sheet,)
+            values: dict[str, object] = {f.code: (c.value if c and c.value is not formula.BLANK else None)}
+            try:
+                message = _render_field(check.message, state, f, located, c, check.params)
+            except _CannotEvaluate as exc:
+                yield _cannot_evaluate(check.id, (f.code,), cells, values, exc.reason)
+                continue
+            yield Finding(rule=check.id, severity=check.severity, codes=(f.code,), cells=cells, values=values,
+                          message=message)
 
 
 def _field_fires(check: FieldCheck, ref: CellRef | None, c: Cleaned | None) -> bool:
@@ -219,7 +241,7 @@ def _render_field(template, state: _State, f: Field, located: LocatedForm, c: Cl
         "cell": str(ref) if ref else located.sheet,
         **{k: messages.format_number(v) for k, v in params.items()},
     }
-    return messages.render(template, state.view, _lookup(state, {}), words)
+    return _render(template, state, _lookup(state, {}), words)
 
 
 # --- form checks -----------------------------------------------------------------------------------
@@ -255,14 +277,13 @@ def _form_finding(state: _State, located: LocatedForm, check: FormCheck, fields:
         listed += f" 等 {len(fields)} 项"
     words: dict[str, object] = {"annex": form.annex, "sheet": located.sheet, "count": str(len(fields)), "fields": listed,
                                 "columns": "", "column": "", "cells": "、".join(cells), "reason": "", **extra}
-    return Finding(
-        rule=check.id,
-        severity=check.severity,
-        codes=tuple(f.code for f in fields),
-        cells=cells,
-        values={f.code: state.value(f.code) for f in fields},
-        message=messages.render(check.message, state.view, _lookup(state, {}), words),
-    )
+    codes = tuple(f.code for f in fields)
+    values = {f.code: state.value(f.code) for f in fields}
+    try:
+        message = _render(check.message, state, _lookup(state, {}), words)
+    except _CannotEvaluate as exc:
+        return _cannot_evaluate(check.id, codes, cells, values, exc.reason)
+    return Finding(rule=check.id, severity=check.severity, codes=codes, cells=cells, values=values, message=message)
 
 
 # --- cover checks ----------------------------------------------------------------------------------
@@ -298,14 +319,16 @@ def _cover_findings(state: _State, located: LocatedForm, checks: tuple[CoverChec
             fires = day is None or not (state.campaign.report_from <= day <= state.campaign.report_to)
         if fires:
             ref = located.cover_cells.get(check.key)
-            yield Finding(
-                rule=check.id,
-                severity=check.severity,
-                codes=(f"{located.form_id}.{check.key}",),
-                cells=(str(ref) if ref else located.sheet,),
-                values={f"{located.form_id}.{check.key}": text or None},
-                message=messages.render(check.message, state.view, _lookup(state, {}), words),
-            )
+            codes = (f"{located.form_id}.{check.key}",)
+            cells = (str(ref) if ref else located.sheet,)
+            values: dict[str, object] = {codes[0]: text or None}
+            try:
+                message = _render(check.message, state, _lookup(state, {}), words)
+            except _CannotEvaluate as exc:
+                yield _cannot_evaluate(check.id, codes, cells, values, exc.reason)
+                continue
+            yield Finding(rule=check.id, severity=check.severity, codes=codes, cells=cells, values=values,
+                          message=message)
 
 
 def _valid_phone(text: str) -> bool:
@@ -322,6 +345,42 @@ class _CannotEvaluate(Exception):
         self.reason = reason
 
 
+CANNOT_EVALUATE = "E-RULE"  # a rule or check that loaded fine but cannot be computed on this return
+
+
+def _render(template: messages.Template, state: _State, lookup: formula.Lookup, words: dict[str, object],
+            money=None) -> str:
+    try:
+        if money is None:
+            return messages.render(template, state.view, lookup, words)
+        return messages.render(template, state.view, lookup, words, money)
+    except KeyError as exc:  # a name the message uses that this return has no usable value for
+        name = str(exc.args[0]) if exc.args else ""
+        what = _named(state.campaign.field(name)) if state.campaign.has_field(name) else name
+        raise _CannotEvaluate(f"{what} 未找到或无法识别") from None
+
+
+def _named(f: Field) -> str:
+    return f"{f.code}（{f.caption}）"
+
+
+def _cells_of(state: _State, codes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(str(state.cells[c]) if state.cells.get(c) is not None else "" for c in codes)
+
+
+def _cannot_evaluate(rule_id: str, codes: tuple[str, ...], cells: tuple[str, ...], values: dict[str, object],
+                     reason: str) -> Finding:
+    return Finding(
+        rule=CANNOT_EVALUATE,
+        severity=Severity.WARNING,
+        codes=codes,
+        cells=cells,
+        values=values,
+        message=(f"审核规则 {rule_id} 无法计算（{reason}），本条审核未完成；"
+                 "这是审核规则本身的问题，不是填报的问题，请将此文件和本提示转交技术人员"),
+    )
+
+
 def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
     def lookup(name: str) -> formula.Value:
         if name in CONSTANTS:
@@ -329,9 +388,9 @@ def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
         f = state.campaign.field(name)
         c = state.cleaned.get(f.code)
         if c is None:
-            raise _CannotEvaluate(f"{f.code} 未找到")
+            raise _CannotEvaluate(f"{_named(f)} 未找到")
         if not c.usable:
-            raise _CannotEvaluate(f"{f.code} 无法识别")
+            raise _CannotEvaluate(f"{_named(f)} 无法识别")
         return c.value
 
     return lookup
@@ -366,17 +425,20 @@ def _apply_rule(state: _State, rule: Rule, env: dict[str, formula.Value], presen
         holds = formula.truth(rule.test(lookup))
     except formula.FormulaError as exc:
         return Skipped(rule.id, exc.code)
+    except KeyError as exc:
+        return _cannot_evaluate(rule.id, rule.codes, _cells_of(state, rule.codes), {}, f"{exc.args[0] if exc.args else ''} 不可用")
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+        return _cannot_evaluate(rule.id, rule.codes, _cells_of(state, rule.codes), {}, f"{type(exc).__name__}: {str(exc)[:80]}")
     if holds:
         return None
 
     def money(node: formula.Node) -> bool:
         return any(n not in CONSTANTS and state.campaign.field(n).kind is Kind.MONEY for n in formula.refs(node))
 
-    return Finding(
-        rule=rule.id,
-        severity=rule.severity,
-        codes=rule.codes,
-        cells=tuple(str(state.cells[c]) for c in rule.codes),
-        values={c: state.value(c) for c in rule.codes},
-        message=messages.render(rule.message, state.view, lookup, {}, money),
-    )
+    cells = _cells_of(state, rule.codes)
+    values = {c: state.value(c) for c in rule.codes}
+    try:
+        message = _render(rule.message, state, lookup, {}, money)
+    except _CannotEvaluate as exc:
+        return _cannot_evaluate(rule.id, rule.codes, cells, values, exc.reason)
+    return Finding(rule=rule.id, severity=rule.severity, codes=rule.codes, cells=cells, values=values, message=message)

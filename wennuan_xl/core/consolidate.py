@@ -16,10 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from .check import check_return
+from .check import check_values
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
-from .memory import return_from_values
 from .roster import UnitMatch, roster_index, unit_key
 from .rules import RuleSet
 from .values import NO, YES, as_number, parse_date
@@ -384,9 +383,9 @@ def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet,
     forms = tuple(f.id for f in campaign.forms if counts.get(f.id))
     if not forms:
         return Report(TOTAL_UNIT, TOTAL_UNIT, (), {}, ())
-    data = return_from_values(campaign, numeric, cover={"UNIT": campaign.issuer}, forms=forms, source=TOTAL_UNIT)
     form_checks = tuple(c for c in rules.form_checks if c.check not in ("blank_form", "blanks"))
-    report = check_return(data, campaign, replace(rules, cover_checks=(), form_checks=form_checks))
+    report = check_values(numeric, campaign, replace(rules, cover_checks=(), form_checks=form_checks), forms,
+                          unit=campaign.issuer, source=TOTAL_UNIT)
     return replace(report, unit=TOTAL_UNIT)
 
 

@@ -1,30 +1,22 @@
 """The annex forms as plain data: fields, items, cover block, campaign settings.
 
-Everything here is loaded from the YAML files of a campaign folder (default: ``wennuan_xl/campaign``),
-so next year's forms are an edit of data, not of code.
+Built from the parsed contents of a campaign folder's files (``campaign_from_data``); reading those files
+(YAML, the roster's CSV or Excel) is the loader's job, ``files/campaign_files.py``. So next year's forms
+are an edit of data, not of code, and the core opens no file.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-
-def yaml_loader():
-    """libyaml's loader (C) reads the campaign ~4x faster than the pure-Python one, with the same result
-    (tests/core/test_yaml_loaders.py); PyYAML built without libyaml falls back to the pure-Python loader.
-    Imported on first use: a process that finds the compiled campaign in the cache (files/campaign_cache.py),
-    such as an Excel button's, never pays the ~35 ms of importing PyYAML."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-DEFAULT_CAMPAIGN_DIR = Path(__file__).resolve().parent.parent / "campaign"
+if TYPE_CHECKING:
+    from .namelist.spec import ListSources
 
 _CODE_RE = re.compile(r"^(A\d+)\.(\d{2})([A-Z]?)$")
 
@@ -134,6 +126,9 @@ class Campaign:
     rule_files: tuple[Path, ...]
     units: dict[str, Kind] = field(default_factory=dict)
     unit_prefixes: tuple[str, ...] = ()
+    # The 实名制 list's files as read (issue #16), built into a ListSpec by core.namelist.spec.namelist_spec;
+    # None: the campaign has no list.
+    namelist: ListSources | None = field(default=None, compare=False, repr=False)
 
     def field(self, code_or_name: str) -> Field:
         return self._fields_by_key()[code_or_name]
@@ -170,49 +165,45 @@ def name_to_code(name: str) -> str:
     return name.replace("_", ".", 1)
 
 
-def load_campaign(folder: Path | str | None = None, roster: Path | str | None = None) -> Campaign:
-    folder = Path(folder) if folder else DEFAULT_CAMPAIGN_DIR
-    main_file = folder / "campaign.yaml"
-    data = _load_yaml(main_file)
+def campaign_from_data(
+    main: Mapping, forms: Mapping[str, Mapping], roster: tuple[RosterUnit, ...], folder: Path, source: str = "campaign.yaml",
+    namelist: ListSources | None = None,
+) -> Campaign:
+    """The campaign from ``campaign.yaml``'s contents (``main``), each form file's contents by the name
+    ``main["forms"]`` gives it, and the roster. ``folder`` is where the files came from (rule files are
+    named relative to it); ``source`` names the main file in error messages; ``namelist`` is the 实名制
+    list's files as read, when the campaign has one."""
     try:
-        units = {u: Kind(kind) for kind, names in data["units"].items() for u in names}
-        cover = tuple(CoverField(c["key"], c["label"]) for c in data["cover"])
-        forms = tuple(_load_form(folder / name, units, cover) for name in data["forms"])
-        dates = data["report_dates"]
+        units = {u: Kind(kind) for kind, names in main["units"].items() for u in names}
+        cover = tuple(CoverField(c["key"], c["label"]) for c in main["cover"])
+        loaded = tuple(_form(forms[name], str(folder / name), units, cover) for name in main["forms"])
+        dates = main["report_dates"]
         campaign = Campaign(
-            name=str(data["name"]),
-            issuer=str(data["issuer"]),
-            deadline=_date(data["deadline"]),
+            name=str(main["name"]),
+            issuer=str(main["issuer"]),
+            deadline=_date(main["deadline"]),
             report_from=_date(dates["from"]),
             report_to=_date(dates["to"]),
-            tolerance=float(data["tolerance"]),
-            forms=forms,
-            placeholders=tuple(str(p) for p in data["placeholders"]),
-            roster=load_roster(Path(roster) if roster else folder / data["roster"]),
+            tolerance=float(main["tolerance"]),
+            forms=loaded,
+            placeholders=tuple(str(p) for p in main["placeholders"]),
+            roster=roster,
             folder=folder,
-            rule_files=tuple(folder / name for name in data["rules"]),
+            rule_files=tuple(folder / name for name in main["rules"]),
             units=units,
-            unit_prefixes=tuple(str(p) for p in data.get("unit_prefixes", [])),
+            unit_prefixes=tuple(str(p) for p in main.get("unit_prefixes", [])),
+            namelist=namelist,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, CampaignError):
             raise
-        raise CampaignError(f"{main_file}: 设置不完整或格式有误（{exc!r}）") from exc
+        raise CampaignError(f"{source}: 设置不完整或格式有误（{exc!r}）") from exc
     seen: set[str] = set()
     for f in campaign.fields():
         if f.code in seen:
             raise CampaignError(f"{folder}: 指标代码 {f.code} 重复")
         seen.add(f.code)
     return campaign
-
-
-def load_roster(path: Path) -> tuple[RosterUnit, ...]:
-    """Roster from a CSV file: column 1 the unit's name, column 2 (optional) 是/否 for 选择汇总."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        raise CampaignError(f"{path}: 此处只读 CSV 名单；Excel 名单请通过命令行的 --roster 读取")
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    return roster_from_rows(rows, str(path))
 
 
 def roster_from_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[RosterUnit, ...]:
@@ -231,8 +222,7 @@ def roster_from_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[Ros
     return tuple(units)
 
 
-def _load_form(path: Path, units: dict[str, Kind], cover: tuple[CoverField, ...]) -> Form:
-    data = _load_yaml(path)
+def _form(data: Mapping, path: str, units: dict[str, Kind], cover: tuple[CoverField, ...]) -> Form:
     form_id = str(data["id"])
     items = []
     for raw_item in data["items"]:
@@ -275,21 +265,6 @@ def _load_form(path: Path, units: dict[str, Kind], cover: tuple[CoverField, ...]
         items=tuple(items),
         cover=cover,
     )
-
-
-def _load_yaml(path: Path) -> dict:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=yaml_loader())
-    except OSError as exc:
-        raise CampaignError(f"{path}: 无法读取（{exc.strerror}）") from exc
-    except yaml.YAMLError as exc:
-        raise CampaignError(f"{path}: YAML 格式错误：{exc}") from exc
-    if not isinstance(data, dict):
-        raise CampaignError(f"{path}: 内容应为键值表")
-    return data
 
 
 def _date(value: object) -> dt.date:

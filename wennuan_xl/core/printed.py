@@ -31,7 +31,13 @@ _CIRCLED_RE = re.compile("[" + "".join(_CIRCLED) + "]")
 
 
 def nfkc(text: object) -> str:
-    s = str(text if text is not None else "")
+    return _nfkc(text if isinstance(text, str) else str(text if text is not None else ""))
+
+
+# A sheet's text is normalised once however many readings (segments, cover, pairs, columns) look at it: a
+# sheet of long prose cells used to spend most of its time here.
+@functools.lru_cache(maxsize=65536)
+def _nfkc(s: str) -> str:
     if _CIRCLED_RE.search(s):
         s = _CIRCLED_RE.sub(lambda m: _CIRCLED[m.group(0)], s)
     return unicodedata.normalize("NFKC", s)
@@ -39,7 +45,12 @@ def nfkc(text: object) -> str:
 
 def squeeze(text: object) -> str:
     """Width and spaces do not matter: ``填 报 人：`` -> ``填报人:``."""
-    return _SPACE.sub("", nfkc(text))
+    return _squeeze(text if isinstance(text, str) else str(text if text is not None else ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _squeeze(s: str) -> str:
+    return _SPACE.sub("", _nfkc(s))
 
 
 @functools.lru_cache(maxsize=65536)

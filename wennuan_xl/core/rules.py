@@ -1,4 +1,4 @@
-"""Loading the 审核公式 and checks from the campaign's YAML files, validated once at load time.
+"""The 审核公式 and checks, built from the contents of the campaign's rule files and validated once.
 
 Three kinds of declared checks, each with an id, a severity (错误/提示) and a Chinese message template:
 
@@ -8,18 +8,19 @@ Three kinds of declared checks, each with an id, a severity (错误/提示) and 
   optional ``when`` condition and an optional ``each`` table that writes one rule per row.
 
 A mistake in a rule file (unknown field, bad formula, unknown placeholder) raises RuleError naming the
-file and the rule, so it fails the test suite, not a clerk's run.
+file and the rule, so it fails the test suite, not a clerk's run. Reading the files is the loader's job
+(``files/campaign_files.py``): this module receives each file's parsed contents with its name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import formula, messages
 from .findings import Severity
-from .forms import Campaign, Kind, yaml_loader
+from .forms import Campaign, Kind
 
 FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
 COVER_CHECKS = ("required", "roster", "phone", "date")
@@ -109,16 +110,18 @@ class RuleSet:
                 + [r.id for r in self.rules])
 
 
-def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
+def rules_from_data(campaign: Campaign, documents: Sequence[tuple[str, Mapping]]) -> RuleSet:
+    """The rule set from each rule file's contents, in order, with the file's name (for messages)."""
     field_checks: list[FieldCheck] = []
     form_checks: list[FormCheck] = []
     cover_checks: list[CoverCheck] = []
     rules: list[Rule] = []
     note: messages.Template | None = None
     constants = {"TOLERANCE": campaign.tolerance}
-    origin: dict[str, Path] = {}  # rule id -> the file that declared it first
-    for path in files or list(campaign.rule_files):
-        data = _read(path)
+    origin: dict[str, str] = {}  # rule id -> the file that declared it first
+    for path, data in documents:
+        if not isinstance(data, Mapping):
+            raise RuleError(f"{path}: 内容应为键值表")
         new_fc = [_field_check(raw, path, campaign) for raw in data.get("field_checks", []) or []]
         new_cc = [_cover_check(raw, path, campaign) for raw in data.get("cover_checks", []) or []]
         new_form = [_form_check(raw, path, campaign) for raw in data.get("form_checks", []) or []]
@@ -139,21 +142,6 @@ def load_rules(campaign: Campaign, files: list[Path] | None = None) -> RuleSet:
     return RuleSet(tuple(field_checks), tuple(cover_checks), tuple(rules), note, constants, tuple(form_checks))
 
 
-def _read(path: Path) -> dict:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=yaml_loader()) or {}
-    except OSError as exc:
-        raise RuleError(f"{path}: 无法读取（{exc.strerror}）") from exc
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{path}: YAML 格式错误：{exc}") from exc
-    if not isinstance(data, dict):
-        raise RuleError(f"{path}: 内容应为键值表")
-    return data
-
-
 def _severity(raw: dict, where: str) -> Severity:
     try:
         return Severity.parse(str(raw.get("severity", "")))
@@ -161,7 +149,7 @@ def _severity(raw: dict, where: str) -> Severity:
         raise RuleError(f"{where}: {exc}") from None
 
 
-def _template(text: str, path: Path, rid: str, campaign: Campaign, words: set[str]) -> messages.Template:
+def _template(text: str, path: str, rid: str, campaign: Campaign, words: set[str]) -> messages.Template:
     if not text.strip():
         raise RuleError(f"{path} 规则 {rid}：缺少提示文字 message")
     try:
@@ -175,13 +163,13 @@ def _template(text: str, path: Path, rid: str, campaign: Campaign, words: set[st
     return template
 
 
-def _check_names(names: list[str], path: Path, rid: str, campaign: Campaign) -> None:
+def _check_names(names: list[str], path: str, rid: str, campaign: Campaign) -> None:
     for name in names:
         if not (campaign.has_field(name) or name in CONSTANTS):
             raise RuleError(f"{path} 规则 {rid}：公式引用了不存在的指标名称 {name}")
 
 
-def _field_check(raw: dict, path: Path, campaign: Campaign) -> FieldCheck:
+def _field_check(raw: dict, path: str, campaign: Campaign) -> FieldCheck:
     rid = str(raw.get("id", ""))
     where = f"{path} 规则 {rid or '（无编号）'}"
     if not rid:
@@ -203,7 +191,7 @@ def _field_check(raw: dict, path: Path, campaign: Campaign) -> FieldCheck:
     return FieldCheck(rid, _severity(raw, where), check, message, kinds, params, _examples(raw))
 
 
-def _form_check(raw: dict, path: Path, campaign: Campaign) -> FormCheck:
+def _form_check(raw: dict, path: str, campaign: Campaign) -> FormCheck:
     rid = str(raw.get("id", ""))
     where = f"{path} 规则 {rid or '（无编号）'}"
     check = str(raw.get("check", ""))
@@ -214,7 +202,7 @@ def _form_check(raw: dict, path: Path, campaign: Campaign) -> FormCheck:
     return FormCheck(rid, _severity(raw, where), check, message, _examples(raw))
 
 
-def _cover_check(raw: dict, path: Path, campaign: Campaign) -> CoverCheck:
+def _cover_check(raw: dict, path: str, campaign: Campaign) -> CoverCheck:
     rid = str(raw.get("id", ""))
     where = f"{path} 规则 {rid or '（无编号）'}"
     check = str(raw.get("check", ""))
@@ -229,7 +217,7 @@ def _cover_check(raw: dict, path: Path, campaign: Campaign) -> CoverCheck:
     return CoverCheck(rid, _severity(raw, where), key, check, message, {}, _examples(raw))
 
 
-def _rules(raw: dict, path: Path, campaign: Campaign) -> list[Rule]:
+def _rules(raw: dict, path: str, campaign: Campaign) -> list[Rule]:
     each = raw.get("each")
     if not each:
         return [_rule(raw, path, campaign)]
@@ -278,7 +266,7 @@ def _examples(raw: dict) -> dict:
     return out
 
 
-def _rule(raw: dict, path: Path, campaign: Campaign) -> Rule:
+def _rule(raw: dict, path: str, campaign: Campaign) -> Rule:
     rid = str(raw.get("id", ""))
     if not rid:
         raise RuleError(f"{path}: 有一条规则缺少 id（公式 {raw.get('rule', '')}）")

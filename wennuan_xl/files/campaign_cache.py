@@ -16,8 +16,8 @@ files are unchanged:
   is ignored and rebuilt; it is written to a temp file and renamed, so a reader never sees half a file;
   a cache folder that cannot be written only means no cache.
 
-The core stays free of file I/O concerns: this wraps ``core.forms.load_campaign`` and
-``core.rules.load_rules`` and returns exactly what they return.
+This wraps the loader's ``load_campaign`` and ``load_rules`` (``files/campaign_files.py``) and returns
+exactly what they return.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..core import formula
-from ..core.forms import DEFAULT_CAMPAIGN_DIR, Campaign, load_campaign
-from ..core.rules import RuleSet, load_rules
+from ..core.forms import Campaign
+from ..core.rules import RuleSet
+from .campaign_files import DEFAULT_CAMPAIGN_DIR, load_campaign, load_rules
 
-FORMAT = "wennuan-xl campaign cache 1"
+FORMAT = "wennuan-xl campaign cache 2"  # 2: the Campaign carries the 实名制 list's sources
 KEEP = 8  # cache files kept (one per campaign version seen), newest first
 ENV_DIR = "WENNUAN_CACHE_DIR"
 

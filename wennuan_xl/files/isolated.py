@@ -408,7 +408,7 @@ class Pool:
 
 def set_state(campaign, rules=None, need_rules: bool = True) -> None:
     """The campaign and rules the tasks use (in the parent before forking; in a spawned worker by init)."""
-    from ..core.rules import load_rules
+    from .campaign_files import load_rules
 
     if _STATE.get("campaign") is not campaign:
         _STATE.pop("rules", None)

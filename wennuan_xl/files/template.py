@@ -28,9 +28,10 @@ from ..core.layout import (
     FormLayout,
     layout_for,
 )
-from ..core.rules import RuleSet, load_rules
+from ..core.rules import RuleSet
 from ..core.workbook import column_letter
 from .atomic import atomic_path
+from .campaign_files import load_rules
 from .live_checks import add_live_checks
 from .sheet_setup import a4_one_page_wide, show
 

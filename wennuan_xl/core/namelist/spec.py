@@ -1,24 +1,25 @@
-"""The list's form and checks as data: ``namelist.yaml`` (columns, totals, period) and ``rules_namelist.yaml``.
+"""The list's form and checks as data: ``namelist.yaml`` (columns, totals, period), ``rules_namelist.yaml`` and
+the administrative-division codes.
 
-Loaded once per campaign and validated at load time like the annexes' rules: an unknown check, column,
-placeholder or formula name stops loading with a message naming the file and the rule.
+The files are read by the loader (``files/campaign_files.py``), which hands their parsed contents over as
+``ListSources`` on the Campaign; this module builds the ``ListSpec`` from them, once per campaign, and validates
+it like the annexes' rules: an unknown check, column, placeholder or formula name stops with a message naming
+the file and the rule.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import yaml
 
 from .. import formula, messages
 from ..findings import Severity
 from ..forms import Campaign, CampaignError, code_to_name
 from ..rules import RuleError
 
-SPEC_FILE = "namelist.yaml"
+SPEC_FILE = "namelist.yaml"  # in the campaign folder; a campaign without it has no list
+RULES_FILE = "rules_namelist.yaml"  # namelist.yaml's ``rules:`` when it names none
 KINDS = ("seq", "text", "name", "sex", "id", "choice", "yuan", "date", "phone")
 ROW_CHECKS = (
     "name_missing", "id_missing", "id_rounded", "id_length", "id_chars", "id_checksum", "id_birth", "id_region",
@@ -125,23 +126,44 @@ class ListSpec:
         return [c.id for c in (*self.row_checks, *self.list_checks, *self.cross_checks)] + [r.id for r in self.reconcile]
 
 
-_SPECS: dict[tuple[str, float], ListSpec | None] = {}
+@dataclass(frozen=True)
+class ListSources:
+    """What the loader read for the list, as plain data (a Campaign carries it to worker processes by pickle):
+    each file's name, for messages, and its contents — namelist.yaml's and rules_namelist.yaml's mappings, the
+    division-code file's rows (its header first, comment lines left out)."""
+
+    source: str
+    spec: Mapping
+    rules_source: str
+    rules: Mapping
+    divisions_source: str
+    divisions: tuple[tuple[str, ...], ...]
+
+
+_SPECS: dict[int, tuple[ListSources, float, ListSpec]] = {}
 
 
 def namelist_spec(campaign: Campaign) -> ListSpec | None:
-    """The campaign's list form, loaded once per campaign folder (and tolerance); None when the campaign has none.
+    """The campaign's list form, built once per campaign's sources (and tolerance); None when the campaign has none.
 
     Kept here, not on the Campaign object: a Campaign travels to worker processes by pickle, and the list's
-    compiled reconciliation formulas cannot be pickled."""
-    key = (str(Path(campaign.folder).resolve()), campaign.tolerance)
-    if key not in _SPECS:
-        path = Path(campaign.folder) / SPEC_FILE
-        _SPECS[key] = load_spec(campaign, path) if path.exists() else None
-    return _SPECS[key]
+    compiled reconciliation formulas cannot be pickled; the Campaign carries the plain ``ListSources``."""
+    sources = campaign.namelist
+    if sources is None:
+        return None
+    cached = _SPECS.get(id(sources))
+    if cached is not None and cached[0] is sources and cached[1] == campaign.tolerance:
+        return cached[2]
+    spec = spec_from_data(campaign, sources)
+    _SPECS[id(sources)] = (sources, campaign.tolerance, spec)  # the sources are kept, so their id is not reused
+    return spec
 
 
-def load_spec(campaign: Campaign, path: Path) -> ListSpec:
-    data = _yaml(path)
+def spec_from_data(campaign: Campaign, sources: ListSources) -> ListSpec:
+    path = sources.source
+    data = sources.spec
+    if not isinstance(data, Mapping):
+        raise CampaignError(f"{path}: 内容应为键值表")
     try:
         columns = tuple(_column(raw, path) for raw in data["columns"])
         keys = [c.key for c in columns]
@@ -161,7 +183,7 @@ def load_spec(campaign: Campaign, path: Path) -> ListSpec:
             totals[str(name).upper()] = Total(str(name).upper(), str(raw["label"]), str(raw["unit"]), summed, of)
         period = data["period"]
         province = data["home_province"]
-        divisions = load_divisions(path.parent / str(data["divisions"]))
+        divisions = divisions_from_rows(sources.divisions, sources.divisions_source)
         spec = ListSpec(
             id=str(data["id"]),
             sheet=str(data["sheet"]),
@@ -182,38 +204,36 @@ def load_spec(campaign: Campaign, path: Path) -> ListSpec:
             cross_checks=(),
             reconcile=(),
             tolerance=campaign.tolerance,
-            source=str(path),
+            source=path,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, StopIteration) as exc:
         if isinstance(exc, CampaignError):
             raise
         raise CampaignError(f"{path}: 设置不完整或格式有误（{exc!r}）") from exc
-    rules_path = path.parent / str(data.get("rules", "rules_namelist.yaml"))
-    return _with_rules(spec, campaign, rules_path)
+    return _with_rules(spec, campaign, sources.rules_source, sources.rules)
 
 
-def load_divisions(path: Path) -> dict[str, Division]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = [line for line in fh if line.strip() and not line.startswith("#")]
-    except OSError as exc:
-        raise CampaignError(f"{path}: 无法读取（{exc.strerror}）") from exc
+def divisions_from_rows(rows: Sequence[Sequence[str]], path: str) -> dict[str, Division]:
+    """The division codes from the code file's rows: a header, then 代码, 名称, 启用年份, 停用年份."""
     out: dict[str, Division] = {}
-    for i, row in enumerate(csv.reader(lines)):
+    for i, row in enumerate(rows):
         if i == 0 or not row:
             continue  # header
-        code = row[0].strip()
+        code = str(row[0]).strip()
         if len(code) != 6 or not code.isdigit():
             raise CampaignError(f"{path}: 第 {i + 1} 行的代码“{code}”不是 6 位数字")
-        start = int(row[2]) if len(row) > 2 and row[2].strip() else None
-        end = int(row[3]) if len(row) > 3 and row[3].strip() else None
-        out[code] = Division(code, row[1].strip() if len(row) > 1 else "", start, end)
+        try:
+            start = int(row[2]) if len(row) > 2 and str(row[2]).strip() else None
+            end = int(row[3]) if len(row) > 3 and str(row[3]).strip() else None
+        except ValueError:
+            raise CampaignError(f"{path}: 第 {i + 1} 行（代码 {code}）的启用或停用年份不是整数") from None
+        out[code] = Division(code, str(row[1]).strip() if len(row) > 1 else "", start, end)
     if not out:
         raise CampaignError(f"{path}: 行政区划代码表为空")
     return out
 
 
-def _column(raw: dict, path: Path) -> Column:
+def _column(raw: dict, path: str) -> Column:
     kind = str(raw.get("kind", "text"))
     if kind not in KINDS:
         raise CampaignError(f"{path}: 栏目 {raw.get('key')} 的 kind 应为 {'、'.join(KINDS)} 之一，不是“{kind}”")
@@ -234,8 +254,9 @@ def _column(raw: dict, path: Path) -> Column:
     )
 
 
-def _with_rules(spec: ListSpec, campaign: Campaign, path: Path) -> ListSpec:
-    data = _yaml(path, RuleError)
+def _with_rules(spec: ListSpec, campaign: Campaign, path: str, data: Mapping) -> ListSpec:
+    if not isinstance(data, Mapping):
+        raise RuleError(f"{path}: 内容应为键值表")
     seen: set[str] = set()
 
     def unique(rid: str, where: str) -> None:
@@ -334,19 +355,6 @@ def _known(raw: dict, allowed: set[str], where: str) -> None:
 
 def _examples(raw: dict) -> dict:
     return {k: raw[k] for k in ("fires", "holds") if isinstance(raw.get(k), dict)}
-
-
-def _yaml(path: Path, error: type[ValueError] = CampaignError) -> dict:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-    except OSError as exc:
-        raise error(f"{path}: 无法读取（{exc.strerror}）") from exc
-    except yaml.YAMLError as exc:
-        raise error(f"{path}: YAML 格式错误：{exc}") from exc
-    if not isinstance(data, dict):
-        raise error(f"{path}: 内容应为键值表")
-    return data
 
 
 def _date(value: object) -> dt.date:

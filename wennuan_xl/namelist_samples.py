@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from ..idnumber import fill_check
-from ..workbook import SheetData, WorkbookData
-from .spec import ListSpec
+from .core.idnumber import fill_check
+from .core.namelist.spec import ListSpec
+from .core.workbook import SheetData, WorkbookData
 
 # A row every check passes; examples change only what they are about.
 GOOD_ROW: dict[str, object] = {

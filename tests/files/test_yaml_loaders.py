@@ -12,20 +12,20 @@ import dataclasses
 import pytest
 import yaml
 
-from wennuan_xl.core import forms, rules
+from wennuan_xl.core.rules import RuleError
+from wennuan_xl.files import campaign_files
 
 pytestmark = pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="PyYAML without libyaml")
 
 
 def _load(monkeypatch, loader):
-    monkeypatch.setattr(forms, "yaml_loader", lambda: loader)
-    monkeypatch.setattr(rules, "yaml_loader", lambda: loader)
-    campaign = forms.load_campaign()
-    return campaign, rules.load_rules(campaign)
+    monkeypatch.setattr(campaign_files, "yaml_loader", lambda: loader)
+    campaign = campaign_files.load_campaign()
+    return campaign, campaign_files.load_rules(campaign)
 
 
 def test_the_c_loader_is_the_one_used_when_libyaml_is_there():
-    assert forms.yaml_loader() is yaml.CSafeLoader
+    assert campaign_files.yaml_loader() is yaml.CSafeLoader
 
 
 def test_both_loaders_give_identical_campaigns_and_rules(monkeypatch):
@@ -48,7 +48,7 @@ def test_both_loaders_refuse_the_same_broken_file(tmp_path, monkeypatch, campaig
     path = tmp_path / "rules_x.yaml"
     path.write_text("rules: [\n", encoding="utf-8")
     for loader in (yaml.CSafeLoader, yaml.SafeLoader):
-        monkeypatch.setattr(rules, "yaml_loader", lambda loader=loader: loader)
-        with pytest.raises(rules.RuleError) as exc:
-            rules.load_rules(campaign, [path])
+        monkeypatch.setattr(campaign_files, "yaml_loader", lambda loader=loader: loader)
+        with pytest.raises(RuleError) as exc:
+            campaign_files.load_rules(campaign, [path])
         assert str(path) in str(exc.value) and "YAML 格式错误" in str(exc.value)
