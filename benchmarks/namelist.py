@@ -25,13 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wennuan_xl.core.forms import load_campaign
 from wennuan_xl.core.idnumber import make_id
 from wennuan_xl.core.namelist.check import check_book
 from wennuan_xl.core.namelist.consolidate import UnitList, duplicate_findings, find_duplicates
-from wennuan_xl.core.namelist.memory import list_sheet
 from wennuan_xl.core.namelist.spec import namelist_spec
 from wennuan_xl.core.workbook import WorkbookData
+from wennuan_xl.files.campaign_files import load_campaign
+from wennuan_xl.namelist_samples import list_sheet
 
 REGIONS = ("511102", "511111", "511112", "511113", "511123", "511124", "511126", "511129", "511132", "511133", "511181")
 CATEGORIES = ("困难职工", "困难职工", "困难职工", "困难农民工", "困难劳模", "一线职工")
