@@ -2,7 +2,10 @@
 
 A real return, as units send it: one or two sheets of < 200 rows and < 1,200 value cells, ~12-50 KB of XML
 per sheet, 3,000-5,000 XML elements in all (an Excel-saved copy with its theme: ~10,000), 10-30 fonts and
-15-60 cell formats, < 20 merged ranges, ~150 defined names, < 50 KB of text. The limits below leave that
+15-60 cell formats, < 20 merged ranges, ~150 defined names, < 50 KB of text. A 实名制 list (issue #16) is a
+return too, one row a person: the cell, element and text limits are set for a list of 10,000 people, and the
+text limit that protects the annex locator is applied after the read, to the sheets it is given
+(``LOCATOR_TEXT_BYTES``, ``LOCATOR_CELLS``, ``source.check_locator_input``). The limits below leave a real return
 a margin of 50 times or more (the figure after each), and the largest workbook they let through is still
 read in < 2 s and < 200 MB of peak memory (``benchmarks/hostile.py`` measures the cases just inside them).
 
@@ -45,7 +48,8 @@ MAX_INDEX_PART_BYTES = 4 * MB
 
 # Elements in all XML parts together: openpyxl builds an object (~0.5 KB) for most of them, and the guard
 # itself spends ~3 µs on each. A real return has 3,000-10,000; the 50,000-cell limit workbook ~105,000. (x 25)
-MAX_ELEMENTS = 250_000
+# A 实名制 list of 10,000 people (issue #16) has ~330,000. (x 60 over a return, x 1.8 over that list)
+MAX_ELEMENTS = 600_000
 # Nesting depth: real parts nest < 15 deep; the parser keeps a frame per open element. (x 17)
 MAX_DEPTH = 256
 
@@ -54,19 +58,25 @@ MAX_DEPTH = 256
 # Row elements in all sheets. (x 250)
 MAX_ROWS = 50_000
 # Cells holding a value, in all sheets together (each sheet entry counted, since the reader parses each
-# entry); for an .ods, after its column repeats are expanded. (x 40)
-MAX_CELLS = 50_000
+# entry); for an .ods, after its column repeats are expanded. A 实名制 list (issue #16) is a return too: 12
+# columns a person, so 10,000 people are ~120,000 cells (~40 MB in the reader). (x 125 over a return)
+MAX_CELLS = 150_000
 # The grids the reader builds: the rectangle from A1 to the farthest value cell of every sheet, summed
 # (calamine allocates each whole; 72 bytes a cell at worst). A real sheet is < 200 x 10. (x 250)
 MAX_AREA = 1_000_000
 # The text of all cells after shared strings are copied into the cells that use them (and an .ods cell's
 # text into every column and row it is repeated in), in UTF-8 bytes. A filled template holds ~8 KB of text
 # in 545 cells; the count is an upper bound (the markup of each string cell is counted too), which makes a
-# filled template ~35 KB here. (x 15 by the count, x 64 by the text) The reader alone would take
-# far more (16 MB: 0.5 s), but the locator compares every text cell with every field's wording, ~30 s per
-# MB of text (measured on the locator of December 2026): this limit keeps that inside the worker's time
-# limit until the locator bounds its own comparisons.
-MAX_TEXT_BYTES = 512 * 1024
+# filled template ~35 KB here and a 实名制 list of 10,000 people ~4.4 MB. The reader alone takes 16 MB in
+# 0.5 s. (x 230 over a return, x 1.8 over that list)
+MAX_TEXT_BYTES = 8 * MB
+# The text the annex locator is given, counted after the read over the sheets it looks at (a list's sheets
+# are not among them), in UTF-8 bytes: the locator compares every text cell with every field's wording,
+# ~30 s per MB of text (measured on the locator of December 2026), so this keeps it inside the worker's
+# time limit until the locator bounds its own comparisons. A filled template: ~8 KB. (x 64)
+LOCATOR_TEXT_BYTES = 512 * 1024
+# Value cells the annex locator is given, counted likewise: a return's limit before lists were read (x 40).
+LOCATOR_CELLS = 50_000
 # An .ods's formulas, as calamine keeps them (a string per cell, copied into every repeated cell). The
 # template's live checks hold ~200 KB of formulas. (x 80)
 MAX_FORMULA_BYTES = 16 * MB
@@ -90,8 +100,9 @@ MAX_NUMBER_FORMATS = 1_000  # (x 100)
 MAX_CELL_FORMATS = 4_000  # cellXfs + cellStyleXfs (x 60)
 MAX_CELL_STYLES = 1_000  # (x 50)
 MAX_DIFFERENTIAL_FORMATS = 1_000  # dxfs (x 100)
-# <c> elements, also those without a value (a formatted empty cell is an openpyxl object). Real: < 2,000. (x 50)
-MAX_CELL_ELEMENTS = 100_000
+# <c> elements, also those without a value (a formatted empty cell is an openpyxl object). Real: < 2,000; a
+# 实名制 list of 10,000 people ~130,000. (x 100 over a return)
+MAX_CELL_ELEMENTS = 200_000
 # Merged ranges, and the cells they cover: openpyxl makes a MergedCell of each covered cell, and looks every
 # hyperlink and every flag up in the list of ranges. Real: < 20 ranges, < 100 cells. (x 50, x 1,000)
 MAX_MERGES = 1_000

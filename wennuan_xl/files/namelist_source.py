@@ -20,6 +20,7 @@ from ..core.namelist.spec import ListSpec, namelist_spec
 from ..core.values import raw_text
 from ..core.workbook import WorkbookData
 from .read import read_workbook
+from .source import check_locator_input
 
 
 def load_any(path: Path | str, campaign: Campaign, display: str | None = None, follow_links: bool = True,
@@ -42,6 +43,7 @@ def split_book(book: WorkbookData, campaign: Campaign) -> tuple[ReturnData, List
     spec = namelist_spec(campaign)
     lists = set(list_sheets(book, spec)) if spec is not None else set()
     annex_book = replace(book, sheets=tuple(s for s in book.sheets if s.name not in lists)) if lists else book
+    check_locator_input(annex_book, book.source)
     data = locate(annex_book, campaign)
     namelist = None
     if lists and spec is not None:

@@ -7,7 +7,31 @@ from pathlib import Path
 from ..core.findings import ReturnUnusable
 from ..core.forms import Campaign
 from ..core.locate import ReturnData, locate
+from ..core.workbook import WorkbookData
+from . import limits
 from .read import read_workbook
+
+
+def check_locator_input(book: WorkbookData, shown: str) -> None:
+    """Refuse a workbook whose sheets for the annex locator hold more text or value cells than it can compare
+    in time (``limits.LOCATOR_TEXT_BYTES``, ``LOCATOR_CELLS``). The guard lets a list's size through before the
+    read; here only the sheets the locator is given count, so a 实名制 list of thousands of people is read while
+    as much where 附件1 is looked for is still refused."""
+    text = cells = 0
+    for sheet in book.sheets:
+        for row in sheet.rows:
+            for v in row:
+                if v is None or v == "":
+                    continue
+                cells += 1
+                if isinstance(v, str):
+                    text += len(v.encode("utf-8", "surrogatepass"))
+        if text > limits.LOCATOR_TEXT_BYTES or cells > limits.LOCATOR_CELLS:
+            sheets = "、".join(f"“{s.name}”" for s in book.sheets)
+            what = (f"的文字内容合计超过 {limits.LOCATOR_TEXT_BYTES // 1024:,} KB" if text > limits.LOCATOR_TEXT_BYTES
+                    else f"有超过 {limits.LOCATOR_CELLS:,} 个填有内容的单元格")
+            raise ReturnUnusable(shown, f"工作表 {sheets} {what}，远超一份统计表，不予读取；若其中是实名制名单，"
+                                        "请按模板的表头填写（应有“姓名”“公民身份号码”等栏目），名单即可读取")
 
 
 def load_return(path: Path | str, campaign: Campaign, display: str | None = None, follow_links: bool = True) -> ReturnData:
@@ -16,6 +40,7 @@ def load_return(path: Path | str, campaign: Campaign, display: str | None = None
     folder, which are read only when they are regular files)."""
     shown = display or str(path)
     book = read_workbook(path, shown, follow_links=follow_links)
+    check_locator_input(book, shown)
     data = locate(book, campaign)
     if not data.forms:
         annexes = "、".join(f"{f.annex}（{f.title}）" for f in campaign.forms)
