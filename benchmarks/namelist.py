@@ -6,8 +6,9 @@ For each N, medians of 5 runs (after one warm-up):
   * check one list of N rows in memory (locate the header and columns, every row check, duplicates inside);
   * duplicates across 16 units' lists holding N people in all (one dictionary on the normalised ID; 1 % of
     the people appear in two units' lists), with their findings;
-  * for N <= 20,000 also a list file end to end: guard, calamine read, locate, check (the rows spread over
-    sheets of 4,000 each: the hostile-input guard allows 50,000 cells a sheet).
+  * for N <= 10,000 also a list file end to end, one sheet as a unit sends it: guard, calamine read, locate,
+    check (the hostile-input guard admits 150,000 value cells, ~12,000 people at 12 columns: a larger list
+    comes as several files), with the guard's counts of that file.
 IDs are generated with their check characters; none is a real person's.
 """
 
@@ -35,7 +36,7 @@ from wennuan_xl.namelist_samples import list_sheet
 
 REGIONS = ("511102", "511111", "511112", "511113", "511123", "511124", "511126", "511129", "511132", "511133", "511181")
 CATEGORIES = ("困难职工", "困难职工", "困难职工", "困难农民工", "困难劳模", "一线职工")
-ROWS_PER_SHEET = 4000
+FILE_ROWS = 10_000  # the largest list file measured end to end (limits.MAX_CELLS admits ~12,000 people)
 
 
 def people(n: int, seed: int = 1) -> list[dict]:
@@ -45,7 +46,7 @@ def people(n: int, seed: int = 1) -> list[dict]:
         born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 45))
         out.append({
             "SEQ": i + 1, "NAME": "张" + "秀英建国桂兰志强"[rng.randrange(0, 7):][:2], "SEX": "男" if i % 2 else "女",
-            "ID": make_id(rng.choice(REGIONS), born, (i % 500) * 2 + (i % 2)), "ADDRESS": "乐山市某某厂",
+            "ID": make_id(rng.choice(REGIONS), born, (i % 500) * 2 + (i % 2)), "ADDRESS": f"乐山市{rng.choice(('市中区', '五通桥区', '沙湾区', '犍为县'))}某某路{i % 300 + 1}号",
             "CATEGORY": rng.choice(CATEGORIES), "FORM": "现金", "AMOUNT": rng.choice((300, 500, 800, 1000)), "GOODS": 0,
             "DATE": dt.date(2017, 1, 10), "PHONE": f"139{rng.randrange(10**7, 10**8)}", "REMARK": "",
         })
@@ -96,9 +97,15 @@ def main(sizes: list[int]) -> None:
 
         across = median(dups)
         end = "—"
-        if n <= 20_000:
+        if n <= FILE_ROWS:
             end = fmt(median(lambda rows=rows: _file_check(rows, spec, campaign), runs=3))
         print(f"{n:>8,}  {fmt(check):>24}  {check[1] / n * 1e6:>8.1f} µs  {fmt(across):>22} ({len(found):,} 人)  {end:>24}")
+    for n, path in _FILES.items():
+        from wennuan_xl.files import guard
+
+        counts = dict(guard.inspect(path.read_bytes(), path.name).counts)
+        print(f"list file of {n:,} people: {path.stat().st_size / 2**20:.1f} MB; the guard counts "
+              + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
 
 
 def _file_check(rows: list[dict], spec, campaign) -> None:
@@ -122,22 +129,21 @@ def _write(rows: list[dict]) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     heads = ("序号", "姓名", "性别", "公民身份号码", "工作单位或住址", "困难类别", "慰问形式", "金额（元）", "其中物资折款（元）", "发放日期", "联系电话", "备注")
     keys = ("SEQ", "NAME", "SEX", "ID", "ADDRESS", "CATEGORY", "FORM", "AMOUNT", "GOODS", "DATE", "PHONE", "REMARK")
-    for s in range(0, len(rows), ROWS_PER_SHEET):
-        ws = wb.add_worksheet(f"名单{s // ROWS_PER_SHEET + 1}")
-        ws.write_string(0, 0, "送温暖资金发放实名制汇总表")
-        ws.write_string(1, 0, "填报单位：市中区总工会")
-        for c, h in enumerate(heads):
-            ws.write_string(3, c, h)
-        for r, row in enumerate(rows[s:s + ROWS_PER_SHEET], start=4):
-            for c, k in enumerate(keys):
-                v = row[k]
-                if isinstance(v, dt.date):
-                    ws.write_string(r, c, v.isoformat())
-                elif isinstance(v, str):
-                    if v:
-                        ws.write_string(r, c, v)
-                else:
-                    ws.write_number(r, c, v)
+    ws = wb.add_worksheet("实名制名单")
+    ws.write_string(0, 0, "送温暖资金发放实名制汇总表")
+    ws.write_string(1, 0, "填报单位：市中区总工会")
+    for c, h in enumerate(heads):
+        ws.write_string(3, c, h)
+    for r, row in enumerate(rows, start=4):
+        for c, k in enumerate(keys):
+            v = row[k]
+            if isinstance(v, dt.date):
+                ws.write_string(r, c, v.isoformat())
+            elif isinstance(v, str):
+                if v:
+                    ws.write_string(r, c, v)
+            else:
+                ws.write_number(r, c, v)
     wb.close()
     return path
 
