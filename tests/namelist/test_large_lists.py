@@ -67,6 +67,7 @@ def test_a_list_of_8000_people_in_one_sheet_is_read_whole(tmp_path, capsys, camp
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "无法读取" not in out and "不予读取" not in out
+    assert "8,000 人，金额合计 4,000,000.00 元（400.0000 万元）" in out
 
 
 def test_a_list_with_long_remarks_is_read_but_as_much_where_annex1_is_sought_is_refused(tmp_path, campaign):

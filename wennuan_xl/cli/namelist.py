@@ -55,7 +55,7 @@ def render_list(lst: ListReport, extra: list[Finding] | None) -> str:
     findings = all_findings(lst, extra)
     amount = lst.totals.get("L_AMOUNT", 0.0)
     head = (f"实名制名单：填报单位 {lst.unit or '（未填）'}    工作表：{'、'.join(lst.sheets)}    "
-            f"{int(lst.totals.get('L_PEOPLE', 0))} 人，金额合计 {amount:,.2f} 元（{amount / 10000:,.4f} 万元）")
+            f"{int(lst.totals.get('L_PEOPLE', 0)):,} 人，金额合计 {amount:,.2f} 元（{amount / 10000:,.4f} 万元）")
     lines = [f"文件：{lst.file}", head, f"结果：{summary(findings)}"]
     if findings:
         lines.append("")
