@@ -20,7 +20,7 @@ def check_files_and_lists(jobs: Sequence[tuple[str, str]], campaign, rules, work
     results: list = []
     lists: list = []
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(Pool(workers_for(len(jobs), workers), set_state, (campaign,), seconds=READ_SECONDS))
+        pool = stack.enter_context(Pool(workers_for(len(jobs), workers), set_state, (campaign, rules), seconds=READ_SECONDS))
         calls = [(path, shown, follow_links) for path, shown in jobs]
         for (_path, shown), answer in zip(jobs, pool.map(_check_any_task, calls)):
             if isinstance(answer, Died):
