@@ -188,22 +188,25 @@ def read_folder(
     workers: int | None = None,
     progress: Progress | None = None,
     skip: tuple[Path, ...] = (),
+    check_many: CheckMany | None = None,
 ) -> list[Returned]:
     """``skip``: files not to read, such as the output of a previous run saved in the same folder.
-    Entries that are not read (FIFOs, links outside the folder …) are listed with their reason."""
+    Entries that are not read (FIFOs, links outside the folder …) are listed with their reason.
+    ``check_many`` checks the located returns a chunk at a time (default: each on its own)."""
     folder = Path(folder)
     skipped = {p.resolve() for p in skip}
     entries = [f for f in scan_folder(folder, recursive) if (folder / f.shown).resolve() not in skipped]
     out: dict[str, Returned] = {f.shown: Returned(f.shown, 0.0, error=f.reason) for f in entries if f.reason}
     jobs = [(str(f.path), f.shown) for f in entries if not f.reason]
-    for returned in read_files(jobs, campaign, rules, workers, progress, follow_links=False):
+    for returned in read_files(jobs, campaign, rules, workers, progress, follow_links=False, check_many=check_many):
         out[returned.file] = returned
     return [out[f.shown] for f in entries]
 
 
 def read_files(jobs: Sequence[tuple[str, str]], campaign: Campaign, rules: RuleSet, workers: int | None = None,
-               progress: Progress | None = None, follow_links: bool = True) -> Iterator[Returned]:
+               progress: Progress | None = None, follow_links: bool = True,
+               check_many: CheckMany | None = None) -> Iterator[Returned]:
     """A ``Returned`` per (path, shown), in order; each file read in an isolated worker process."""
     from .isolated import read_returns
 
-    yield from read_returns(jobs, campaign, rules, workers, progress, follow_links)
+    yield from read_returns(jobs, campaign, rules, workers, progress, follow_links, check_many)
