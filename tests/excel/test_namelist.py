@@ -8,6 +8,7 @@ from namelist.lists import build_city
 from wennuan_xl.excel import buttons
 from wennuan_xl.files.campaign_files import load_rules
 from wennuan_xl.jobs import consolidate_folder
+from wennuan_xl.settings import Settings
 
 from .conftest import actions, alerts, master_payload, open_book
 from .test_buttons import _shown, _trim
@@ -21,7 +22,7 @@ def test_consolidate_writes_the_list_sheets_as_the_cli_does(tmp_path, campaign):
     master = open_book(master_payload(tmp_path, {"WN_FOLDER": str(folder), "WN_EXCLUDE_ERRORS": "否"}, roster))
     master.set_mock_caller()
     buttons.consolidate()
-    _, out = consolidate_folder(folder, tmp_path / "cli.xlsx", campaign, load_rules(campaign), workers=1)
+    _, out = consolidate_folder(folder, tmp_path / "cli.xlsx", Settings(campaign, load_rules(campaign), workers=1))
     cli = openpyxl.load_workbook(out)
     for name in ("实名制汇总", "实名制重复", "实名制核对", "审核结果"):
         position = master.sheets[name].index - 1

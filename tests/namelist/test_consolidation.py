@@ -10,6 +10,7 @@ import pytest
 from wennuan_xl.core.idnumber import mask
 from wennuan_xl.jobs import consolidate_folder, write_feedback
 from wennuan_xl.samples import write_plain_return
+from wennuan_xl.settings import Settings
 
 from .lists import COVER, annex_values, build_city, person, write_list
 
@@ -19,7 +20,7 @@ def city(tmp_path, campaign, rules):
     folder = tmp_path / "returns"
     folder.mkdir()
     people = build_city(folder, campaign)
-    result, out = consolidate_folder(folder, tmp_path / "汇总.xlsx", campaign, rules, workers=1)
+    result, out = consolidate_folder(folder, tmp_path / "汇总.xlsx", Settings(campaign, rules, workers=1))
     return result, out, folder, people
 
 
@@ -67,7 +68,7 @@ def test_money_within_the_tolerance_is_no_finding(tmp_path, campaign, rules):
     rows = [person(rng, amount=1234.5) for _ in range(2)]  # 2,469 元 = 0.2469 万元; 06 says 0.25
     write_plain_return(folder / "井研县.xlsx", campaign, annex_values(5, 0.25, 2, 0, 0, 0), {"UNIT": "井研县总工会", **COVER}, ("A1",))
     write_list(folder / "井研县-名单.xlsx", "井研县总工会", rows)
-    result, _ = consolidate_folder(folder, tmp_path / "o.xlsx", campaign, rules, workers=1)
+    result, _ = consolidate_folder(folder, tmp_path / "o.xlsx", Settings(campaign, rules, workers=1))
     assert not [f for _, _, f in result.findings() if f.rule.startswith("L-X-")]
 
 
@@ -87,11 +88,12 @@ def test_the_consolidated_workbook_has_the_city_list_duplicates_and_reconciliati
     assert len(findings) == 2 and {r[2] for r in findings} == {"实名制"}
 
 
-def test_feedback_goes_to_each_unit_with_a_problem_in_its_list(city, tmp_path, campaign):
+def test_feedback_goes_to_each_unit_with_a_problem_in_its_list(city, tmp_path, campaign, rules):
     import datetime as dt
 
     result, _, folder, _ = city
-    done = write_feedback(result, campaign, folder, tmp_path / "feedback", day=dt.date(2017, 1, 21))
+    job = Settings(campaign, rules, feedback_dir=tmp_path / "feedback", feedback_day=dt.date(2017, 1, 21))
+    done = write_feedback(result, job, folder)
     names = sorted(p.name for p in done.written if "实名制" in p.name)
     assert names == ["五通桥区总工会-实名制-审核意见-2017-01-21.xlsx", "市中区总工会-实名制-审核意见-2017-01-21.xlsx",
                      "沙湾区总工会-实名制-审核意见-2017-01-21.xlsx"]

@@ -15,7 +15,6 @@ from ..core.findings import Report, ReturnUnusable
 from ..core.forms import CampaignError
 from ..core.rules import RuleError
 from ..files.atomic import OutputError, visible
-from ..files.campaign_files import load_campaign, load_rules
 from .parser import Parser
 from .text import render_report, render_unusable, to_json
 
@@ -118,17 +117,12 @@ def _version() -> str:
         return "（未安装）"
 
 
-def _campaign(args):
-    return load_campaign(args.campaign, roster=None) if not getattr(args, "roster", None) else _with_roster(args)
+def _settings(args, **options):
+    """The job settings of a command: the campaign (compiled, from the cache when its files are unchanged)
+    with ``--roster`` when given, and the command's options."""
+    from ..jobs import settings
 
-
-def _with_roster(args):
-    from ..files.campaign_files import read_roster
-
-    campaign = load_campaign(args.campaign)
-    from dataclasses import replace
-
-    return replace(campaign, roster=read_roster(Path(args.roster)))
+    return settings(args.campaign, roster=getattr(args, "roster", None) or None, **options)
 
 
 def run_check(args) -> int:
@@ -138,11 +132,11 @@ def run_check(args) -> int:
     from ..files.namelist_isolated import check_files_and_lists
     from . import namelist as lists_cli  # issue #16: 实名制 lists, alone or beside 附件1
 
-    campaign = _campaign(args)
-    rules = load_rules(campaign)
+    job = _settings(args)
+    campaign = job.campaign
     inputs = Inputs(args.files)
     results: list[Report | ReturnUnusable]
-    results, lists = check_files_and_lists([(name, name) for name in args.files], campaign, rules)
+    results, lists = check_files_and_lists([(name, name) for name in args.files], campaign, job.rules, job.workers)
     checked = lists_cli.with_reconciliation(lists, [r for r in results if isinstance(r, Report)], campaign)
     copies_failed = False
     if args.flagged_copy:
@@ -219,10 +213,8 @@ def _overall(results) -> str:
 
 
 def run_consolidate(args) -> int:
-    from ..jobs import consolidate_folder
+    from ..jobs import consolidate_folder, write_feedback
 
-    campaign = _campaign(args)
-    rules = load_rules(campaign)
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"文件夹不存在：{visible(str(folder))}", file=sys.stderr)
@@ -238,19 +230,18 @@ def run_consolidate(args) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_UNUSABLE
-    result, out = consolidate_folder(  # an OutputError (the output cannot be written) is main's: exit 2
-        folder, Path(args.out), campaign, rules, recursive=args.recursive,
-        exclude_errors=args.exclude_errors, progress=_progress(),
-    )
+    job = _settings(args, recursive=args.recursive, exclude_errors=args.exclude_errors,
+                    feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day)
+    campaign = job.campaign
+    # an OutputError (the output cannot be written) is main's: exit 2
+    result, out = consolidate_folder(folder, Path(args.out), job, progress=_progress())
     from .namelist import screen  # issue #16: IDs never leave unmasked
 
     if args.json:
         print(screen(to_json(consolidation_json(result))))
     print(screen(consolidation_summary(result, campaign, out)), file=sys.stderr if args.json else sys.stdout)
     if feedback:
-        from ..jobs import write_feedback
-
-        done = write_feedback(result, campaign, folder, Path(feedback), day=feedback_day)
+        done = write_feedback(result, job, folder)
         stream = sys.stderr if args.json else sys.stdout
         print(f"审核意见副本：{len(done.written)} 份，已存入 {visible(feedback)}", file=stream)
         for problem in done.failed:
@@ -348,10 +339,11 @@ def _progress():
 
 def run_template(args) -> int:
     from ..files.namelist_template import write_list_template
-    from ..files.template import write_templates
+    from ..jobs import write_templates
 
-    campaign = load_campaign(args.campaign)
-    for path in write_templates(campaign, args.out):
+    job = _settings(args)
+    campaign = job.campaign
+    for path in write_templates(job, args.out):
         print(f"已生成：{path}")
     listed = write_list_template(campaign, args.out)  # issue #16: the 实名制 list's blank template
     if listed is not None:
@@ -365,7 +357,7 @@ def run_build_master(args) -> int:
     from ..files.master_vba import MasterBuildError
 
     try:
-        print(f"已生成：{build_master(load_campaign(args.campaign), args.out)}")
+        print(f"已生成：{build_master(_settings(args).campaign, args.out)}")
     except (MasterBuildError, OutputError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNUSABLE
