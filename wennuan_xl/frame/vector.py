@@ -5,6 +5,11 @@ into numpy operations over a table of units (one array per field). Where the two
 value near a comparison's edge or a rounding half, text where a number is expected, a division by zero —
 the row is marked *unsure*, and the caller evaluates that row with the scalar evaluator instead. So the
 answers are the scalar evaluator's, computed in bulk.
+
+Every number carries a bound on how far it may be from the scalar evaluator's value for the same row
+(``Vec.err``: the scalar path adds with ``math.fsum``, keeps integers exact, rounds on 15 digits), so
+an edge is "near" by that bound too: a sum of large amounts compared with the tolerance is not trusted
+to the last cent it cannot resolve.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from ..core.formula import Binary, BoolLit, Call, Node, Num, Ref, Str, Unary
 NUM, BOOL, STR = "num", "bool", "str"
 # Closer than this (relative) to an edge, a vector answer could differ from the scalar one in the last bits.
 _EDGE = 1e-9
+# Relative rounding of one float64 operation, with a margin: the bound of a step is a few of these.
+_EPS = 2.0**-50
 
 
 @dataclass
@@ -28,6 +35,7 @@ class Vec:
     data: np.ndarray  # float64 for num (blank as 0), bool for bool, object for str ("" for blank)
     blank: np.ndarray  # True where the value is an empty cell (only for references)
     ref: bool = False  # a field reference as written (SUM/AND skip its blanks, ISBLANK tests it)
+    err: np.ndarray | float = 0.0  # for num: a bound on |this - the scalar evaluator's value|
 
 
 @dataclass
@@ -60,8 +68,9 @@ def compile_vector(node: Node) -> Compiled:
         sign = -1.0 if node.op == "-" else 1.0
 
         def unary(cols: Columns, unsure: np.ndarray) -> Vec:
-            v = _as_number(inner(cols, unsure), unsure)
-            return Vec(NUM, sign * v, np.zeros(cols.n, bool))
+            operand = inner(cols, unsure)
+            v = _as_number(operand, unsure)
+            return Vec(NUM, sign * v, np.zeros(cols.n, bool), err=_err(operand))
 
         return unary
     if isinstance(node, Binary):
@@ -87,6 +96,25 @@ def _compile_ref(name: str) -> Compiled:
     return ref
 
 
+def _err(v: Vec) -> np.ndarray | float:
+    return v.err if v.kind == NUM else 0.0
+
+
+_EXACT = 2.0**53  # integers below this are exact in a double, as they are in Python's int
+
+
+def _rounding(out: np.ndarray, propagated: np.ndarray | float) -> np.ndarray | float:
+    """The bound of one operation's result. From exact inputs (bound 0) one IEEE operation gives the same
+    double as the scalar path's float operation, and as its exact int arithmetic while the result stays
+    below 2^53; past that, or with inexact inputs, a rounding of the result is added."""
+    magnitude = np.abs(out)
+    if not np.any(propagated):
+        large = magnitude >= _EXACT
+        return np.where(large, _EPS * magnitude, 0.0) if large.any() else 0.0
+    exact = (propagated == 0) & (magnitude < _EXACT)
+    return np.where(exact, 0.0, propagated * (1 + _EPS) + _EPS * magnitude)
+
+
 def _as_number(v: Vec, unsure: np.ndarray) -> np.ndarray:
     if v.kind == NUM:
         return v.data
@@ -101,6 +129,8 @@ def truth(v: Vec, unsure: np.ndarray) -> np.ndarray:
     if v.kind == BOOL:
         return v.data
     if v.kind == NUM:
+        if np.any(v.err):
+            unsure |= (np.abs(v.data) <= v.err) & (v.err > 0)  # zero or not: closer to 0 than the bound
         return v.data != 0
     upper = np.array([str(t).upper() for t in v.data], dtype=object)
     unsure |= ~v.blank & (upper != "TRUE") & (upper != "FALSE")
@@ -112,23 +142,31 @@ def _compile_binary(op: str, left: Compiled, right: Compiled) -> Compiled:
         return lambda cols, unsure: _compare(op, left(cols, unsure), right(cols, unsure), unsure)
 
     def arithmetic(cols: Columns, unsure: np.ndarray) -> Vec:
-        a = _as_number(left(cols, unsure), unsure)
-        b = _as_number(right(cols, unsure), unsure)
+        va, vb = left(cols, unsure), right(cols, unsure)
+        a, b = _as_number(va, unsure), _as_number(vb, unsure)
+        ea, eb = _err(va), _err(vb)
         with np.errstate(all="ignore"):
-            if op == "+":
-                out = a + b
-            elif op == "-":
-                out = a - b
+            if op in ("+", "-"):
+                out = a + b if op == "+" else a - b
+                err = _rounding(out, ea + eb)
             elif op == "*":
                 out = a * b
+                err = _rounding(out, ea * np.abs(b) + eb * np.abs(a) + ea * eb)
             elif op == "/":
-                unsure |= b == 0  # #DIV/0!: the scalar evaluator says how the rule is skipped
-                out = np.where(b == 0, 0.0, a / np.where(b == 0, 1.0, b))
+                # #DIV/0! (or a divisor within its bound of 0): the scalar evaluator says how the rule is skipped
+                zero = np.abs(b) <= eb
+                unsure |= zero
+                safe = np.where(zero, 1.0, b)
+                out = np.where(zero, 0.0, a / safe)
+                exact = not np.any(ea) and not np.any(eb)
+                err = 0.0 if exact else _rounding(out, (ea + np.abs(out) * eb) / np.where(zero, 1.0, np.abs(safe) - eb))
             else:  # ^ and & are rare in 审核公式: the scalar evaluator does them
                 unsure |= True
                 out = np.zeros(cols.n)
-        unsure |= ~np.isfinite(out)
-        return Vec(NUM, np.where(np.isfinite(out), out, 0.0), np.zeros(cols.n, bool))
+                err = 0.0
+            bad = ~np.isfinite(out) | ~np.isfinite(err)
+        unsure |= bad
+        return Vec(NUM, np.where(bad, 0.0, out), np.zeros(cols.n, bool), err=np.where(bad, 0.0, err))
 
     if op == "&":
         def concat(cols: Columns, unsure: np.ndarray) -> Vec:
@@ -149,6 +187,10 @@ def _compare(op: str, a: Vec, b: Vec, unsure: np.ndarray) -> Vec:
         diff = x - y
         equal = (diff == 0) | (np.abs(diff) < scale * 2.0**-48)
         unsure |= ~equal & (np.abs(diff) <= scale * _EDGE)  # within a few bits of equal: let the scalar say
+        err = a.err + b.err
+        if np.any(err):
+            # Equal or not, and which side is larger, cannot be told closer than the two bounds.
+            unsure |= (np.abs(diff) <= scale * _EDGE + 2 * err * (1 + _EPS)) & (err > 0)
         c = np.where(equal | both_blank, 0, np.sign(diff)).astype(int)
     elif a.kind == BOOL and b.kind == BOOL:
         c = a.data.astype(int) - b.data.astype(int)
@@ -178,27 +220,41 @@ def _compare(op: str, a: Vec, b: Vec, unsure: np.ndarray) -> Vec:
     return Vec(BOOL, np.asarray(result, dtype=bool), np.zeros(n, bool))
 
 
-def _numbers_in(args: tuple[Compiled, ...], cols: Columns, unsure: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(values, counted) per argument: by reference SUM/MIN/MAX skip empty cells and text, as Excel does."""
-    out = []
+def _numbers_in(args: tuple[Compiled, ...], cols: Columns, unsure: np.ndarray
+                ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | float]]:
+    """(values, counted, bound) per argument: by reference SUM/MIN/MAX skip empty cells and text, as Excel does."""
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray | float]] = []
     for arg in args:
         v = arg(cols, unsure)
         if v.ref:
             if v.kind == NUM:
-                out.append((v.data, ~v.blank))
+                out.append((v.data, ~v.blank, v.err))
             else:
-                out.append((np.zeros(cols.n), np.zeros(cols.n, bool)))
+                out.append((np.zeros(cols.n), np.zeros(cols.n, bool), 0.0))
         else:
-            out.append((_as_number(v, unsure), np.ones(cols.n, bool)))
+            out.append((_as_number(v, unsure), np.ones(cols.n, bool), _err(v)))
     return out
 
 
 def _fn_sum(args: tuple[Compiled, ...]) -> Compiled:
     def fn(cols: Columns, unsure: np.ndarray) -> Vec:
         total = np.zeros(cols.n)
-        for values, counted in _numbers_in(args, cols, unsure):
-            total = total + np.where(counted, values, 0.0)
-        return Vec(NUM, total, np.zeros(cols.n, bool))
+        magnitude = np.zeros(cols.n)
+        whole = np.ones(cols.n, bool)
+        err: np.ndarray | float = 0.0
+        terms = 0
+        for values, counted, e in _numbers_in(args, cols, unsure):
+            term = np.where(counted, values, 0.0)
+            whole &= term == np.trunc(term)
+            total = total + term
+            magnitude = magnitude + np.abs(term)
+            err = err + np.where(counted, e, 0.0) if np.any(e) else err
+            terms += 1
+        # The scalar path sums with math.fsum (exactly rounded); a running sum may be off by a few ulps a term.
+        # Exact terms: two are one IEEE addition, as fsum rounds it; whole numbers below 2^53 add exactly.
+        exact = (err == 0) & (whole & (magnitude < _EXACT) if terms > 2 else np.abs(total) < _EXACT)
+        err = np.where(exact, 0.0, err * (1 + _EPS) + _EPS * (terms + 1) * magnitude)
+        return Vec(NUM, total, np.zeros(cols.n, bool), err=err)
 
     return fn
 
@@ -207,10 +263,12 @@ def _fn_extreme(pick: Callable[[np.ndarray, np.ndarray], np.ndarray], empty: flo
     def build(args: tuple[Compiled, ...]) -> Compiled:
         def fn(cols: Columns, unsure: np.ndarray) -> Vec:
             best = np.full(cols.n, np.nan)
-            for values, counted in _numbers_in(args, cols, unsure):
+            err: np.ndarray | float = 0.0
+            for values, counted, e in _numbers_in(args, cols, unsure):
                 candidate = np.where(counted, values, np.nan)
                 best = np.where(np.isnan(best), candidate, np.where(np.isnan(candidate), best, pick(best, candidate)))
-            return Vec(NUM, np.where(np.isnan(best), empty, best), np.zeros(cols.n, bool))
+                err = err + e  # the extreme of values each within its bound is within the largest bound
+            return Vec(NUM, np.where(np.isnan(best), empty, best), np.zeros(cols.n, bool), err=err)
 
         return fn
 
@@ -266,7 +324,11 @@ def _fn_not(args: tuple[Compiled, ...]) -> Compiled:
 
 def _fn_abs(args: tuple[Compiled, ...]) -> Compiled:
     (arg,) = args
-    return lambda cols, unsure: Vec(NUM, np.abs(_as_number(arg(cols, unsure), unsure)), np.zeros(cols.n, bool))
+    def fn(cols: Columns, unsure: np.ndarray) -> Vec:
+        v = arg(cols, unsure)
+        return Vec(NUM, np.abs(_as_number(v, unsure)), np.zeros(cols.n, bool), err=_err(v))
+
+    return fn
 
 
 def _fn_isblank(args: tuple[Compiled, ...]) -> Compiled:
@@ -283,16 +345,23 @@ def _fn_round(args: tuple[Compiled, ...]) -> Compiled:
     value, digits = args
 
     def fn(cols: Columns, unsure: np.ndarray) -> Vec:
-        x = _as_number(value(cols, unsure), unsure)
-        d = _as_number(digits(cols, unsure), unsure)
-        if not np.all(d == d[0]) if len(d) else False:
-            unsure |= True
-            return Vec(NUM, x, np.zeros(cols.n, bool))
+        vx, vd = value(cols, unsure), digits(cols, unsure)
+        x = _as_number(vx, unsure)
+        d = _as_number(vd, unsure)
         k = int(d[0]) if len(d) else 0
-        scaled = x * 10.0**k
+        if (len(d) and not np.all(d == d[0])) or np.any(_err(vd)) or not 0 <= k <= 10 or (len(d) and k != d[0]):
+            unsure |= True  # digits that vary, are not whole or are negative: rare, scalar
+            return Vec(NUM, x, np.zeros(cols.n, bool))
+        scale = 10.0**k
+        scaled = x * scale
+        magnitude = np.abs(scaled)
         frac = np.abs(scaled - np.trunc(scaled))
-        unsure |= np.abs(frac - 0.5) < 1e-6  # a half: Excel rounds it away from zero on 15 digits
-        rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / 10.0**k
+        # A half, by the bound of x, the float product and the 15 significant digits the scalar path rounds
+        # on: Excel rounds it away from zero on what it shows. Past 10^12 the 15 digits reach the half itself.
+        band = 1e-6 + magnitude * 1e-13 + np.asarray(_err(vx)) * scale * 2
+        unsure |= (np.abs(frac - 0.5) < band) | (magnitude >= 1e12)
+        rounded = np.sign(scaled) * np.floor(magnitude + 0.5) / scale
+        # Off a half, both paths round to the same integer n and give the double nearest n / 10^k: exact.
         return Vec(NUM, rounded, np.zeros(cols.n, bool))
 
     return fn
@@ -314,7 +383,8 @@ def _fn_if(args: tuple[Compiled, ...]) -> Compiled:
             else:
                 unsure |= True
             return a
-        return Vec(a.kind, np.where(t, a.data, b.data), np.where(t, a.blank, b.blank), ref=False)
+        err = np.where(t, a.err, b.err) if a.kind == NUM else 0.0
+        return Vec(a.kind, np.where(t, a.data, b.data), np.where(t, a.blank, b.blank), ref=False, err=err)
 
     return fn
 

@@ -1,0 +1,268 @@
+"""Many returns checked at once: the 审核公式 evaluated column-wise over a table of units × fields.
+
+``check_returns(datas, campaign, rules)`` gives exactly the Reports ``core.check.check_return`` gives one
+by one — the same findings in the same order, messages, cells, values, skipped reasons and notes — because
+every finding is still made by the core's own code: this module only decides, for all units together,
+which (unit, rule) pairs need looking at. Each return is normalised by ``core.check.normalise``; its
+values go into a pandas DataFrame (``UnitsTable``); each rule's ``when`` and formula are evaluated over
+the table's columns by ``frame.vector``; a row where the rule surely holds (or surely does not apply) is
+done, and only the rows where it fires, where a field is missing or unreadable, or where the vector
+answer is unsure (an edge, text, a division by zero) go through ``core.check.apply_rule``, which renders
+the finding or the skipped reason exactly as for a single return. Field checks are filtered the same way:
+only fields that can fire (not found, unreadable, out of range, a placeholder) are looked at per return.
+
+The core never imports numpy or pandas; this package is imported only where many returns are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..core import formula
+from ..core.check import (
+    Presence,
+    State,
+    apply_rule,
+    build_report,
+    checks_by_kind,
+    form_findings,
+    normalise,
+    rule_inputs,
+)
+from ..core.findings import Finding, Report, Skipped
+from ..core.forms import Campaign, Kind
+from ..core.locate import ReturnData
+from ..core.rules import Rule, RuleSet
+from ..core.values import Status
+from .vector import Columns, Compiled, compile_vector, evaluate_truth
+
+# What a return holds for a field, in the table's ``status`` matrix (ordered: >= BLANK is usable).
+ABSENT, MISSING, UNUSABLE, BLANK, PLACEHOLDER, OK = range(6)
+_STATUS_NAMES = {ABSENT: "absent", MISSING: "missing", UNUSABLE: "unusable", BLANK: "blank",
+                 PLACEHOLDER: "placeholder", OK: "ok"}
+_EXACT = 2**53  # a Python int beyond this is not one double: the scalar path judges it
+
+
+@dataclass
+class UnitsTable:
+    """The located, normalised values of many returns, one row per return.
+
+    ``values``: units × field codes (``A1.02B``), numbers as float64 (NaN where blank, not read or not a
+    number), 是/否 fields as text (None where blank); ``status``: the same shape as int8 (ABSENT … OK);
+    ``raw``: side table of what was typed in each non-blank cell that is not a plain number (row, code,
+    text, status); ``notes``: side table of the units' 说明 (row, code, text).
+    """
+
+    values: pd.DataFrame
+    status: np.ndarray
+    raw: pd.DataFrame
+    notes: pd.DataFrame
+    inexact: np.ndarray  # units × fields: an integer too large for a double (the scalar path decides)
+
+
+def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
+    fields = list(campaign.fields())
+    codes = [f.code for f in fields]
+    column = {code: j for j, code in enumerate(codes)}
+    n, m = len(states), len(fields)
+    numbers = np.full((n, m), np.nan)
+    status = np.zeros((n, m), np.int8)
+    inexact = np.zeros((n, m), bool)
+    yesno = [j for j, f in enumerate(fields) if f.kind is Kind.YESNO]
+    texts: dict[int, list[object]] = {j: [None] * n for j in yesno}
+    raw_rows: list[tuple[int, str, str, str]] = []
+    note_rows: list[tuple[int, str, str]] = []
+    for i, state in enumerate(states):
+        row_numbers = numbers[i]
+        row_status = status[i]
+        for code in state.cells:
+            row_status[column[code]] = MISSING
+        for code, c in state.cleaned.items():
+            j = column[code]
+            st = c.status
+            value = c.value
+            if st is Status.OK:
+                row_status[j] = OK
+            elif st is Status.BLANK:
+                row_status[j] = BLANK
+                continue
+            elif st is Status.PLACEHOLDER:
+                row_status[j] = PLACEHOLDER
+            else:
+                row_status[j] = UNUSABLE
+                raw_rows.append((i, code, c.text, st.value))
+                continue
+            if c.text:
+                raw_rows.append((i, code, c.text, st.value))
+            if type(value) is str:
+                texts[j][i] = value
+            else:
+                row_numbers[j] = value
+                if type(value) is int and not -_EXACT <= value <= _EXACT:
+                    inexact[i, j] = True
+        for code, text in state.data.explanations.items():
+            note_rows.append((i, code, text))
+    frame = pd.DataFrame(numbers, columns=codes)
+    for j in yesno:
+        frame[codes[j]] = pd.Series(texts[j], dtype=object)
+    raw = pd.DataFrame(raw_rows, columns=["row", "code", "text", "status"])
+    notes = pd.DataFrame(note_rows, columns=["row", "code", "text"])
+    return UnitsTable(frame, status, raw, notes, inexact)
+
+
+@dataclass(frozen=True)
+class _CompiledRule:
+    rule: Rule
+    columns: np.ndarray  # the table's columns of the rule's fields
+    test: Compiled
+    when: Compiled | None
+
+
+def _compiled(rules: RuleSet, campaign: Campaign) -> tuple[_CompiledRule, ...]:
+    cached = rules.__dict__.get("_vector")
+    if cached is None:
+        column = {f.code: j for j, f in enumerate(campaign.fields())}
+        cached = tuple(
+            _CompiledRule(rule, np.array([column[c] for c in rule.codes], dtype=np.intp), compile_vector(rule.node),
+                          compile_vector(rule.when) if rule.when is not None else None)
+            for rule in rules.rules)
+        object.__setattr__(rules, "_vector", cached)
+    return cached
+
+
+def _field_suspects(table: UnitsTable, rules: RuleSet, campaign: Campaign) -> np.ndarray:
+    """units × fields: True where a field check could fire or a placeholder note is due. Conservative:
+    a False is a field for which ``core.check`` would surely say nothing."""
+    status = table.status
+    suspect = (status <= UNUSABLE) | (status == PLACEHOLDER) | table.inexact
+    fields = list(campaign.fields())
+    numbers = _numbers(table, fields)
+    by_kind = checks_by_kind(rules)
+    with np.errstate(invalid="ignore"):
+        for kind in Kind:
+            columns = np.array([j for j, f in enumerate(fields) if f.kind is kind], dtype=np.intp)
+            if not len(columns):
+                continue
+            x = numbers[:, columns]
+            fires = np.zeros(x.shape, bool)
+            for check in by_kind[kind][1]:  # the checks of a number: min, max, integer
+                if check.check == "min":
+                    fires |= x < float(check.params["min"])
+                elif check.check == "max":
+                    fires |= x > float(check.params["max"])
+                elif check.check == "integer":
+                    fires |= np.isfinite(x) & (x != np.trunc(x))
+            suspect[:, columns] |= fires
+    return suspect
+
+
+def _numbers(table: UnitsTable, fields) -> np.ndarray:
+    out = np.full((len(table.values), len(fields)), np.nan)
+    for j, f in enumerate(fields):
+        if f.kind is not Kind.YESNO:
+            out[:, j] = table.values[f.code].to_numpy(dtype=float)
+    return out
+
+
+def check_returns(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> list[Report]:
+    """The Reports of ``[check_return(d, campaign, rules) for d in datas]``, with the 审核公式 evaluated
+    column-wise over all the returns at once."""
+    reports, _ = _check(datas, campaign, rules)
+    return reports
+
+
+def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> tuple[list[Report], UnitsTable]:
+    states = [normalise(d, campaign) for d in datas]
+    n = len(states)
+    table = units_table(states, campaign)
+    if not n:
+        return [], table
+    fields = list(campaign.fields())
+    codes = np.array([f.code for f in fields], dtype=object)
+    suspects = _field_suspects(table, rules, campaign)
+    base = [form_findings(state, rules, frozenset(codes[suspects[i]])) for i, state in enumerate(states)]
+
+    numbers = _numbers(table, fields)
+    cols = Columns(
+        n,
+        {f.name: numbers[:, j] for j, f in enumerate(fields) if f.kind is not Kind.YESNO},
+        {f.name: table.values[f.code].to_numpy(dtype=object) for f in fields if f.kind is Kind.YESNO},
+        rules.constants,
+    )
+    outcomes: list[list[Finding | Skipped | None]] = [[] for _ in range(n)]
+    inputs: list[tuple[dict[str, formula.Value], Presence] | None] = [None] * n
+    status, inexact = table.status, table.inexact
+    for compiled in _compiled(rules, campaign):
+        sub = status[:, compiled.columns]
+        applies = (sub != ABSENT).all(axis=1)
+        if not applies.any():
+            continue
+        usable = (sub >= BLANK).all(axis=1)
+        filled = (sub >= PLACEHOLDER).any(axis=1)
+        # A field not found or unreadable: the scalar path words the skipped reason.
+        scalar = applies & ~usable
+        evaluate = applies & usable & filled
+        if evaluate.any():
+            holds, unsure = evaluate_truth(compiled.test, cols)
+            doubt = unsure | ~holds
+            if compiled.when is not None:
+                when, when_unsure = evaluate_truth(compiled.when, cols)
+                doubt = when_unsure | (when & doubt)
+            doubt |= inexact[:, compiled.columns].any(axis=1)
+            scalar |= evaluate & doubt
+        for i in np.flatnonzero(scalar):
+            got = inputs[i]
+            if got is None:
+                got = inputs[i] = rule_inputs(states[i], rules)
+            outcomes[i].append(apply_rule(states[i], compiled.rule, got[0], got[1]))
+    reports = [build_report(state, rules, base[i][0], outcomes[i], base[i][1]) for i, state in enumerate(states)]
+    return reports, table
+
+
+def units_frame(reports: Sequence[Report]) -> pd.DataFrame:
+    """One row per report: ``unit`` (填报单位 as found), ``file``, then one column per field code with the
+    value read (None / NaN where blank or not located; text that could not be read as typed)."""
+    rows = [{"unit": r.unit, "file": r.file, **r.values} for r in reports]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        frame = pd.DataFrame(columns=["unit", "file"])
+    return frame
+
+
+FINDINGS_COLUMNS = ("file", "unit", "rule", "severity", "codes", "cells", "values", "message")
+FINDINGS_HEADINGS = ("文件", "单位", "规则", "级别", "指标代码", "单元格", "填写值", "问题说明")
+
+
+def findings_frame(reports: Sequence[Report], chinese: bool = False) -> pd.DataFrame:
+    """One row per finding, in each report's order. Columns (``chinese=True``: the headings in brackets):
+    file (文件), unit (单位), rule (规则), severity (级别: 错误 / 提示), codes (指标代码, "A1.02B、A1.02A"),
+    cells (单元格, "附件1!E10、附件1!E9"), values (填写值, "A1.02B=1250、A1.02A=1200", blank as 未填),
+    message (问题说明); plus explanation (说明) and explained (已说明) at the end."""
+    rows = []
+    for r in reports:
+        for f in r.findings:
+            rows.append((r.file, r.unit, f.rule, f.severity.label, "、".join(f.codes), "、".join(c for c in f.cells if c),
+                         "、".join(f"{k}={_shown(v)}" for k, v in f.values.items()), f.message, f.explanation,
+                         f.explained))
+    columns = [*FINDINGS_COLUMNS, "explanation", "explained"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if chinese:
+        frame.columns = [*FINDINGS_HEADINGS, "说明", "已说明"]
+    return frame
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "未填"
+    return str(value)
+
+
+def status_name(code: int) -> str:
+    return _STATUS_NAMES[code]
+
+
+__all__ = ["UnitsTable", "check_returns", "findings_frame", "units_frame", "units_table"]
