@@ -64,13 +64,44 @@ def normalise(data: ReturnData, campaign: Campaign) -> State:
     units = tuple(campaign.units)
     placeholders = campaign.placeholders
     field = campaign.field
+    yesno = _yesno(campaign)
+    ints, floats = _PLAIN_INTS, _PLAIN_FLOATS
     for located in data.forms:
         raw = located.raw
         for code, ref in located.cells.items():
             cells[code] = ref
-            if ref is not None:
-                cleaned[code] = clean(raw.get(code), field(code), placeholders, units)
+            if ref is None:
+                continue
+            value = raw.get(code)
+            kind = type(value)
+            # A number from the reader reads the same in every field but a 是/否 one: its Cleaned is shared.
+            cache = ints if kind is int else floats if kind is float else None
+            if cache is None or code in yesno:
+                cleaned[code] = clean(value, field(code), placeholders, units)
+                continue
+            c = cache.get(value)
+            if c is None:
+                c = clean(value, field(code), placeholders, units)
+                if len(cache) >= _PLAIN_LIMIT:
+                    cache.clear()
+                cache[value] = c
+            cleaned[code] = c
     return State(campaign, data, cleaned, cells)
+
+
+_PLAIN_LIMIT = 50_000  # numbers remembered (~10 MB at most)
+# What a plain int and a plain float from a reader read as, in any field but a 是/否 one (``clean`` does not
+# look at the field for them). Kept apart: 2**53 and 2.0**53 are equal keys but read as an int and a float.
+_PLAIN_INTS: dict[object, Cleaned] = {}
+_PLAIN_FLOATS: dict[object, Cleaned] = {}
+
+
+def _yesno(campaign: Campaign) -> frozenset[str]:
+    cached = campaign.__dict__.get("_yesno_codes")
+    if cached is None:
+        cached = frozenset(f.code for f in campaign.fields() if f.kind is Kind.YESNO)
+        object.__setattr__(campaign, "_yesno_codes", cached)
+    return cached
 
 
 def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None = None) -> tuple[list[Finding], list[str]]:
@@ -108,16 +139,23 @@ def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None 
 def rule_inputs(state: State, rules: RuleSet) -> tuple[dict[str, formula.Value], Presence]:
     """What ``apply_rule`` needs of a return: its usable values by field name, and which fields it has."""
     env: dict[str, formula.Value] = dict(rules.constants)
-    field = state.campaign.field
+    name = _names(state.campaign)
     cleaned = state.cleaned
+    unusable = []
+    filled = []
     for code, c in cleaned.items():
-        if c.usable:
-            env[field(code).name] = c.value
+        status = c.status
+        if status in _USABLE:
+            env[name[code]] = c.value
+        else:
+            unusable.append(code)
+        if status is not Status.BLANK:
+            filled.append(code)
     presence = Presence(
         codes=frozenset(state.cells),
         found=frozenset(cleaned),
-        unusable=frozenset(code for code, c in cleaned.items() if not c.usable),
-        filled=frozenset(code for code, c in cleaned.items() if c.status is not Status.BLANK),
+        unusable=frozenset(unusable),
+        filled=frozenset(filled),
     )
     return env, presence
 
@@ -160,6 +198,17 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
         explanations=explanations,
         located_by={code: how for f in data.forms for code, how in f.how.items()},
     )
+
+
+_USABLE = frozenset((Status.OK, Status.BLANK, Status.PLACEHOLDER))  # as Cleaned.usable
+
+
+def _names(campaign: Campaign) -> dict[str, str]:
+    cached = campaign.__dict__.get("_names_by_code")
+    if cached is None:
+        cached = {f.code: f.name for f in campaign.fields()}
+        object.__setattr__(campaign, "_names_by_code", cached)
+    return cached
 
 
 def _field_order(campaign: Campaign) -> dict[str, int]:
@@ -298,8 +347,15 @@ _MAX_LISTED = 12  # fields named in one message; the rest are counted ("等 30 �
 
 def _form_findings(state: State, located: LocatedForm, checks: tuple[FormCheck, ...]) -> Iterator[Finding]:
     form = state.campaign.form(located.form_id)
-    found = [f for f in form.fields if located.cells.get(f.code) is not None]
-    blank = [f for f in found if state.cleaned[f.code].status is Status.BLANK]
+    cleaned = state.cleaned  # holds exactly the fields found
+    found: list[Field] = []
+    blank: list[Field] = []
+    for f in form.fields:
+        c = cleaned.get(f.code)
+        if c is not None:
+            found.append(f)
+            if c.status is Status.BLANK:
+                blank.append(f)
     refused = any(p.check == "no_values" for p in located.problems)
     for check in checks:
         if check.check == "blank_form":
@@ -341,14 +397,7 @@ def _cover_findings(state: State, located: LocatedForm, checks: tuple[CoverCheck
     for check in checks:
         raw = located.cover_raw.get(check.key)
         text = raw_text(raw).strip()
-        words: dict[str, object] = {
-            "annex": form.annex,
-            "label": next((c.label for c in form.cover if c.key == check.key), check.key),
-            "text": text,
-            "from": state.campaign.report_from.isoformat(),
-            "to": state.campaign.report_to.isoformat(),
-            "suggestion": "",
-        }
+        suggestion = ""
         fires = False
         if check.check == "required":
             fires = not text
@@ -357,7 +406,7 @@ def _cover_findings(state: State, located: LocatedForm, checks: tuple[CoverCheck
         elif check.check == "roster":
             match = roster_index(state.campaign).match(text)
             fires = not match.confirmed
-            words["suggestion"] = f"，是否为“{match.unit.name}”？" if match.unit else ""
+            suggestion = f"，是否为“{match.unit.name}”？" if match.unit else ""
         elif check.check == "phone":
             digits = re.sub(r"[\s()（）]", "", text).replace("—", "-")
             fires = not any(_valid_phone(p) for p in re.split(r"[,，;；/、]", digits) if p)
@@ -365,6 +414,14 @@ def _cover_findings(state: State, located: LocatedForm, checks: tuple[CoverCheck
             day = parse_date(raw)
             fires = day is None or not (state.campaign.report_from <= day <= state.campaign.report_to)
         if fires:
+            words: dict[str, object] = {
+                "annex": form.annex,
+                "label": next((c.label for c in form.cover if c.key == check.key), check.key),
+                "text": text,
+                "from": state.campaign.report_from.isoformat(),
+                "to": state.campaign.report_to.isoformat(),
+                "suggestion": suggestion,
+            }
             ref = located.cover_cells.get(check.key)
             codes = (f"{located.form_id}.{check.key}",)
             cells = (str(ref) if ref else located.sheet,)

@@ -76,34 +76,31 @@ def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
     texts: dict[int, list[object]] = {j: [None] * n for j in yesno}
     raw_rows: list[tuple[int, str, str, str]] = []
     note_rows: list[tuple[int, str, str]] = []
+    nan = float("nan")
+    code_of = {Status.OK: OK, Status.BLANK: BLANK, Status.PLACEHOLDER: PLACEHOLDER}
     for i, state in enumerate(states):
-        row_numbers = numbers[i]
-        row_status = status[i]
+        row_numbers = [nan] * m
+        row_status = [ABSENT] * m
         for code in state.cells:
             row_status[column[code]] = MISSING
         for code, c in state.cleaned.items():
             j = column[code]
-            st = c.status
+            st = code_of.get(c.status, UNUSABLE)
+            row_status[j] = st
+            if st == UNUSABLE or c.text:
+                raw_rows.append((i, code, c.text, c.status.value))
+            if st < PLACEHOLDER:
+                continue
             value = c.value
-            if st is Status.OK:
-                row_status[j] = OK
-            elif st is Status.BLANK:
-                row_status[j] = BLANK
-                continue
-            elif st is Status.PLACEHOLDER:
-                row_status[j] = PLACEHOLDER
-            else:
-                row_status[j] = UNUSABLE
-                raw_rows.append((i, code, c.text, st.value))
-                continue
-            if c.text:
-                raw_rows.append((i, code, c.text, st.value))
-            if type(value) is str:
+            kind = type(value)
+            if kind is str:
                 texts[j][i] = value
             else:
-                row_numbers[j] = value
-                if type(value) is int and not -_EXACT <= value <= _EXACT:
+                row_numbers[j] = value  # type: ignore[call-overload]
+                if kind is int and not -_EXACT <= value <= _EXACT:  # type: ignore[operator]
                     inexact[i, j] = True
+        numbers[i] = row_numbers
+        status[i] = row_status
         for code, text in state.data.explanations.items():
             note_rows.append((i, code, text))
     frame = pd.DataFrame(numbers, columns=codes)
@@ -182,9 +179,12 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
     if not n:
         return [], table
     fields = list(campaign.fields())
-    codes = np.array([f.code for f in fields], dtype=object)
-    suspects = _field_suspects(table, rules, campaign)
-    base = [form_findings(state, rules, frozenset(codes[suspects[i]])) for i, state in enumerate(states)]
+    codes = [f.code for f in fields]
+    suspect_rows, suspect_columns = np.nonzero(_field_suspects(table, rules, campaign))
+    suspects: list[set[str]] = [set() for _ in range(n)]
+    for i, j in zip(suspect_rows.tolist(), suspect_columns.tolist()):
+        suspects[i].add(codes[j])
+    base = [form_findings(state, rules, suspects[i]) for i, state in enumerate(states)]
 
     numbers = _numbers(table, fields)
     cols = Columns(
