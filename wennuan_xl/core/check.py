@@ -67,12 +67,12 @@ def normalise(data: ReturnData, campaign: Campaign) -> State:
     yesno = _yesno(campaign)
     ints, floats = _PLAIN_INTS, _PLAIN_FLOATS
     for located in data.forms:
-        raw = located.raw
+        raw = located.raw.get
+        cells.update(located.cells)
         for code, ref in located.cells.items():
-            cells[code] = ref
             if ref is None:
                 continue
-            value = raw.get(code)
+            value = raw(code)
             kind = type(value)
             # A number from the reader reads the same in every field but a 是/否 one: its Cleaned is shared.
             cache = ints if kind is int else floats if kind is float else None
@@ -117,19 +117,20 @@ def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None 
         form = campaign.form(located.form_id)
         # Fields a located problem already names (an ambiguous column, nothing readable) get no F-LOCATE each.
         answered = {code for p in located.problems for code in p.codes}
-        for f in form.fields:
-            if suspects is not None and f.code not in suspects:
-                continue
+        coded = _coded(form)
+        if suspects is not None:
+            coded = tuple(pair for pair in coded if pair[1] in suspects) if suspects else ()
+        for f, code in coded:
             buckets = by_kind[f.kind]
-            if f.code in answered and located.cells.get(f.code) is None:
+            if code in answered and located.cells.get(code) is None:
                 buckets = ((), buckets[1], buckets[2])
             findings.extend(_field_findings(state, f, located, buckets))
-            c = cleaned.get(f.code)
+            c = cleaned.get(code)
             if c is not None and c.status is Status.PLACEHOLDER:
                 try:
                     notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
                 except _CannotEvaluate as exc:
-                    findings.append(_cannot_evaluate("placeholder_note", (f.code,), _cells_of(state, (f.code,)), {},
+                    findings.append(_cannot_evaluate("placeholder_note", (code,), _cells_of(state, (code,)), {},
                                                      exc.reason))
         findings.extend(_form_findings(state, located, rules.form_checks))
         notes.extend(located.notes)
@@ -143,13 +144,16 @@ def rule_inputs(state: State, rules: RuleSet) -> tuple[dict[str, formula.Value],
     cleaned = state.cleaned
     unusable = []
     filled = []
+    ok, blank, placeholder = Status.OK, Status.BLANK, Status.PLACEHOLDER  # by identity: an Enum hashes slowly
     for code, c in cleaned.items():
         status = c.status
-        if status in _USABLE:
+        if status is ok or status is placeholder:
+            env[name[code]] = c.value
+            filled.append(code)
+        elif status is blank:
             env[name[code]] = c.value
         else:
             unusable.append(code)
-        if status is not Status.BLANK:
             filled.append(code)
     presence = Presence(
         codes=frozenset(state.cells),
@@ -185,7 +189,7 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
         ]
     cleaned = state.cleaned
     blank = formula.BLANK
-    values = {code: (None if c.value is blank else c.value) for code, c in cleaned.items()}
+    values: dict[str, object] = {code: (None if c.value is blank else c.value) for code, c in cleaned.items()}
     return Report(
         file=data.source,
         unit=_unit(data),
@@ -196,11 +200,23 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
         skipped=tuple(skipped),
         cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
         explanations=explanations,
-        located_by={code: how for f in data.forms for code, how in f.how.items()},
+        located_by=_merged([f.how for f in data.forms]),
     )
 
 
-_USABLE = frozenset((Status.OK, Status.BLANK, Status.PLACEHOLDER))  # as Cleaned.usable
+def _coded(form) -> tuple[tuple[Field, str], ...]:
+    cached = form.__dict__.get("_coded")
+    if cached is None:
+        cached = tuple((f, f.code) for f in form.fields)
+        object.__setattr__(form, "_coded", cached)
+    return cached
+
+
+def _merged(dicts: list[dict[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d in dicts:
+        out.update(d)
+    return out
 
 
 def _names(campaign: Campaign) -> dict[str, str]:
@@ -350,11 +366,12 @@ def _form_findings(state: State, located: LocatedForm, checks: tuple[FormCheck, 
     cleaned = state.cleaned  # holds exactly the fields found
     found: list[Field] = []
     blank: list[Field] = []
-    for f in form.fields:
-        c = cleaned.get(f.code)
+    empty = Status.BLANK
+    for f, code in _coded(form):
+        c = cleaned.get(code)
         if c is not None:
             found.append(f)
-            if c.status is Status.BLANK:
+            if c.status is empty:
                 blank.append(f)
     refused = any(p.check == "no_values" for p in located.problems)
     for check in checks:

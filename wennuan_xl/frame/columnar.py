@@ -77,7 +77,7 @@ def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
     raw_rows: list[tuple[int, str, str, str]] = []
     note_rows: list[tuple[int, str, str]] = []
     nan = float("nan")
-    code_of = {Status.OK: OK, Status.BLANK: BLANK, Status.PLACEHOLDER: PLACEHOLDER}
+    ok, blank, placeholder = Status.OK, Status.BLANK, Status.PLACEHOLDER
     for i, state in enumerate(states):
         row_numbers = [nan] * m
         row_status = [ABSENT] * m
@@ -85,18 +85,37 @@ def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
             row_status[column[code]] = MISSING
         for code, c in state.cleaned.items():
             j = column[code]
-            st = code_of.get(c.status, UNUSABLE)
-            row_status[j] = st
-            if st == UNUSABLE or c.text:
-                raw_rows.append((i, code, c.text, c.status.value))
-            if st < PLACEHOLDER:
+            s = c.status  # compared by identity: an Enum's hash is Python code
+            if s is ok and not c.text:  # a plain number (or 是/否) from the reader: most cells
+                row_status[j] = OK
+                value = c.value
+                if type(value) is int:
+                    row_numbers[j] = value
+                    if not -_EXACT <= value <= _EXACT:
+                        inexact[i, j] = True
+                elif type(value) is str:
+                    texts[j][i] = value
+                else:
+                    row_numbers[j] = value  # type: ignore[assignment]
+                continue
+            if s is blank:
+                row_status[j] = BLANK
+                continue
+            if c.text:
+                raw_rows.append((i, code, c.text, s.value))
+            if s is ok:
+                row_status[j] = OK
+            elif s is placeholder:
+                row_status[j] = PLACEHOLDER
+            else:
+                row_status[j] = UNUSABLE
                 continue
             value = c.value
             kind = type(value)
             if kind is str:
                 texts[j][i] = value
             else:
-                row_numbers[j] = value  # type: ignore[call-overload]
+                row_numbers[j] = value  # type: ignore[assignment]
                 if kind is int and not -_EXACT <= value <= _EXACT:  # type: ignore[operator]
                     inexact[i, j] = True
         numbers[i] = row_numbers
@@ -135,8 +154,16 @@ def _field_suspects(table: UnitsTable, rules: RuleSet, campaign: Campaign) -> np
     """units × fields: True where a field check could fire or a placeholder note is due. Conservative:
     a False is a field for which ``core.check`` would surely say nothing."""
     status = table.status
-    suspect = (status <= UNUSABLE) | (status == PLACEHOLDER) | table.inexact
     fields = list(campaign.fields())
+    # A field of an annex the return has that the locator did not list is "not found" too; the fields of an
+    # annex it does not have are no field check's business.
+    form_of = {form.id: k for k, form in enumerate(campaign.forms)}
+    column_form = np.array([form_of[f.form_id] for f in fields], dtype=np.intp)
+    has_form = np.zeros((len(status), len(campaign.forms)), bool)
+    for k in range(len(campaign.forms)):
+        has_form[:, k] = (status[:, column_form == k] != ABSENT).any(axis=1)
+    suspect = ((status == ABSENT) & has_form[:, column_form]) | (status == MISSING) | (status == UNUSABLE)
+    suspect |= (status == PLACEHOLDER) | table.inexact
     numbers = _numbers(table, fields)
     by_kind = checks_by_kind(rules)
     with np.errstate(invalid="ignore"):
@@ -214,7 +241,7 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
                 doubt = when_unsure | (when & doubt)
             doubt |= inexact[:, compiled.columns].any(axis=1)
             scalar |= evaluate & doubt
-        for i in np.flatnonzero(scalar):
+        for i in np.flatnonzero(scalar).tolist():
             got = inputs[i]
             if got is None:
                 got = inputs[i] = rule_inputs(states[i], rules)
