@@ -62,6 +62,7 @@ class UnitsTable:
     raw: pd.DataFrame
     notes: pd.DataFrame
     inexact: np.ndarray  # units × fields: an integer too large for a double (the scalar path decides)
+    numbers: np.ndarray  # units × fields, float64: the numbers of ``values`` (NaN in the 是/否 columns too)
 
 
 def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
@@ -122,12 +123,12 @@ def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
         status[i] = row_status
         for code, text in state.data.explanations.items():
             note_rows.append((i, code, text))
-    frame = pd.DataFrame(numbers, columns=codes)
+    frame = pd.DataFrame(numbers, columns=codes, copy=False)
     for j in yesno:
         frame[codes[j]] = pd.Series(texts[j], dtype=object)
     raw = pd.DataFrame(raw_rows, columns=["row", "code", "text", "status"])
     notes = pd.DataFrame(note_rows, columns=["row", "code", "text"])
-    return UnitsTable(frame, status, raw, notes, inexact)
+    return UnitsTable(frame, status, raw, notes, inexact, numbers)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,16 @@ def _compiled(rules: RuleSet, campaign: Campaign) -> tuple[_CompiledRule, ...]:
     return cached
 
 
+def _incidence(rules: RuleSet, campaign: Campaign, compiled: tuple[_CompiledRule, ...]) -> np.ndarray:
+    cached = rules.__dict__.get("_incidence")
+    if cached is None:
+        cached = np.zeros((len(list(campaign.fields())), len(compiled)), np.int32)
+        for k, c in enumerate(compiled):
+            cached[c.columns, k] = 1
+        object.__setattr__(rules, "_incidence", cached)
+    return cached
+
+
 def _field_suspects(table: UnitsTable, rules: RuleSet, campaign: Campaign) -> np.ndarray:
     """units × fields: True where a field check could fire or a placeholder note is due. Conservative:
     a False is a field for which ``core.check`` would surely say nothing."""
@@ -164,7 +175,7 @@ def _field_suspects(table: UnitsTable, rules: RuleSet, campaign: Campaign) -> np
         has_form[:, k] = (status[:, column_form == k] != ABSENT).any(axis=1)
     suspect = ((status == ABSENT) & has_form[:, column_form]) | (status == MISSING) | (status == UNUSABLE)
     suspect |= (status == PLACEHOLDER) | table.inexact
-    numbers = _numbers(table, fields)
+    numbers = table.numbers
     by_kind = checks_by_kind(rules)
     with np.errstate(invalid="ignore"):
         for kind in Kind:
@@ -182,14 +193,6 @@ def _field_suspects(table: UnitsTable, rules: RuleSet, campaign: Campaign) -> np
                     fires |= np.isfinite(x) & (x != np.trunc(x))
             suspect[:, columns] |= fires
     return suspect
-
-
-def _numbers(table: UnitsTable, fields) -> np.ndarray:
-    out = np.full((len(table.values), len(fields)), np.nan)
-    for j, f in enumerate(fields):
-        if f.kind is not Kind.YESNO:
-            out[:, j] = table.values[f.code].to_numpy(dtype=float)
-    return out
 
 
 def check_returns(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> list[Report]:
@@ -213,7 +216,7 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
         suspects[i].add(codes[j])
     base = [form_findings(state, rules, suspects[i]) for i, state in enumerate(states)]
 
-    numbers = _numbers(table, fields)
+    numbers = table.numbers  # the DataFrame's own float block: its columns, without pandas' per-column cost
     cols = Columns(
         n,
         {f.name: numbers[:, j] for j, f in enumerate(fields) if f.kind is not Kind.YESNO},
@@ -222,25 +225,36 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
     )
     outcomes: list[list[Finding | Skipped | None]] = [[] for _ in range(n)]
     inputs: list[tuple[dict[str, formula.Value], Presence] | None] = [None] * n
-    status, inexact = table.status, table.inexact
-    for compiled in _compiled(rules, campaign):
-        sub = status[:, compiled.columns]
-        applies = (sub != ABSENT).all(axis=1)
-        if not applies.any():
-            continue
-        usable = (sub >= BLANK).all(axis=1)
-        filled = (sub >= PLACEHOLDER).any(axis=1)
-        # A field not found or unreadable: the scalar path words the skipped reason.
-        scalar = applies & ~usable
-        evaluate = applies & usable & filled
-        if evaluate.any():
+    status = table.status
+    compiled_rules = _compiled(rules, campaign)
+    # Per unit and rule, how many of the rule's fields are absent, unusable, filled, too large: one product
+    # of the units × fields masks with the rules × fields incidence for all rules at once.
+    incidence = _incidence(rules, campaign, compiled_rules)
+    absent = (status == ABSENT).astype(np.int32) @ incidence
+    unusable = (status < BLANK).astype(np.int32) @ incidence
+    filled = (status >= PLACEHOLDER).astype(np.int32) @ incidence
+    large = (table.inexact.astype(np.int32) @ incidence) > 0
+    applies = absent == 0
+    # A field not found or unreadable: the scalar path words the skipped reason.
+    skipped = applies & (unusable > 0)
+    evaluated = applies & (unusable == 0) & (filled > 0)
+    to_evaluate = evaluated.any(axis=0).tolist()
+    to_skip = skipped.any(axis=0).tolist()
+    for k, compiled in enumerate(compiled_rules):
+        if to_evaluate[k]:
             holds, unsure = evaluate_truth(compiled.test, cols)
             doubt = unsure | ~holds
             if compiled.when is not None:
                 when, when_unsure = evaluate_truth(compiled.when, cols)
                 doubt = when_unsure | (when & doubt)
-            doubt |= inexact[:, compiled.columns].any(axis=1)
-            scalar |= evaluate & doubt
+            doubt |= large[:, k]
+            scalar = evaluated[:, k] & doubt
+            if to_skip[k]:
+                scalar |= skipped[:, k]
+        elif to_skip[k]:
+            scalar = skipped[:, k]
+        else:
+            continue
         for i in np.flatnonzero(scalar).tolist():
             got = inputs[i]
             if got is None:

@@ -47,6 +47,25 @@ class Columns:
     texts: Mapping[str, np.ndarray]  # name -> object array ("" / None where blank): 是/否 fields
     constants: Mapping[str, float]
 
+    def __post_init__(self) -> None:
+        self.false = _false(self.n)
+        self.refs: dict[str, Vec] = {}  # each reference read once per evaluation, whatever the rules sharing it
+
+
+def _false(n: int) -> np.ndarray:
+    """All False, shared and read-only (a Vec's ``blank`` is never written in place)."""
+    out = _FALSE.get(n)
+    if out is None:
+        out = np.zeros(n, bool)
+        out.flags.writeable = False
+        if len(_FALSE) > 64:
+            _FALSE.clear()
+        _FALSE[n] = out
+    return out
+
+
+_FALSE: dict[int, np.ndarray] = {}
+
 
 Compiled = Callable[[Columns, np.ndarray], Vec]  # (columns, unsure mask to update) -> value
 
@@ -54,13 +73,13 @@ Compiled = Callable[[Columns, np.ndarray], Vec]  # (columns, unsure mask to upda
 def compile_vector(node: Node) -> Compiled:
     if isinstance(node, Num):
         value = float(node.value)
-        return lambda cols, unsure: Vec(NUM, np.full(cols.n, value), np.zeros(cols.n, bool))
+        return lambda cols, unsure: Vec(NUM, np.full(cols.n, value), cols.false)
     if isinstance(node, Str):
         text = node.value
-        return lambda cols, unsure: Vec(STR, np.full(cols.n, text, dtype=object), np.zeros(cols.n, bool))
+        return lambda cols, unsure: Vec(STR, np.full(cols.n, text, dtype=object), cols.false)
     if isinstance(node, BoolLit):
         flag = node.value
-        return lambda cols, unsure: Vec(BOOL, np.full(cols.n, flag), np.zeros(cols.n, bool))
+        return lambda cols, unsure: Vec(BOOL, np.full(cols.n, flag), cols.false)
     if isinstance(node, Ref):
         return _compile_ref(node.name)
     if isinstance(node, Unary):
@@ -70,7 +89,7 @@ def compile_vector(node: Node) -> Compiled:
         def unary(cols: Columns, unsure: np.ndarray) -> Vec:
             operand = inner(cols, unsure)
             v = _as_number(operand, unsure)
-            return Vec(NUM, sign * v, np.zeros(cols.n, bool), err=_err(operand))
+            return Vec(NUM, sign * v, cols.false, err=_err(operand))
 
         return unary
     if isinstance(node, Binary):
@@ -82,18 +101,31 @@ def compile_vector(node: Node) -> Compiled:
 
 def _compile_ref(name: str) -> Compiled:
     def ref(cols: Columns, unsure: np.ndarray) -> Vec:
+        known = cols.refs.get(name)
+        if known is not None:
+            return known
         if name in cols.constants:
-            return Vec(NUM, np.full(cols.n, float(cols.constants[name])), np.zeros(cols.n, bool))
-        if name in cols.texts:
+            v = Vec(NUM, np.full(cols.n, float(cols.constants[name])), cols.false)
+        elif name in cols.texts:
             raw = cols.texts[name]
-            blank = np.array([v is None or v == "" for v in raw], dtype=bool)
-            data = np.array(["" if v is None else v for v in raw], dtype=object)
-            return Vec(STR, data, blank, ref=True)
-        values = cols.numbers[name]
-        blank = np.isnan(values)
-        return Vec(NUM, np.where(blank, 0.0, values), blank, ref=True)
+            blank = np.array([t is None or t == "" for t in raw], dtype=bool)
+            data = np.array(["" if t is None else t for t in raw], dtype=object)
+            v = Vec(STR, data, blank, ref=True)
+        else:
+            values = cols.numbers[name]
+            blank = np.isnan(values)
+            v = Vec(NUM, np.where(blank, 0.0, values), blank, ref=True)
+        cols.refs[name] = v
+        return v
 
     return ref
+
+
+def _nonzero(e: np.ndarray | float) -> bool:
+    """Whether a bound is anywhere above 0 (a plain 0.0 is checked without numpy's overhead)."""
+    if isinstance(e, float):
+        return e != 0.0
+    return bool(e.any())
 
 
 def _err(v: Vec) -> np.ndarray | float:
@@ -108,7 +140,7 @@ def _rounding(out: np.ndarray, propagated: np.ndarray | float) -> np.ndarray | f
     double as the scalar path's float operation, and as its exact int arithmetic while the result stays
     below 2^53; past that, or with inexact inputs, a rounding of the result is added."""
     magnitude = np.abs(out)
-    if not np.any(propagated):
+    if not _nonzero(propagated):
         large = magnitude >= _EXACT
         return np.where(large, _EPS * magnitude, 0.0) if large.any() else 0.0
     exact = (propagated == 0) & (magnitude < _EXACT)
@@ -129,7 +161,7 @@ def truth(v: Vec, unsure: np.ndarray) -> np.ndarray:
     if v.kind == BOOL:
         return v.data
     if v.kind == NUM:
-        if np.any(v.err):
+        if _nonzero(v.err):
             unsure |= (np.abs(v.data) <= v.err) & (v.err > 0)  # zero or not: closer to 0 than the bound
         return v.data != 0
     upper = np.array([str(t).upper() for t in v.data], dtype=object)
@@ -158,21 +190,25 @@ def _compile_binary(op: str, left: Compiled, right: Compiled) -> Compiled:
                 unsure |= zero
                 safe = np.where(zero, 1.0, b)
                 out = np.where(zero, 0.0, a / safe)
-                exact = not np.any(ea) and not np.any(eb)
+                exact = not _nonzero(ea) and not _nonzero(eb)
                 err = 0.0 if exact else _rounding(out, (ea + np.abs(out) * eb) / np.where(zero, 1.0, np.abs(safe) - eb))
             else:  # ^ and & are rare in 审核公式: the scalar evaluator does them
                 unsure |= True
                 out = np.zeros(cols.n)
                 err = 0.0
-            bad = ~np.isfinite(out) | ~np.isfinite(err)
-        unsure |= bad
-        return Vec(NUM, np.where(bad, 0.0, out), np.zeros(cols.n, bool), err=np.where(bad, 0.0, err))
+            bad = ~np.isfinite(out)
+            if not isinstance(err, float):
+                bad |= ~np.isfinite(err)
+        if bad.any():
+            unsure |= bad
+            out, err = np.where(bad, 0.0, out), np.where(bad, 0.0, err)
+        return Vec(NUM, out, cols.false, err=err)
 
     if op == "&":
         def concat(cols: Columns, unsure: np.ndarray) -> Vec:
             left(cols, unsure), right(cols, unsure)
             unsure |= True
-            return Vec(STR, np.full(cols.n, "", dtype=object), np.zeros(cols.n, bool))
+            return Vec(STR, np.full(cols.n, "", dtype=object), cols.false)
 
         return concat
     return arithmetic
@@ -181,17 +217,33 @@ def _compile_binary(op: str, left: Compiled, right: Compiled) -> Compiled:
 def _compare(op: str, a: Vec, b: Vec, unsure: np.ndarray) -> Vec:
     n = len(a.data)
     if a.kind == NUM and b.kind == NUM:
+        # Two blanks are 0 and 0 here: equal, as Excel has them. Only the answer asked for is computed.
         x, y = a.data, b.data
-        both_blank = a.blank & b.blank
         scale = np.maximum(np.abs(x), np.abs(y))
         diff = x - y
-        equal = (diff == 0) | (np.abs(diff) < scale * 2.0**-48)
-        unsure |= ~equal & (np.abs(diff) <= scale * _EDGE)  # within a few bits of equal: let the scalar say
+        size = np.abs(diff)
+        equal = size < scale * 2.0**-48
+        equal |= diff == 0
+        near = size <= scale * _EDGE
         err = a.err + b.err
-        if np.any(err):
+        if _nonzero(err):
             # Equal or not, and which side is larger, cannot be told closer than the two bounds.
-            unsure |= (np.abs(diff) <= scale * _EDGE + 2 * err * (1 + _EPS)) & (err > 0)
-        c = np.where(equal | both_blank, 0, np.sign(diff)).astype(int)
+            unsure |= (size <= scale * _EDGE + 2 * err * (1 + _EPS)) & ((err > 0) | ~equal)
+        else:
+            unsure |= near & ~equal  # within a few bits of equal: let the scalar say
+        if op == "=":
+            result = equal
+        elif op == "<>":
+            result = ~equal
+        elif op == "<":
+            result = ~equal & (diff < 0)
+        elif op == ">":
+            result = ~equal & (diff > 0)
+        elif op == "<=":
+            result = equal | (diff < 0)
+        else:
+            result = equal | (diff > 0)
+        return Vec(BOOL, result, _false(n))
     elif a.kind == BOOL and b.kind == BOOL:
         c = a.data.astype(int) - b.data.astype(int)
     elif {a.kind, b.kind} == {NUM, BOOL}:
@@ -217,7 +269,7 @@ def _compare(op: str, a: Vec, b: Vec, unsure: np.ndarray) -> Vec:
         unsure |= True
         c = np.zeros(n, int)
     result = {"=": c == 0, "<>": c != 0, "<": c < 0, ">": c > 0, "<=": c <= 0, ">=": c >= 0}[op]
-    return Vec(BOOL, np.asarray(result, dtype=bool), np.zeros(n, bool))
+    return Vec(BOOL, np.asarray(result, dtype=bool), _false(n))
 
 
 def _numbers_in(args: tuple[Compiled, ...], cols: Columns, unsure: np.ndarray
@@ -230,7 +282,7 @@ def _numbers_in(args: tuple[Compiled, ...], cols: Columns, unsure: np.ndarray
             if v.kind == NUM:
                 out.append((v.data, ~v.blank, v.err))
             else:
-                out.append((np.zeros(cols.n), np.zeros(cols.n, bool), 0.0))
+                out.append((np.zeros(cols.n), cols.false, 0.0))
         else:
             out.append((_as_number(v, unsure), np.ones(cols.n, bool), _err(v)))
     return out
@@ -238,23 +290,22 @@ def _numbers_in(args: tuple[Compiled, ...], cols: Columns, unsure: np.ndarray
 
 def _fn_sum(args: tuple[Compiled, ...]) -> Compiled:
     def fn(cols: Columns, unsure: np.ndarray) -> Vec:
-        total = np.zeros(cols.n)
-        magnitude = np.zeros(cols.n)
-        whole = np.ones(cols.n, bool)
         err: np.ndarray | float = 0.0
-        terms = 0
+        columns = []
         for values, counted, e in _numbers_in(args, cols, unsure):
-            term = np.where(counted, values, 0.0)
-            whole &= term == np.trunc(term)
-            total = total + term
-            magnitude = magnitude + np.abs(term)
-            err = err + np.where(counted, e, 0.0) if np.any(e) else err
-            terms += 1
+            # A blank reference is 0 in its data and text is not counted: either way the term is 0.
+            columns.append(values)
+            err = err + np.where(counted, e, 0.0) if _nonzero(e) else err
+        terms = len(columns)
+        table = np.column_stack(columns) if columns else np.zeros((cols.n, 1))
+        total = table.sum(axis=1)
+        magnitude = np.abs(table).sum(axis=1)
+        whole = (table == np.trunc(table)).all(axis=1)
         # The scalar path sums with math.fsum (exactly rounded); a running sum may be off by a few ulps a term.
         # Exact terms: two are one IEEE addition, as fsum rounds it; whole numbers below 2^53 add exactly.
         exact = (err == 0) & (whole & (magnitude < _EXACT) if terms > 2 else np.abs(total) < _EXACT)
         err = np.where(exact, 0.0, err * (1 + _EPS) + _EPS * (terms + 1) * magnitude)
-        return Vec(NUM, total, np.zeros(cols.n, bool), err=err)
+        return Vec(NUM, total, cols.false, err=err)
 
     return fn
 
@@ -268,7 +319,7 @@ def _fn_extreme(pick: Callable[[np.ndarray, np.ndarray], np.ndarray], empty: flo
                 candidate = np.where(counted, values, np.nan)
                 best = np.where(np.isnan(best), candidate, np.where(np.isnan(candidate), best, pick(best, candidate)))
                 err = err + e  # the extreme of values each within its bound is within the largest bound
-            return Vec(NUM, np.where(np.isnan(best), empty, best), np.zeros(cols.n, bool), err=err)
+            return Vec(NUM, np.where(np.isnan(best), empty, best), cols.false, err=err)
 
         return fn
 
@@ -281,7 +332,7 @@ def _flags(args: tuple[Compiled, ...], cols: Columns, unsure: np.ndarray) -> lis
     for arg in args:
         v = arg(cols, unsure)
         if v.ref and v.kind == STR:
-            out.append((np.zeros(cols.n, bool), np.zeros(cols.n, bool)))
+            out.append((cols.false, cols.false))
         elif v.ref:
             out.append((truth(v, unsure), ~v.blank))
         else:
@@ -298,7 +349,7 @@ def _fn_and(args: tuple[Compiled, ...]) -> Compiled:
             any_counted |= counted
             result &= ~counted | t
         unsure |= ~any_counted  # #VALUE!: nothing to judge
-        return Vec(BOOL, result, np.zeros(cols.n, bool))
+        return Vec(BOOL, result, cols.false)
 
     return fn
 
@@ -312,21 +363,21 @@ def _fn_or(args: tuple[Compiled, ...]) -> Compiled:
             any_counted |= counted
             result |= counted & t
         unsure |= ~any_counted
-        return Vec(BOOL, result, np.zeros(cols.n, bool))
+        return Vec(BOOL, result, cols.false)
 
     return fn
 
 
 def _fn_not(args: tuple[Compiled, ...]) -> Compiled:
     (arg,) = args
-    return lambda cols, unsure: Vec(BOOL, ~truth(arg(cols, unsure), unsure), np.zeros(cols.n, bool))
+    return lambda cols, unsure: Vec(BOOL, ~truth(arg(cols, unsure), unsure), cols.false)
 
 
 def _fn_abs(args: tuple[Compiled, ...]) -> Compiled:
     (arg,) = args
     def fn(cols: Columns, unsure: np.ndarray) -> Vec:
         v = arg(cols, unsure)
-        return Vec(NUM, np.abs(_as_number(v, unsure)), np.zeros(cols.n, bool), err=_err(v))
+        return Vec(NUM, np.abs(_as_number(v, unsure)), cols.false, err=_err(v))
 
     return fn
 
@@ -336,7 +387,7 @@ def _fn_isblank(args: tuple[Compiled, ...]) -> Compiled:
 
     def fn(cols: Columns, unsure: np.ndarray) -> Vec:
         v = arg(cols, unsure)
-        return Vec(BOOL, v.blank.copy() if v.ref else np.zeros(cols.n, bool), np.zeros(cols.n, bool))
+        return Vec(BOOL, v.blank.copy() if v.ref else cols.false, cols.false)
 
     return fn
 
@@ -349,9 +400,9 @@ def _fn_round(args: tuple[Compiled, ...]) -> Compiled:
         x = _as_number(vx, unsure)
         d = _as_number(vd, unsure)
         k = int(d[0]) if len(d) else 0
-        if (len(d) and not np.all(d == d[0])) or np.any(_err(vd)) or not 0 <= k <= 10 or (len(d) and k != d[0]):
+        if (len(d) and not np.all(d == d[0])) or _nonzero(_err(vd)) or not 0 <= k <= 10 or (len(d) and k != d[0]):
             unsure |= True  # digits that vary, are not whole or are negative: rare, scalar
-            return Vec(NUM, x, np.zeros(cols.n, bool))
+            return Vec(NUM, x, cols.false)
         scale = 10.0**k
         scaled = x * scale
         magnitude = np.abs(scaled)
@@ -362,7 +413,7 @@ def _fn_round(args: tuple[Compiled, ...]) -> Compiled:
         unsure |= (np.abs(frac - 0.5) < band) | (magnitude >= 1e12)
         rounded = np.sign(scaled) * np.floor(magnitude + 0.5) / scale
         # Off a half, both paths round to the same integer n and give the double nearest n / 10^k: exact.
-        return Vec(NUM, rounded, np.zeros(cols.n, bool))
+        return Vec(NUM, rounded, cols.false)
 
     return fn
 
@@ -375,7 +426,7 @@ def _fn_if(args: tuple[Compiled, ...]) -> Compiled:
         t = truth(cond(cols, unsure), unsure)
         local_a, local_b = np.zeros(cols.n, bool), np.zeros(cols.n, bool)
         a = then(cols, local_a)
-        b = other(cols, local_b) if other is not None else Vec(BOOL, np.zeros(cols.n, bool), np.zeros(cols.n, bool))
+        b = other(cols, local_b) if other is not None else Vec(BOOL, cols.false, cols.false)
         unsure |= np.where(t, local_a, local_b)  # only the branch taken can be unsure
         if a.kind != b.kind:
             if {a.kind, b.kind} == {NUM, BOOL}:
