@@ -172,3 +172,13 @@ def test_the_package_and_the_single_return_path_do_not_import_pandas(tmp_path):
     lines = proc.stdout.strip().splitlines()
     assert lines[-1] == "False False", proc.stdout
     assert "五通桥区" in proc.stdout  # the report was printed: the check really ran
+
+
+def test_rules_used_by_the_columnar_path_still_travel_to_workers(campaign, rules):
+    import pickle
+
+    rng = random.Random(3)
+    check_returns([return_from_values(campaign, consistent_values(rng))], campaign, rules)
+    again = pickle.loads(pickle.dumps(rules))
+    data = return_from_values(campaign, consistent_values(rng) | {"A1.02B": 10**6})
+    assert check_returns([data], pickle.loads(pickle.dumps(campaign)), again) == [check_return(data, campaign, rules)]

@@ -16,6 +16,7 @@ The core never imports numpy or pandas; this package is imported only where many
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -139,26 +140,29 @@ class _CompiledRule:
     when: Compiled | None
 
 
-def _compiled(rules: RuleSet, campaign: Campaign) -> tuple[_CompiledRule, ...]:
-    cached = rules.__dict__.get("_vector")
-    if cached is None:
-        column = {f.code: j for j, f in enumerate(campaign.fields())}
-        cached = tuple(
-            _CompiledRule(rule, np.array([column[c] for c in rule.codes], dtype=np.intp), compile_vector(rule.node),
-                          compile_vector(rule.when) if rule.when is not None else None)
-            for rule in rules.rules)
-        object.__setattr__(rules, "_vector", cached)
-    return cached
+# The vector form of a rule set, by the rule set and campaign it was compiled for. Kept here, not on the
+# RuleSet: closures cannot be pickled, and rule sets travel to worker processes.
+_COMPILED: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, tuple[_CompiledRule, ...], np.ndarray]] = {}
 
 
-def _incidence(rules: RuleSet, campaign: Campaign, compiled: tuple[_CompiledRule, ...]) -> np.ndarray:
-    cached = rules.__dict__.get("_incidence")
-    if cached is None:
-        cached = np.zeros((len(list(campaign.fields())), len(compiled)), np.int32)
-        for k, c in enumerate(compiled):
-            cached[c.columns, k] = 1
-        object.__setattr__(rules, "_incidence", cached)
-    return cached
+def _compiled(rules: RuleSet, campaign: Campaign) -> tuple[tuple[_CompiledRule, ...], np.ndarray]:
+    """Each rule compiled to vector form, and the fields × rules incidence (1 where a rule reads a field)."""
+    key = (id(rules), id(campaign))
+    known = _COMPILED.get(key)
+    if known is not None and known[0]() is rules and known[1]() is campaign:
+        return known[2], known[3]
+    column = {f.code: j for j, f in enumerate(campaign.fields())}
+    compiled = tuple(
+        _CompiledRule(rule, np.array([column[c] for c in rule.codes], dtype=np.intp), compile_vector(rule.node),
+                      compile_vector(rule.when) if rule.when is not None else None)
+        for rule in rules.rules)
+    incidence = np.zeros((len(column), len(compiled)), np.int32)  # integers: a float product would use BLAS threads
+    for k, c in enumerate(compiled):
+        incidence[c.columns, k] = 1
+    for stale in [k for k, v in _COMPILED.items() if v[0]() is None or v[1]() is None]:
+        del _COMPILED[stale]
+    _COMPILED[key] = (weakref.ref(rules), weakref.ref(campaign), compiled, incidence)
+    return compiled, incidence
 
 
 def _field_suspects(table: UnitsTable, rules: RuleSet, campaign: Campaign) -> np.ndarray:
@@ -226,10 +230,9 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
     outcomes: list[list[Finding | Skipped | None]] = [[] for _ in range(n)]
     inputs: list[tuple[dict[str, formula.Value], Presence] | None] = [None] * n
     status = table.status
-    compiled_rules = _compiled(rules, campaign)
+    compiled_rules, incidence = _compiled(rules, campaign)
     # Per unit and rule, how many of the rule's fields are absent, unusable, filled, too large: one product
-    # of the units × fields masks with the rules × fields incidence for all rules at once.
-    incidence = _incidence(rules, campaign, compiled_rules)
+    # of the units × fields masks with the fields × rules incidence for all rules at once.
     absent = (status == ABSENT).astype(np.int32) @ incidence
     unusable = (status < BLANK).astype(np.int32) @ incidence
     filled = (status >= PLACEHOLDER).astype(np.int32) @ incidence
