@@ -83,22 +83,20 @@ def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
     for i, state in enumerate(states):
         row_numbers = [nan] * m
         row_status = [ABSENT] * m
-        for code in state.cells:
-            row_status[column[code]] = MISSING
-        for code, c in state.cleaned.items():
+        cleaned = state.cleaned
+        if len(cleaned) < len(state.cells):  # fields of an annex found that were not
+            for code in state.cells:
+                row_status[column[code]] = MISSING
+        for code, c in cleaned.items():
             j = column[code]
             s = c.status  # compared by identity: an Enum's hash is Python code
             if s is ok and not c.text:  # a plain number (or 是/否) from the reader: most cells
                 row_status[j] = OK
                 value = c.value
-                if type(value) is int:
-                    row_numbers[j] = value
-                    if not -_EXACT <= value <= _EXACT:
-                        inexact[i, j] = True
-                elif type(value) is str:
+                if type(value) is str:
                     texts[j][i] = value
                 else:
-                    row_numbers[j] = value  # type: ignore[assignment]
+                    row_numbers[j] = value  # type: ignore[assignment]  # large ints: checked below
                 continue
             if s is blank:
                 row_status[j] = BLANK
@@ -118,12 +116,21 @@ def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
                 texts[j][i] = value
             else:
                 row_numbers[j] = value  # type: ignore[assignment]
-                if kind is int and not -_EXACT <= value <= _EXACT:  # type: ignore[operator]
+        try:
+            numbers[i] = row_numbers
+        except OverflowError:  # an integer past any double (10**400 from a reader): left to the scalar path
+            for j, v in enumerate(row_numbers):
+                if type(v) is int and abs(v) >= _EXACT:
                     inexact[i, j] = True
-        numbers[i] = row_numbers
+                    row_numbers[j] = float(v) if abs(v) < 2**1000 else nan
+            numbers[i] = row_numbers
         status[i] = row_status
         for code, text in state.data.explanations.items():
             note_rows.append((i, code, text))
+    # A Python int past 2^53 is not one double: its rules and field checks are left to the scalar path.
+    for i, j in zip(*np.nonzero(np.abs(numbers) >= _EXACT)):
+        if type(states[i].cleaned[codes[j]].value) is int:
+            inexact[i, j] = True
     frame = pd.DataFrame(numbers, columns=codes, copy=False)
     for j in yesno:
         frame[codes[j]] = pd.Series(texts[j], dtype=object)

@@ -177,28 +177,27 @@ def _compile_binary(op: str, left: Compiled, right: Compiled) -> Compiled:
         va, vb = left(cols, unsure), right(cols, unsure)
         a, b = _as_number(va, unsure), _as_number(vb, unsure)
         ea, eb = _err(va), _err(vb)
-        with np.errstate(all="ignore"):
-            if op in ("+", "-"):
-                out = a + b if op == "+" else a - b
-                err = _rounding(out, ea + eb)
-            elif op == "*":
-                out = a * b
-                err = _rounding(out, ea * np.abs(b) + eb * np.abs(a) + ea * eb)
-            elif op == "/":
-                # #DIV/0! (or a divisor within its bound of 0): the scalar evaluator says how the rule is skipped
-                zero = np.abs(b) <= eb
-                unsure |= zero
-                safe = np.where(zero, 1.0, b)
-                out = np.where(zero, 0.0, a / safe)
-                exact = not _nonzero(ea) and not _nonzero(eb)
-                err = 0.0 if exact else _rounding(out, (ea + np.abs(out) * eb) / np.where(zero, 1.0, np.abs(safe) - eb))
-            else:  # ^ and & are rare in 审核公式: the scalar evaluator does them
-                unsure |= True
-                out = np.zeros(cols.n)
-                err = 0.0
-            bad = ~np.isfinite(out)
-            if not isinstance(err, float):
-                bad |= ~np.isfinite(err)
+        if op in ("+", "-"):
+            out = a + b if op == "+" else a - b
+            err = _rounding(out, ea + eb)
+        elif op == "*":
+            out = a * b
+            err = _rounding(out, ea * np.abs(b) + eb * np.abs(a) + ea * eb)
+        elif op == "/":
+            # #DIV/0! (or a divisor within its bound of 0): the scalar evaluator says how the rule is skipped
+            zero = np.abs(b) <= eb
+            unsure |= zero
+            safe = np.where(zero, 1.0, b)
+            out = np.where(zero, 0.0, a / safe)
+            exact = not _nonzero(ea) and not _nonzero(eb)
+            err = 0.0 if exact else _rounding(out, (ea + np.abs(out) * eb) / np.where(zero, 1.0, np.abs(safe) - eb))
+        else:  # ^ and & are rare in 审核公式: the scalar evaluator does them
+            unsure |= True
+            out = np.zeros(cols.n)
+            err = 0.0
+        bad = ~np.isfinite(out)
+        if not isinstance(err, float):
+            bad |= ~np.isfinite(err)
         if bad.any():
             unsure |= bad
             out, err = np.where(bad, 0.0, out), np.where(bad, 0.0, err)
@@ -457,8 +456,9 @@ _FUNCTIONS: dict[str, Callable[[tuple[Compiled, ...]], Compiled]] = {
 def evaluate_truth(compiled: Compiled, cols: Columns) -> tuple[np.ndarray, np.ndarray]:
     """(truth, unsure) of a compiled rule over all rows."""
     unsure = np.zeros(cols.n, bool)
-    value = compiled(cols, unsure)
-    return truth(value, unsure), unsure
+    with np.errstate(all="ignore"):  # overflow, 0/0 …: the rows they touch are marked unsure
+        value = compiled(cols, unsure)
+        return truth(value, unsure), unsure
 
 
 __all__ = ["Columns", "compile_vector", "evaluate_truth", "formula"]
