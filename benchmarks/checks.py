@@ -6,7 +6,7 @@
 Generates N units (``samples.consistent_values``, a share of them perturbed as clerks type: text, blanks,
 “—”, numbers out of range, a total off its parts), locates them in memory (not timed), then times in the
 same process, CPU time (``time.process_time``, best of ``--rounds``): the scalar loop, ``check_returns``
-in chunks of 64 (as a worker process gets them) and over all N at once. Prints ms per unit and the ratios,
+in chunks of 64 and of 256 (as ``files/bulk.py`` hands them over) and over all N at once. Prints ms per unit and the ratios,
 and checks that the three give identical reports.
 """
 
@@ -27,7 +27,7 @@ from wennuan_xl.frame.columnar import check_returns
 from wennuan_xl.samples import consistent_values, cover_for, return_from_values
 
 TYPED = ["约30", None, "—", "", "12.5元", "2000万", -5, 3.5, "是", 10**7]
-CHUNK = 64
+CHUNKS = (64, 256)
 
 
 def units(n: int, perturbed: float, seed: int = 1):
@@ -66,21 +66,25 @@ def main(argv: list[str] | None = None) -> int:
     campaign = load_campaign()
     rules = load_rules(campaign)
     datas = units(args.n, args.perturbed)
-    check_returns(datas[:CHUNK], campaign, rules)  # compile the vector rules once, as a worker does
+    check_returns(datas[:64], campaign, rules)  # compile the vector rules once, as a long-lived process does
+
+    def chunked(size: int) -> list:
+        return [r for i in range(0, len(datas), size) for r in check_returns(datas[i:i + size], campaign, rules)]
 
     scalar_s, scalar = best(lambda: [check_return(d, campaign, rules) for d in datas], args.rounds)
-    chunked_s, chunked = best(lambda: [r for i in range(0, len(datas), CHUNK)
-                                       for r in check_returns(datas[i:i + CHUNK], campaign, rules)], args.rounds)
+    chunk_runs = {size: best(lambda size=size: chunked(size), args.rounds) for size in CHUNKS}
     whole_s, whole = best(lambda: check_returns(datas, campaign, rules), args.rounds)
-    assert scalar == chunked == whole, "the columnar reports differ from the per-return ones"
-    assert all(a.skipped == b.skipped == c.skipped for a, b, c in zip(scalar, chunked, whole))  # type: ignore[call-overload]
+    for got in [whole] + [out for _, out in chunk_runs.values()]:
+        assert got == scalar, "the columnar reports differ from the per-return ones"
+        assert all(a.skipped == b.skipped for a, b in zip(scalar, got))  # type: ignore[call-overload]
 
     n = len(datas)
     findings = sum(len(r.findings) for r in scalar)  # type: ignore[attr-defined]
     print(f"N = {n:,} units ({args.perturbed:.0%} perturbed, {findings:,} findings), CPU ms per unit, best of {args.rounds}")
-    print(f"  scalar   check_return one by one   {scalar_s / n * 1000:7.3f}")
-    print(f"  columnar check_returns, chunks of {CHUNK} {chunked_s / n * 1000:7.3f}   {scalar_s / chunked_s:5.1f}x")
-    print(f"  columnar check_returns, all {n:,}  {whole_s / n * 1000:7.3f}   {scalar_s / whole_s:5.1f}x")
+    print(f"  scalar   check_return one by one      {scalar_s / n * 1000:7.3f}")
+    for size, (seconds, _) in chunk_runs.items():
+        print(f"  columnar check_returns, chunks of {size:<4} {seconds / n * 1000:7.3f}   {scalar_s / seconds:5.1f}x")
+    print(f"  columnar check_returns, all {n:<8,} {whole_s / n * 1000:7.3f}   {scalar_s / whole_s:5.1f}x")
     print("  target: <= 0.6 ms per unit; reports identical: yes")
     return 0
 
