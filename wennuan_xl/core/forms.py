@@ -89,7 +89,11 @@ class Form:
 
     @property
     def fields(self) -> tuple[Field, ...]:
-        return tuple(f for item in self.items for f in item.fields)
+        cached = self.__dict__.get("_fields")
+        if cached is None:  # built once: every check of every return walks it
+            cached = tuple(f for item in self.items for f in item.fields)
+            object.__setattr__(self, "_fields", cached)
+        return cached
 
     def fields_by_letter(self, item: Item, letter: str) -> Field:
         return next(f for f in item.fields if f.letter == letter)
