@@ -33,6 +33,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .core.findings import Report, ReturnUnusable
     from .files.feedback import FeedbackResult
+    from .frame.result import Consolidated
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,12 +56,17 @@ def not_returns(folder: Path, recursive: bool, master: Path | None = None) -> tu
 
 
 def read_and_consolidate(settings: Settings, folder: Path, progress: Progress | None = None,
-                         master: Path | None = None) -> Consolidation:
-    """Every return of ``folder`` read and checked in the workers, then consolidated."""
+                         master: Path | None = None) -> Consolidated:
+    """Every return of ``folder`` read and located in the workers, checked column-wise here
+    (``frame.columnar.check_returns``: the same reports as one by one), then consolidated."""
+    from .frame.columnar import check_returns
+    from .frame.result import Consolidated
+
     skip = not_returns(folder, settings.recursive, master)
     returns = read_folder(folder, settings.campaign, settings.rules, recursive=settings.recursive,
-                          progress=progress, workers=settings.workers, skip=skip)
-    return consolidate(returns, settings.campaign, settings.rules, exclude_errors=settings.exclude_errors)
+                          progress=progress, workers=settings.workers, skip=skip, check_many=check_returns)
+    result = consolidate(returns, settings.campaign, settings.rules, exclude_errors=settings.exclude_errors)
+    return Consolidated.of(result, settings.campaign)
 
 
 def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs:
@@ -76,7 +82,7 @@ def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs
 
 
 def consolidate_folder(folder: Path, out: Path, settings: Settings,
-                       progress: Progress | None = None) -> tuple[Consolidation, Path]:
+                       progress: Progress | None = None) -> tuple[Consolidated, Path]:
     """``wennuan consolidate``: the consolidation, written as a workbook at ``out``. The previous run's
     output may sit at ``out`` and is replaced; anything else there is a unit's return and stays protected."""
     from .files.consolidated import write_consolidated
