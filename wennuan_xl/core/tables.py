@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .consolidate import REPORTED, TOTAL_UNIT, Consolidation, Used
+from .consolidate import MISSING, REPORTED, TOTAL_UNIT, UNREADABLE, Consolidation, Used
 from .findings import Finding, Severity
 from .forms import Campaign, Field, Kind
 from .layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, layout_for
@@ -157,12 +157,14 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
         (3, {col: Cell(text, "header") for col, text in enumerate(STATUS_HEADERS)}),
     ]
     for i, row in enumerate(rows, start=1):
+        read = row.status not in (MISSING, UNREADABLE)  # no return read: its counts are blank, not 0
         out.append((3 + i, {
             0: Cell(i, "center"), 1: Cell(row.unit), 2: Cell(row.status, STATUS_STYLE.get(row.status, "cell")),
             3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file), 5: Cell(row.typed),
             6: Cell(row.person), 7: Cell(row.phone), 8: Cell(row.date),
-            9: Cell(row.errors, "error" if row.errors else "center"),
-            10: Cell(row.warnings, "warning" if row.warnings else "center"), 11: Cell(row.explained, "center"),
+            9: Cell(row.errors if read else None, "error" if row.errors else "center"),
+            10: Cell(row.warnings if read else None, "warning" if row.warnings else "center"),
+            11: Cell(row.explained if read else None, "center"),
             12: Cell("是" if row.included else "否", "center"), 13: Cell(row.remark, "cell_wrap"),
         }))
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 24, 10, 14, 40, 24, 10, 16, 12, 6, 6, 7, 9, 50)))
