@@ -107,7 +107,7 @@ class StreamedWorksheet(Worksheet):
     def open_rows(self, folder: Path) -> IO[str]:
         fd, name = tempfile.mkstemp(prefix="rows-", suffix=".xml", dir=folder)
         self.rows_path = Path(name)
-        self.rows = open(fd, "w", encoding="utf-8", buffering=1 << 20)  # noqa: SIM115 - closed when the part is assembled
+        self.rows = open(fd, "w", encoding="utf-8", buffering=1 << 18)  # noqa: SIM115 - closed when the part is assembled
         return self.rows
 
     def set_extent(self, last_row: int, last_col: int) -> None:
@@ -126,7 +126,7 @@ class StreamedWorksheet(Worksheet):
         self.rows.close()
         self.fh.write("<sheetData>")
         with open(self.rows_path, encoding="utf-8") as rows:
-            shutil.copyfileobj(rows, self.fh, 1 << 20)
+            shutil.copyfileobj(rows, self.fh, 1 << 16)  # 64 K characters at a time, as xlsxwriter copies
         self.fh.write("</sheetData>")
         self.rows_path.unlink(missing_ok=True)
         self.rows = self.rows_path = None
