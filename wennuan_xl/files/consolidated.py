@@ -150,7 +150,7 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
             elif cell.value is None:
                 ws.write_blank(r, c, None, fmt)
             elif isinstance(cell.value, str):
-                ws.write_string(r, c, text(cell.value), fmt)
+                write_text(ws, r, c, text(cell.value), fmt)
             else:
                 ws.write_number(r, c, cell.value, fmt)
     if table.freeze is not None:
@@ -171,6 +171,17 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
         ws.repeat_rows(table.header_row)
         ws.set_footer("&C第 &P 页，共 &N 页")
     return count
+
+
+def write_text(ws, r: int, c: int, value: str, fmt) -> None:
+    """A text cell. In constant-memory mode xlsxwriter copies a text that starts with "<r>" and ends with
+    "</r>" into the sheet's XML as rich text, unescaped: a 填报人 typed that way could close the cell and
+    add a live formula. Such a text goes as plain runs ("<", "r" and the rest), which xlsxwriter escapes and
+    every reader joins back into the text as typed."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        ws.write_rich_string(r, c, value[:1], value[1:2], value[2:], *((fmt,) if fmt is not None else ()))
+    else:
+        ws.write_string(r, c, value, fmt)
 
 
 def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) -> None:

@@ -18,9 +18,9 @@ openpyxl, python-calamine) reads back the same text:
   (``\\x1b``), as the flagged copies show them; a lone surrogate (an undecodable byte of a file name) as
   U+FFFD; a Windows line break (CR LF) as the line feed a cell's line break is;
 - text that looks like Excel's own escape ``_x0041_``: each reader decodes a different part of them in
-  inline strings (calamine all, LibreOffice ``_x005F_`` and the control characters' until none is left,
-  openpyxl none), so no spelling reads back the same everywhere; the ``_`` that starts one is shown as
-  ``\\x5f``, as a control character is;
+  inline strings (calamine every ``_xHHHH_``, LibreOffice the control characters' and drops ``x005F_``
+  wherever it stands, openpyxl none), so no spelling reads back the same everywhere; the ``_`` that
+  starts one, and the ``_`` that ends an ``x005F_``, is shown as ``\\x5f``, as a control character is;
 - never a formula: a text starting with ``=``, ``+``, ``-`` or ``@`` is an inline string like any other;
   the only ``<f>`` elements are the total row's SUMIFS, each with its cached result;
 - at most 32,767 characters (Excel's limit for a cell; xlsxwriter cuts the same way).
@@ -46,7 +46,7 @@ from ..core.workbook import column_letter
 
 MAX_TEXT = 32_767
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)|(?<=x005F)_")
 _MARKUP = re.compile("[&<>\r]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 
