@@ -1,7 +1,8 @@
 """明细 streamed: the sheet's cells written as worksheet XML of our own, the rest of the workbook by xlsxwriter.
 
-xlsxwriter spends ~10 µs of Python on every cell it writes (argument checks, a cell object, a row dict, then
-the XML); 明细 holds units × 145 fields, most of the consolidated workbook's cells. Here each unit row goes
+Written through xlsxwriter's cell API, 明细 costs about 15 µs of Python per cell (a ``Cell``, then xlsxwriter's
+argument checks, its cell object and row dict, then the XML; benchmarks/detail.py), and it holds units × 145
+fields, most of the consolidated workbook's cells. Here each unit row goes
 to a temp file as one string built from precomputed pieces (the column letters, the style index per
 column and style), and xlsxwriter copies that file into the worksheet part where its own constant-memory
 writer would copy the rows it buffered (``StreamedWorksheet``): so the sheet's columns, frozen panes, page
@@ -163,6 +164,8 @@ class _Formats:
 def write_detail(wb: xlsxwriter.Workbook, styles, sheet: DetailSheet, folder: Path) -> int:
     """明细 into ``wb``; returns the number of unit rows."""
     ws: StreamedWorksheet = wb.add_worksheet(sheet.name, worksheet_class=StreamedWorksheet)
+    if not ws.constant_memory:  # only that mode copies a row file into the part (and keeps memory flat)
+        raise ValueError("明细须以 constant_memory 模式写入")
     for first, last, width in sheet.widths:
         ws.set_column(first, last, width)
     ws.freeze_panes(*sheet.freeze)
