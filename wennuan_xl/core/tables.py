@@ -13,8 +13,8 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .consolidate import REPORTED, TOTAL_UNIT, Consolidation
-from .findings import Severity
+from .consolidate import MISSING, REPORTED, TOTAL_UNIT, UNREADABLE, Consolidation, Used
+from .findings import Finding, Severity
 from .forms import Campaign, Field, Kind
 from .layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, layout_for
 from .values import NO, YES
@@ -157,12 +157,14 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
         (3, {col: Cell(text, "header") for col, text in enumerate(STATUS_HEADERS)}),
     ]
     for i, row in enumerate(rows, start=1):
+        read = row.status not in (MISSING, UNREADABLE)  # no return read: its counts are blank, not 0
         out.append((3 + i, {
             0: Cell(i, "center"), 1: Cell(row.unit), 2: Cell(row.status, STATUS_STYLE.get(row.status, "cell")),
             3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file), 5: Cell(row.typed),
             6: Cell(row.person), 7: Cell(row.phone), 8: Cell(row.date),
-            9: Cell(row.errors, "error" if row.errors else "center"),
-            10: Cell(row.warnings, "warning" if row.warnings else "center"), 11: Cell(row.explained, "center"),
+            9: Cell(row.errors if read else None, "error" if row.errors else "center"),
+            10: Cell(row.warnings if read else None, "warning" if row.warnings else "center"),
+            11: Cell(row.explained if read else None, "center"),
             12: Cell("是" if row.included else "否", "center"), 13: Cell(row.remark, "cell_wrap"),
         }))
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 24, 10, 14, 40, 24, 10, 16, 12, 6, 6, 7, 9, 50)))
@@ -220,61 +222,167 @@ def detail_units(result: Consolidation, campaign: Campaign) -> list[str]:
     return [n for n in roster if n in units] + sorted(n for n in units if n not in on_roster)
 
 
+DETAIL_HEADER_ROWS = 3  # 指标代码, 指标名称 (short label and unit), 模板单元格; units from row 4
+DETAIL_UNIT_WIDTH, DETAIL_FIXED_WIDTH, DETAIL_FIELD_WIDTH = 24.0, 9.0, 12.0
+LINE_HEIGHT = 14.25  # points per wrapped line of 宋体 11
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One unit of 明细. ``fixed``: its name, 上报情况 and 计入汇总 cells; then one entry per field, in
+    campaign order: ``values`` a number, a text (是/否, or what could not be read) or None (blank: not
+    filled, or the annex was not sent), ``styles`` its style name: count/money (counted), grey (not
+    counted), cell (text, not sent), error/warning (a finding of the unit's return names the field)."""
+
+    fixed: tuple[Cell, ...]
+    values: list[object]
+    styles: list[str]
+
+
+@dataclass
+class DetailSheet:
+    """明细 as header rows of cells, unit rows generated lazily (constant memory) and a total row."""
+
+    name: str
+    fields: tuple[Field, ...]
+    fixed: tuple[str, ...]
+    header: list[Row]
+    units: Iterable[DetailRow]
+    unit_count: int
+    total: Row
+    widths: tuple[tuple[int, int, float], ...]
+    heights: dict[int, float]
+    freeze: tuple[int, int]
+    repeat_rows: tuple[int, int] = (0, DETAIL_HEADER_ROWS - 1)  # printed on every page, with column A
+
+    @property
+    def first_field_col(self) -> int:
+        return len(self.fixed)
+
+    def table(self) -> Table:
+        """The same sheet as a plain ``Table`` of cells (what the live Excel writer renders)."""
+        return Table(self.name, self._rows(), self.widths, self.heights, freeze=self.freeze, page="")
+
+    def _rows(self) -> Iterator[Row]:
+        yield from self.header
+        first = self.first_field_col
+        for r, row in enumerate(self.units, start=DETAIL_HEADER_ROWS):
+            cells = dict(enumerate(row.fixed))
+            for i, (value, style) in enumerate(zip(row.values, row.styles)):
+                cells[first + i] = Cell(whole(value), style)
+            yield r, cells
+        yield self.total
+
+
+def whole(value: object) -> object:
+    """3752.0 -> 3752: a whole number is shown and passed on as an integer."""
+    if isinstance(value, float) and value.is_integer() and -1e15 < value < 1e15:
+        return int(value)
+    return value
+
+
+def text_height(text: str, width: float) -> float:
+    """Points a wrapped cell of ``width`` (Excel's column width) needs for ``text``: a CJK character is two
+    units wide, others one (xlsxwriter and openpyxl do not autofit; this errs on the generous side)."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    lines = max(1, math.ceil(units / max(width - 1.5, 1)))
+    return lines * LINE_HEIGHT + 3
+
+
 def detail_table(result: Consolidation, campaign: Campaign) -> Table:
     """One row per unit, one column per field, a total row (SUMIFS over the included units)."""
-    fields = list(campaign.fields())
+    return detail_sheet(result, campaign).table()
+
+
+def detail_sheet(result: Consolidation, campaign: Campaign) -> DetailSheet:
+    fields = tuple(campaign.fields())
     fixed = detail_fixed(campaign)
     first = len(fixed)
-    widths = ((0, 0, 24.0), (1, first - 1, 9.0), (first, first + len(fields) - 1, 11.0))
-    return Table(DETAIL_SHEET, _detail_rows(result, campaign, fields, fixed), widths, {1: 60.0}, freeze=(3, 1), page="")
-
-
-def _detail_rows(result: Consolidation, campaign: Campaign, fields: list[Field], fixed: tuple[str, ...]) -> Iterator[Row]:
-    first = len(fixed)
-    form_col = {f.id: 2 + k for k, f in enumerate(campaign.forms)}  # the annex's 计入汇总 column
-    yield 0, {**{c: Cell(t, "header") for c, t in enumerate(fixed)}, **{first + i: Cell(f.code, "header") for i, f in enumerate(fields)}}
-    yield 1, {**{c: Cell("", "header") for c in range(first)},
-              **{first + i: Cell(f"{f.number} {f.short or f.label}（{f.unit}）", "header") for i, f in enumerate(fields)}}
+    labels = [f"{f.number} {f.short or f.label}（{f.unit}）" for f in fields]
+    header: list[Row] = [
+        (0, {**{c: Cell(t, "header") for c, t in enumerate(fixed)}, **{first + i: Cell(f.code, "header") for i, f in enumerate(fields)}}),
+        (1, {**{c: Cell("", "header") for c in range(first)}, **{first + i: Cell(t, "header") for i, t in enumerate(labels)}}),
+    ]
     cells = {}
+    layouts = {form.id: (form.sheet, layout_for(form)) for form in campaign.forms}
     for i, f in enumerate(fields):
-        row, col = layout_for(campaign.form(f.form_id)).field_cell(f.code)
-        cells[first + i] = Cell(f"{campaign.form(f.form_id).sheet}!{column_letter(col)}{row}", "code")
-    yield 2, {**{c: Cell("模板单元格" if c == 0 else "", "header") for c in range(first)}, **cells}
+        sheet, layout = layouts[f.form_id]
+        row, col = layout.field_cell(f.code)
+        cells[first + i] = Cell(f"{sheet}!{column_letter(col)}{row}", "code")
+    header.append((2, {**{c: Cell("模板单元格" if c == 0 else "", "header") for c in range(first)}, **cells}))
+    units = detail_units(result, campaign)
+    heights = {
+        0: max(text_height(t, DETAIL_FIXED_WIDTH) for t in fixed[1:]),
+        1: max(text_height(t, DETAIL_FIELD_WIDTH) for t in labels),
+    }
+    widths = ((0, 0, DETAIL_UNIT_WIDTH), (1, first - 1, DETAIL_FIXED_WIDTH), (first, first + len(fields) - 1, DETAIL_FIELD_WIDTH))
+    return DetailSheet(
+        DETAIL_SHEET, fields, fixed, header, _detail_units(result, campaign, fields, units), len(units),
+        _detail_total(result, campaign, fields, first, len(units)), widths, heights, freeze=(DETAIL_HEADER_ROWS, 1),
+    )
+
+
+def _detail_units(result: Consolidation, campaign: Campaign, fields: tuple[Field, ...], names: list[str]) -> Iterator[DetailRow]:
     # One row per unit: its annexes may come from different files.
-    units: dict[str, dict[str, object]] = {}
+    per_unit: dict[str, dict[str, Used]] = {}
     for u in result.used:
-        units.setdefault(u.unit, {})[u.form] = u
+        per_unit.setdefault(u.unit, {})[u.form] = u
     status = {r.unit: r.status for r in result.rows if r.status in (REPORTED, "名单外")}
     index = {f.code: i for i, f in enumerate(fields)}
-    r = 3
-    for name in detail_units(result, campaign):
-        per_form = units[name]
-        out = {0: Cell(name), 1: Cell(status.get(name, ""))}
-        for form_id, col in form_col.items():
-            sent = per_form.get(form_id)
-            out[col] = Cell("" if sent is None else ("是" if sent.included else "否"), "center")  # type: ignore[attr-defined]
-        for f in fields:
-            col = first + index[f.code]
-            used = per_form.get(f.form_id)
-            if used is None:
-                out[col] = Cell(None)
-                continue
-            returned = used.returned  # type: ignore[attr-defined]
-            text = returned.texts.get(f.code)
-            value = returned.values[index[f.code]]
-            style = number_style(f) if used.included else "grey"  # type: ignore[attr-defined]
-            if text is not None:
-                out[col] = Cell(text, "cell" if f.kind is Kind.YESNO else "error")
-            elif math.isnan(value):
-                out[col] = Cell(None, style)
-            else:
-                out[col] = Cell(int(value) if value.is_integer() else value, style)
-        yield r, out
-        r += 1
-    unit_rows = r - 3
+    spans: dict[str, tuple[int, int]] = {}  # form -> (first, last + 1) field index: campaign.fields() lists each form's fields together
+    for i, f in enumerate(fields):
+        start, _ = spans.get(f.form_id, (i, i))
+        spans[f.form_id] = (start, i + 1)
+    counted = {form: [number_style(f) for f in fields[a:b]] for form, (a, b) in spans.items()}
+    yes_no = {f.code for f in fields if f.kind is Kind.YESNO}
+    width = len(fields)
+    for name in names:
+        per_form = per_unit[name]
+        fixed = [Cell(name), Cell(status.get(name, ""))]
+        values: list[object] = [None] * width
+        styles = ["cell"] * width
+        for form in spans:
+            sent = per_form.get(form)
+            fixed.append(Cell("" if sent is None else ("是" if sent.included else "否"), "center"))
+            if sent is None:
+                continue  # the annex was not sent: blanks, never 0
+            a, b = spans[form]
+            returned = sent.returned
+            values[a:b] = [None if v != v else v for v in returned.values[a:b]]  # NaN: no number
+            styles[a:b] = counted[form] if sent.included else ["grey"] * (b - a)
+            for code, text in returned.texts.items():
+                i = index.get(code, -1)
+                if a <= i < b:
+                    values[i] = text
+                    styles[i] = "cell" if code in yes_no else "error"
+            for code, severity in _marks(returned.findings, form).items():
+                i = index.get(code, -1)
+                if a <= i < b:
+                    styles[i] = severity
+        yield DetailRow(tuple(fixed), values, styles)
+
+
+def _marks(findings: Iterable[Finding], form: str) -> dict[str, str]:
+    """Field code -> "error" / "warning" for the fields an open finding of this annex names, the worst
+    finding winning (the flagged copy's colours); an explained 提示 is no longer open and colours nothing."""
+    prefix = form + "."
+    marks: dict[str, str] = {}
+    for f in findings:
+        if f.explained:
+            continue
+        style = "error" if f.severity is Severity.ERROR else "warning"
+        for code in f.codes:
+            if code.startswith(prefix) and marks.get(code) != "error":
+                marks[code] = style
+    return marks
+
+
+def _detail_total(result: Consolidation, campaign: Campaign, fields: tuple[Field, ...], first: int, unit_rows: int) -> Row:
+    form_col = {f.id: 2 + k for k, f in enumerate(campaign.forms)}  # the annex's 计入汇总 column
+    r = DETAIL_HEADER_ROWS + unit_rows  # the total row, 0-based; the units are 1-based rows 4..r
     out = {0: Cell("合计（计入汇总的单位）", "total_text"), **{c: Cell("", "total_text") for c in range(1, first)}}
-    for f in fields:
-        col = first + index[f.code]
+    for i, f in enumerate(fields):
+        col = first + i
         total = result.totals.get(f.code)
         letter = column_letter(col + 1)
         if isinstance(total, dict):
@@ -285,7 +393,7 @@ def _detail_rows(result: Consolidation, campaign: Campaign, fields: list[Field],
             out[col] = Cell(total if total is not None else 0, number_style(f, total=True), formula=formula)
         else:
             out[col] = Cell(None, "total_text")
-    yield r, out
+    return r, out
 
 
 SOURCE_HEADERS = ("单位", "附件", "文件", "工作表", "读取方式", "与模板位置不同的单元格")

@@ -24,9 +24,11 @@ from ..core.tables import (
     Table,
     consolidation_tables,
     detail_fixed,
+    detail_sheet,
 )
 from .atomic import Inputs, OutputError, atomic_path, drop_failed_writer, os_reason, shown_path, temp_folder
 from .chart import FONT, consolidation_chart
+from .sheet_stream import write_detail
 
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)
 OUTPUT_MARK = "wennuan_xl"  # custom document property: this workbook is our output, not a unit's return
@@ -80,9 +82,10 @@ def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | st
             styles = _Styles(wb)
             detail_rows = 0
             for table in consolidation_tables(result, campaign):
-                written = _write_table(wb, styles, table)
-                if table.name == DETAIL_SHEET:
-                    detail_rows = written - 4  # three header rows and the total row
+                if table.name == DETAIL_SHEET:  # units x fields: streamed as XML of our own (files/sheet_stream.py)
+                    detail_rows = write_detail(wb, styles, detail_sheet(result, campaign), work)
+                else:
+                    _write_table(wb, styles, table)
             _write_chart(wb, result, campaign, detail_rows)
             wb.close()
         except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
@@ -102,6 +105,7 @@ class _Styles:
     def __init__(self, wb: xlsxwriter.Workbook):
         base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
         box = {**base, "border": 1, "border_color": "#808080"}
+        self.box = box  # what every boxed cell shares (files/sheet_stream.py builds 明细's formats on it)
         self.title = wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
         self.heading = wb.add_format({**base, "bold": True, "font_size": 14})
         self.bold = wb.add_format({**base, "bold": True})
@@ -146,7 +150,7 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
             elif cell.value is None:
                 ws.write_blank(r, c, None, fmt)
             elif isinstance(cell.value, str):
-                ws.write_string(r, c, text(cell.value), fmt)
+                write_text(ws, r, c, text(cell.value), fmt)
             else:
                 ws.write_number(r, c, cell.value, fmt)
     if table.freeze is not None:
@@ -167,6 +171,17 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
         ws.repeat_rows(table.header_row)
         ws.set_footer("&C第 &P 页，共 &N 页")
     return count
+
+
+def write_text(ws, r: int, c: int, value: str, fmt) -> None:
+    """A text cell. In constant-memory mode xlsxwriter copies a text that starts with "<r>" and ends with
+    "</r>" into the sheet's XML as rich text, unescaped: a 填报人 typed that way could close the cell and
+    add a live formula. Such a text goes as plain runs ("<", "r" and the rest), which xlsxwriter escapes and
+    every reader joins back into the text as typed."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        ws.write_rich_string(r, c, value[:1], value[1:2], value[2:], *((fmt,) if fmt is not None else ()))
+    else:
+        ws.write_string(r, c, value, fmt)
 
 
 def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) -> None:
