@@ -81,9 +81,9 @@ def clean(
 ) -> Cleaned:
     """Read one input cell. ``units`` are all the campaign's units, to recognise a wrong one."""
     kind = type(raw)
-    if (kind is float and math.isfinite(raw)) or (kind is int and -_HUGE < raw < _HUGE):  # type: ignore[operator]
-        if field.kind is not Kind.YESNO:
-            return Cleaned(as_number(raw), Status.OK)  # type: ignore[arg-type]
+    plain = (kind is float and math.isfinite(raw)) or (kind is int and -_HUGE < raw < _HUGE)  # type: ignore[arg-type, operator]
+    if plain and field.kind is not Kind.YESNO:
+        return Cleaned(as_number(raw), Status.OK)  # type: ignore[arg-type]
     if raw is None or isinstance(raw, Blank):
         return Cleaned(BLANK, Status.BLANK)
     if isinstance(raw, str) and not raw.strip():
