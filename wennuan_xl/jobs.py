@@ -47,14 +47,15 @@ def consolidate_folder(
 
 def write_feedback(
     result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path,
-    day: dt.date | None = None, deadline: dt.date | None = None,
+    day: dt.date | None = None, resubmit_by: dt.date | None = None,
 ) -> FeedbackResult:
     """Feedback copies (``wennuan consolidate --feedback DIR``; the Excel 汇总 with WN_FEEDBACK on 设置):
     for each return in use with a 错误 or an open 提示, a flagged copy with a 审核意见 sheet addressed to
-    the unit, in ``out_dir``. ``day`` (default today) dates the letter and names the files."""
+    the unit, in ``out_dir``. ``day`` (default today) dates the letter and names the files; ``resubmit_by``
+(default ``day`` + 3 working days) is the date the letter asks the corrected returns by."""
     from .files.feedback import write_feedback_copies
 
-    return write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline,
+    return write_feedback_copies(result, campaign, folder, out_dir, day=day, resubmit_by=resubmit_by,
                                  inputs=run_inputs(folder, True))
 
 

@@ -39,6 +39,8 @@ def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.d
     folder = read.folder_setting(master)
     recursive = read.yes(master, "WN_RECURSIVE")
     feedback_dir = read.feedback_setting(master, folder, recursive)  # checked before the long part
+    day = today or dt.date.today()
+    resubmit_by = read.resubmit_setting(master, day) if feedback_dir is not None else None
     result = _consolidate(master, folder, campaign, rules, recursive)
     status(master, "送温暖汇总：正在写入汇总表……")
     try:
@@ -52,7 +54,7 @@ def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.d
                     detail = grid(table)
                 write_table(master, fresh_sheet(master, table.name), table)
             write_chart(master, consolidation_chart(campaign, len(detail_units(result, campaign))), detail)
-        feedback = _feedback(master, result, campaign, folder, feedback_dir, today)
+        feedback = _feedback(master, result, campaign, folder, feedback_dir, day, resubmit_by)
     finally:
         status(master, None)
     return summary_text(result, campaign) + feedback
@@ -96,13 +98,13 @@ def _q(text: str) -> str:
 
 
 def _feedback(master, result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path | None,
-              today: dt.date | None) -> str:
+              day: dt.date, resubmit_by: dt.date | None) -> str:
     if out_dir is None:
         return ""
     from ..jobs import write_feedback
 
     status(master, "送温暖汇总：正在生成反馈副本……")
-    done = write_feedback(result, campaign, folder, out_dir, day=today)
+    done = write_feedback(result, campaign, folder, out_dir, day=day, resubmit_by=resubmit_by)
     text = f"\n反馈副本：{len(done.written)} 份，已存入 {out_dir}" if done.written else "\n反馈副本：没有需要反馈的单位。"
     if done.failed:
         text += "\n未能生成的反馈副本：\n" + "\n".join(done.failed)

@@ -82,6 +82,9 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
                 "是：汇总时为每份有错误或未说明提示的退回表另存一份副本（标出问题，附审核意见），便于发回单位修改"),
         Setting("WN_FEEDBACK_DIR", "反馈副本存放文件夹", None,
                 "留空：存入本工作簿所在文件夹下的“审核意见副本”；不能是退回表所在的文件夹"),
+        Setting("WN_RESUBMIT_BY", "重新报送截止日期", None,
+                f"反馈副本要求各单位重新报送的日期，如 {campaign.deadline.year}-1-25；"
+                f"留空：审核意见日期之后第 {campaign.resubmit_working_days} 个工作日"),
     )
 
 
