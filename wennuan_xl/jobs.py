@@ -41,7 +41,7 @@ def consolidate_folder(
     returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers, skip=previous)
     result = consolidate(returns, campaign, rules, exclude_errors=exclude_errors)
     inputs = run_inputs(folder, recursive, out if previous else None)
-    written = write_consolidated(result, campaign, out, protect=inputs)
+    written = write_consolidated(result, campaign, out, protect=inputs, returns=folder)
     return result, written
 
 

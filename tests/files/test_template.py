@@ -13,7 +13,7 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from wennuan_xl.core.forms import Campaign, Kind
-from wennuan_xl.core.layout import HEADERS, note_name
+from wennuan_xl.core.layout import HEADERS, NOTE_COL, note_name
 from wennuan_xl.core.workbook import CellRef
 from wennuan_xl.files.live_checks import CHECK_SHEET
 from wennuan_xl.files.read import read_workbook
@@ -258,6 +258,10 @@ def test_page_setup_is_a4_one_page_wide(template) -> None:
     assert int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.page_setup.orientation == "landscape"  # the form with its 审核 and 说明 columns
+    assert ws.print_title_rows  # the header row on every page
+    assert ws.oddFooter.left.text == "&A" and "第 &P 页" in ws.oddFooter.center.text
+    # The 审核 sheet, where the formulas live, does not print with the form: Excel and WPS print no hidden sheet.
+    assert book["审核"].sheet_state == "hidden"
 
 
 # --- (e) what the sheet shows ----------------------------------------------------------------------
@@ -276,7 +280,8 @@ def test_sheet_shows_title_cover_labels_and_notes(template) -> None:
     title = [(r, c) for r, c, v in texts if v == form.title]
     assert len(title) == 1 and title[0][0] < header_row
     merged = [m for m in ws.merged_cells.ranges if (title[0][0], title[0][1]) == (m.min_row, m.min_col)]
-    assert merged and merged[0].max_col == 5  # centred over the whole table
+    # Centred over the whole printed table, its 审核 and 说明 columns included (issue 14).
+    assert merged and merged[0].max_col == NOTE_COL
     assert any(v == form.annex for r, c, v in texts if r < title[0][0])
     for cover in form.cover:
         where = [(r, c) for r, c, v in texts if _plain(v) == cover.label]

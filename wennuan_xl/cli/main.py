@@ -294,6 +294,7 @@ def consolidation_json(result) -> dict:
         "totals": result.totals,
         "unit_counts": result.unit_counts,
         "findings": [{**f.to_dict(), "unit": unit, "file": file} for unit, file, f in result.findings()],
+        "notes": [{"unit": unit, "file": file, "note": note} for unit, file, note in result.notes()],
     }
 
 
@@ -301,13 +302,11 @@ def consolidation_summary(result, campaign, out: Path) -> str:
     from collections import Counter
 
     statuses = Counter(r.status for r in result.rows)
-    items = result.findings()
-    errors = sum(1 for _, _, f in items if f.severity.value == "error")
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     parts = [f"{k} {v}" for k, v in statuses.items()]
     return (
         f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。\n"
-        f"审核：{errors} 个错误、{len(items) - errors} 个提示（含汇总数本身的审核）。\n输出：{visible(str(out))}"
+        f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。\n输出：{visible(str(out))}"
     )
 
 

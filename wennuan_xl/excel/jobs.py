@@ -9,18 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.consolidate import Consolidation, consolidate
-from ..core.findings import Severity
 from ..core.forms import Campaign
 from ..core.rules import RuleSet
 from ..core.tables import (
     DETAIL_SHEET,
-    FINDINGS_HEADERS,
     FINDINGS_SHEET,
-    Cell,
-    Table,
     consolidation_tables,
     detail_units,
     grid,
+    with_file_links,
 )
 from ..files.bulk import find_returns, read_folder
 from ..files.campaign_cache import compiled_campaign
@@ -29,9 +26,6 @@ from ..files.consolidated import is_consolidated_output
 from . import book as read
 from .chart import write_chart
 from .write import fresh_sheet, quiet_screen, status, write_table
-
-FILE_COLUMN = FINDINGS_HEADERS.index("文件")
-MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
 
 
 def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.date | None = None) -> str:
@@ -46,9 +40,9 @@ def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.d
     try:
         with quiet_screen(master):
             detail: list = []
-            for table in consolidation_tables(result, campaign):
+            for table in consolidation_tables(result, campaign, day):
                 if table.name == FINDINGS_SHEET:
-                    table = with_file_links(table, folder)
+                    table = with_file_links(table, lambda name: str(folder / name))
                 if table.name == DETAIL_SHEET:
                     table = replace(table, rows=list(table.rows))  # generated lazily: read once, used twice
                     detail = grid(table)
@@ -79,24 +73,6 @@ def _consolidate(master, folder: Path, campaign: Campaign, rules: RuleSet, recur
     return consolidate(returns, campaign, rules, exclude_errors=read.yes(master, "WN_EXCLUDE_ERRORS"))
 
 
-def with_file_links(table: Table, folder: Path) -> Table:
-    """审核结果 of the consolidation with each 文件 cell a link that opens the unit's file in Excel."""
-    rows = []
-    for r, cells in table.rows:
-        cell = cells.get(FILE_COLUMN)
-        if r > 2 and cell is not None and isinstance(cell.value, str) and cell.value:
-            target = str(folder / cell.value)
-            if len(target) <= MAX_LINK:
-                formula = f'=HYPERLINK("{_q(target)}","{_q(cell.value)}")'
-                cells = {**cells, FILE_COLUMN: Cell(cell.value, "link", formula=formula)}
-        rows.append((r, cells))
-    return replace(table, rows=rows)
-
-
-def _q(text: str) -> str:
-    return text.replace('"', '""')
-
-
 def _feedback(master, result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path | None,
               day: dt.date, resubmit_by: dt.date | None) -> str:
     if out_dir is None:
@@ -112,9 +88,8 @@ def _feedback(master, result: Consolidation, campaign: Campaign, folder: Path, o
 
 
 def summary_text(result: Consolidation, campaign: Campaign) -> str:
-    errors = sum(1 for _, _, f in result.findings() if f.severity is Severity.ERROR)
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     reported = sum(1 for r in result.rows if r.status == "已报")
     missing = sum(1 for r in result.rows if r.status == "未报")
     return (f"汇总完成：{counted}。\n已报 {reported} 个单位，未报 {missing} 个。\n"
-            f"审核：{errors} 个错误、{len(result.findings()) - errors} 个提示，详见“审核结果”（点文件名可打开该单位的退回表）。")
+            f"审核：{result.audit_line()}，详见“审核结果”（点文件名可打开该单位的退回表）。")

@@ -51,18 +51,30 @@ def lines_needed(text: str, width: float, size: float = FONT_SIZE) -> int:
     return sum(max(1, math.ceil(text_width(part) * scale / room)) for part in str(text).split("\n"))
 
 
-def row_height(cells: Iterable[tuple[object, float, float]], minimum: float = 0.0) -> float:
-    """A row height (points) that shows every wrapped cell in full: ``cells`` are (text, width, font size)."""
+def row_height(cells: Iterable[tuple[object, float, float]], minimum: float = 0.0) -> float | None:
+    """A row height (points) that shows every wrapped cell in full: ``cells`` are (text, width, font size).
+    None when every cell takes one line at the default size and no ``minimum`` is asked: the row keeps
+    the spreadsheet's own height."""
     best = minimum
     for text, width, size in cells:
         if text is None or text == "":
             continue
-        best = max(best, lines_needed(str(text), width, size) * size * _LINE + _PAD)
-    return round(best, 1)
+        lines = lines_needed(str(text), width, size)
+        if lines > 1 or size > FONT_SIZE:
+            best = max(best, lines_height(lines, size))
+    return min(best, 409.0) if best else None  # 409: Excel's tallest row
 
 
-def single_line(size: float = FONT_SIZE) -> float:
-    return round(size * _LINE + _PAD, 1)
+def pages_tall(heights: Iterable[float], landscape: bool, shrink: float = 0.6) -> int:
+    """1 when rows of these heights (points) fit one A4 page at a scale of at least ``shrink`` (a form
+    then prints on one page, its last item not alone on the next), else 0: as many pages as needed."""
+    room = (210 if landscape else 297) / 25.4 * 72 - 2 * 0.6 * 72 - 40  # the page less margins and footer
+    return 1 if sum(heights) * shrink <= room else 0
+
+
+def lines_height(lines: int, size: float = FONT_SIZE) -> float:
+    """The height (points) of a row showing ``lines`` lines of text at ``size`` points."""
+    return round(lines * size * _LINE + _PAD, 1)
 
 
 # --- page setups ---------------------------------------------------------------------------------------
@@ -78,7 +90,8 @@ class Page:
     repeat_cols: tuple[int, int] | None = None  # printed at the left of every page (the unit column)
     area: tuple[int, int, int, int] | None = None  # first row, first col, last row, last col
     centered: bool = False
-    one_page: bool = False  # fit on one page down as well (a chart, a blank form)
+    one_page: bool = False  # fit on one page down as well (a chart, a form that fits one page)
+    scale: int | None = None  # a fixed scale (percent) instead of fitting to one page wide (a table too wide to fit)
 
 
 FOOTER = "&L&A&C第 &P 页，共 &N 页"  # xlsxwriter and openpyxl share Excel's header/footer codes
@@ -91,7 +104,10 @@ def xlsxwriter_page(ws, page: Page) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 1 if page.one_page else 0)
+    if page.scale is not None:
+        ws.set_print_scale(page.scale)
+    else:
+        ws.fit_to_pages(1, 1 if page.one_page else 0)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     if page.repeat_rows is not None:
         ws.repeat_rows(*page.repeat_rows)
@@ -104,6 +120,21 @@ def xlsxwriter_page(ws, page: Page) -> None:
     ws.set_footer(FOOTER)
 
 
+def table_page(page: str, header_row: int, freeze: tuple[int, int] | None,
+               area: tuple[int, int, int, int] | None) -> Page:
+    """The page of a consolidated sheet (core.tables' ``Table.page``): "form", a 汇总 sheet in the annex's
+    layout (portrait, centred, its header row repeated); "landscape", a list fit to one page wide with its
+    frozen rows repeated; "wide", a table too wide for that (明细), printed at 70 % over several pages
+    across with its frozen rows and columns (the unit column) repeated on each."""
+    rows = (0, freeze[0] - 1) if freeze is not None and freeze[0] > 0 else (header_row, header_row)
+    if page == "form":
+        return Page(landscape=False, repeat_rows=(header_row, header_row), area=area, centered=True)
+    if page == "wide":
+        cols = (0, freeze[1] - 1) if freeze is not None and freeze[1] > 0 else None
+        return Page(landscape=True, repeat_rows=rows, repeat_cols=cols, area=area, scale=70)
+    return Page(landscape=True, repeat_rows=rows, area=area)
+
+
 def openpyxl_page(ws, page: Page) -> None:
     """Apply ``page`` to an openpyxl worksheet."""
     from openpyxl.utils import get_column_letter
@@ -112,11 +143,14 @@ def openpyxl_page(ws, page: Page) -> None:
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if page.landscape else ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1 if page.one_page else 0
-    if ws.sheet_properties.pageSetUpPr is None:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if page.scale is not None:
+        ws.page_setup.scale = page.scale
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 1 if page.one_page else 0
+        if ws.sheet_properties.pageSetUpPr is None:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     if page.repeat_rows is not None:
@@ -153,11 +187,14 @@ def openpyxl_fit_rows(ws, first_row: int = 1, size_of=None) -> None:
         for cell in row:
             if cell.value is None or not (cell.alignment is not None and cell.alignment.wrap_text):
                 continue
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                continue  # a formula's text is not what shows: its writer sets the row's height
             last = merged.get((cell.row, cell.column), cell.column)
             w = sum(width(c) for c in range(cell.column, last + 1))
             size = float(cell.font.sz or FONT_SIZE) if cell.font is not None else FONT_SIZE
             cells.append((cell.value, w, size))
         if cells:
             r = row[0].row
-            current = ws.row_dimensions[r].height or 0.0
-            ws.row_dimensions[r].height = row_height(cells, current)
+            height = row_height(cells, ws.row_dimensions[r].height or 0.0)
+            if height is not None:
+                ws.row_dimensions[r].height = height
