@@ -320,3 +320,34 @@ def test_sheet_shows_item_numbers_labels_codes_and_units(template) -> None:
             rows_in_order.append(row)
     assert rows_in_order == sorted(rows_in_order)
     assert len(rows_in_order) == len(form.fields) == len(set(rows_in_order))
+
+
+# --- (f) what a clerk prints and signs (issue 14) ----------------------------------------------------
+
+
+def test_the_form_has_lines_for_the_head_of_the_unit_and_its_seal(template) -> None:
+    from wennuan_xl.core.layout import layout_for
+
+    form, _, book = template
+    ws = book[form.sheet]
+    last = layout_for(form).rows[-1].row
+    below = [c.value for row in ws.iter_rows(min_row=last + 1) for c in row if isinstance(c.value, str)]
+    assert "单位负责人（签字）：" in below and "（加盖单位公章）" in below
+    area = str(ws.print_area)
+    assert area.endswith(f"${last + 2}"), area  # printed with the form
+
+
+def test_nothing_found_is_green_and_input_cells_unlike_any_severity(template) -> None:
+    from wennuan_xl.core.layout import CHECK_COL
+    from wennuan_xl.files import style
+
+    form, _, book = template
+    ws = book[form.sheet]
+    count = next(c for row in ws.iter_rows(max_col=CHECK_COL, min_col=CHECK_COL) for c in row
+                 if isinstance(c.value, str) and "审核：未发现问题" in c.value)
+    assert count.font.color.rgb.endswith(style.OK_TEXT)  # not red on a blank form
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules if count.coordinate in str(cf.sqref).split()]
+    assert {r.dxf.font.color.rgb[-6:] for r in rules} == {"C00000", "9C5700"}  # red with a 错误, dark yellow with a 提示
+    code_row = next(r for r in ws.iter_rows() if r[2].value == form.fields[0].code)
+    fill = code_row[4].fill.fgColor.rgb[-6:]
+    assert fill == style.INPUT and fill not in {style.ERROR, style.WARNING, style.EXPLAINED}
