@@ -7,7 +7,6 @@ buttons from the master's 设置 and 单位名单 sheets) and renders what a job
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,20 +89,21 @@ def consolidate_folder(folder: Path, out: Path, settings: Settings,
     result = read_and_consolidate(settings, folder, progress)
     previous = out.exists() and is_consolidated_output(out)
     inputs = run_inputs(folder, settings.recursive, out if previous else None)
-    written = write_consolidated(result, settings.campaign, out, protect=inputs)
+    written = write_consolidated(result, settings.campaign, out, protect=inputs, returns=folder)
     return result, written
 
 
-def write_feedback(result: Consolidation, settings: Settings, folder: Path,
-                   deadline: dt.date | None = None) -> FeedbackResult:
+def write_feedback(result: Consolidation, settings: Settings, folder: Path) -> FeedbackResult:
     """Feedback copies (``wennuan consolidate --feedback DIR``; the Excel 汇总 with WN_FEEDBACK on 设置):
     for each return in use with a 错误 or an open 提示, a flagged copy with a 审核意见 sheet addressed to
-    the unit, in ``settings.feedback_dir``, dated ``settings.feedback_day`` (default today)."""
+    the unit, in ``settings.feedback_dir``, dated ``settings.feedback_day`` (default today), asking for the
+    corrected return by ``settings.resubmit_by`` (default: that date + 3 working days)."""
     from .files.feedback import write_feedback_copies
 
     assert settings.feedback_dir is not None, "no feedback folder in these settings"
     return write_feedback_copies(result, settings.campaign, folder, settings.feedback_dir,
-                                 day=settings.feedback_day, deadline=deadline, inputs=run_inputs(folder, True))
+                                 day=settings.feedback_day, resubmit_by=settings.resubmit_by,
+                                 inputs=run_inputs(folder, True))
 
 
 def write_templates(settings: Settings, out_dir: Path | str) -> list[Path]:

@@ -33,6 +33,9 @@ class Finding:
     # The unit's 说明 on the row of the finding's first field (the template's 说明 column), "" when none.
     # It explains a 提示 (no longer open); a 错误 stays open whatever is written.
     explanation: str = ""
+    # A finding on the consolidated totals that the named units' own errors cause (the same rule fired in
+    # their returns): it goes away when they correct them, and is counted apart from the units' errors.
+    caused_by: tuple[str, ...] = ()
 
     @property
     def explained(self) -> bool:
@@ -54,6 +57,8 @@ class Finding:
         if self.explanation:
             out["explanation"] = self.explanation
             out["explained"] = self.explained
+        if self.caused_by:
+            out["caused_by"] = list(self.caused_by)
         return out
 
 

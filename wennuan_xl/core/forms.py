@@ -112,6 +112,21 @@ class RosterUnit:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom a unit calls about the forms (the notice names them): printed on every feedback letter."""
+
+    department: str = ""
+    person: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def line(self) -> str:
+        """``联系人：曾心怡，电话：2133419，邮箱：…`` — the parts the campaign gives, or ""."""
+        parts = [f"{label}：{value}" for label, value in (("联系人", self.person), ("电话", self.phone), ("邮箱", self.email)) if value]
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
 class Campaign:
     name: str
     issuer: str
@@ -126,6 +141,8 @@ class Campaign:
     rule_files: tuple[Path, ...]
     units: dict[str, Kind] = field(default_factory=dict)
     unit_prefixes: tuple[str, ...] = ()
+    contact: Contact = field(default_factory=Contact)
+    resubmit_working_days: int = 3  # a feedback letter's deadline: its date plus this many working days
 
     def field(self, code_or_name: str) -> Field:
         return self._fields_by_key()[code_or_name]
@@ -187,6 +204,8 @@ def campaign_from_data(
             rule_files=tuple(folder / name for name in main["rules"]),
             units=units,
             unit_prefixes=tuple(str(p) for p in main.get("unit_prefixes", [])),
+            contact=Contact(**{k: str(v) for k, v in (main.get("contact") or {}).items()}),
+            resubmit_working_days=int(main.get("resubmit_working_days", 3)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, CampaignError):

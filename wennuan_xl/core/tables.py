@@ -9,11 +9,13 @@ The 明细 rows are generated lazily, so the file writer keeps its constant memo
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 from .consolidate import MISSING, REPORTED, TOTAL_UNIT, UNREADABLE, Consolidation, Used
+from .dates import chinese_date
 from .findings import Finding, Severity
 from .forms import Campaign, Field, Kind
 from .layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, layout_for
@@ -60,10 +62,11 @@ def yes_no_text(counts: dict) -> str:
     return f"是 {counts.get(YES, 0)} 个，否 {counts.get(NO, 0)} 个"
 
 
-def consolidation_tables(result: Consolidation, campaign: Campaign) -> list[Table]:
-    """Every sheet of the consolidated workbook except the chart, in workbook order."""
+def consolidation_tables(result: Consolidation, campaign: Campaign, day: dt.date | None = None) -> list[Table]:
+    """Every sheet of the consolidated workbook except the chart, in workbook order; ``day`` is the
+    汇总 sheets' 填报日期 (blank without one)."""
     return [
-        *(total_table(result, campaign, form.id) for form in campaign.forms),
+        *(total_table(result, campaign, form.id, day) for form in campaign.forms),
         status_table(result, campaign),
         findings_table(result, campaign),
         detail_table(result, campaign),
@@ -71,7 +74,9 @@ def consolidation_tables(result: Consolidation, campaign: Campaign) -> list[Tabl
     ]
 
 
-def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Table:
+def total_table(result: Consolidation, campaign: Campaign, form_id: str, day: dt.date | None = None) -> Table:
+    """The annex's form with the totals: filled in by the issuer (填报单位), its contact (填报人, 联系电话)
+    and the day of the consolidation (填报日期), frozen under its header row."""
     form = campaign.form(form_id)
     layout = layout_for(form)
     rows: dict[int, dict[int, Cell]] = {}
@@ -84,7 +89,8 @@ def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Tabl
     put(layout.annex_row, 1, Cell(form.annex, "bold"))
     put(layout.title_row, 1, Cell(f"{form.title}（汇总）", "title"))
     merges[(layout.title_row - 1, 0)] = (layout.title_row - 1, VALUE_COL - 1)
-    cover_text = {"UNIT": campaign.issuer}
+    cover_text = {"UNIT": campaign.issuer, "PERSON": campaign.contact.person, "PHONE": campaign.contact.phone,
+                  "DATE": chinese_date(day) if day is not None else ""}
     for c in form.cover:
         row, col = layout.cover_labels[c.key]
         put(row, col, Cell(c.label + "：", "text"))
@@ -128,6 +134,7 @@ def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Tabl
                    {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 18, REMARK_COL: 28}.items())
     return Table(
         total_sheet_name(campaign, form_id), sorted(rows.items()), widths, heights, merges,
+        freeze=(layout.header_row, 0),
         page="form", header_row=layout.header_row - 1, print_area=(0, 0, last + 1, REMARK_COL - 1),
     )
 
@@ -160,7 +167,7 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
         read = row.status not in (MISSING, UNREADABLE)  # no return read: its counts are blank, not 0
         out.append((3 + i, {
             0: Cell(i, "center"), 1: Cell(row.unit), 2: Cell(row.status, STATUS_STYLE.get(row.status, "cell")),
-            3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file), 5: Cell(row.typed),
+            3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file, "cell_wrap"), 5: Cell(row.typed, "cell_wrap"),
             6: Cell(row.person), 7: Cell(row.phone), 8: Cell(row.date),
             9: Cell(row.errors if read else None, "error" if row.errors else "center"),
             10: Cell(row.warnings if read else None, "warning" if row.warnings else "center"),
@@ -171,16 +178,19 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
     return Table(STATUS_SHEET, out, widths, freeze=(4, 2), autofilter=(3, 0, 3 + len(rows), len(STATUS_HEADERS) - 1), header_row=3)
 
 
+# What the checker read generously ("—" taken as 0): its own kind, apart from 错误 and 提示, and never
+# called 说明, the unit's own column.
+NOTE_LABEL = "注意"
+
 FINDINGS_HEADERS = ("序号", "单位", "附件", "文件", "单元格", "规则编号", "类别", "填写值", "问题说明", "说明")
 
 
 def findings_table(result: Consolidation, campaign: Campaign) -> Table:
     items = result.findings()
-    errors = sum(1 for _, _, f in items if f.severity is Severity.ERROR)
     explained = sum(1 for _, _, f in items if f.explained)
     out: list[Row] = [
-        (0, {0: Cell(f"审核结果：共 {errors} 个错误、{len(items) - errors} 个提示"
-                     + (f"（其中 {explained} 个已由单位说明）" if explained else ""), "heading")}),
+        (0, {0: Cell(f"审核结果：{result.audit_line()}"
+                     + (f"（其中 {explained} 个提示已由单位说明）" if explained else ""), "heading")}),
         (2, {col: Cell(text, "header") for col, text in enumerate(FINDINGS_HEADERS)}),
     ]
     annex = {f.id: f.annex for f in campaign.forms}
@@ -201,11 +211,39 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
             5: Cell(f.rule), 6: Cell(f.severity.label, "error" if f.severity is Severity.ERROR else "warning"),
             7: Cell(shown), 8: Cell(f.message, "cell_wrap"), 9: Cell(f.explanation, "cell_wrap"),
         }))
+    row = 3 + len(items)
+    for unit, file, note in result.notes():
+        out.append((row, {0: Cell(row - 2, "center"), 1: Cell(unit), 3: Cell(file), 6: Cell(NOTE_LABEL, "center"),
+                          8: Cell(note, "cell_wrap")}))
+        row += 1
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 22, 8, 34, 12, 16, 6, 12, 80, 30)))
     return Table(
         FINDINGS_SHEET, out, widths, freeze=(3, 2),
-        autofilter=(2, 0, 2 + len(items), len(FINDINGS_HEADERS) - 1) if items else None, header_row=2,
+        autofilter=(2, 0, row - 1, len(FINDINGS_HEADERS) - 1) if row > 3 else None, header_row=2,
     )
+
+
+FILE_COLUMN = FINDINGS_HEADERS.index("文件")
+MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
+
+
+def with_file_links(table: Table, target_of: Callable[[str], str]) -> Table:
+    """审核结果 with each 文件 cell a link (a HYPERLINK formula) that opens the unit's file: ``target_of``
+    gives the path of a file named as the table names it (relative to the returns folder)."""
+    rows = []
+    for r, cells in table.rows:
+        cell = cells.get(FILE_COLUMN)
+        if r > 2 and cell is not None and isinstance(cell.value, str) and cell.value:
+            target = target_of(cell.value)
+            if len(target) <= MAX_LINK:
+                formula = f'=HYPERLINK("{_q(target)}","{_q(cell.value)}")'
+                cells = {**cells, FILE_COLUMN: Cell(cell.value, "link", formula=formula)}
+        rows.append((r, cells))
+    return replace(table, rows=rows)
+
+
+def _q(text: str) -> str:
+    return text.replace('"', '""')
 
 
 def detail_fixed(campaign: Campaign) -> tuple[str, ...]:
@@ -410,7 +448,8 @@ def sources_table(result: Consolidation, campaign: Campaign) -> Table:
         moved = {c: ref for c, ref in (returned.cells or {}).items() if c.startswith(u.form + ".")}
         out.append((2 + i, {
             0: Cell(u.unit), 1: Cell(annex[u.form]), 2: Cell(returned.file), 3: Cell(returned.sheets.get(u.form, "")),
-            4: Cell("按表内文字定位" if moved else "单元格名称"), 5: Cell("；".join(f"{c}={ref}" for c, ref in moved.items())),
+            4: Cell("按表内文字定位" if moved else "单元格名称"),
+            5: Cell("；".join(f"{c}={ref}" for c, ref in moved.items()), "cell_wrap"),
         }))
     widths = tuple((i, i, float(w)) for i, w in enumerate((24, 8, 44, 14, 16, 80)))
     return Table(SOURCE_SHEET, out, widths, header_row=2)
@@ -457,7 +496,7 @@ def check_result_table(report, file_name: str) -> Table:
         }))
         r += 1
     for note in report.notes:
-        out.append((r, {5: Cell(f"说明：{note}", "text")}))
+        out.append((r, {1: Cell(NOTE_LABEL, "center"), 5: Cell(note, "cell_wrap")}))
         r += 1
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 12, 14, 22, 12, 70, 16, 30)))
     return Table("审核结果", out, widths, freeze=(4, 0), header_row=3)
