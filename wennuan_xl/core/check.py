@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import formula, messages
 from .findings import Finding, Report, Severity, Skipped
 from .forms import Campaign, Field, Kind
 from .layout import VALUE_COL, layout_for
 from .locate import LocatedForm, ReturnData
-from .roster import roster_index
+from .roster import UnitMatch, roster_index
 from .rules import CONSTANTS, CoverCheck, FieldCheck, FormCheck, Rule, RuleSet
 from .values import Cleaned, Status, clean, parse_date, raw_text
 from .workbook import CellRef
@@ -32,6 +32,8 @@ class _State:
     data: ReturnData
     cleaned: dict[str, Cleaned]  # code -> cleaned, for located fields
     cells: dict[str, CellRef | None]  # code -> cell for fields of the annexes found
+    # 填报单位 texts matched against the roster, each once however many annexes name it
+    unit_matches: dict[str, UnitMatch] = field(default_factory=dict)
 
     def value(self, code: str) -> object:
         c = self.cleaned.get(code)
@@ -109,9 +111,10 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
             for fd in findings
         ]
     values = {code: state.value(code) for code, ref in cells.items() if ref is not None}
+    unit = _unit(data)
     return Report(
         file=data.source,
-        unit=_unit(data),
+        unit=unit,
         forms=tuple(f.form_id for f in data.forms),
         values=values,
         findings=tuple(findings),
@@ -120,6 +123,7 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
         cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
         explanations=explanations,
         located_by={code: how for f in data.forms for code, how in f.how.items()},
+        unit_match=state.unit_matches.get(unit),
     )
 
 
@@ -308,7 +312,9 @@ def _cover_findings(state: _State, located: LocatedForm, checks: tuple[CoverChec
         elif not text:
             fires = False  # an empty cover cell is the "required" check's business
         elif check.check == "roster":
-            match = roster_index(state.campaign).match(text)
+            match = state.unit_matches.get(text)
+            if match is None:
+                match = state.unit_matches[text] = roster_index(state.campaign).match(text)
             fires = not match.confirmed
             words["suggestion"] = f"，是否为“{match.unit.name}”？" if match.unit else ""
         elif check.check == "phone":
