@@ -157,7 +157,7 @@ def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
     if by_cover.confirmed:
         return by_cover
     stem = PurePath(returned.file).stem
-    by_name = index.match(stem)
+    by_name = index.confirm(stem)  # a merely close file name counts for nothing
     if not by_name.confirmed:
         unit = unit_in_file_name(stem, campaign)
         if unit is not None:
@@ -230,7 +230,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     for r in returns:
         if not r.error:
             continue
-        m = roster_index(campaign).match(PurePath(r.file).stem)
+        m = roster_index(campaign).confirm(PurePath(r.file).stem)
         named = m.unit if m.confirmed else unit_in_file_name(PurePath(r.file).stem, campaign)
         unit = named.name if named else None
         if unit:
