@@ -271,9 +271,9 @@ class RosterIndex:
 
         A unit's score is at most 2c / (la + lb), c the characters the keys share (difflib matches equal
         characters, each once, in order: c is at most their longest common subsequence too), or 0.8 when
-        one key holds the other. The typed key's characters are taken
-        rarest first; a unit holding none of the first p of them shares at most la - p, so scores at most
-        2 (la - p) / (2 la - p) whatever its length. Units held in the typed key are looked up as its
+        one key holds the other. The typed key's characters are taken rarest first; a unit holding none of
+        the first p of them shares at most la - p, so scores at most 2 (la - p) / (2 la - p) whatever its
+        length. Units held in the typed key are looked up as its
         substrings, those holding it are in every list of its characters: both are seen before that bound
         is trusted. Seen units are compared best bound first, a tie on the score going to the earlier unit.
         """
