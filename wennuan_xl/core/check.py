@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import formula, messages
 from .findings import Finding, Report, Severity, Skipped
 from .forms import Campaign, Field, Kind
 from .layout import VALUE_COL, layout_for
 from .locate import LocatedForm, ReturnData
-from .roster import roster_index
+from .roster import UnitMatch, roster_index
 from .rules import CONSTANTS, CoverCheck, FieldCheck, FormCheck, Rule, RuleSet
 from .values import Cleaned, Status, clean, parse_date, raw_text
 from .workbook import CellRef
@@ -32,6 +32,8 @@ class State:
     data: ReturnData
     cleaned: dict[str, Cleaned]  # code -> cleaned, for located fields
     cells: dict[str, CellRef | None]  # code -> cell for fields of the annexes found
+    # 填报单位 texts matched against the roster, each once however many annexes name it
+    unit_matches: dict[str, UnitMatch] = field(default_factory=dict)
 
     def value(self, code: str) -> object:
         c = self.cleaned.get(code)
@@ -190,9 +192,10 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
     cleaned = state.cleaned
     blank = formula.BLANK
     values: dict[str, object] = {code: (None if c.value is blank else c.value) for code, c in cleaned.items()}
+    unit = _unit(data)
     return Report(
         file=data.source,
-        unit=_unit(data),
+        unit=unit,
         forms=tuple(f.form_id for f in data.forms),
         values=values,
         findings=tuple(findings),
@@ -201,6 +204,7 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
         cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
         explanations=explanations,
         located_by=_merged([f.how for f in data.forms]),
+        unit_match=state.unit_matches.get(unit),
     )
 
 
@@ -421,7 +425,9 @@ def _cover_findings(state: State, located: LocatedForm, checks: tuple[CoverCheck
         elif not text:
             fires = False  # an empty cover cell is the "required" check's business
         elif check.check == "roster":
-            match = roster_index(state.campaign).match(text)
+            match = state.unit_matches.get(text)
+            if match is None:
+                match = state.unit_matches[text] = roster_index(state.campaign).match(text)
             fires = not match.confirmed
             suggestion = f"，是否为“{match.unit.name}”？" if match.unit else ""
         elif check.check == "phone":

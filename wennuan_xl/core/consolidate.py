@@ -18,7 +18,7 @@ from pathlib import PurePath
 from .check import check_values
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
-from .roster import UnitMatch, roster_index, unit_key
+from .roster import UnitMatch, roster_index
 from .rules import RuleSet
 from .values import NO, YES, as_number, parse_date
 
@@ -43,6 +43,9 @@ class Returned:
     sheets: dict[str, str] = field(default_factory=dict)  # form -> sheet name
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
+    # The 填报单位 as the worker's cover check matched it against the roster (None when no check did):
+    # the consolidation reuses it instead of matching the same name again.
+    unit_match: UnitMatch | None = field(default=None, compare=False)
 
     def errors(self, form: str | None = None) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR and _in_form(f, form))
@@ -80,6 +83,7 @@ def compact(report: Report, campaign: Campaign, mtime: float, cells: dict[str, s
         sheets=sheets,
         findings=report.findings,
         notes=report.notes,
+        unit_match=report.unit_match,
     )
 
 
@@ -172,11 +176,15 @@ def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
     a merely close 填报单位 (a file 峨眉山景区管委会-附件1 whose 填报单位 says 峨眉山 is the 景区's, not 峨眉山市's);
     then the close 填报单位."""
     index = roster_index(campaign)
-    by_cover = index.match(returned.unit_typed)
+    carried = returned.unit_match
+    if carried is not None and carried.roster == index.fingerprint and carried.typed == returned.unit_typed.strip():
+        by_cover = carried  # matched once, in the worker that checked the file
+    else:
+        by_cover = index.match(returned.unit_typed)
     if by_cover.confirmed:
         return by_cover
     stem = PurePath(returned.file).stem
-    by_name = index.match(stem)
+    by_name = index.confirm(stem)  # a merely close file name counts for nothing
     if not by_name.confirmed:
         unit = unit_in_file_name(stem, campaign)
         if unit is not None:
@@ -189,15 +197,7 @@ def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
 def unit_in_file_name(stem: str, campaign: Campaign) -> RosterUnit | None:
     """The roster unit named inside a file name: "市中区总工会-附件1(修改)", or "沙湾区-附件1" (the name
     without 总工会, as units usually write it). None when no unit, or two unrelated units, are named."""
-    text = re.sub(r"[\s()]+", "", unicodedata.normalize("NFKC", stem))
-    found = {}
-    for unit in campaign.roster:
-        key = unit_key(unit.name, campaign.unit_prefixes)
-        if key and key in text:
-            found[key] = unit
-    # A key found only as part of a longer found key is not a second unit.
-    best = [u for k, u in found.items() if not any(k != other and k in other for other in found)]
-    return best[0] if len(best) == 1 else None
+    return roster_index(campaign).named_in(re.sub(r"[\s()]+", "", unicodedata.normalize("NFKC", stem)))
 
 
 def _report_date(r: Returned, form: str) -> dt.date:
@@ -257,7 +257,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     for r in returns:
         if not r.error:
             continue
-        m = roster_index(campaign).match(PurePath(r.file).stem)
+        m = roster_index(campaign).confirm(PurePath(r.file).stem)
         named = m.unit if m.confirmed else unit_in_file_name(PurePath(r.file).stem, campaign)
         unit = named.name if named else None
         if unit:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .roster import UnitMatch
 
 
 class Severity(Enum):
@@ -83,6 +87,9 @@ class Report:
     explanations: dict[str, str] = field(default_factory=dict)  # field code -> the unit's 说明 on its row
     # field code -> how the locator found it: name | code | letter | label | prose | pair
     located_by: dict[str, str] = field(default_factory=dict, compare=False)
+    # ``unit`` matched against the roster by the cover check (None when no check matched it), carried to
+    # the consolidation so that a file's 填报单位 is matched once
+    unit_match: UnitMatch | None = field(default=None, compare=False)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
