@@ -33,6 +33,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .core.findings import Report, ReturnUnusable
     from .files.feedback import FeedbackResult
+    from .frame.result import Consolidated
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,12 +56,17 @@ def not_returns(folder: Path, recursive: bool, master: Path | None = None) -> tu
 
 
 def read_and_consolidate(settings: Settings, folder: Path, progress: Progress | None = None,
-                         master: Path | None = None) -> Consolidation:
-    """Every return of ``folder`` read and checked in the workers, then consolidated."""
+                         master: Path | None = None) -> Consolidated:
+    """Every return of ``folder`` read and located in the workers, checked column-wise here
+    (``frame.columnar.check_returns``: the same reports as one by one), then consolidated."""
+    from .frame.columnar import check_returns
+    from .frame.result import Consolidated
+
     skip = not_returns(folder, settings.recursive, master)
     returns = read_folder(folder, settings.campaign, settings.rules, recursive=settings.recursive,
-                          progress=progress, workers=settings.workers, skip=skip)
-    return consolidate(returns, settings.campaign, settings.rules, exclude_errors=settings.exclude_errors)
+                          progress=progress, workers=settings.workers, skip=skip, check_many=check_returns)
+    result = consolidate(returns, settings.campaign, settings.rules, exclude_errors=settings.exclude_errors)
+    return Consolidated.of(result, settings.campaign)
 
 
 def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs:
@@ -76,7 +82,7 @@ def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs
 
 
 def consolidate_folder(folder: Path, out: Path, settings: Settings,
-                       progress: Progress | None = None) -> tuple[Consolidation, Path]:
+                       progress: Progress | None = None) -> tuple[Consolidated, Path]:
     """``wennuan consolidate``: the consolidation, written as a workbook at ``out``. The previous run's
     output may sit at ``out`` and is replaced; anything else there is a unit's return and stays protected."""
     from .files.consolidated import write_consolidated
@@ -84,25 +90,30 @@ def consolidate_folder(folder: Path, out: Path, settings: Settings,
     result = read_and_consolidate(settings, folder, progress)
     previous = out.exists() and is_consolidated_output(out)
     inputs = run_inputs(folder, settings.recursive, out if previous else None)
-    written = write_consolidated(result, settings.campaign, out, protect=inputs)
+    written = write_consolidated(result, settings.campaign, out, protect=inputs, returns=folder)
     return result, written
 
 
-def write_feedback(result: Consolidation, settings: Settings, folder: Path,
-                   deadline: dt.date | None = None) -> FeedbackResult:
+def write_feedback(result: Consolidation, settings: Settings, folder: Path) -> FeedbackResult:
     """Feedback copies (``wennuan consolidate --feedback DIR``; the Excel 汇总 with WN_FEEDBACK on 设置):
     for each return in use with a 错误 or an open 提示, a flagged copy with a 审核意见 sheet addressed to
-    the unit, in ``settings.feedback_dir``, dated ``settings.feedback_day`` (default today)."""
+    the unit, in ``settings.feedback_dir``, dated ``settings.feedback_day`` (default today), asking for the
+    corrected return by ``settings.resubmit_by`` (default: that date + 3 working days)."""
     from .files.feedback import write_feedback_copies
 
     assert settings.feedback_dir is not None, "no feedback folder in these settings"
+    from .files.feedback import resubmit_date
+
     campaign, out_dir, day = settings.campaign, settings.feedback_dir, settings.feedback_day
     inputs = run_inputs(folder, True)
-    done = write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline, inputs=inputs)
+    done = write_feedback_copies(result, campaign, folder, out_dir, day=day, resubmit_by=settings.resubmit_by,
+                                 inputs=inputs)
     if result.lists is not None:  # issue #16: a copy of each unit's 实名制 list with its findings
         from .files.namelist_feedback import write_list_feedback
 
-        lists = write_list_feedback(result, campaign, folder, out_dir, day=day, deadline=deadline, inputs=inputs)
+        letter_day = day or dt.date.today()
+        lists = write_list_feedback(result, campaign, folder, out_dir, day=day,
+                                    deadline=resubmit_date(campaign, letter_day, settings.resubmit_by), inputs=inputs)
         done.written.extend(lists.written)
         done.failed.extend(lists.failed)
     return done

@@ -28,6 +28,7 @@ class Settings:
     workers: int | None = None  # worker processes (None: one per core, at most isolated.MAX_WORKERS)
     feedback_dir: Path | None = None  # where the feedback copies go (None: none are written)
     feedback_day: dt.date | None = None  # the date of the feedback letters (None: today)
+    resubmit_by: dt.date | None = None  # the date the letters ask the corrected returns by (None: +3 working days)
 
 
 def settings(campaign_folder: Path | str | None = None, roster: Path | str | None = None,

@@ -61,7 +61,9 @@ def test_errors_are_listed_with_cell_message_and_rule_and_exit_1(bad, capsys):
     assert line.strip().startswith("错误") and "附件1!E10" in line
     assert f"{values['A1.02B']:,} 人" in line and f"{values['A1.02A']:,} 人" in line
     assert "“约30”" in out and "[F-NUMBER]" in out and "[F-YUAN]" in out
-    assert "按 0 计" in out  # the placeholder note
+    # The placeholder note is 注意, not 说明 (the unit's own column).
+    note = next(line for line in out.splitlines() if "按 0 计" in line)
+    assert note.strip().startswith("注意") and "说明" not in note
 
 
 def test_json_contract(bad, good, capsys):

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import math
 import random
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -140,9 +141,19 @@ def load(path: Path, data_only: bool = False) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path, data_only=data_only)
 
 
+LINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
+
+
+def link_of(value: object) -> tuple[str, str] | None:
+    """(target, text shown) of a HYPERLINK formula cell, or None."""
+    m = LINK.match(value) if isinstance(value, str) else None
+    return (m.group(1).replace('""', '"'), m.group(2).replace('""', '"')) if m else None
+
+
 def table(book: openpyxl.Workbook, sheet: str, header_row: int) -> list[dict[str, object]]:
-    """Rows below a header row as dicts (header text -> value), up to the first empty row."""
-    return rows_under_header(book[sheet], header_row)
+    """Rows below a header row as dicts (header text -> value as shown: a link's text), up to the first empty row."""
+    rows = rows_under_header(book[sheet], header_row)
+    return [{k: (link_of(v)[1] if link_of(v) else v) for k, v in row.items()} for row in rows]
 
 
 def status_table(book: openpyxl.Workbook) -> list[dict[str, object]]:

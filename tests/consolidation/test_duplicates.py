@@ -58,7 +58,9 @@ def test_newer_report_date_wins_over_newer_file_time(folder, out_dir, campaign, 
     assert old_row["上报情况"] == SUPERSEDED and old_row["单位"] == UNIT
     assert old_row["附件"] == "附件1" and old_row["计入汇总"] == "否"
     assert old_row["填报日期"] == "2017-01-10"
-    assert "附件1" in old_row["备注"] and "更新" in old_row["备注"]
+    # It says which file counts instead, and why.
+    assert old_row["备注"] == ("本文件未使用：同一单位的附件1以“夹江县-附件1.xlsx”为准：其填报日期 2017-01-18 "
+                             "晚于本文件的填报日期 2017-01-10")
     current = one_row(rows, 单位=UNIT, 上报情况=REPORTED)
     assert current["文件"] == "夹江县-附件1.xlsx；夹江县-附件2.xlsx"
     assert current["填报日期"] == "2017-01-18"
@@ -90,6 +92,7 @@ def test_equal_dates_newer_file_time_wins(folder, out_dir, campaign, rules, newe
     assert result.unit_counts["A1"] == 1
     rows = status_table(load(out))
     assert one_row(rows, 文件=older)["上报情况"] == SUPERSEDED
+    assert one_row(rows, 文件=older)["备注"] == f"本文件未使用：同一单位的附件1以“{newer}”为准：两份的填报日期相同，其文件修改时间较晚"
     assert one_row(rows, 单位=UNIT, 上报情况=REPORTED)["文件"] == newer
 
 

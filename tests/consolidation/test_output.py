@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
 import python_calamine as pc
@@ -176,11 +177,17 @@ def test_text_starting_with_equals_stays_text(run):
     person, phone = row[6], row[7]
     assert (person.value, person.data_type) == (FORMULA_TEXT, "s")
     assert (phone.value, phone.data_type) == (PHONE_TEXT, "s")
-    for ws in book.worksheets:  # the only formulas anywhere are 明细's totals
+    # The only formulas anywhere are 明细's totals and 审核结果's links to each unit's file, whose name
+    # is a quoted string inside HYPERLINK.
+    from .conftest import link_of
+
+    for ws in book.worksheets:
         for r in ws.iter_rows():
             for cell in r:
                 if cell.data_type == "f":
-                    assert ws.title == DETAIL_SHEET and str(cell.value).startswith("=SUMIFS("), (ws.title, cell.coordinate)
+                    ok = (ws.title == DETAIL_SHEET and str(cell.value).startswith("=SUMIFS(")) or (
+                        ws.title == FINDINGS_SHEET and link_of(cell.value) is not None)
+                    assert ok, (ws.title, cell.coordinate, cell.value)
 
 
 def test_findings_sheet_lists_every_finding_with_unit_and_cell(run, campaign):
@@ -198,8 +205,30 @@ def test_findings_sheet_lists_every_finding_with_unit_and_cell(run, campaign):
     # The totals carry the same mistake, checked with the same rule, pointing at the 汇总 sheet.
     total = one_row(rows, 单位=TOTAL_UNIT, 规则编号="A1-05-SUM")
     assert total["单元格"] == f"汇总-附件1!E{row}"
-    errors = sum(1 for r in rows if r["类别"] == "错误")
-    assert book[FINDINGS_SHEET]["A1"].value == f"审核结果：共 {errors} 个错误、{len(rows) - errors} 个提示"
+    # The totals' 错误 that a unit's own error causes are counted apart and say whose error it is.
+    assert "犍为县总工会报表中的同一错误引起" in total["问题说明"]
+    unit_errors = sum(1 for r in rows if r["类别"] == "错误" and r["单位"] != TOTAL_UNIT)
+    caused = sum(1 for r in rows if r["类别"] == "错误" and r["单位"] == TOTAL_UNIT and "引起" in r["问题说明"])
+    own = sum(1 for r in rows if r["类别"] == "错误" and r["单位"] == TOTAL_UNIT) - caused
+    warnings = sum(1 for r in rows if r["类别"] == "提示")
+    assert caused > 0
+    assert book[FINDINGS_SHEET]["A1"].value == (
+        f"审核结果：单位错误 {unit_errors} 个；由此引起的汇总数错误 {caused} 个；"
+        + (f"汇总数本身的错误 {own} 个；" if own else "") + f"提示 {warnings} 个")
+
+
+def test_each_finding_links_to_the_units_file(run):
+    from .conftest import FINDINGS_HEADER_ROW, link_of
+
+    _result, _out, _units, book, _ = run
+    ws = book[FINDINGS_SHEET]
+    headers = [c.value for c in ws[FINDINGS_HEADER_ROW]]
+    column = headers.index("文件") + 1
+    links = [link_of(ws.cell(r, column).value) for r in range(FINDINGS_HEADER_ROW + 1, ws.max_row + 1)
+             if ws.cell(r, column).value]
+    assert links and all(links)
+    for target, shown in links:
+        assert Path(target).is_file() and Path(target).name == Path(shown).name
 
 
 def test_sources_sheet_names_the_file_behind_every_annex(run):

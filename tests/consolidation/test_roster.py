@@ -210,3 +210,44 @@ def test_roster_reaches_the_worker_processes(folder, campaign, rules):
     assert len(parallel) == 8 and [r.findings for r in parallel] == [r.findings for r in serial]
     off = {r.unit_typed for r in parallel if any(f.rule == "H-ROSTER" for f in r.findings)}
     assert off == set(names) - {"市中区总工会"}
+
+
+def test_a_unit_matched_against_another_roster_is_matched_again(folder, campaign, rules):
+    """Returns read and checked against one roster, consolidated with another: each 填报单位 is matched
+    against the roster of the consolidation, and a unit on it is 已报, not 名单外."""
+    from dataclasses import replace
+
+    from wennuan_xl.core.consolidate import consolidate
+    from wennuan_xl.core.forms import RosterUnit
+    from wennuan_xl.files.bulk import read_folder
+    from wennuan_xl.files.campaign_files import load_rules
+
+    small = replace(campaign, roster=(RosterUnit("市中区总工会"),))
+    write_return(campaign, folder, "a.xlsx", "沙湾区总工会", unit_values(90))
+    write_return(campaign, folder, "b.xlsx", "市中区总公会", unit_values(91))
+    returns = read_folder(folder, small, load_rules(small), workers=1)
+    result = consolidate(returns, campaign, rules)
+    rows = {r.file: (r.unit, r.status, r.match) for r in result.rows if r.file}
+    assert rows == {"a.xlsx": ("沙湾区总工会", REPORTED, "exact"), "b.xlsx": ("市中区总工会", REPORTED, "close")}
+
+
+def test_each_unit_name_is_matched_once_per_file(folder, campaign, rules, monkeypatch):
+    """The worker that checks a file matches its 填报单位 (once for both annexes); the consolidation takes
+    that match over and matches no 填报单位 again (a file name is only looked up)."""
+    from wennuan_xl.core import roster
+    from wennuan_xl.core.consolidate import consolidate
+    from wennuan_xl.files.bulk import read_folder
+
+    typed = {"a.xlsx": "市中区总工会", "b.xlsx": "乐山市沙湾区工会", "c.xlsx": "五通桥区总公会", "d.xlsx": "某某公司工会"}
+    for i, (name, unit) in enumerate(typed.items()):
+        write_return(campaign, folder, name, unit, unit_values(92 + i))
+    returns = read_folder(folder, campaign, rules, workers=1)
+    assert {r.file: r.unit_match.how for r in returns} == {"a.xlsx": "exact", "b.xlsx": "normalised",
+                                                          "c.xlsx": "close", "d.xlsx": "none"}
+    matched = []
+    monkeypatch.setattr(roster.RosterIndex, "_match", lambda self, text: matched.append(text))
+    result = consolidate(returns, campaign, rules)
+    assert matched == []
+    status = {r.file: (r.unit, r.status) for r in result.rows if r.file}
+    assert status == {"a.xlsx": ("市中区总工会", REPORTED), "b.xlsx": ("沙湾区总工会", REPORTED),
+                      "c.xlsx": ("五通桥区总工会", REPORTED), "d.xlsx": ("某某公司工会", OFF_ROSTER)}

@@ -3,6 +3,7 @@ same folder read in parallel, which must give the very same result as reading on
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import typing
 
@@ -107,3 +108,34 @@ def test_parallel_reading_gives_the_same_result(samples, campaign, rules, tmp_pa
         [(u, f_, f.rule, f.cells) for u, f_, f in serial.findings()]
     _, again = consolidate_dir(SAMPLES, tmp_path / "并行.xlsx", campaign, rules, workers=2)
     assert all_cell_values(again) == all_cell_values(written)
+
+
+def test_what_was_read_generously_is_listed_as_注意(samples):
+    from .conftest import findings_table
+
+    result, book, _ = samples
+    notes = [r for r in findings_table(book) if r["类别"] == "注意"]
+    assert notes and {r["单位"] for r in notes} == {"井研县总工会"}
+    assert all("按 0 计" in r["问题说明"] for r in notes)
+    assert [(u, n) for u, _, n in result.notes()] == [(r["单位"], r["问题说明"]) for r in notes]
+
+
+def test_the_totals_errors_caused_by_units_are_counted_apart(samples):
+    result, book, _ = samples
+    caused = {f.rule: f.caused_by for u, _, f in result.findings() if u == TOTAL_UNIT and f.severity is Severity.ERROR}
+    assert caused == {"A1-05-SUM": ("沐川县总工会",), "A2-09-COUNT": ("沐川县总工会",)}
+    assert book["审核结果"]["A1"].value == "审核结果：单位错误 3 个；由此引起的汇总数错误 2 个；提示 0 个"
+
+
+def test_the_totals_sheets_are_filled_in_and_frozen(samples, campaign):
+    from wennuan_xl.core.layout import layout_for
+
+    _, book, _ = samples
+    for form in campaign.forms:
+        layout = layout_for(form)
+        ws = book[f"汇总-{form.annex}"]
+        assert ws.freeze_panes == f"A{layout.header_row + 1}"
+        shown = {key: ws.cell(*layout.cover_cells[key]).value for key in ("UNIT", "PERSON", "PHONE", "DATE")}
+        assert shown["UNIT"] == campaign.issuer
+        assert (shown["PERSON"], shown["PHONE"]) == ("曾心怡", "2133419")  # the notice's contact
+        assert shown["DATE"].endswith("日") and shown["DATE"].startswith(str(dt.date.today().year))

@@ -221,3 +221,16 @@ def test_parse_date(raw, expected):
     assert result == expected
     if expected is not None:
         assert type(result) is dt.date
+
+
+def test_a_whole_number_too_large_for_a_double_is_refused_as_text_not_a_crash():
+    # 10**400 (a reader's int, or 400 digits typed): float() of it overflows, so it cannot be summed or compared.
+    from wennuan_xl.core.check import check_values
+    from wennuan_xl.files.campaign_files import load_campaign, load_rules
+
+    campaign = load_campaign()
+    rules = load_rules(campaign)
+    for huge in (10**400, "1" + "0" * 400):
+        report = check_values({"A1.01A": huge, "A1.02A": 5}, campaign, rules, ("A1",))
+        (finding,) = [f for f in report.findings if f.codes and f.codes[0] == "A1.01A"]
+        assert finding.rule == "F-NUMBER" and "01(A) 当地职工总数 填写的“1000" in finding.message

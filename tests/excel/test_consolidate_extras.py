@@ -111,6 +111,27 @@ def test_feedback_copies_go_to_the_folder_set_and_none_without_the_setting(tmp_p
     assert list(elsewhere.glob("*.xlsx")) and not (tmp_path / "审核意见副本").exists()
 
 
+@pytest.mark.parametrize("setting, asked", [(None, "2017年1月25日"), ("2017-02-10", "2017年2月10日")])
+def test_feedback_copies_ask_by_the_date_set_or_three_working_days_later(tmp_path, returns, setting, asked):
+    import datetime as dt
+
+    from wennuan_xl.excel.jobs import consolidate_in_excel
+    from wennuan_xl.files.feedback import OPINION_SHEET
+
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_FEEDBACK": "是", "WN_RESUBMIT_BY": setting})
+    consolidate_in_excel(master, buttons.settings_for(master, consolidating=True), today=dt.date(2017, 1, 20))  # a Friday
+    letters = [openpyxl.load_workbook(p)[OPINION_SHEET]["A3"].value for p in (tmp_path / "审核意见副本").glob("*.xlsx")]
+    assert letters and all(f"请于 {asked}前" in text for text in letters)
+
+
+def test_a_resubmission_date_before_the_letter_is_refused_before_anything_is_written(tmp_path, returns):
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_FEEDBACK": "是", "WN_RESUBMIT_BY": "2000-01-01"})
+    buttons.consolidate()
+    (message,) = alerts(master)
+    assert "重新报送截止日期（2000-01-01）早于审核意见的日期" in message
+    assert not actions(master, "setValues")
+
+
 def test_no_feedback_copies_unless_asked(tmp_path, campaign, returns):
     master = open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_FEEDBACK": "否"})
     buttons.consolidate()

@@ -13,7 +13,7 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from wennuan_xl.core.forms import Campaign, Kind
-from wennuan_xl.core.layout import HEADERS, note_name
+from wennuan_xl.core.layout import HEADERS, NOTE_COL, note_name
 from wennuan_xl.core.workbook import CellRef
 from wennuan_xl.files.live_checks import CHECK_SHEET
 from wennuan_xl.files.read import read_workbook
@@ -259,6 +259,10 @@ def test_page_setup_is_a4_one_page_wide(template) -> None:
     assert int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.page_setup.orientation == "landscape"  # the form with its 审核 and 说明 columns
+    assert ws.print_title_rows  # the header row on every page
+    assert ws.oddFooter.left.text == "&A" and "第 &P 页" in ws.oddFooter.center.text
+    # The 审核 sheet, where the formulas live, does not print with the form: Excel and WPS print no hidden sheet.
+    assert book["审核"].sheet_state == "hidden"
 
 
 # --- (e) what the sheet shows ----------------------------------------------------------------------
@@ -277,7 +281,8 @@ def test_sheet_shows_title_cover_labels_and_notes(template) -> None:
     title = [(r, c) for r, c, v in texts if v == form.title]
     assert len(title) == 1 and title[0][0] < header_row
     merged = [m for m in ws.merged_cells.ranges if (title[0][0], title[0][1]) == (m.min_row, m.min_col)]
-    assert merged and merged[0].max_col == 5  # centred over the whole table
+    # Centred over the whole printed table, its 审核 and 说明 columns included (issue 14).
+    assert merged and merged[0].max_col == NOTE_COL
     assert any(v == form.annex for r, c, v in texts if r < title[0][0])
     for cover in form.cover:
         where = [(r, c) for r, c, v in texts if _plain(v) == cover.label]
@@ -316,3 +321,34 @@ def test_sheet_shows_item_numbers_labels_codes_and_units(template) -> None:
             rows_in_order.append(row)
     assert rows_in_order == sorted(rows_in_order)
     assert len(rows_in_order) == len(form.fields) == len(set(rows_in_order))
+
+
+# --- (f) what a clerk prints and signs (issue 14) ----------------------------------------------------
+
+
+def test_the_form_has_lines_for_the_head_of_the_unit_and_its_seal(template) -> None:
+    from wennuan_xl.core.layout import layout_for
+
+    form, _, book = template
+    ws = book[form.sheet]
+    last = layout_for(form).rows[-1].row
+    below = [c.value for row in ws.iter_rows(min_row=last + 1) for c in row if isinstance(c.value, str)]
+    assert "单位负责人（签字）：" in below and "（加盖单位公章）" in below
+    area = str(ws.print_area)
+    assert area.endswith(f"${last + 2}"), area  # printed with the form
+
+
+def test_nothing_found_is_green_and_input_cells_unlike_any_severity(template) -> None:
+    from wennuan_xl.core.layout import CHECK_COL
+    from wennuan_xl.files import style
+
+    form, _, book = template
+    ws = book[form.sheet]
+    count = next(c for row in ws.iter_rows(max_col=CHECK_COL, min_col=CHECK_COL) for c in row
+                 if isinstance(c.value, str) and "审核：未发现问题" in c.value)
+    assert count.font.color.rgb.endswith(style.OK_TEXT)  # not red on a blank form
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules if count.coordinate in str(cf.sqref).split()]
+    assert {r.dxf.font.color.rgb[-6:] for r in rules} == {"C00000", "9C5700"}  # red with a 错误, dark yellow with a 提示
+    code_row = next(r for r in ws.iter_rows() if r[2].value == form.fields[0].code)
+    fill = code_row[4].fill.fgColor.rgb[-6:]
+    assert fill == style.INPUT and fill not in {style.ERROR, style.WARNING, style.EXPLAINED}

@@ -113,4 +113,4 @@ def test_consolidation_counts_open_and_explained_warnings(campaign, templates, e
     assert findings["A1-02"]["说明"] == ERROR_NOTE and findings["A1-02"]["类别"] == "错误"
     assert findings["A1-03-SUM"]["说明"] in (None, "")
     heading = openpyxl.load_workbook(out)["审核结果"]["A1"].value
-    assert "其中 1 个已由单位说明" in heading
+    assert heading.endswith("提示 4 个（其中 1 个提示已由单位说明）")

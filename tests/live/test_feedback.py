@@ -71,19 +71,27 @@ def test_feedback_copies_for_units_with_something_to_correct(campaign, returns: 
     assert book.sheetnames[0] == OPINION_SHEET and book.active.title == OPINION_SHEET
     assert {"附件1", "审核", "审核结果"} <= set(book.sheetnames)  # the unit's own sheets are all there
     ws = book[OPINION_SHEET]
-    assert ws["A3"].value == f"{UNIT}："
-    letter = ws["A4"].value
+    assert ws["A2"].value == f"{UNIT}："
+    letter = ws["A3"].value.strip("　")
     assert letter.startswith("经审核，贵单位报送的《附件1 2017年工会送温暖活动统计表》")
-    assert "1 个错误、1 个提示" in letter and "请于 2017年1月20日前" in letter and "乐山市总工会" in letter
-    rows = sheet_table(path, OPINION_SHEET, 6)
+    # Dated Saturday 2017-01-21: three working days later is Wednesday the 25th, not the campaign's
+    # deadline (the 20th), which has passed.
+    assert "1 个错误、1 个提示" in letter and "请于 2017年1月25日前" in letter and "乐山市总工会" in letter
+    assert "联系人：曾心怡，电话：2133419" in letter and "加盖公章" in letter  # the notice's contact
+    # No empty row between the letter and the table: title, unit, letter, then the table's header.
+    assert [ws.cell(r, 1).value is not None for r in (1, 2, 3, 4)] == [True] * 4
+    rows = sheet_table(path, OPINION_SHEET, 4)
     table = [r for r in rows if isinstance(r["序号"], int)]
     assert [r["类别"] for r in table] == ["错误", "提示", "提示（已说明）"]
     assert table[0]["问题"].startswith("02(B) 其中困难农民工") and table[0]["处理要求"].startswith("请修改")
     assert table[0]["项目"] == "02(B) 其中困难农民工"
     assert "请核实" in table[1]["处理要求"] and "说明" in table[1]["处理要求"]
     assert PLANE_NOTE in table[2]["处理要求"]
-    signature = [c.value for row in ws.iter_rows(min_row=7 + len(table)) for c in row if c.value]
-    assert signature == ["乐山市总工会", "2017年1月21日"]
+    signature = [(c.column, c.value) for row in ws.iter_rows(min_row=5 + len(table)) for c in row if c.value]
+    # Straight under the table, at the right margin (the last column, right-aligned), with the seal.
+    assert signature == [(6, "乐山市总工会（盖章）"), (6, "2017年1月21日")]
+    assert ws.cell(5 + len(table), 6).alignment.horizontal == "right"
+    assert ws.row_dimensions[5 + len(table)].height >= 48, "room for the seal above the issuer's name"
 
     # The problem cells are flagged in the unit's own form, the values as the unit typed them.
     form = book["附件1"]
@@ -94,8 +102,29 @@ def test_feedback_copies_for_units_with_something_to_correct(campaign, returns: 
     assert cell.value == annex1_with_findings()["A1.02B"]
 
     third = openpyxl.load_workbook(out_dir / f"{THIRD}-审核意见-{DAY}.xlsx")
-    assert third[OPINION_SHEET]["A3"].value == f"{THIRD}："
-    assert "《附件2 2016年度困难职工帮扶中心工作统计表》" in third[OPINION_SHEET]["A4"].value
+    assert third[OPINION_SHEET]["A2"].value == f"{THIRD}："
+    assert "《附件2 2016年度困难职工帮扶中心工作统计表》" in third[OPINION_SHEET]["A3"].value
+
+
+def test_the_clerk_sets_the_resubmission_date(returns: Path, tmp_path: Path, capsys) -> None:
+    out_dir = tmp_path / "fb"
+    code = main(["consolidate", str(returns), "-o", str(tmp_path / "汇总.xlsx"), "--feedback", str(out_dir),
+                 "--feedback-date", DAY, "--resubmit-by", "2017-02-10"])
+    assert code == 1
+    letter = openpyxl.load_workbook(out_dir / f"{UNIT}-审核意见-{DAY}.xlsx")[OPINION_SHEET]["A3"].value
+    assert "请于 2017年2月10日前" in letter
+
+
+@pytest.mark.parametrize("given, said", [
+    ("2017-01-19", "早于审核意见的日期（2017-01-21）"),
+    ("2017/02/30", "--resubmit-by 应为 YYYY-MM-DD 格式的日期，不是“2017/02/30”"),
+])
+def test_a_resubmission_date_that_cannot_be_used_is_refused(returns: Path, tmp_path: Path, capsys, given, said) -> None:
+    code = main(["consolidate", str(returns), "-o", str(tmp_path / "汇总.xlsx"), "--feedback", str(tmp_path / "fb"),
+                 "--feedback-date", DAY, "--resubmit-by", given])
+    assert code == 2
+    assert said in capsys.readouterr().err
+    assert not (tmp_path / "汇总.xlsx").exists() and not (tmp_path / "fb").exists()
 
 
 def test_feedback_folder_must_not_be_the_returns_folder(returns: Path, tmp_path: Path, capsys) -> None:

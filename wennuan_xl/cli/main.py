@@ -88,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--recursive", action="store_true", help="包括子文件夹")
     cons.add_argument("--feedback", metavar="目录", help="为每个有错误或未说明提示的单位另存一份审核意见副本到此目录")
     cons.add_argument("--feedback-date", metavar="YYYY-MM-DD", help="审核意见上的日期（默认今天），也用于文件名")
+    cons.add_argument("--resubmit-by", metavar="YYYY-MM-DD",
+                      help="审核意见要求重新报送的日期（默认：审核意见日期之后第 3 个工作日）")
     cons.set_defaults(run=run_consolidate)
 
     demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总", description="汇总自带的示例退回表，写出一份汇总工作簿")
@@ -220,18 +222,30 @@ def run_consolidate(args) -> int:
         print(f"文件夹不存在：{visible(str(folder))}", file=sys.stderr)
         return EXIT_UNUSABLE
     feedback = getattr(args, "feedback", None)
-    feedback_day = None
+    feedback_day = resubmit_by = None
     if feedback:
         problem = feedback_problem(folder, Path(feedback), args.recursive)
         try:
             feedback_day = dt.date.fromisoformat(args.feedback_date) if args.feedback_date else None
         except ValueError:
             problem = f"--feedback-date 应为 YYYY-MM-DD 格式的日期，不是“{args.feedback_date}”"
+        resubmit = getattr(args, "resubmit_by", None)
+        try:
+            resubmit_by = dt.date.fromisoformat(resubmit) if resubmit else None
+        except ValueError:
+            problem = problem or f"--resubmit-by 应为 YYYY-MM-DD 格式的日期，不是“{resubmit}”"
+        if resubmit_by is not None and resubmit_by < (feedback_day or dt.date.today()):
+            problem = problem or (f"--resubmit-by {resubmit_by.isoformat()} 早于审核意见的日期"
+                                  f"（{(feedback_day or dt.date.today()).isoformat()}）：请给各单位留出修改的时间")
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_UNUSABLE
+    elif getattr(args, "resubmit_by", None) or getattr(args, "feedback_date", None):
+        print("--feedback-date 和 --resubmit-by 只用于审核意见副本，请同时给出 --feedback 目录", file=sys.stderr)
+        return EXIT_UNUSABLE
     job = _settings(args, recursive=args.recursive, exclude_errors=args.exclude_errors,
-                    feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day)
+                    feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day,
+                    resubmit_by=resubmit_by)
     campaign = job.campaign
     # an OutputError (the output cannot be written) is main's: exit 2
     result, out = consolidate_folder(folder, Path(args.out), job, progress=_progress())
@@ -285,6 +299,7 @@ def consolidation_json(result) -> dict:
         "totals": result.totals,
         "unit_counts": result.unit_counts,
         "findings": [{**f.to_dict(), "unit": unit, "file": file} for unit, file, f in result.findings()],
+        "notes": [{"unit": unit, "file": file, "note": note} for unit, file, note in result.notes()],
         **({"namelist": lists_json(result.lists)} if result.lists is not None else {}),  # issue #16
     }
 
@@ -305,8 +320,6 @@ def consolidation_summary(result, campaign, out: Path) -> str:
     from collections import Counter
 
     statuses = Counter(r.status for r in result.rows)
-    items = result.findings()
-    errors = sum(1 for _, _, f in items if f.severity.value == "error")
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     parts = [f"{k} {v}" for k, v in statuses.items()]
     lists = ""
@@ -315,7 +328,7 @@ def consolidation_summary(result, campaign, out: Path) -> str:
                  f"同一人在两个以上单位名单中：{len(result.lists.duplicates)} 人。")
     return (
         f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。{lists}\n"
-        f"审核：{errors} 个错误、{len(items) - errors} 个提示（含汇总数本身的审核）。\n输出：{visible(str(out))}"
+        f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。\n输出：{visible(str(out))}"
     )
 
 

@@ -37,7 +37,8 @@ def render_report(report: Report, campaign: Campaign) -> str:
                 lines.append(f"  {' ' * len(label) * 2}  {' ' * width}  单位说明：{visible(f.explanation)}{status}")
     if report.notes:
         lines.append("")
-        lines.extend(f"  说明  {visible(note)}" for note in report.notes)
+        # 注意, not 说明: 说明 is the unit's own column; these say how the checker read what was typed.
+        lines.extend(f"  注意  {visible(note)}" for note in report.notes)
     return "\n".join(lines)
 
 

@@ -7,15 +7,15 @@ semantics (a rule over blank cells only does not fire), and what counts as "cann
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 from . import formula, messages
 from .findings import Finding, Report, Severity, Skipped
 from .forms import Campaign, Field, Kind
 from .layout import VALUE_COL, layout_for
 from .locate import LocatedForm, ReturnData
-from .roster import roster_index
+from .roster import UnitMatch, roster_index
 from .rules import CONSTANTS, CoverCheck, FieldCheck, FormCheck, Rule, RuleSet
 from .values import Cleaned, Status, clean, parse_date, raw_text
 from .workbook import CellRef
@@ -25,13 +25,15 @@ _LANDLINE = re.compile(r"^(?:0\d{2,3})?[2-9]\d{6,7}(?:(?:转|-)\d{1,5})?$")
 
 
 @dataclass(frozen=True)
-class _State:
-    """The cleaned values of a return, shared by all checks."""
+class State:
+    """The cleaned values of a return, shared by all checks (and by ``frame.columnar``'s table)."""
 
     campaign: Campaign
     data: ReturnData
     cleaned: dict[str, Cleaned]  # code -> cleaned, for located fields
     cells: dict[str, CellRef | None]  # code -> cell for fields of the annexes found
+    # 填报单位 texts matched against the roster, each once however many annexes name it
+    unit_matches: dict[str, UnitMatch] = field(default_factory=dict)
 
     def value(self, code: str) -> object:
         c = self.cleaned.get(code)
@@ -48,55 +50,134 @@ class _State:
 
 
 def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report:
+    """Every check of one located return. ``frame.columnar.check_returns`` runs the same pieces for many
+    returns at once, with the 审核公式 evaluated column-wise; both give the same Report."""
+    state = normalise(data, campaign)
+    findings, notes = form_findings(state, rules)
+    env, presence = rule_inputs(state, rules)
+    outcomes = [apply_rule(state, rule, env, presence) for rule in rules.rules]
+    return build_report(state, rules, findings, outcomes, notes)
+
+
+def normalise(data: ReturnData, campaign: Campaign) -> State:
+    """Every located field of the return read as a value (``values.clean``)."""
     cleaned: dict[str, Cleaned] = {}
     cells: dict[str, CellRef | None] = {}
     units = tuple(campaign.units)
+    placeholders = campaign.placeholders
+    field = campaign.field
+    yesno = _yesno(campaign)
+    ints, floats = _PLAIN_INTS, _PLAIN_FLOATS
     for located in data.forms:
+        raw = located.raw.get
+        cells.update(located.cells)
         for code, ref in located.cells.items():
-            cells[code] = ref
-            if ref is not None:
-                cleaned[code] = clean(located.raw.get(code), campaign.field(code), campaign.placeholders, units)
-    state = _State(campaign, data, cleaned, cells)
+            if ref is None:
+                continue
+            value = raw(code)
+            kind = type(value)
+            # A number from the reader reads the same in every field but a 是/否 one: its Cleaned is shared.
+            cache = ints if kind is int else floats if kind is float else None
+            if cache is None or code in yesno:
+                cleaned[code] = clean(value, field(code), placeholders, units)
+                continue
+            c = cache.get(value)
+            if c is None:
+                c = clean(value, field(code), placeholders, units)
+                if len(cache) >= _PLAIN_LIMIT:
+                    cache.clear()
+                cache[value] = c
+            cleaned[code] = c
+    return State(campaign, data, cleaned, cells)
+
+
+_PLAIN_LIMIT = 50_000  # numbers remembered (~10 MB at most)
+# What a plain int and a plain float from a reader read as, in any field but a 是/否 one (``clean`` does not
+# look at the field for them). Kept apart: 2**53 and 2.0**53 are equal keys but read as an int and a float.
+_PLAIN_INTS: dict[object, Cleaned] = {}
+_PLAIN_FLOATS: dict[object, Cleaned] = {}
+
+
+def _yesno(campaign: Campaign) -> frozenset[str]:
+    cached = campaign.__dict__.get("_yesno_codes")
+    if cached is None:
+        cached = frozenset(f.code for f in campaign.fields() if f.kind is Kind.YESNO)
+        object.__setattr__(campaign, "_yesno_codes", cached)
+    return cached
+
+
+def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None = None) -> tuple[list[Finding], list[str]]:
+    """The cover, field and form checks of each annex found, and the notes, in the report's order before
+    sorting. ``suspects``: the only fields whose field checks can fire or that carry a placeholder note
+    (the columnar path knows them from its table); None looks at every field."""
+    campaign, data, cleaned = state.campaign, state.data, state.cleaned
     findings: list[Finding] = []
-    skipped: list[Skipped] = []
     notes: list[str] = []
-    by_kind = _checks_by_kind(rules)
+    by_kind = checks_by_kind(rules)
     for located in data.forms:
         findings.extend(_cover_findings(state, located, rules.cover_checks))
         form = campaign.form(located.form_id)
         # Fields a located problem already names (an ambiguous column, nothing readable) get no F-LOCATE each.
         answered = {code for p in located.problems for code in p.codes}
-        for f in form.fields:
+        coded = _coded(form)
+        if suspects is not None:
+            coded = tuple(pair for pair in coded if pair[1] in suspects) if suspects else ()
+        for f, code in coded:
             buckets = by_kind[f.kind]
-            if f.code in answered and located.cells.get(f.code) is None:
+            if code in answered and located.cells.get(code) is None:
                 buckets = ((), buckets[1], buckets[2])
             findings.extend(_field_findings(state, f, located, buckets))
-            c = cleaned.get(f.code)
+            c = cleaned.get(code)
             if c is not None and c.status is Status.PLACEHOLDER:
                 try:
                     notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
                 except _CannotEvaluate as exc:
-                    findings.append(_cannot_evaluate("placeholder_note", (f.code,), _cells_of(state, (f.code,)), {},
+                    findings.append(_cannot_evaluate("placeholder_note", (code,), _cells_of(state, (code,)), {},
                                                      exc.reason))
         findings.extend(_form_findings(state, located, rules.form_checks))
         notes.extend(located.notes)
+    return findings, notes
+
+
+def rule_inputs(state: State, rules: RuleSet) -> tuple[dict[str, formula.Value], Presence]:
+    """What ``apply_rule`` needs of a return: its usable values by field name, and which fields it has."""
     env: dict[str, formula.Value] = dict(rules.constants)
+    name = _names(state.campaign)
+    cleaned = state.cleaned
+    unusable = []
+    filled = []
+    ok, blank, placeholder = Status.OK, Status.BLANK, Status.PLACEHOLDER  # by identity: an Enum hashes slowly
     for code, c in cleaned.items():
-        if c.usable:
-            env[campaign.field(code).name] = c.value
-    presence = _Presence(
-        codes=frozenset(cells),
+        status = c.status
+        if status is ok or status is placeholder:
+            env[name[code]] = c.value
+            filled.append(code)
+        elif status is blank:
+            env[name[code]] = c.value
+        else:
+            unusable.append(code)
+            filled.append(code)
+    presence = Presence(
+        codes=frozenset(state.cells),
         found=frozenset(cleaned),
-        unusable=frozenset(code for code, c in cleaned.items() if not c.usable),
-        filled=frozenset(code for code, c in cleaned.items() if c.status is not Status.BLANK),
+        unusable=frozenset(unusable),
+        filled=frozenset(filled),
     )
-    for rule in rules.rules:
-        outcome = _apply_rule(state, rule, env, presence)
+    return env, presence
+
+
+def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes: Iterable[Finding | Skipped | None],
+                 notes: list[str]) -> Report:
+    """The Report of one return from its findings (``form_findings``) and its rules' outcomes in rule order."""
+    data, campaign = state.data, state.campaign
+    findings = list(findings)
+    skipped: list[Skipped] = []
+    for outcome in outcomes:
         if isinstance(outcome, Finding):
             findings.append(outcome)
         elif isinstance(outcome, Skipped):
             skipped.append(outcome)
-    order = {code: i for i, code in enumerate(f.code for f in campaign.fields())}
+    order = _field_order(campaign)
     findings.sort(key=lambda fd: _sort_key(fd, order, state))
     explanations = data.explanations
     if explanations:
@@ -108,10 +189,13 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
             if fd.codes and fd.codes[0] in explanations and fd.rule not in whole_form else fd
             for fd in findings
         ]
-    values = {code: state.value(code) for code, ref in cells.items() if ref is not None}
+    cleaned = state.cleaned
+    blank = formula.BLANK
+    values: dict[str, object] = {code: (None if c.value is blank else c.value) for code, c in cleaned.items()}
+    unit = _unit(data)
     return Report(
         file=data.source,
-        unit=_unit(data),
+        unit=unit,
         forms=tuple(f.form_id for f in data.forms),
         values=values,
         findings=tuple(findings),
@@ -119,8 +203,40 @@ def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report
         skipped=tuple(skipped),
         cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
         explanations=explanations,
-        located_by={code: how for f in data.forms for code, how in f.how.items()},
+        located_by=_merged([f.how for f in data.forms]),
+        unit_match=state.unit_matches.get(unit),
     )
+
+
+def _coded(form) -> tuple[tuple[Field, str], ...]:
+    cached = form.__dict__.get("_coded")
+    if cached is None:
+        cached = tuple((f, f.code) for f in form.fields)
+        object.__setattr__(form, "_coded", cached)
+    return cached
+
+
+def _merged(dicts: list[dict[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d in dicts:
+        out.update(d)
+    return out
+
+
+def _names(campaign: Campaign) -> dict[str, str]:
+    cached = campaign.__dict__.get("_names_by_code")
+    if cached is None:
+        cached = {f.code: f.name for f in campaign.fields()}
+        object.__setattr__(campaign, "_names_by_code", cached)
+    return cached
+
+
+def _field_order(campaign: Campaign) -> dict[str, int]:
+    cached = campaign.__dict__.get("_field_order")
+    if cached is None:
+        cached = {code: i for i, code in enumerate(f.code for f in campaign.fields())}
+        object.__setattr__(campaign, "_field_order", cached)
+    return cached
 
 
 def check_values(values: Mapping[str, object], campaign: Campaign, rules: RuleSet, forms: tuple[str, ...],
@@ -147,7 +263,7 @@ def _unit(data: ReturnData) -> str:
     return ""
 
 
-def _sort_key(finding: Finding, order: dict[str, int], state: _State) -> tuple:
+def _sort_key(finding: Finding, order: dict[str, int], state: State) -> tuple:
     first = finding.codes[0] if finding.codes else ""
     if first in order:
         ref = state.cells.get(first)
@@ -161,7 +277,7 @@ def _sort_key(finding: Finding, order: dict[str, int], state: _State) -> tuple:
 _NUMERIC_CHECKS = ("min", "max", "integer")
 
 
-def _checks_by_kind(rules: RuleSet) -> dict[Kind, tuple[tuple[FieldCheck, ...], ...]]:
+def checks_by_kind(rules: RuleSet) -> dict[Kind, tuple[tuple[FieldCheck, ...], ...]]:
     """Per kind: (checks for a missing cell, checks for a number, checks for a status), built once."""
     cached = rules.__dict__.get("_by_kind")
     if cached is None:
@@ -177,7 +293,7 @@ def _checks_by_kind(rules: RuleSet) -> dict[Kind, tuple[tuple[FieldCheck, ...], 
     return cached
 
 
-def _field_findings(state: _State, f: Field, located: LocatedForm, buckets) -> Iterator[Finding]:
+def _field_findings(state: State, f: Field, located: LocatedForm, buckets) -> Iterator[Finding]:
     ref = state.cells.get(f.code)
     c = state.cleaned.get(f.code)
     missing, numeric, by_status = buckets
@@ -225,7 +341,7 @@ def _field_fires(check: FieldCheck, ref: CellRef | None, c: Cleaned | None) -> b
     return False
 
 
-def _render_field(template, state: _State, f: Field, located: LocatedForm, c: Cleaned | None, params) -> str:
+def _render_field(template, state: State, f: Field, located: LocatedForm, c: Cleaned | None, params) -> str:
     ref = state.cells.get(f.code)
     value = state.value(f.code)
     words: dict[str, object] = {
@@ -249,10 +365,18 @@ def _render_field(template, state: _State, f: Field, located: LocatedForm, c: Cl
 _MAX_LISTED = 12  # fields named in one message; the rest are counted ("等 30 项")
 
 
-def _form_findings(state: _State, located: LocatedForm, checks: tuple[FormCheck, ...]) -> Iterator[Finding]:
+def _form_findings(state: State, located: LocatedForm, checks: tuple[FormCheck, ...]) -> Iterator[Finding]:
     form = state.campaign.form(located.form_id)
-    found = [f for f in form.fields if located.cells.get(f.code) is not None]
-    blank = [f for f in found if state.cleaned[f.code].status is Status.BLANK]
+    cleaned = state.cleaned  # holds exactly the fields found
+    found: list[Field] = []
+    blank: list[Field] = []
+    empty = Status.BLANK
+    for f, code in _coded(form):
+        c = cleaned.get(code)
+        if c is not None:
+            found.append(f)
+            if c.status is empty:
+                blank.append(f)
     refused = any(p.check == "no_values" for p in located.problems)
     for check in checks:
         if check.check == "blank_form":
@@ -269,7 +393,7 @@ def _form_findings(state: _State, located: LocatedForm, checks: tuple[FormCheck,
                     yield _form_finding(state, located, check, fields, p.cells, p.words)
 
 
-def _form_finding(state: _State, located: LocatedForm, check: FormCheck, fields: tuple[Field, ...],
+def _form_finding(state: State, located: LocatedForm, check: FormCheck, fields: tuple[Field, ...],
                   cells: tuple[str, ...], extra: dict[str, str]) -> Finding:
     form = state.campaign.form(located.form_id)
     listed = "、".join(f.caption for f in fields[:_MAX_LISTED])
@@ -289,28 +413,23 @@ def _form_finding(state: _State, located: LocatedForm, check: FormCheck, fields:
 # --- cover checks ----------------------------------------------------------------------------------
 
 
-def _cover_findings(state: _State, located: LocatedForm, checks: tuple[CoverCheck, ...]) -> Iterator[Finding]:
+def _cover_findings(state: State, located: LocatedForm, checks: tuple[CoverCheck, ...]) -> Iterator[Finding]:
     form = state.campaign.form(located.form_id)
     for check in checks:
         raw = located.cover_raw.get(check.key)
         text = raw_text(raw).strip()
-        words: dict[str, object] = {
-            "annex": form.annex,
-            "label": next((c.label for c in form.cover if c.key == check.key), check.key),
-            "text": text,
-            "from": state.campaign.report_from.isoformat(),
-            "to": state.campaign.report_to.isoformat(),
-            "suggestion": "",
-        }
+        suggestion = ""
         fires = False
         if check.check == "required":
             fires = not text
         elif not text:
             fires = False  # an empty cover cell is the "required" check's business
         elif check.check == "roster":
-            match = roster_index(state.campaign).match(text)
+            match = state.unit_matches.get(text)
+            if match is None:
+                match = state.unit_matches[text] = roster_index(state.campaign).match(text)
             fires = not match.confirmed
-            words["suggestion"] = f"，是否为“{match.unit.name}”？" if match.unit else ""
+            suggestion = f"，是否为“{match.unit.name}”？" if match.unit else ""
         elif check.check == "phone":
             digits = re.sub(r"[\s()（）]", "", text).replace("—", "-")
             fires = not any(_valid_phone(p) for p in re.split(r"[,，;；/、]", digits) if p)
@@ -318,6 +437,14 @@ def _cover_findings(state: _State, located: LocatedForm, checks: tuple[CoverChec
             day = parse_date(raw)
             fires = day is None or not (state.campaign.report_from <= day <= state.campaign.report_to)
         if fires:
+            words: dict[str, object] = {
+                "annex": form.annex,
+                "label": next((c.label for c in form.cover if c.key == check.key), check.key),
+                "text": text,
+                "from": state.campaign.report_from.isoformat(),
+                "to": state.campaign.report_to.isoformat(),
+                "suggestion": suggestion,
+            }
             ref = located.cover_cells.get(check.key)
             codes = (f"{located.form_id}.{check.key}",)
             cells = (str(ref) if ref else located.sheet,)
@@ -348,7 +475,7 @@ class _CannotEvaluate(Exception):
 CANNOT_EVALUATE = "E-RULE"  # a rule or check that loaded fine but cannot be computed on this return
 
 
-def _render(template: messages.Template, state: _State, lookup: formula.Lookup, words: dict[str, object],
+def _render(template: messages.Template, state: State, lookup: formula.Lookup, words: dict[str, object],
             money=None) -> str:
     try:
         if money is None:
@@ -364,7 +491,7 @@ def _named(f: Field) -> str:
     return f"{f.code}（{f.caption}）"
 
 
-def _cells_of(state: _State, codes: tuple[str, ...]) -> tuple[str, ...]:
+def _cells_of(state: State, codes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(str(state.cells[c]) if state.cells.get(c) is not None else "" for c in codes)
 
 
@@ -381,7 +508,7 @@ def _cannot_evaluate(rule_id: str, codes: tuple[str, ...], cells: tuple[str, ...
     )
 
 
-def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
+def _lookup(state: State, constants: dict[str, float]) -> formula.Lookup:
     def lookup(name: str) -> formula.Value:
         if name in CONSTANTS:
             return constants.get(name, 0.0)
@@ -397,7 +524,7 @@ def _lookup(state: _State, constants: dict[str, float]) -> formula.Lookup:
 
 
 @dataclass(frozen=True)
-class _Presence:
+class Presence:
     """Which fields a return has, computed once so each rule is a few set operations."""
 
     codes: frozenset[str]  # fields of the annexes in the return
@@ -406,7 +533,7 @@ class _Presence:
     filled: frozenset[str]  # located and not blank
 
 
-def _apply_rule(state: _State, rule: Rule, env: dict[str, formula.Value], presence: _Presence) -> Finding | Skipped | None:
+def apply_rule(state: State, rule: Rule, env: dict[str, formula.Value], presence: Presence) -> Finding | Skipped | None:
     codes = rule.codes
     if not presence.codes.issuperset(codes):
         return None  # an annex this return does not contain: the rule does not apply

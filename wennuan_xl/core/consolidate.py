@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .check import check_values
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
-from .roster import UnitMatch, roster_index, unit_key
+from .roster import UnitMatch, roster_index
 from .rules import RuleSet
 from .values import NO, YES, as_number, parse_date
 
@@ -49,6 +49,9 @@ class Returned:
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
     namelist: ListReport | None = None  # issue #16: the 实名制 list in this workbook, checked
+    # The 填报单位 as the worker's cover check matched it against the roster (None when no check did):
+    # the consolidation reuses it instead of matching the same name again.
+    unit_match: UnitMatch | None = field(default=None, compare=False)
 
     def errors(self, form: str | None = None) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR and _in_form(f, form))
@@ -86,6 +89,7 @@ def compact(report: Report, campaign: Campaign, mtime: float, cells: dict[str, s
         sheets=sheets,
         findings=report.findings,
         notes=report.notes,
+        unit_match=report.unit_match,
     )
 
 
@@ -132,6 +136,33 @@ class Consolidation:
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lists: ListConsolidation | None = None  # issue #16: the units' 实名制 lists, duplicates, reconciliation
 
+    def audit_counts(self) -> dict[str, int]:
+        """错误 in the units' returns, 错误 of the totals that those cause, other 错误 of the totals, and 提示."""
+        items = self.findings()
+        errors = [(unit, f) for unit, _, f in items if f.severity is Severity.ERROR]
+        return {
+            "unit_errors": sum(1 for unit, _ in errors if unit != TOTAL_UNIT),
+            "caused": sum(1 for unit, f in errors if unit == TOTAL_UNIT and f.caused_by),
+            "total_errors": sum(1 for unit, f in errors if unit == TOTAL_UNIT and not f.caused_by),
+            "warnings": len(items) - len(errors),
+        }
+
+    def audit_line(self) -> str:
+        """“单位错误 3 个；由此引起的汇总数错误 2 个；提示 1 个”: the totals' knock-on errors apart."""
+        n = self.audit_counts()
+        parts = [f"单位错误 {n['unit_errors']} 个"]
+        if n["caused"]:
+            parts.append(f"由此引起的汇总数错误 {n['caused']} 个")
+        if n["total_errors"]:
+            parts.append(f"汇总数本身的错误 {n['total_errors']} 个")
+        parts.append(f"提示 {n['warnings']} 个")
+        return "；".join(parts)
+
+    def notes(self) -> list[tuple[str, str, str]]:
+        """(unit, file, note) for the returns in use: what was read generously (“—” taken as 0)."""
+        in_use = {u.returned.file for u in self.used}
+        return [(self.unit_of.get(r.file, r.unit_typed), r.file, n) for r in self.returns if r.file in in_use for n in r.notes]
+
     def findings(self) -> list[tuple[str, str, Finding]]:
         """(unit, file, finding) for the returns in use, then the totals'.
 
@@ -154,11 +185,15 @@ def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
     a merely close 填报单位 (a file 峨眉山景区管委会-附件1 whose 填报单位 says 峨眉山 is the 景区's, not 峨眉山市's);
     then the close 填报单位."""
     index = roster_index(campaign)
-    by_cover = index.match(returned.unit_typed)
+    carried = returned.unit_match
+    if carried is not None and carried.roster == index.fingerprint and carried.typed == returned.unit_typed.strip():
+        by_cover = carried  # matched once, in the worker that checked the file
+    else:
+        by_cover = index.match(returned.unit_typed)
     if by_cover.confirmed:
         return by_cover
     stem = PurePath(returned.file).stem
-    by_name = index.match(stem)
+    by_name = index.confirm(stem)  # a merely close file name counts for nothing
     if not by_name.confirmed:
         unit = unit_in_file_name(stem, campaign)
         if unit is not None:
@@ -171,15 +206,7 @@ def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
 def unit_in_file_name(stem: str, campaign: Campaign) -> RosterUnit | None:
     """The roster unit named inside a file name: "市中区总工会-附件1(修改)", or "沙湾区-附件1" (the name
     without 总工会, as units usually write it). None when no unit, or two unrelated units, are named."""
-    text = re.sub(r"[\s()]+", "", unicodedata.normalize("NFKC", stem))
-    found = {}
-    for unit in campaign.roster:
-        key = unit_key(unit.name, campaign.unit_prefixes)
-        if key and key in text:
-            found[key] = unit
-    # A key found only as part of a longer found key is not a second unit.
-    best = [u for k, u in found.items() if not any(k != other and k in other for other in found)]
-    return best[0] if len(best) == 1 else None
+    return roster_index(campaign).named_in(re.sub(r"[\s()]+", "", unicodedata.normalize("NFKC", stem)))
 
 
 def _report_date(r: Returned, form: str) -> dt.date:
@@ -204,12 +231,12 @@ def consolidate(
         for form in r.forms:
             candidates.setdefault((key_unit, form), []).append(r)
     chosen: dict[tuple[str, str], Returned] = {}
-    superseded: dict[str, list[str]] = {}
+    superseded: dict[str, list[tuple[str, str]]] = {}  # file -> (annex, why another file was kept)
     for key, files in candidates.items():
         files.sort(key=lambda r: (_report_date(r, key[1]), r.mtime, r.file), reverse=True)
         chosen[key] = files[0]
         for older in files[1:]:
-            superseded.setdefault(older.file, []).append(key[1])
+            superseded.setdefault(older.file, []).append((key[1], _why_kept(files[0], older, key[1])))
 
     used: list[Used] = []
     for (unit, form), r in sorted(chosen.items()):
@@ -219,7 +246,7 @@ def consolidate(
 
     rows = _status_rows(returns, matches, used, superseded, campaign, exclude_errors)
     totals, counts, lacking = _totals(used, campaign)
-    total_report = _check_totals(totals, campaign, rules, counts)
+    total_report = _check_totals(totals, campaign, rules, counts, used)
     unit_of = {}
     for r in returns:
         match = matches.get(r.file)
@@ -251,7 +278,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     for r in returns:
         if not r.error:
             continue
-        m = roster_index(campaign).match(PurePath(r.file).stem)
+        m = roster_index(campaign).confirm(PurePath(r.file).stem)
         named = m.unit if m.confirmed else unit_in_file_name(PurePath(r.file).stem, campaign)
         unit = named.name if named else None
         if unit:
@@ -317,7 +344,8 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
             rows.append(row_for(unit, None, group, OFF_ROSTER, "不在单位名单中，未计入汇总；如属本市单位，请加入名单后重新汇总"))
     for r in returns:
         if r.file in superseded:
-            forms = tuple(superseded[r.file])
+            forms = tuple(form for form, _ in superseded[r.file])
+            why = "；".join(dict.fromkeys(text for _, text in superseded[r.file]))
             unit = matches[r.file].unit.name if matches[r.file].unit else r.unit_typed
             rows.append(
                 UnitRow(
@@ -325,7 +353,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
                     date=r.cover.get(forms[0], {}).get("DATE", ""),
                     errors=sum(r.errors(f) for f in forms), warnings=sum(r.warnings(f) for f in forms),
                     explained=sum(r.explained(f) for f in forms),
-                    remark=f"同一单位的{'、'.join(form_names[f] for f in forms)}有更新的文件，本文件未使用",
+                    remark=f"本文件未使用：同一单位的{'、'.join(form_names[f] for f in forms)}{why}",
                 )
             )
     for bad in unattributed:
@@ -373,9 +401,66 @@ def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], di
     return totals, counts, {code: tuple(units) for code, units in lacking.items()}
 
 
-def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet, counts: dict[str, int]) -> Report:
+def _why_kept(kept: Returned, older: Returned, form: str) -> str:
+    """Why ``kept`` counts rather than ``older``: the later 填报日期, or, dates equal or missing, the later file time."""
+    new_date, old_date = _report_date(kept, form), _report_date(older, form)
+    if new_date > old_date:
+        shown = older.cover.get(form, {}).get("DATE", "") or "未填"
+        return (f"以“{kept.file}”为准：其填报日期 {kept.cover.get(form, {}).get('DATE', '')} 晚于本文件的"
+                f"{'填报日期 ' + shown if shown != '未填' else '（本文件未填填报日期）'}")
+    when = "两份的填报日期相同" if new_date != dt.date.min else "填报日期未填"
+    if kept.mtime != older.mtime:
+        return f"以“{kept.file}”为准：{when}，其文件修改时间较晚"
+    return f"以“{kept.file}”为准：{when}，文件时间也相同，按文件名取后一份"
+
+
+def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet, counts: dict[str, int],
+                  used: list[Used] | tuple[Used, ...] = ()) -> Report:
     """The totals checked with the rules, for the annexes some unit is counted in. Blank totals are
-    no finding of their own: the 汇总 sheets say beside each total which units gave no number."""
+    no finding of their own: the 汇总 sheets say beside each total which units gave no number.
+
+    A rule across annexes (X-10L) compares totals over the same units: only those that sent both
+    annexes (a unit that sent 附件1 alone would make the 附件1 side larger for no reason). A 错误 of the
+    totals whose rule fired in some units' own returns says so (``caused_by``)."""
+    def cross(rule) -> bool:
+        return len({c.split(".")[0] for c in rule.codes}) > 1
+
+    single = replace(rules, rules=tuple(r for r in rules.rules if not cross(r)))
+    report = _check_numbers(totals, campaign, single, counts)
+    crossing = tuple(r for r in rules.rules if cross(r))
+    if crossing and used:
+        all_forms = {f.id for f in campaign.forms}
+        sent: dict[str, set[str]] = {}
+        for u in used:
+            if u.included:
+                sent.setdefault(u.unit, set()).add(u.form)
+        both = [u for u in used if u.included and sent.get(u.unit, set()) >= all_forms]
+        if both:
+            units = len({u.unit for u in both})
+            totals_both, counts_both, _ = _totals(both, campaign)
+            cross_report = _check_numbers(totals_both, campaign, replace(rules, rules=crossing, field_checks=(),
+                                                                         form_checks=()), counts_both)
+            annexes = "、".join(f.annex for f in campaign.forms)
+            extra = tuple(replace(f, message=f"{f.message}（按同时报送{annexes}的 {units} 个单位计）")
+                          for f in cross_report.findings if f.rule in {r.id for r in crossing})
+            report = replace(report, findings=report.findings + extra)
+    causes: dict[str, list[str]] = {}
+    for u in used:
+        if not u.included:
+            continue
+        for f in u.returned.findings:
+            if f.severity is Severity.ERROR and _in_form(f, u.form) and u.unit not in causes.get(f.rule, []):
+                causes.setdefault(f.rule, []).append(u.unit)
+    findings = tuple(
+        replace(f, caused_by=tuple(causes[f.rule]),
+                message=f"{f.message}（由{'、'.join(causes[f.rule])}报表中的同一错误引起，单位改正后即消除）")
+        if f.severity is Severity.ERROR and f.rule in causes else f
+        for f in report.findings
+    )
+    return replace(report, findings=findings)
+
+
+def _check_numbers(totals: dict[str, object], campaign: Campaign, rules: RuleSet, counts: dict[str, int]) -> Report:
     numeric = {code: v for code, v in totals.items() if not isinstance(v, dict)}
     yes_no = {code: v for code, v in totals.items() if isinstance(v, dict)}
     for code, answers in yes_no.items():

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .roster import UnitMatch
 
 
 class Severity(Enum):
@@ -33,6 +37,9 @@ class Finding:
     # The unit's 说明 on the row of the finding's first field (the template's 说明 column), "" when none.
     # It explains a 提示 (no longer open); a 错误 stays open whatever is written.
     explanation: str = ""
+    # A finding on the consolidated totals that the named units' own errors cause (the same rule fired in
+    # their returns): it goes away when they correct them, and is counted apart from the units' errors.
+    caused_by: tuple[str, ...] = ()
 
     @property
     def explained(self) -> bool:
@@ -54,6 +61,8 @@ class Finding:
         if self.explanation:
             out["explanation"] = self.explanation
             out["explained"] = self.explained
+        if self.caused_by:
+            out["caused_by"] = list(self.caused_by)
         return out
 
 
@@ -78,6 +87,9 @@ class Report:
     explanations: dict[str, str] = field(default_factory=dict)  # field code -> the unit's 说明 on its row
     # field code -> how the locator found it: name | code | letter | label | prose | pair
     located_by: dict[str, str] = field(default_factory=dict, compare=False)
+    # ``unit`` matched against the roster by the cover check (None when no check matched it), carried to
+    # the consolidation so that a file's 填报单位 is matched once
+    unit_match: UnitMatch | None = field(default=None, compare=False)
 
     @property
     def errors(self) -> tuple[Finding, ...]:

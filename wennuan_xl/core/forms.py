@@ -93,7 +93,11 @@ class Form:
 
     @property
     def fields(self) -> tuple[Field, ...]:
-        return tuple(f for item in self.items for f in item.fields)
+        cached = self.__dict__.get("_fields")
+        if cached is None:  # built once: every check of every return walks it
+            cached = tuple(f for item in self.items for f in item.fields)
+            object.__setattr__(self, "_fields", cached)
+        return cached
 
     def fields_by_letter(self, item: Item, letter: str) -> Field:
         return next(f for f in item.fields if f.letter == letter)
@@ -112,6 +116,21 @@ class RosterUnit:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom a unit calls about the forms (the notice names them): printed on every feedback letter."""
+
+    department: str = ""
+    person: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def line(self) -> str:
+        """``联系人：曾心怡，电话：2133419，邮箱：…`` — the parts the campaign gives, or ""."""
+        parts = [f"{label}：{value}" for label, value in (("联系人", self.person), ("电话", self.phone), ("邮箱", self.email)) if value]
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
 class Campaign:
     name: str
     issuer: str
@@ -126,6 +145,8 @@ class Campaign:
     rule_files: tuple[Path, ...]
     units: dict[str, Kind] = field(default_factory=dict)
     unit_prefixes: tuple[str, ...] = ()
+    contact: Contact = field(default_factory=Contact)
+    resubmit_working_days: int = 3  # a feedback letter's deadline: its date plus this many working days
     # The 实名制 list's files as read (issue #16), built into a ListSpec by core.namelist.spec.namelist_spec;
     # None: the campaign has no list.
     namelist: ListSources | None = field(default=None, compare=False, repr=False)
@@ -192,6 +213,8 @@ def campaign_from_data(
             rule_files=tuple(folder / name for name in main["rules"]),
             units=units,
             unit_prefixes=tuple(str(p) for p in main.get("unit_prefixes", [])),
+            contact=Contact(**{k: str(v) for k, v in (main.get("contact") or {}).items()}),
+            resubmit_working_days=int(main.get("resubmit_working_days", 3)),
             namelist=namelist,
         )
     except (KeyError, TypeError, ValueError) as exc:

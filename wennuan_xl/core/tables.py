@@ -9,12 +9,14 @@ The 明细 rows are generated lazily, so the file writer keeps its constant memo
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
-from .consolidate import REPORTED, TOTAL_UNIT, Consolidation
-from .findings import Severity
+from .consolidate import MISSING, REPORTED, TOTAL_UNIT, UNREADABLE, Consolidation, Used
+from .dates import chinese_date
+from .findings import Finding, Severity
 from .forms import Campaign, Field, Kind
 from .layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, layout_for
 from .values import NO, YES
@@ -60,10 +62,11 @@ def yes_no_text(counts: dict) -> str:
     return f"是 {counts.get(YES, 0)} 个，否 {counts.get(NO, 0)} 个"
 
 
-def consolidation_tables(result: Consolidation, campaign: Campaign) -> list[Table]:
-    """Every sheet of the consolidated workbook except the chart, in workbook order."""
+def consolidation_tables(result: Consolidation, campaign: Campaign, day: dt.date | None = None) -> list[Table]:
+    """Every sheet of the consolidated workbook except the chart, in workbook order; ``day`` is the
+    汇总 sheets' 填报日期 (blank without one)."""
     tables = [
-        *(total_table(result, campaign, form.id) for form in campaign.forms),
+        *(total_table(result, campaign, form.id, day) for form in campaign.forms),
         status_table(result, campaign),
         findings_table(result, campaign),
         detail_table(result, campaign),
@@ -79,7 +82,9 @@ def consolidation_tables(result: Consolidation, campaign: Campaign) -> list[Tabl
     return tables
 
 
-def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Table:
+def total_table(result: Consolidation, campaign: Campaign, form_id: str, day: dt.date | None = None) -> Table:
+    """The annex's form with the totals: filled in by the issuer (填报单位), its contact (填报人, 联系电话)
+    and the day of the consolidation (填报日期), frozen under its header row."""
     form = campaign.form(form_id)
     layout = layout_for(form)
     rows: dict[int, dict[int, Cell]] = {}
@@ -92,7 +97,8 @@ def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Tabl
     put(layout.annex_row, 1, Cell(form.annex, "bold"))
     put(layout.title_row, 1, Cell(f"{form.title}（汇总）", "title"))
     merges[(layout.title_row - 1, 0)] = (layout.title_row - 1, VALUE_COL - 1)
-    cover_text = {"UNIT": campaign.issuer}
+    cover_text = {"UNIT": campaign.issuer, "PERSON": campaign.contact.person, "PHONE": campaign.contact.phone,
+                  "DATE": chinese_date(day) if day is not None else ""}
     for c in form.cover:
         row, col = layout.cover_labels[c.key]
         put(row, col, Cell(c.label + "：", "text"))
@@ -136,6 +142,7 @@ def total_table(result: Consolidation, campaign: Campaign, form_id: str) -> Tabl
                    {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 18, REMARK_COL: 28}.items())
     return Table(
         total_sheet_name(campaign, form_id), sorted(rows.items()), widths, heights, merges,
+        freeze=(layout.header_row, 0),
         page="form", header_row=layout.header_row - 1, print_area=(0, 0, last + 1, REMARK_COL - 1),
     )
 
@@ -165,28 +172,33 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
         (3, {col: Cell(text, "header") for col, text in enumerate(STATUS_HEADERS)}),
     ]
     for i, row in enumerate(rows, start=1):
+        read = row.status not in (MISSING, UNREADABLE)  # no return read: its counts are blank, not 0
         out.append((3 + i, {
             0: Cell(i, "center"), 1: Cell(row.unit), 2: Cell(row.status, STATUS_STYLE.get(row.status, "cell")),
-            3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file), 5: Cell(row.typed),
+            3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file, "cell_wrap"), 5: Cell(row.typed, "cell_wrap"),
             6: Cell(row.person), 7: Cell(row.phone), 8: Cell(row.date),
-            9: Cell(row.errors, "error" if row.errors else "center"),
-            10: Cell(row.warnings, "warning" if row.warnings else "center"), 11: Cell(row.explained, "center"),
+            9: Cell(row.errors if read else None, "error" if row.errors else "center"),
+            10: Cell(row.warnings if read else None, "warning" if row.warnings else "center"),
+            11: Cell(row.explained if read else None, "center"),
             12: Cell("是" if row.included else "否", "center"), 13: Cell(row.remark, "cell_wrap"),
         }))
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 24, 10, 14, 40, 24, 10, 16, 12, 6, 6, 7, 9, 50)))
     return Table(STATUS_SHEET, out, widths, freeze=(4, 2), autofilter=(3, 0, 3 + len(rows), len(STATUS_HEADERS) - 1), header_row=3)
 
 
+# What the checker read generously ("—" taken as 0): its own kind, apart from 错误 and 提示, and never
+# called 说明, the unit's own column.
+NOTE_LABEL = "注意"
+
 FINDINGS_HEADERS = ("序号", "单位", "附件", "文件", "单元格", "规则编号", "类别", "填写值", "问题说明", "说明")
 
 
 def findings_table(result: Consolidation, campaign: Campaign) -> Table:
     items = result.findings()
-    errors = sum(1 for _, _, f in items if f.severity is Severity.ERROR)
     explained = sum(1 for _, _, f in items if f.explained)
     out: list[Row] = [
-        (0, {0: Cell(f"审核结果：共 {errors} 个错误、{len(items) - errors} 个提示"
-                     + (f"（其中 {explained} 个已由单位说明）" if explained else ""), "heading")}),
+        (0, {0: Cell(f"审核结果：{result.audit_line()}"
+                     + (f"（其中 {explained} 个提示已由单位说明）" if explained else ""), "heading")}),
         (2, {col: Cell(text, "header") for col, text in enumerate(FINDINGS_HEADERS)}),
     ]
     annex = {f.id: f.annex for f in campaign.forms}
@@ -208,11 +220,39 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
             5: Cell(f.rule), 6: Cell(f.severity.label, "error" if f.severity is Severity.ERROR else "warning"),
             7: Cell(shown), 8: Cell(f.message, "cell_wrap"), 9: Cell(f.explanation, "cell_wrap"),
         }))
+    row = 3 + len(items)
+    for unit, file, note in result.notes():
+        out.append((row, {0: Cell(row - 2, "center"), 1: Cell(unit), 3: Cell(file), 6: Cell(NOTE_LABEL, "center"),
+                          8: Cell(note, "cell_wrap")}))
+        row += 1
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 22, 8, 34, 12, 16, 6, 12, 80, 30)))
     return Table(
         FINDINGS_SHEET, out, widths, freeze=(3, 2),
-        autofilter=(2, 0, 2 + len(items), len(FINDINGS_HEADERS) - 1) if items else None, header_row=2,
+        autofilter=(2, 0, row - 1, len(FINDINGS_HEADERS) - 1) if row > 3 else None, header_row=2,
     )
+
+
+FILE_COLUMN = FINDINGS_HEADERS.index("文件")
+MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
+
+
+def with_file_links(table: Table, target_of: Callable[[str], str]) -> Table:
+    """审核结果 with each 文件 cell a link (a HYPERLINK formula) that opens the unit's file: ``target_of``
+    gives the path of a file named as the table names it (relative to the returns folder)."""
+    rows = []
+    for r, cells in table.rows:
+        cell = cells.get(FILE_COLUMN)
+        if r > 2 and cell is not None and isinstance(cell.value, str) and cell.value:
+            target = target_of(cell.value)
+            if len(target) <= MAX_LINK:
+                formula = f'=HYPERLINK("{_q(target)}","{_q(cell.value)}")'
+                cells = {**cells, FILE_COLUMN: Cell(cell.value, "link", formula=formula)}
+        rows.append((r, cells))
+    return replace(table, rows=rows)
+
+
+def _q(text: str) -> str:
+    return text.replace('"', '""')
 
 
 def detail_fixed(campaign: Campaign) -> tuple[str, ...]:
@@ -229,61 +269,167 @@ def detail_units(result: Consolidation, campaign: Campaign) -> list[str]:
     return [n for n in roster if n in units] + sorted(n for n in units if n not in on_roster)
 
 
+DETAIL_HEADER_ROWS = 3  # 指标代码, 指标名称 (short label and unit), 模板单元格; units from row 4
+DETAIL_UNIT_WIDTH, DETAIL_FIXED_WIDTH, DETAIL_FIELD_WIDTH = 24.0, 9.0, 12.0
+LINE_HEIGHT = 14.25  # points per wrapped line of 宋体 11
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One unit of 明细. ``fixed``: its name, 上报情况 and 计入汇总 cells; then one entry per field, in
+    campaign order: ``values`` a number, a text (是/否, or what could not be read) or None (blank: not
+    filled, or the annex was not sent), ``styles`` its style name: count/money (counted), grey (not
+    counted), cell (text, not sent), error/warning (a finding of the unit's return names the field)."""
+
+    fixed: tuple[Cell, ...]
+    values: list[object]
+    styles: list[str]
+
+
+@dataclass
+class DetailSheet:
+    """明细 as header rows of cells, unit rows generated lazily (constant memory) and a total row."""
+
+    name: str
+    fields: tuple[Field, ...]
+    fixed: tuple[str, ...]
+    header: list[Row]
+    units: Iterable[DetailRow]
+    unit_count: int
+    total: Row
+    widths: tuple[tuple[int, int, float], ...]
+    heights: dict[int, float]
+    freeze: tuple[int, int]
+    repeat_rows: tuple[int, int] = (0, DETAIL_HEADER_ROWS - 1)  # printed on every page, with column A
+
+    @property
+    def first_field_col(self) -> int:
+        return len(self.fixed)
+
+    def table(self) -> Table:
+        """The same sheet as a plain ``Table`` of cells (what the live Excel writer renders)."""
+        return Table(self.name, self._rows(), self.widths, self.heights, freeze=self.freeze, page="")
+
+    def _rows(self) -> Iterator[Row]:
+        yield from self.header
+        first = self.first_field_col
+        for r, row in enumerate(self.units, start=DETAIL_HEADER_ROWS):
+            cells = dict(enumerate(row.fixed))
+            for i, (value, style) in enumerate(zip(row.values, row.styles)):
+                cells[first + i] = Cell(whole(value), style)
+            yield r, cells
+        yield self.total
+
+
+def whole(value: object) -> object:
+    """3752.0 -> 3752: a whole number is shown and passed on as an integer."""
+    if isinstance(value, float) and value.is_integer() and -1e15 < value < 1e15:
+        return int(value)
+    return value
+
+
+def text_height(text: str, width: float) -> float:
+    """Points a wrapped cell of ``width`` (Excel's column width) needs for ``text``: a CJK character is two
+    units wide, others one (xlsxwriter and openpyxl do not autofit; this errs on the generous side)."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    lines = max(1, math.ceil(units / max(width - 1.5, 1)))
+    return lines * LINE_HEIGHT + 3
+
+
 def detail_table(result: Consolidation, campaign: Campaign) -> Table:
     """One row per unit, one column per field, a total row (SUMIFS over the included units)."""
-    fields = list(campaign.fields())
+    return detail_sheet(result, campaign).table()
+
+
+def detail_sheet(result: Consolidation, campaign: Campaign) -> DetailSheet:
+    fields = tuple(campaign.fields())
     fixed = detail_fixed(campaign)
     first = len(fixed)
-    widths = ((0, 0, 24.0), (1, first - 1, 9.0), (first, first + len(fields) - 1, 11.0))
-    return Table(DETAIL_SHEET, _detail_rows(result, campaign, fields, fixed), widths, {1: 60.0}, freeze=(3, 1), page="")
-
-
-def _detail_rows(result: Consolidation, campaign: Campaign, fields: list[Field], fixed: tuple[str, ...]) -> Iterator[Row]:
-    first = len(fixed)
-    form_col = {f.id: 2 + k for k, f in enumerate(campaign.forms)}  # the annex's 计入汇总 column
-    yield 0, {**{c: Cell(t, "header") for c, t in enumerate(fixed)}, **{first + i: Cell(f.code, "header") for i, f in enumerate(fields)}}
-    yield 1, {**{c: Cell("", "header") for c in range(first)},
-              **{first + i: Cell(f"{f.number} {f.short or f.label}（{f.unit}）", "header") for i, f in enumerate(fields)}}
+    labels = [f"{f.number} {f.short or f.label}（{f.unit}）" for f in fields]
+    header: list[Row] = [
+        (0, {**{c: Cell(t, "header") for c, t in enumerate(fixed)}, **{first + i: Cell(f.code, "header") for i, f in enumerate(fields)}}),
+        (1, {**{c: Cell("", "header") for c in range(first)}, **{first + i: Cell(t, "header") for i, t in enumerate(labels)}}),
+    ]
     cells = {}
+    layouts = {form.id: (form.sheet, layout_for(form)) for form in campaign.forms}
     for i, f in enumerate(fields):
-        row, col = layout_for(campaign.form(f.form_id)).field_cell(f.code)
-        cells[first + i] = Cell(f"{campaign.form(f.form_id).sheet}!{column_letter(col)}{row}", "code")
-    yield 2, {**{c: Cell("模板单元格" if c == 0 else "", "header") for c in range(first)}, **cells}
+        sheet, layout = layouts[f.form_id]
+        row, col = layout.field_cell(f.code)
+        cells[first + i] = Cell(f"{sheet}!{column_letter(col)}{row}", "code")
+    header.append((2, {**{c: Cell("模板单元格" if c == 0 else "", "header") for c in range(first)}, **cells}))
+    units = detail_units(result, campaign)
+    heights = {
+        0: max(text_height(t, DETAIL_FIXED_WIDTH) for t in fixed[1:]),
+        1: max(text_height(t, DETAIL_FIELD_WIDTH) for t in labels),
+    }
+    widths = ((0, 0, DETAIL_UNIT_WIDTH), (1, first - 1, DETAIL_FIXED_WIDTH), (first, first + len(fields) - 1, DETAIL_FIELD_WIDTH))
+    return DetailSheet(
+        DETAIL_SHEET, fields, fixed, header, _detail_units(result, campaign, fields, units), len(units),
+        _detail_total(result, campaign, fields, first, len(units)), widths, heights, freeze=(DETAIL_HEADER_ROWS, 1),
+    )
+
+
+def _detail_units(result: Consolidation, campaign: Campaign, fields: tuple[Field, ...], names: list[str]) -> Iterator[DetailRow]:
     # One row per unit: its annexes may come from different files.
-    units: dict[str, dict[str, object]] = {}
+    per_unit: dict[str, dict[str, Used]] = {}
     for u in result.used:
-        units.setdefault(u.unit, {})[u.form] = u
+        per_unit.setdefault(u.unit, {})[u.form] = u
     status = {r.unit: r.status for r in result.rows if r.status in (REPORTED, "名单外")}
     index = {f.code: i for i, f in enumerate(fields)}
-    r = 3
-    for name in detail_units(result, campaign):
-        per_form = units[name]
-        out = {0: Cell(name), 1: Cell(status.get(name, ""))}
-        for form_id, col in form_col.items():
-            sent = per_form.get(form_id)
-            out[col] = Cell("" if sent is None else ("是" if sent.included else "否"), "center")  # type: ignore[attr-defined]
-        for f in fields:
-            col = first + index[f.code]
-            used = per_form.get(f.form_id)
-            if used is None:
-                out[col] = Cell(None)
-                continue
-            returned = used.returned  # type: ignore[attr-defined]
-            text = returned.texts.get(f.code)
-            value = returned.values[index[f.code]]
-            style = number_style(f) if used.included else "grey"  # type: ignore[attr-defined]
-            if text is not None:
-                out[col] = Cell(text, "cell" if f.kind is Kind.YESNO else "error")
-            elif math.isnan(value):
-                out[col] = Cell(None, style)
-            else:
-                out[col] = Cell(int(value) if value.is_integer() else value, style)
-        yield r, out
-        r += 1
-    unit_rows = r - 3
+    spans: dict[str, tuple[int, int]] = {}  # form -> (first, last + 1) field index: campaign.fields() lists each form's fields together
+    for i, f in enumerate(fields):
+        start, _ = spans.get(f.form_id, (i, i))
+        spans[f.form_id] = (start, i + 1)
+    counted = {form: [number_style(f) for f in fields[a:b]] for form, (a, b) in spans.items()}
+    yes_no = {f.code for f in fields if f.kind is Kind.YESNO}
+    width = len(fields)
+    for name in names:
+        per_form = per_unit[name]
+        fixed = [Cell(name), Cell(status.get(name, ""))]
+        values: list[object] = [None] * width
+        styles = ["cell"] * width
+        for form in spans:
+            sent = per_form.get(form)
+            fixed.append(Cell("" if sent is None else ("是" if sent.included else "否"), "center"))
+            if sent is None:
+                continue  # the annex was not sent: blanks, never 0
+            a, b = spans[form]
+            returned = sent.returned
+            values[a:b] = [None if v != v else v for v in returned.values[a:b]]  # NaN: no number
+            styles[a:b] = counted[form] if sent.included else ["grey"] * (b - a)
+            for code, text in returned.texts.items():
+                i = index.get(code, -1)
+                if a <= i < b:
+                    values[i] = text
+                    styles[i] = "cell" if code in yes_no else "error"
+            for code, severity in _marks(returned.findings, form).items():
+                i = index.get(code, -1)
+                if a <= i < b:
+                    styles[i] = severity
+        yield DetailRow(tuple(fixed), values, styles)
+
+
+def _marks(findings: Iterable[Finding], form: str) -> dict[str, str]:
+    """Field code -> "error" / "warning" for the fields an open finding of this annex names, the worst
+    finding winning (the flagged copy's colours); an explained 提示 is no longer open and colours nothing."""
+    prefix = form + "."
+    marks: dict[str, str] = {}
+    for f in findings:
+        if f.explained:
+            continue
+        style = "error" if f.severity is Severity.ERROR else "warning"
+        for code in f.codes:
+            if code.startswith(prefix) and marks.get(code) != "error":
+                marks[code] = style
+    return marks
+
+
+def _detail_total(result: Consolidation, campaign: Campaign, fields: tuple[Field, ...], first: int, unit_rows: int) -> Row:
+    form_col = {f.id: 2 + k for k, f in enumerate(campaign.forms)}  # the annex's 计入汇总 column
+    r = DETAIL_HEADER_ROWS + unit_rows  # the total row, 0-based; the units are 1-based rows 4..r
     out = {0: Cell("合计（计入汇总的单位）", "total_text"), **{c: Cell("", "total_text") for c in range(1, first)}}
-    for f in fields:
-        col = first + index[f.code]
+    for i, f in enumerate(fields):
+        col = first + i
         total = result.totals.get(f.code)
         letter = column_letter(col + 1)
         if isinstance(total, dict):
@@ -294,7 +440,7 @@ def _detail_rows(result: Consolidation, campaign: Campaign, fields: list[Field],
             out[col] = Cell(total if total is not None else 0, number_style(f, total=True), formula=formula)
         else:
             out[col] = Cell(None, "total_text")
-    yield r, out
+    return r, out
 
 
 SOURCE_HEADERS = ("单位", "附件", "文件", "工作表", "读取方式", "与模板位置不同的单元格")
@@ -311,7 +457,8 @@ def sources_table(result: Consolidation, campaign: Campaign) -> Table:
         moved = {c: ref for c, ref in (returned.cells or {}).items() if c.startswith(u.form + ".")}
         out.append((2 + i, {
             0: Cell(u.unit), 1: Cell(annex[u.form]), 2: Cell(returned.file), 3: Cell(returned.sheets.get(u.form, "")),
-            4: Cell("按表内文字定位" if moved else "单元格名称"), 5: Cell("；".join(f"{c}={ref}" for c, ref in moved.items())),
+            4: Cell("按表内文字定位" if moved else "单元格名称"),
+            5: Cell("；".join(f"{c}={ref}" for c, ref in moved.items()), "cell_wrap"),
         }))
     widths = tuple((i, i, float(w)) for i, w in enumerate((24, 8, 44, 14, 16, 80)))
     return Table(SOURCE_SHEET, out, widths, header_row=2)
@@ -358,7 +505,7 @@ def check_result_table(report, file_name: str) -> Table:
         }))
         r += 1
     for note in report.notes:
-        out.append((r, {5: Cell(f"说明：{note}", "text")}))
+        out.append((r, {1: Cell(NOTE_LABEL, "center"), 5: Cell(note, "cell_wrap")}))
         r += 1
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 12, 14, 22, 12, 70, 16, 30)))
     return Table("审核结果", out, widths, freeze=(4, 0), header_row=3)

@@ -48,6 +48,10 @@ class Cleaned:
         return self.status in (Status.OK, Status.BLANK, Status.PLACEHOLDER)
 
 
+# A whole number this large has no double (float() overflows): it is no figure of a return, and reads as text.
+_HUGE = 10**300
+
+
 def as_number(value: float) -> int | float:
     """Whole numbers stay integers whatever reader produced them (calamine returns 3752.0)."""
     if isinstance(value, bool):
@@ -77,7 +81,8 @@ def clean(
 ) -> Cleaned:
     """Read one input cell. ``units`` are all the campaign's units, to recognise a wrong one."""
     kind = type(raw)
-    if (kind is int or kind is float) and field.kind is not Kind.YESNO and (kind is int or math.isfinite(raw)):  # type: ignore[arg-type]
+    plain = (kind is float and math.isfinite(raw)) or (kind is int and -_HUGE < raw < _HUGE)  # type: ignore[arg-type, operator]
+    if plain and field.kind is not Kind.YESNO:
         return Cleaned(as_number(raw), Status.OK)  # type: ignore[arg-type]
     if raw is None or isinstance(raw, Blank):
         return Cleaned(BLANK, Status.BLANK)
@@ -106,7 +111,7 @@ def _clean_number(
         text = raw_text(raw)
         return Cleaned(text, Status.NOT_NUMBER, text)
     if isinstance(raw, (int, float)):
-        if isinstance(raw, float) and not math.isfinite(raw):
+        if (isinstance(raw, float) and not math.isfinite(raw)) or (isinstance(raw, int) and not -_HUGE < raw < _HUGE):
             return Cleaned(str(raw), Status.NOT_NUMBER, str(raw))
         return Cleaned(as_number(raw), Status.OK, raw_text(raw))
     text = str(raw)
@@ -122,7 +127,7 @@ def _clean_number(
     elif squeezed.startswith(field.unit) and len(squeezed) > len(field.unit):
         squeezed = squeezed[len(field.unit):]  # ``人 286``: the unit typed first
     number = _parse_number(squeezed)
-    if number is not None:
+    if number is not None and -_HUGE < number < _HUGE:
         return Cleaned(as_number(number), Status.OK, text)
     m = _SPLIT_UNIT.match(squeezed)
     if m and _parse_number(m.group(1)) is not None and m.group(2) in _FOREIGN_UNITS + units:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
@@ -123,6 +124,31 @@ def feedback_setting(book, returns: Path, recursive: bool) -> Path | None:
         raise UserError(f"反馈副本的文件夹不能是退回表所在的文件夹（{target}）：下次汇总会把副本当作退回表读取。\n"
                         "请在“设置”工作表中另选一个“反馈副本存放文件夹”。")
     return target
+
+
+def resubmit_setting(book, day: dt.date) -> dt.date | None:
+    """The resubmission date on 设置 (WN_RESUBMIT_BY) as a date, or None (blank: the letter's date + 3
+    working days). Excel gives a date cell as a datetime, a typed text as text."""
+    value = setting(book, "WN_RESUBMIT_BY")
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        chosen = value.date()
+    elif isinstance(value, dt.date):
+        chosen = value
+    else:
+        text = str(value).strip().replace("/", "-").replace(".", "-")
+        for sep in ("年", "月"):
+            text = text.replace(sep, "-")
+        text = text.rstrip("日")
+        try:
+            y, m, d = (int(p) for p in text.split("-"))
+            chosen = dt.date(y, m, d)
+        except ValueError:
+            raise UserError(f"“设置”工作表中的重新报送截止日期应为日期，如 2017-1-25，现在是“{value}”。") from None
+    if chosen < day:
+        raise UserError(f"“设置”工作表中的重新报送截止日期（{chosen.isoformat()}）早于审核意见的日期（{day.isoformat()}）。")
+    return chosen
 
 
 def roster_rows(book) -> list[list[object]] | None:

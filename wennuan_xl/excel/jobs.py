@@ -9,17 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.consolidate import Consolidation
-from ..core.findings import Severity
 from ..core.forms import Campaign
 from ..core.tables import (
     DETAIL_SHEET,
-    FINDINGS_HEADERS,
     FINDINGS_SHEET,
-    Cell,
-    Table,
     consolidation_tables,
     detail_units,
     grid,
+    with_file_links,
 )
 from ..files.chart import consolidation_chart
 from ..jobs import read_and_consolidate, write_feedback
@@ -28,28 +25,29 @@ from . import book as read
 from .chart import write_chart
 from .write import fresh_sheet, quiet_screen, status, write_table
 
-FILE_COLUMN = FINDINGS_HEADERS.index("文件")
-MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
-
 
 def consolidate_in_excel(master, settings: Settings, today: dt.date | None = None) -> str:
     """Run 汇总 for the master and return the message for the clerk."""
     folder = read.folder_setting(master)
     campaign = settings.campaign
+    day = today or dt.date.today()
+    # the resubmission date is checked before the long part
+    settings = replace(settings, feedback_day=day,
+                       resubmit_by=read.resubmit_setting(master, day) if settings.feedback_dir is not None else None)
     result = _consolidate(master, folder, settings)
     status(master, "送温暖汇总：正在写入汇总表……")
     try:
         with quiet_screen(master):
             detail: list = []
-            for table in consolidation_tables(result, campaign):
+            for table in consolidation_tables(result, campaign, day):
                 if table.name == FINDINGS_SHEET:
-                    table = with_file_links(table, folder)
+                    table = with_file_links(table, lambda name: str(folder / name))
                 if table.name == DETAIL_SHEET:
                     table = replace(table, rows=list(table.rows))  # generated lazily: read once, used twice
                     detail = grid(table)
                 write_table(master, fresh_sheet(master, table.name), table)
             write_chart(master, consolidation_chart(campaign, len(detail_units(result, campaign))), detail)
-        feedback = _feedback(master, result, settings, folder, today)
+        feedback = _feedback(master, result, settings, folder)
     finally:
         status(master, None)
     return summary_text(result, campaign) + feedback
@@ -69,31 +67,11 @@ def _consolidate(master, folder: Path, settings: Settings) -> Consolidation:
     return result
 
 
-def with_file_links(table: Table, folder: Path) -> Table:
-    """审核结果 of the consolidation with each 文件 cell a link that opens the unit's file in Excel."""
-    rows = []
-    for r, cells in table.rows:
-        cell = cells.get(FILE_COLUMN)
-        if r > 2 and cell is not None and isinstance(cell.value, str) and cell.value:
-            target = str(folder / cell.value)
-            if len(target) <= MAX_LINK:
-                formula = f'=HYPERLINK("{_q(target)}","{_q(cell.value)}")'
-                cells = {**cells, FILE_COLUMN: Cell(cell.value, "link", formula=formula)}
-        rows.append((r, cells))
-    return replace(table, rows=rows)
-
-
-def _q(text: str) -> str:
-    return text.replace('"', '""')
-
-
-def _feedback(master, result: Consolidation, settings: Settings, folder: Path, today: dt.date | None) -> str:
+def _feedback(master, result: Consolidation, settings: Settings, folder: Path) -> str:
     out_dir = settings.feedback_dir
     if out_dir is None:
         return ""
     status(master, "送温暖汇总：正在生成反馈副本……")
-    if today is not None:
-        settings = replace(settings, feedback_day=today)
     done = write_feedback(result, settings, folder)
     text = f"\n反馈副本：{len(done.written)} 份，已存入 {out_dir}" if done.written else "\n反馈副本：没有需要反馈的单位。"
     if done.failed:
@@ -102,9 +80,8 @@ def _feedback(master, result: Consolidation, settings: Settings, folder: Path, t
 
 
 def summary_text(result: Consolidation, campaign: Campaign) -> str:
-    errors = sum(1 for _, _, f in result.findings() if f.severity is Severity.ERROR)
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     reported = sum(1 for r in result.rows if r.status == "已报")
     missing = sum(1 for r in result.rows if r.status == "未报")
     return (f"汇总完成：{counted}。\n已报 {reported} 个单位，未报 {missing} 个。\n"
-            f"审核：{errors} 个错误、{len(result.findings()) - errors} 个提示，详见“审核结果”（点文件名可打开该单位的退回表）。")
+            f"审核：{result.audit_line()}，详见“审核结果”（点文件名可打开该单位的退回表）。")

@@ -9,6 +9,7 @@ become a formula.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,12 +22,17 @@ from ..core.forms import Campaign
 from ..core.tables import (
     CHART_SHEET,
     DETAIL_SHEET,
+    FINDINGS_SHEET,
     Table,
     consolidation_tables,
     detail_fixed,
+    detail_sheet,
+    with_file_links,
 )
+from . import style
 from .atomic import Inputs, OutputError, atomic_path, drop_failed_writer, os_reason, shown_path, temp_folder
-from .chart import FONT, consolidation_chart
+from .chart import consolidation_chart
+from .sheet_stream import write_detail
 
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)
 OUTPUT_MARK = "wennuan_xl"  # custom document property: this workbook is our output, not a unit's return
@@ -68,7 +74,10 @@ def _has_surrogate(value: str) -> bool:
 
 
 def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | str,
-                       protect: Inputs | Iterable[Path] = ()) -> Path:
+                       protect: Inputs | Iterable[Path] = (), returns: Path | None = None,
+                       day: dt.date | None = None) -> Path:
+    """``returns``: the folder the returns were read from; each 审核结果 row then links to its file.
+    ``day``: the 汇总 sheets' 填报日期 (default today)."""
     out = Path(out)
     with atomic_path(out, protect=protect) as tmp, temp_folder(out) as work:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
@@ -79,10 +88,14 @@ def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | st
             wb.set_custom_property(OUTPUT_MARK, "consolidated")
             styles = _Styles(wb)
             detail_rows = 0
-            for table in consolidation_tables(result, campaign):
-                written = _write_table(wb, styles, table)
-                if table.name == DETAIL_SHEET:
-                    detail_rows = written - 4  # three header rows and the total row
+            link = _file_link(returns)
+            for table in consolidation_tables(result, campaign, day or dt.date.today()):
+                if table.name == DETAIL_SHEET:  # units x fields: streamed as XML of our own (files/sheet_stream.py)
+                    detail_rows = write_detail(wb, styles, detail_sheet(result, campaign), work)
+                    continue
+                if table.name == FINDINGS_SHEET and link is not None:
+                    table = with_file_links(table, link)
+                _write_table(wb, styles, table)
             _write_chart(wb, result, campaign, detail_rows)
             wb.close()
         except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
@@ -98,30 +111,68 @@ def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | st
     return out
 
 
+def _file_link(returns: Path | None):
+    """The path a 审核结果 row's file link opens: the file in the returns folder (absolute)."""
+    if returns is None:
+        return None
+    folder = returns.resolve()
+    return lambda name: str(folder / name)
+
+
 class _Styles:
     def __init__(self, wb: xlsxwriter.Workbook):
-        base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
-        box = {**base, "border": 1, "border_color": "#808080"}
+        base = {"font_name": style.FONT, "font_size": style.FONT_SIZE, "valign": "vcenter"}
+        box = {**base, "border": 1, "border_color": f"#{style.BORDER}"}
+        self.box = box  # what every boxed cell shares (files/sheet_stream.py builds 明细's formats on it)
         self.title = wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
         self.heading = wb.add_format({**base, "bold": True, "font_size": 14})
         self.bold = wb.add_format({**base, "bold": True})
         self.text = wb.add_format(base)
+        total = {"bold": True, "bg_color": f"#{style.TOTAL}"}
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
-        self.header = wb.add_format({**box, "bold": True, "bg_color": "#D9D9D9", "align": "center", "text_wrap": True})
+        self.header = wb.add_format({**box, "bold": True, "bg_color": f"#{style.HEADER}", "align": "center", "text_wrap": True})
         self.cell = wb.add_format(box)
-        self.cell_wrap = wb.add_format({**box, "text_wrap": True})
+        self.cell_wrap = wb.add_format({**box, "text_wrap": True, "valign": "top"})
         self.center = wb.add_format({**box, "align": "center"})
-        self.code = wb.add_format({**box, "align": "center", "font_size": 9, "font_color": "#808080"})
-        self.count = wb.add_format({**box, "num_format": "#,##0"})
-        self.money = wb.add_format({**box, "num_format": "#,##0.00##"})
-        self.total_count = wb.add_format({**box, "num_format": "#,##0", "bold": True, "bg_color": "#F2F2F2"})
-        self.total_money = wb.add_format({**box, "num_format": "#,##0.00##", "bold": True, "bg_color": "#F2F2F2"})
-        self.total_text = wb.add_format({**box, "bold": True, "bg_color": "#F2F2F2"})
-        self.error = wb.add_format({**box, "bg_color": "#FFC7CE"})
-        self.warning = wb.add_format({**box, "bg_color": "#FFEB9C"})
-        self.missing = wb.add_format({**box, "bg_color": "#FCE4D6"})
-        self.grey = wb.add_format({**box, "font_color": "#808080"})
-        self.link = wb.add_format({**box, "font_color": "#0563C1", "underline": 1})
+        self.code = wb.add_format({**box, "align": "center", "font_size": 9, "font_color": f"#{style.GREY_TEXT}"})
+        self.count = wb.add_format({**box, "num_format": style.COUNT_FORMAT})
+        self.money = wb.add_format({**box, "num_format": style.MONEY_FORMAT})
+        self.total_count = wb.add_format({**box, "num_format": style.COUNT_FORMAT, **total})
+        self.total_money = wb.add_format({**box, "num_format": style.MONEY_FORMAT, **total})
+        self.total_text = wb.add_format({**box, **total})
+        self.error = wb.add_format({**box, "bg_color": f"#{style.ERROR}"})
+        self.warning = wb.add_format({**box, "bg_color": f"#{style.WARNING}"})
+        self.missing = wb.add_format({**box, "bg_color": f"#{style.MISSING}"})
+        self.grey = wb.add_format({**box, "font_color": f"#{style.GREY_TEXT}"})
+        self.link = wb.add_format({**box, "font_color": f"#{style.LINK}", "underline": 1})
+
+
+DEFAULT_ROW = 15.0  # points: a row without a height of its own
+WRAPPED = {"wrap", "header", "cell_wrap"}  # styles whose text wraps: their rows get a height that shows it
+SIZES = {"title": 16.0, "heading": 14.0, "code": 9.0}
+
+
+def _heights(table: Table):
+    """A function giving each row's height: the table's own, or one that shows its wrapped cells."""
+    widths: dict[int, float] = {}
+    for first, last, w in table.widths:
+        for col in range(first, last + 1):
+            widths[col] = w
+
+    def width(r: int, c: int) -> float:  # a merged cell is as wide as its columns together
+        last = table.merges.get((r, c), (r, c))[1]
+        return sum(widths.get(k, 8.43) for k in range(c, last + 1))
+
+    def height(r: int, cells: dict) -> float | None:
+        own = table.heights.get(r)
+        wrapped = [(cell.value, width(r, c), SIZES.get(cell.style, style.FONT_SIZE)) for c, cell in cells.items()
+                   if cell.style in WRAPPED and isinstance(cell.value, str) and cell.value]
+        big = max((SIZES.get(cell.style, 0.0) for cell in cells.values() if cell.value not in (None, "")), default=0.0)
+        if big > style.FONT_SIZE:  # a heading's one line, taller than the default row
+            own = max(own or 0.0, style.lines_height(1, big))
+        return style.row_height(wrapped, own or 0.0) if wrapped else own
+
+    return height
 
 
 def _write_table(wb, s: _Styles, table: Table) -> int:
@@ -129,11 +180,15 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
     ws = wb.add_worksheet(table.name)
     for first, last, width in table.widths:
         ws.set_column(first, last, width)
-    for row, height in sorted(table.heights.items()):  # before any write, for the same reason
-        ws.set_row(row, height)
+    height = _heights(table)
     count = 0
+    printed: list[float] = []  # the rows' heights, to decide whether a form fits one page
     for r, cells in table.rows:
         count += 1
+        shown = height(r, cells)
+        if shown is not None:  # before the row's first write: constant memory cannot revisit it
+            ws.set_row(r, shown)
+        printed.append(shown or DEFAULT_ROW)
         for c, cell in sorted(cells.items()):
             fmt = getattr(s, cell.style)
             if (r, c) in table.merges:
@@ -146,27 +201,30 @@ def _write_table(wb, s: _Styles, table: Table) -> int:
             elif cell.value is None:
                 ws.write_blank(r, c, None, fmt)
             elif isinstance(cell.value, str):
-                ws.write_string(r, c, text(cell.value), fmt)
+                write_text(ws, r, c, text(cell.value), fmt)
             else:
                 ws.write_number(r, c, cell.value, fmt)
     if table.freeze is not None:
         ws.freeze_panes(*table.freeze)
     if table.autofilter is not None:
         ws.autofilter(*table.autofilter)
-    if table.page == "form" and table.print_area is not None:
-        ws.print_area(*table.print_area)
-        ws.repeat_rows(table.header_row)
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.center_horizontally()
-        ws.set_footer("&C第 &P 页，共 &N 页")
-    elif table.page == "landscape":
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(table.header_row)
-        ws.set_footer("&C第 &P 页，共 &N 页")
+    page = style.table_page(table.page if table.name != DETAIL_SHEET else "wide",  # 明细: too wide for one page
+                            table.header_row, table.freeze, table.print_area)
+    if table.page == "form" and style.pages_tall(printed, page.landscape):
+        page = dataclasses.replace(page, one_page=True)  # 汇总-附件1 on one page, its item 11 not alone on a second
+    style.xlsxwriter_page(ws, page)
     return count
+
+
+def write_text(ws, r: int, c: int, value: str, fmt) -> None:
+    """A text cell. In constant-memory mode xlsxwriter copies a text that starts with "<r>" and ends with
+    "</r>" into the sheet's XML as rich text, unescaped: a 填报人 typed that way could close the cell and
+    add a live formula. Such a text goes as plain runs ("<", "r" and the rest), which xlsxwriter escapes and
+    every reader joins back into the text as typed."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        ws.write_rich_string(r, c, value[:1], value[1:2], value[2:], *((fmt,) if fmt is not None else ()))
+    else:
+        ws.write_string(r, c, value, fmt)
 
 
 def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) -> None:
@@ -183,11 +241,14 @@ def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) 
             "categories": [DETAIL_SHEET, 3, 0, 3 + spec.units - 1, 0],
             "values": [DETAIL_SHEET, 3, col, 3 + spec.units - 1, col],
         })
-    chart.set_title({"name": spec.title, "name_font": {"name": FONT, "size": 14}})
+    chart.set_title({"name": spec.title, "name_font": {"name": style.FONT, "size": 14}})
     chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
-    chart.set_x_axis({"num_font": {"rotation": -45, "name": FONT}})
-    chart.set_legend({"position": "bottom", "font": {"name": FONT}})
+    chart.set_x_axis({"num_font": {"rotation": -45, "name": style.FONT}})
+    chart.set_legend({"position": "bottom", "font": {"name": style.FONT}})
     chart.set_size({"width": spec.width, "height": spec.height})
     ws = wb.add_worksheet(CHART_SHEET)
     ws.write_string(0, 0, spec.caption)
     ws.insert_chart(2, 0, chart)
+    # The chart on one landscape page: the print area covers it (64 x 20 pixels a default cell).
+    cols, rows = -(-spec.width // 64), -(-spec.height // 20)
+    style.xlsxwriter_page(ws, style.Page(landscape=True, one_page=True, area=(0, 0, rows + 3, cols), centered=True))

@@ -2,8 +2,9 @@
 
 For every return in use that has a 错误 or an open 提示, a copy of the unit's own file: problem cells
 filled and noted (the flagged-copy writer's flags), the 审核结果 list, and in front a 审核意见 sheet
-addressed to the unit by name ("市中区总工会：经审核，贵单位报送的……"), listing what to correct, with the
-city union's deadline. The originals are never written (``atomic_path`` protects them); a return that
+addressed to the unit by name ("市中区总工会：经审核，贵单位报送的……"), listing what to correct, with a
+resubmission date of its own (the letter's date + 3 working days, or the clerk's), the campaign's contact
+person and phone, and the issuer's signature with room for its seal. The originals are never written (``atomic_path`` protects them); a return that
 is not .xlsx/.xlsm gets a workbook with the two sheets only. File names say unit and date:
 ``市中区总工会-审核意见-2017-01-21.xlsx``.
 """
@@ -22,21 +23,22 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.consolidate import Consolidation, Returned, Used
+from ..core.dates import add_working_days, chinese_date
 from ..core.findings import Finding, Report, Severity
 from ..core.flags import split_cell
 from ..core.forms import Campaign
+from ..core.workbook import column_letter
+from . import style
 from .atomic import Inputs, OutputError, atomic_path, safe_filename, shown_path, unique_path
 from .flagged import FILLS, RESULT_SHEET, clean, clean_report, text_cell, write_result_sheet
 from .flags_openpyxl import flag_workbook
-from .sheet_setup import fit_to_page
 
 OPINION_SHEET = "审核意见"
 OPINION_HEADERS = ("序号", "类别", "位置", "项目", "问题", "处理要求")
-EXPLAINED_FILL = PatternFill("solid", fgColor="E2EFDA")
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-THIN = Side(style="thin", color="808080")
+EXPLAINED_FILL = PatternFill("solid", fgColor=style.EXPLAINED)
+HEADER_FILL = PatternFill("solid", fgColor=style.HEADER)
+THIN = Side(style="thin", color=style.BORDER)
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FONT = "宋体"
 _UNSAFE = re.compile(r"\s+")
 
 
@@ -44,10 +46,6 @@ _UNSAFE = re.compile(r"\s+")
 class FeedbackResult:
     written: list[Path] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # Chinese: which unit's copy could not be written, why
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def needs_feedback(findings: list[Finding] | tuple[Finding, ...]) -> bool:
@@ -83,9 +81,10 @@ def feedback_name(unit: str, day: dt.date, suffix: str, annexes: str = "") -> st
 
 def write_feedback_copies(
     result: Consolidation, campaign: Campaign, folder: Path | str, out_dir: Path | str,
-    day: dt.date | None = None, deadline: dt.date | None = None, inputs: Inputs | None = None,
+    day: dt.date | None = None, resubmit_by: dt.date | None = None, inputs: Inputs | None = None,
 ) -> FeedbackResult:
-    """One feedback copy per return in use with a 错误 or an open 提示; ``day`` is the letter's date.
+    """One feedback copy per return in use with a 错误 or an open 提示; ``day`` is the letter's date,
+    ``resubmit_by`` the date it asks the corrected return by (default ``day`` + 3 working days).
     Each is written by an isolated worker; one that fails is reported for its unit and the others are
     written. A name that is an input of the run, or taken by another copy, gets a number."""
     folder, out_dir = Path(folder), Path(out_dir)
@@ -109,7 +108,7 @@ def write_feedback_copies(
         target = unique_path(out_dir / feedback_name(unit, day, suffix, annexes), inputs, taken)
         report = Report(file=returned.file, unit=returned.unit_typed or unit, forms=forms, values={},
                         findings=tuple(findings), notes=returned.notes)
-        calls.append((str(source), report, str(target), campaign, unit, forms, day, deadline or campaign.deadline, inputs))
+        calls.append((str(source), report, str(target), campaign, unit, forms, day, resubmit_date(campaign, day, resubmit_by), inputs))
     from .isolated import Died, run_copies
 
     shown_units = [clean(unit) for unit, *_ in items]
@@ -124,17 +123,17 @@ def write_feedback_copies(
 
 
 def feedback_copy_task(source: str, report: Report, out: str, campaign: Campaign, unit: str, forms: tuple[str, ...],
-                       day: dt.date, deadline: dt.date, inputs: Inputs) -> tuple[str, str]:
+                       day: dt.date, resubmit_by: dt.date, inputs: Inputs) -> tuple[str, str]:
     """A worker's task (openpyxl opens the unit's workbook): ("ok", path) or ("failed", the clerk's message)."""
     try:
-        return "ok", str(write_feedback_copy(Path(source), report, Path(out), campaign, unit, forms, day, deadline, inputs))
+        return "ok", str(write_feedback_copy(Path(source), report, Path(out), campaign, unit, forms, day, resubmit_by, inputs))
     except OutputError as exc:
         return "failed", str(exc)
 
 
 def write_feedback_copy(
     source: Path, report: Report, out: Path, campaign: Campaign, unit: str, forms: tuple[str, ...],
-    day: dt.date, deadline: dt.date, protect: Inputs | None = None,
+    day: dt.date, resubmit_by: dt.date, protect: Inputs | None = None,
 ) -> Path:
     """Opens the unit's workbook with openpyxl in this process (``write_feedback_copies`` runs it in a
     worker)."""
@@ -156,7 +155,7 @@ def write_feedback_copy(
             del book[name]
     write_result_sheet(book.create_sheet(RESULT_SHEET), report)
     opinion = book.create_sheet(OPINION_SHEET, 0)
-    write_opinion_sheet(opinion, report, campaign, unit, forms, day, deadline)
+    write_opinion_sheet(opinion, report, campaign, unit, forms, day, resubmit_by)
     for ws in book.worksheets:
         ws.sheet_view.tabSelected = ws is opinion
     book.active = 0
@@ -193,67 +192,87 @@ def _request(finding: Finding) -> str:
     return "请核实；如数字无误，请在该行“说明”栏写明原因"
 
 
+def resubmit_date(campaign: Campaign, day: dt.date, resubmit_by: dt.date | None = None) -> dt.date:
+    """The date a letter dated ``day`` asks the corrected return by: the one the clerk set, or ``day``
+    plus the campaign's working days (3), never the campaign's own deadline, which may have passed."""
+    return resubmit_by or add_working_days(day, campaign.resubmit_working_days)
+
+
+def opinion_body(report: Report, campaign: Campaign, forms: tuple[str, ...], resubmit_by: dt.date) -> str:
+    errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+    open_warnings = sum(1 for f in report.findings if f.severity is Severity.WARNING and not f.explained)
+    titles = "、".join(f"《{campaign.form(f).annex} {campaign.form(f).title}》" for f in forms)
+    counts = "、".join(p for p in (f"{errors} 个错误" if errors else "", f"{open_warnings} 个提示" if open_warnings else "") if p)
+    contact = campaign.contact.line()
+    asks = "；".join(p for p in ("错误必须修改" if errors else "", "提示请核实，数字确实无误的，请在表内该行的“说明”栏写明原因"
+                                 if open_warnings else "") if p)
+    return (
+        f"经审核，贵单位报送的{titles}（文件“{Path(report.file).name}”）有 {counts}需要处理，详见下表。{asks}。"
+        f"请于 {chinese_date(resubmit_by)}前将修改后的报表重新报送{campaign.issuer}{campaign.contact.department}"
+        "（纸质报表加盖公章，并报送电子文件）。"
+        "表中有关单元格已用红色（错误）、黄色（提示）标出并附批注，“审核结果”表列有全部问题。"
+        + (f"如有疑问，请与{campaign.issuer}{campaign.contact.department}联系（{contact}）。" if contact else "")
+    )
+
+
+OPINION_WIDTHS = (6, 9, 14, 28, 58, 36)  # 序号 类别 位置 项目 问题 处理要求: landscape A4 at about 95 %
+
+
 def write_opinion_sheet(
-    ws: Worksheet, report: Report, campaign: Campaign, unit: str, forms: tuple[str, ...], day: dt.date, deadline: dt.date
+    ws: Worksheet, report: Report, campaign: Campaign, unit: str, forms: tuple[str, ...], day: dt.date,
+    resubmit_by: dt.date,
 ) -> None:
+    """The letter: title, the unit's name, the paragraph, the table of what to correct straight under it,
+    then the issuer with room for its seal and the date, right-aligned at the page's right margin."""
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
     open_warnings = [f for f in report.findings if f.severity is Severity.WARNING and not f.explained]
     explained = [f for f in report.findings if f.explained]
-    titles = "、".join(f"《{campaign.form(f).annex} {campaign.form(f).title}》" for f in forms)
-    counts = "、".join(p for p in (f"{len(errors)} 个错误" if errors else "", f"{len(open_warnings)} 个提示" if open_warnings else "") if p)
-    body = (
-        f"经审核，贵单位报送的{titles}（文件“{Path(report.file).name}”）有 {counts}需要处理，详见下表。"
-        "错误必须修改；提示请核实，数字确实无误的，请在表内该行的“说明”栏写明原因。"
-        f"请于 {chinese_date(deadline)}前将修改后的报表重新报送{campaign.issuer}。"
-        "表中有关单元格已用红色（错误）、黄色（提示）标出并附批注，“审核结果”表列有全部问题。"
-    )
-    widths = {"A": 6, "B": 8, "C": 14, "D": 30, "E": 60, "F": 34}
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
+    last_col = len(OPINION_HEADERS)
+    for col, width in enumerate(OPINION_WIDTHS, start=1):
+        ws.column_dimensions[column_letter(col)].width = width
     title = text_cell(ws, 1, 1, f"{campaign.name}统计表审核意见")
-    title.font = Font(name=FONT, size=16, bold=True)
-    title.alignment = Alignment(horizontal="center")
-    ws.merge_cells("A1:F1")
-    text_cell(ws, 3, 1, f"{unit}：").font = Font(name=FONT, size=12, bold=True)
-    para = text_cell(ws, 4, 1, body)
-    para.font = Font(name=FONT, size=12)
+    title.font = Font(name=style.FONT, size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.row_dimensions[1].height = 30
+    text_cell(ws, 2, 1, f"{unit}：").font = Font(name=style.FONT, size=12, bold=True)
+    para = text_cell(ws, 3, 1, "　　" + opinion_body(report, campaign, forms, resubmit_by))
+    para.font = Font(name=style.FONT, size=12)
     para.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A4:F4")
-    ws.row_dimensions[4].height = 78
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=last_col)
+    header_row = 4
     for col, text in enumerate(OPINION_HEADERS, start=1):
-        cell = text_cell(ws, 6, col, text)
-        cell.font = Font(name=FONT, bold=True)
+        cell = text_cell(ws, header_row, col, text)
+        cell.font = Font(name=style.FONT, bold=True)
         cell.fill = HEADER_FILL
         cell.border = BOX
-        cell.alignment = Alignment(horizontal="center")
-    row = 7
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    row = header_row + 1
     for i, f in enumerate(errors + open_warnings + explained, start=1):
         where = f.cells[0] if f.cells else ""
         label = "提示（已说明）" if f.explained else f.severity.label
         values = (i, label, where, _what(campaign, f), f.message, _request(f))
         for col, value in enumerate(values, start=1):
             cell = text_cell(ws, row, col, value)
-            cell.font = Font(name=FONT, size=11)
+            cell.font = Font(name=style.FONT, size=11)
             cell.border = BOX
-            cell.alignment = Alignment(wrap_text=col >= 4, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if col == 1 else None)
         ws.cell(row, 2).fill = EXPLAINED_FILL if f.explained else FILLS[f.severity]
         target = split_cell(where)
         if target is not None and target[0] in (ws.parent.sheetnames if ws.parent else []):
             link = ws.cell(row, 3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{target[0]}'!{target[1]}", display=where)
-            link.font = Font(name=FONT, color="0563C1", underline="single")
+            link.font = Font(name=style.FONT, color=style.LINK, underline="single")
         row += 1
-    sign = text_cell(ws, row + 1, 5, campaign.issuer)
-    sign.alignment = Alignment(horizontal="right")
-    sign.font = Font(name=FONT, size=12)
-    dated = text_cell(ws, row + 2, 5, chinese_date(day))
-    dated.alignment = Alignment(horizontal="right")
-    dated.font = Font(name=FONT, size=12)
-    ws.print_area = f"A1:F{row + 2}"
-    ws.print_title_rows = "6:6"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    fit_to_page(ws)
-    ws.sheet_properties.tabColor = "C00000" if errors else "FFC000"
+    # The issuer's name with room above it for the seal, then the date: both end at the right margin.
+    sign = text_cell(ws, row, last_col, f"{campaign.issuer}（盖章）")
+    sign.alignment = Alignment(horizontal="right", vertical="bottom")
+    sign.font = Font(name=style.FONT, size=12)
+    ws.row_dimensions[row].height = 60
+    dated = text_cell(ws, row + 1, last_col, chinese_date(day))
+    dated.alignment = Alignment(horizontal="right", vertical="top")
+    dated.font = Font(name=style.FONT, size=12)
+    style.openpyxl_fit_rows(ws, 3)
+    style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(header_row - 1, header_row - 1),
+                                       area=(0, 0, row, last_col - 1), centered=True))
+    ws.sheet_properties.tabColor = style.TAB_ERROR if errors else style.TAB_WARNING

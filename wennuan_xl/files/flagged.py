@@ -21,6 +21,7 @@ from ..core.findings import Report, Severity
 from ..core.flags import FLAG_FILLS
 from ..core.tables import check_result_table
 from ..core.workbook import column_letter
+from . import style
 from .atomic import Inputs, OutputError, atomic_path, shown_path
 from .flags_openpyxl import flag_workbook
 
@@ -101,14 +102,17 @@ def text_cell(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
 
 
 _STYLES: dict[str, dict[str, object]] = {  # the few style names of core.tables' 审核结果 table, as openpyxl formats
-    "heading": {"font": Font(bold=True, size=14)},
-    "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9D9D9")},
-    "error": {"fill": FILLS[Severity.ERROR]},
-    "warning": {"fill": FILLS[Severity.WARNING]},
-    "link": {"font": Font(color="0563C1", underline="single")},
+    "heading": {"font": Font(name=style.FONT, bold=True, size=14)},
+    "header": {"font": Font(name=style.FONT, bold=True), "fill": PatternFill("solid", fgColor=style.HEADER),
+               "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)},
+    "error": {"fill": FILLS[Severity.ERROR], "alignment": Alignment(vertical="top")},
+    "warning": {"fill": FILLS[Severity.WARNING], "alignment": Alignment(vertical="top")},
+    "link": {"font": Font(name=style.FONT, color=style.LINK, underline="single"), "alignment": Alignment(vertical="top")},
     "cell_wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
-    "center": {"alignment": Alignment(horizontal="center")},
+    "center": {"alignment": Alignment(horizontal="center", vertical="top")},
+    "cell": {"alignment": Alignment(vertical="top")},
 }
+_FONT = Font(name=style.FONT, size=style.FONT_SIZE)
 
 
 def write_result_sheet(ws: Worksheet, report: Report) -> None:
@@ -118,6 +122,7 @@ def write_result_sheet(ws: Worksheet, report: Report) -> None:
     for r, cells in table.rows:
         for c, cell in cells.items():
             target = text_cell(ws, r + 1, c + 1, cell.value)
+            target.font = _FONT
             for attr, value in _STYLES.get(cell.style, {}).items():
                 setattr(target, attr, value)
             if cell.link is not None:
@@ -127,3 +132,5 @@ def write_result_sheet(ws: Worksheet, report: Report) -> None:
             ws.column_dimensions[column_letter(col + 1)].width = width
     if table.freeze is not None:
         ws.freeze_panes = ws.cell(table.freeze[0] + 1, table.freeze[1] + 1).coordinate
+    style.openpyxl_fit_rows(ws, table.header_row + 1)
+    style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(table.header_row, table.header_row)))

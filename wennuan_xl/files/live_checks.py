@@ -31,18 +31,19 @@ from ..core.forms import Campaign, Field, Form
 from ..core.layout import CHECK_COL, CHECK_HEADER, NOTE_COL, NOTE_HEADER, VALUE_COL, FormLayout, note_name
 from ..core.rules import RuleSet
 from ..core.workbook import column_letter
-from .sheet_setup import a4_one_page_wide, show
+from . import style
+from .sheet_setup import show
 
 CHECK_SHEET = "审核"
-ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
-WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
-EXPLAINED_FILL = PatternFill("solid", start_color="E2EFDA", end_color="E2EFDA")
+ERROR_FILL = PatternFill("solid", start_color=style.ERROR, end_color=style.ERROR)
+WARNING_FILL = PatternFill("solid", start_color=style.WARNING, end_color=style.WARNING)
+EXPLAINED_FILL = PatternFill("solid", start_color=style.EXPLAINED, end_color=style.EXPLAINED)
 ERROR_FONT = Font(color="9C0006")
 WARNING_FONT = Font(color="9C5700")
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-THIN = Side(style="thin", color="808080")
+HEADER_FILL = PatternFill("solid", fgColor=style.HEADER)
+THIN = Side(style="thin", color=style.BORDER)
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FONT = "宋体"
+FONT = style.FONT
 FIRST_RULE_ROW = 5
 ID_COL, SEVERITY_COL, FIELDS_COL, RESULT_COL, MESSAGE_COL, EXPLAIN_COL = 1, 2, 3, 4, 5, 6
 CHECK_HEADERS = ("规则编号", "类别", "涉及指标", "结果", "问题说明", "单位说明")
@@ -74,7 +75,9 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
         check.column_dimensions[column_letter(col)].width = width
     title = check.cell(1, 1, f"{form.annex} 审核公式（随填随审，自动计算，请勿修改本表）")
     title.font = Font(name=FONT, size=14, bold=True)
+    check.row_dimensions[1].height = style.lines_height(1, 14)
     check.cell(2, 1, "=" + summary).font = Font(name=FONT, size=12, bold=True)
+    check.row_dimensions[2].height = style.lines_height(1, 12)
     check.cell(3, 1, LEGEND).font = Font(name=FONT, size=10)
     for col, text in enumerate(CHECK_HEADERS, start=1):
         cell = check.cell(4, col, text)
@@ -107,6 +110,11 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
             cell.font = Font(name=FONT, size=10)
             cell.border = BOX
             cell.alignment = Alignment(vertical="center", wrap_text=col in (FIELDS_COL, MESSAGE_COL, EXPLAIN_COL))
+        message_lines = -(-_lines([live], campaign) * LINE_WIDTH // int(
+            (check.column_dimensions[column_letter(MESSAGE_COL)].width - 1) / (10 / style.FONT_SIZE) / 1.05))
+        check.row_dimensions[row].height = style.row_height(
+            [(values[FIELDS_COL - 1], check.column_dimensions[column_letter(FIELDS_COL)].width, 10)],
+            style.lines_height(message_lines, 10))
     if blanks is not None:
         _blanks_row(check, FIRST_RULE_ROW + len(compiled), blanks.id, form, [cell_of[f.name] for f in form.fields])
     result_range = f"{column_letter(RESULT_COL)}{FIRST_RULE_ROW}:{column_letter(RESULT_COL)}{last}"
@@ -117,19 +125,25 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
             result_range, FormulaRule(formula=[f'{first_result}="{text}"'], fill=fill, font=font, stopIfTrue=True)
         )
     check.freeze_panes = check.cell(FIRST_RULE_ROW, 1)
-    check.print_area = f"A1:{column_letter(EXPLAIN_COL)}{last}"
-    check.print_title_rows = "4:4"
-    a4_one_page_wide(check, landscape=True)
+    style.openpyxl_page(check, style.Page(landscape=True, repeat_rows=(3, 3), area=(0, 0, last - 1, EXPLAIN_COL - 1)))
+    # Where the formulas live: the form prints without it (a hidden sheet is not printed), the clerk sees
+    # every message on the form itself, in column 审核.
+    check.sheet_state = "hidden"
     check.protection.sheet = True
     check.protection.formatColumns = False
     check.protection.formatRows = False
 
     # --- the form sheet: count on top, 审核 and 说明 columns, colours --------------------------
-    ws.column_dimensions[column_letter(CHECK_COL)].width = 46
+    ws.column_dimensions[column_letter(CHECK_COL)].width = CHECK_WIDTH
     ws.column_dimensions[column_letter(NOTE_COL)].width = 24
     top = (layout.cover_cells and min(r for r, _ in layout.cover_cells.values())) or layout.title_row + 1
     count = ws.cell(top, CHECK_COL, "=" + summary)
-    count.font = Font(name=FONT, size=11, bold=True, color="C00000")
+    # Green while nothing is found (a blank form is no error), red with a 错误, dark yellow with a 提示.
+    count.font = Font(name=FONT, size=11, bold=True, color=style.OK_TEXT)
+    count_a1 = count.coordinate
+    for text, colour in ((RESULT_ERROR, "C00000"), (RESULT_WARNING, "9C5700")):
+        ws.conditional_formatting.add(count_a1, FormulaRule(
+            formula=[f'COUNTIF({results},"{text}")>0'], font=Font(bold=True, color=colour), stopIfTrue=True))
     ws.merge_cells(start_row=top, start_column=CHECK_COL, end_row=top, end_column=NOTE_COL)
     legend = ws.cell(top + 1, CHECK_COL, LEGEND)
     legend.font = Font(name=FONT, size=9)
@@ -159,12 +173,12 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
             msg = ws.cell(r.row, CHECK_COL, f"=MID({'&'.join(parts)},2,4000)")
         else:
             msg = ws.cell(r.row, CHECK_COL)
-        msg.font = Font(name=FONT, size=9)
+        msg.font = Font(name=FONT, size=CHECK_SIZE)
         msg.alignment = Alignment(wrap_text=True, vertical="center")
         lines = _lines([c for c in compiled if c.rule.names[0] == f.name], campaign)
         if lines > 1:
             # Spreadsheets do not grow a row for a formula's text: leave room for the longest message.
-            ws.row_dimensions[r.row].height = max(ws.row_dimensions[r.row].height or 0, 2 + 12 * min(lines, 3))
+            ws.row_dimensions[r.row].height = max(ws.row_dimensions[r.row].height or 0, style.lines_height(min(lines, 4), 9))
         note_cell = ws.cell(r.row, NOTE_COL)
         note_cell.protection = Protection(locked=False)
         note_cell.font = Font(name=FONT, size=10, color="1F3864")
@@ -191,7 +205,8 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
     return compiled
 
 
-LINE_WIDTH = 84  # of the 审核 column at its width and font size, in half-width characters
+CHECK_WIDTH, CHECK_SIZE = 46, 9  # the 审核 column: its width and font size
+LINE_WIDTH = int((CHECK_WIDTH - 1) / (CHECK_SIZE / style.FONT_SIZE) / 1.05)  # half-width characters a line
 
 
 def _width(text: str) -> int:

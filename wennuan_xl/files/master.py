@@ -26,10 +26,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.findings import Severity
 from ..core.flags import FLAG_FILLS
 from ..core.forms import Campaign
+from . import style
 from .atomic import atomic_path
 from .master_package import finish_package
 from .master_vba import SHIMS_DIR, vba_archive
-from .sheet_setup import a4_one_page_wide
 
 MASTER_NAME = "wennuan_master.xlsm"
 DEFAULT_OUT = Path("workbooks") / MASTER_NAME
@@ -57,10 +57,10 @@ MESSAGES = {
     "WN_MSG_NO_INTERPRETER": f"本工作簿还不知道 Python 装在哪里：“xlwings.conf”工作表的 B1 格（Interpreter_Win）是空的。\n{INSTALL}\n{SET_PATH}",
 }
 YES, NO = "是", "否"
-FONT = "宋体"
+FONT = style.FONT
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)  # document and zip entry times: the same sources, the same bytes
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor=style.HEADER)
+INPUT_FILL = PatternFill("solid", fgColor=style.INPUT)
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,9 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
                 "是：汇总时为每份有错误或未说明提示的退回表另存一份副本（标出问题，附审核意见），便于发回单位修改"),
         Setting("WN_FEEDBACK_DIR", "反馈副本存放文件夹", None,
                 "留空：存入本工作簿所在文件夹下的“审核意见副本”；不能是退回表所在的文件夹"),
+        Setting("WN_RESUBMIT_BY", "重新报送截止日期", None,
+                f"反馈副本要求各单位重新报送的日期，如 {campaign.deadline.year}-1-25；"
+                f"留空：审核意见日期之后第 {campaign.resubmit_working_days} 个工作日"),
     )
 
 
@@ -190,10 +193,10 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
             cell.font = bold
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws.merge_cells("A1:B1")
-    a4_one_page_wide(ws, landscape=False)
+    style.openpyxl_page(ws, style.Page(landscape=False, centered=True))
     colours = {label: PatternFill("solid", fgColor=FLAG_FILLS[sev]) for label, sev in
                (("错误", Severity.ERROR), ("提示", Severity.WARNING))}
-    colours["已说明"] = PatternFill("solid", fgColor="E2EFDA")  # as the templates show an explained 提示
+    colours["已说明"] = PatternFill("solid", fgColor=style.EXPLAINED)  # as the templates show an explained 提示
     for r, (a, _) in enumerate(rows, start=1):
         if a in colours:
             ws.cell(r, 1).fill = colours[a]

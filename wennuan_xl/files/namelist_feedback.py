@@ -17,10 +17,10 @@ from ..core.consolidate import Consolidation
 from ..core.findings import Finding, Report, Severity
 from ..core.forms import Campaign
 from ..core.namelist.spec import namelist_spec
+from . import style
 from .atomic import Inputs, OutputError, atomic_path, os_reason, shown_path, unique_path
 from .feedback import (
     BOX,
-    FONT,
     HEADER_FILL,
     OPINION_HEADERS,
     OPINION_SHEET,
@@ -31,7 +31,7 @@ from .feedback import (
 )
 from .flagged import FILLS, RESULT_SHEET, clean, clean_report, text_cell, write_result_sheet
 from .flags_openpyxl import flag_workbook
-from .sheet_setup import fit_to_page
+from .style import FONT
 
 MIDDLE = "实名制"
 
@@ -170,8 +170,5 @@ def _opinion(ws, report: Report, campaign: Campaign, unit: str, day: dt.date, de
         row += 1
     text_cell(ws, row + 1, 5, campaign.issuer).alignment = Alignment(horizontal="right")
     text_cell(ws, row + 2, 5, chinese_date(day)).alignment = Alignment(horizontal="right")
-    ws.print_area = f"A1:F{row + 2}"
-    ws.print_title_rows = "6:6"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    fit_to_page(ws)
+    style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(5, 5), area=(0, 0, row + 1, 5)))
     ws.sheet_properties.tabColor = "C00000" if errors else "FFC000"

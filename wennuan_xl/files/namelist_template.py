@@ -22,8 +22,9 @@ from ..core.forms import Campaign
 from ..core.idnumber import WEIGHTS
 from ..core.namelist.spec import ListSpec, namelist_spec
 from ..core.workbook import column_letter
+from . import style
 from .atomic import atomic_path
-from .sheet_setup import a4_one_page_wide, show
+from .sheet_setup import show
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -113,7 +114,7 @@ def build_list_template(campaign: Campaign, spec: ListSpec) -> Workbook:
     ws.freeze_panes = ws.cell(first, 1).coordinate
     ws.print_title_rows = f"{head}:{head}"
     ws.print_area = f"A1:{check_letter}{last}"
-    a4_one_page_wide(ws, landscape=True)
+    style.openpyxl_page(ws, style.Page(landscape=True, centered=True))
     return book
 
 

@@ -30,18 +30,19 @@ from ..core.layout import (
 )
 from ..core.rules import RuleSet
 from ..core.workbook import column_letter
+from . import style
 from .atomic import atomic_path
 from .campaign_files import load_rules
 from .live_checks import add_live_checks
-from .sheet_setup import a4_one_page_wide, show
+from .sheet_setup import show
 
-FONT = "宋体"
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-THIN = Side(style="thin", color="808080")
+FONT = style.FONT
+INPUT_FILL = PatternFill("solid", fgColor=style.INPUT)  # unlike every severity colour
+HEADER_FILL = PatternFill("solid", fgColor=style.HEADER)
+THIN = Side(style="thin", color=style.BORDER)
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 UNDERLINE = Border(bottom=THIN)
-NUMBER_FORMATS = {Kind.COUNT: "#,##0", Kind.MONEY: "#,##0.00##", Kind.YESNO: "@"}
+NUMBER_FORMATS = {Kind.COUNT: style.COUNT_FORMAT, Kind.MONEY: style.MONEY_FORMAT, Kind.YESNO: "@"}
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)  # the notice's date: keeps the build reproducible
 WIDTHS = {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 15}
 
@@ -76,9 +77,13 @@ def build_template(campaign: Campaign, form: Form, rules: RuleSet | None = None)
     book.properties.modified = FIXED_TIME
     add_defined_names(book, ws, form, layout_for(form))
     add_live_checks(book, ws, campaign, form, layout, rules if rules is not None else load_rules(campaign))
-    last_row = layout.rows[-1].row if layout.rows else layout.header_row
-    ws.print_area = f"A1:{column_letter(NOTE_COL)}{last_row}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE  # the form and its 审核 / 说明 columns
+    last_row = (layout.rows[-1].row if layout.rows else layout.header_row) + 2  # with the signature lines
+    # The form with its 审核 and 说明 columns, landscape; the title centred over all of it.
+    ws.unmerge_cells(start_row=layout.title_row, start_column=ITEM_COL, end_row=layout.title_row, end_column=VALUE_COL)
+    ws.merge_cells(start_row=layout.title_row, start_column=ITEM_COL, end_row=layout.title_row, end_column=NOTE_COL)
+    style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(layout.header_row - 1, layout.header_row - 1),
+                                       area=(0, 0, last_row - 1, NOTE_COL - 1), centered=True))
+    style.openpyxl_fit_rows(ws, layout.header_row + 1)
     return book
 
 
@@ -160,15 +165,32 @@ def fill_form_sheet(ws: Worksheet, campaign: Campaign, form: Form) -> FormLayout
         if len(r.text) > 30:
             ws.row_dimensions[r.row].height = 30
 
-    last_row = layout.rows[-1].row if layout.rows else layout.header_row
+    last_row = signature_lines(ws, layout)
     ws.freeze_panes = ws.cell(layout.header_row + 1, ITEM_COL).coordinate
-    ws.print_area = f"A1:{column_letter(VALUE_COL)}{last_row}"
-    ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
-    a4_one_page_wide(ws, landscape=False)
+    style.openpyxl_page(ws, style.Page(landscape=False, repeat_rows=(layout.header_row - 1, layout.header_row - 1),
+                                       area=(0, 0, last_row - 1, VALUE_COL - 1), centered=True))
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     return layout
+
+
+SIGNATURE = ("单位负责人（签字）：", "（加盖单位公章）")
+
+
+def signature_lines(ws: Worksheet, layout: FormLayout) -> int:
+    """Under the table, what the notice asks of a paper return (纸质加盖公章): the head of the unit signs,
+    the unit seals. Returns the last row printed."""
+    below = (layout.rows[-1].row if layout.rows else layout.header_row) + 2
+    head, seal = SIGNATURE
+    ws.cell(below, ITEM_COL, head).font = Font(name=FONT, size=11)
+    ws.cell(below, LABEL_COL).border = UNDERLINE
+    ws.cell(below, CODE_COL, seal).font = Font(name=FONT, size=11)
+    ws.cell(below, VALUE_COL).border = UNDERLINE
+    ws.row_dimensions[below].height = 48  # room for the signature and the seal
+    for col in (ITEM_COL, CODE_COL):
+        ws.cell(below, col).alignment = Alignment(vertical="bottom", horizontal="left")
+    return below
 
 
 def _input_cell(ws: Worksheet, row: int, col: int, number_format: str) -> None:
