@@ -1,0 +1,79 @@
+"""The guard inflates each part once and the reader parses those bytes: same values, same refusals.
+
+``guard.inspect`` hands the reader a copy of the zip with every part it inflated and scanned stored
+uncompressed (``Inspected.payload``). What a clerk sees must not change: every sample return reads to the
+same sheets as calamine reads the file as sent, and a part whose checksum lies is left as it was, so the
+reader takes it exactly as before.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from wennuan_xl.core.findings import ReturnUnusable
+from wennuan_xl.files import guard, read
+
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "workbooks" / "samples").rglob("*.xlsx"))[:12]
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_reader_sees_the_same_workbook_through_the_guards_inflate(path, monkeypatch):
+    data = path.read_bytes()
+    found = guard.inspect(data, path.name)
+    assert found.payload is not None
+    with zipfile.ZipFile(io.BytesIO(data)) as sent, zipfile.ZipFile(io.BytesIO(found.payload)) as stored:
+        assert [i.filename for i in stored.infolist()] == [i.filename for i in sent.infolist()]
+        for info in sent.infolist():
+            assert stored.read(info.filename) == sent.read(info.filename)  # CRCs checked by zipfile too
+        sheets = [i for i in stored.infolist() if i.filename.startswith("xl/worksheets/")]
+        assert sheets and all(i.compress_type == zipfile.ZIP_STORED for i in sheets)
+    through_guard = read.read_bytes(data, path.name, ".xlsx")
+    monkeypatch.setattr(read, "_calamine_sheets", _as_sent(data, read._calamine_sheets))
+    as_sent = read.read_bytes(data, path.name, ".xlsx")
+    assert through_guard == as_sent
+
+
+def _as_sent(data: bytes, real):
+    return lambda _book, shown: real(data, shown)
+
+
+def _with_bad_crc(data: bytes, member: str) -> bytes:
+    """The file with ``member``'s checksum wrong in both headers (its bytes untouched)."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(member)
+    bad = (info.CRC ^ 0xFFFF) & 0xFFFFFFFF
+    struct.pack_into("<I", out, info.header_offset + 14, bad)
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:
+        name_len = struct.unpack_from("<H", data, pos + 28)[0]
+        if data[pos + 46 : pos + 46 + name_len].decode() == member:
+            struct.pack_into("<I", out, pos + 16, bad)
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    return bytes(out)
+
+
+def _outcome(data: bytes, shown: str):
+    try:
+        return read.read_bytes(data, shown, ".xlsx")
+    except ReturnUnusable as exc:
+        return exc.reason
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_a_part_whose_checksum_lies_reads_as_it_did(member, monkeypatch):
+    """calamine does not check the checksum: such a file reads as before, the part copied as it was sent."""
+    path = SAMPLES[0]
+    data = _with_bad_crc(path.read_bytes(), member)
+    found = guard.inspect(data, path.name)
+    assert found.payload is not None
+    with zipfile.ZipFile(io.BytesIO(found.payload)) as stored:
+        assert stored.getinfo(member).compress_type == zipfile.ZIP_DEFLATED
+    through_guard = _outcome(data, path.name)
+    monkeypatch.setattr(read, "_calamine_sheets", _as_sent(data, read._calamine_sheets))
+    assert through_guard == _outcome(data, path.name)
