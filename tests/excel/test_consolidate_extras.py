@@ -156,3 +156,25 @@ def test_validate_checks_with_the_tolerance_set_on_settings(tmp_path, campaign, 
     buttons.validate()
     (message,) = alerts(master)
     assert message == ("r.xlsx：发现 1 个错误，已在表中标出，详见该工作簿的“审核结果”表" if fires else "r.xlsx：未发现问题")
+
+
+@pytest.mark.parametrize(("tolerance", "fires"), [(None, True), (0.5, False)])
+def test_consolidate_checks_in_spawned_workers_with_the_tolerance_set_on_settings(
+        tmp_path, monkeypatch, campaign, returns, tolerance, fires):
+    # On Windows the workers are spawned, not forked: they get the campaign and rules the button built from
+    # 设置, never a reload of the campaign folder (which knows nothing of WN_TOLERANCE).
+    import multiprocessing
+
+    from wennuan_xl.files import isolated
+
+    monkeypatch.setattr(isolated, "_context", lambda: multiprocessing.get_context("spawn"))
+    values = consistent_values(random.Random(4), 0.3)
+    (returns / "市中区-送温暖统计表.xlsx").unlink()  # write_unit_return's unit: one return of 市中区
+    write_unit_return(campaign, returns / "峨边县-附件1.xlsx", changes={"A1.05A": round(values["A1.05A"] + 0.3, 2)})
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns), **({"WN_TOLERANCE": tolerance} if tolerance else {})})
+    buttons.consolidate()
+    findings = book_model(master).sheet(FINDINGS_SHEET)
+    file_col, rule_col = FINDINGS_HEADERS.index("文件") + 1, FINDINGS_HEADERS.index("规则编号") + 1
+    rows = {r for (r, c), v in findings.values.items() if c == file_col and shown(v) == "峨边县-附件1.xlsx"}
+    rules = {str(findings.values.get((r, rule_col))).removeprefix("'") for r in rows}  # Excel's text prefix
+    assert ("A1-05-SUM" in rules) is fires, rules

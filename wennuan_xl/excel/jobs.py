@@ -23,7 +23,6 @@ from ..core.tables import (
     grid,
 )
 from ..files.bulk import find_returns, read_folder
-from ..files.campaign_cache import compiled_campaign
 from ..files.chart import consolidation_chart
 from ..files.consolidated import is_consolidated_output
 from . import book as read
@@ -59,8 +58,6 @@ def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.d
 
 
 def _consolidate(master, folder: Path, campaign: Campaign, rules: RuleSet, recursive: bool) -> Consolidation:
-    # Worker processes reload the campaign from its folder: a tolerance set on 设置 only holds in this one.
-    workers = None if campaign.tolerance == compiled_campaign(campaign.folder)[0].tolerance else 1
     shown = {"step": -1}
 
     def progress(done: int, total: int, name: str) -> None:
@@ -72,7 +69,7 @@ def _consolidate(master, folder: Path, campaign: Campaign, rules: RuleSet, recur
     # Neither the master itself nor a consolidated workbook the CLI saved there is a unit's return.
     master_path = str(read.book_folder(master) / master.name)
     skip = tuple(p for p in find_returns(folder, recursive) if str(p) == master_path or is_consolidated_output(p))
-    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers, skip=skip)
+    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, skip=skip)
     status(master, "送温暖汇总：正在汇总……")
     return consolidate(returns, campaign, rules, exclude_errors=read.yes(master, "WN_EXCLUDE_ERRORS"))
 

@@ -10,8 +10,8 @@ files are unchanged:
   package version and the Python version. A file edited for next year's campaign gives a new key;
 * kept as a pickle in ``%LOCALAPPDATA%\\wennuan-xl\\cache`` (Windows) or ``$XDG_CACHE_HOME/wennuan-xl``
   (``~/.cache/wennuan-xl``); ``WENNUAN_CACHE_DIR`` overrides both;
-* the compiled closures of the rules are not pickled (they cannot be): they are compiled again from
-  each rule's AST on load, which takes about a millisecond;
+* the compiled closures of the rules are not pickled (they cannot be): a ``Rule`` pickles as its AST
+  and compiles itself again on load (``core.rules.Rule.__setstate__``), which takes about a millisecond;
 * a cache file that is corrupt, foreign, from another version, or that names files which changed since,
   is ignored and rebuilt; it is written to a temp file and renamed, so a reader never sees half a file;
   a cache folder that cannot be written only means no cache.
@@ -31,12 +31,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import __version__
-from ..core import formula
 from ..core.forms import Campaign
 from ..core.rules import RuleSet
 from .campaign_files import DEFAULT_CAMPAIGN_DIR, load_campaign, load_rules
 
-FORMAT = "wennuan-xl campaign cache 1"
+FORMAT = "wennuan-xl campaign cache 2"
 KEEP = 8  # cache files kept (one per campaign version seen), newest first
 ENV_DIR = "WENNUAN_CACHE_DIR"
 
@@ -127,20 +126,12 @@ def _read(path: Path, key: str, known: dict[str, str]) -> tuple[Campaign, RuleSe
             return None
     except OSError:
         return None
-    return campaign, _compiled(rules)
-
-
-def _compiled(rules: RuleSet) -> RuleSet:
-    return replace(rules, rules=tuple(
-        replace(r, test=formula.compile_node(r.node), precondition=formula.compile_node(r.when) if r.when is not None else None)
-        for r in rules.rules
-    ))
+    return campaign, rules
 
 
 def _write(path: Path, key: str, campaign: Campaign, rules: RuleSet, sources: dict[str, str]) -> None:
-    bare = replace(rules, rules=tuple(replace(r, test=None, precondition=None) for r in rules.rules))
     campaign = replace(campaign)  # without the lookup table Campaign builds on first use
-    payload = {"format": FORMAT, "key": key, "campaign": campaign, "rules": bare, "sources": sources}
+    payload = {"format": FORMAT, "key": key, "campaign": campaign, "rules": rules, "sources": sources}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ replaced, the run goes on. The main process never hands a return's bytes to cala
 
 - Start method: on Linux the workers are forked from the parent, which has the package, the campaign and
   the rules loaded (a fork costs milliseconds); elsewhere, or when the parent runs other threads (fork
-  would copy their locks), they are spawned and load the campaign themselves.
+  would copy their locks), they are spawned, and each is handed the campaign and rules, pickled once per worker.
 - Memory: ``RLIMIT_AS`` set in the worker to what it had at start plus ``MEMORY_BYTES`` (Linux, other
   Unix). Windows has no such limit without job objects; there a watchdog thread in the worker measures the
   working set and exits the worker when it passes the limit (checked every 0.1 s: a burst between two
@@ -406,17 +406,13 @@ class Pool:
 # --- what the workers do ---------------------------------------------------------------------------------
 
 
-def set_state(campaign, rules=None, need_rules: bool = True) -> None:
-    """The campaign and rules the tasks use (in the parent before forking; in a spawned worker by init)."""
-    from .campaign_files import load_rules
-
-    if _STATE.get("campaign") is not campaign:
-        _STATE.pop("rules", None)
+def set_state(campaign, rules=None) -> None:
+    """The campaign and rules the tasks use: set in the parent before forking, and passed to a spawned
+    worker's start (pickled once per worker; a rule compiles itself again on arrival). The worker never
+    reloads them from the campaign folder, so a tolerance set on 设置 or rules given by the caller hold
+    there as in the parent. ``rules`` is None for tasks that check nothing (flagged copies)."""
     _STATE["campaign"] = campaign
-    if rules is not None:
-        _STATE["rules"] = rules
-    elif need_rules and "rules" not in _STATE:
-        _STATE["rules"] = load_rules(campaign)
+    _STATE["rules"] = rules
 
 
 def _preload(folder: bool = False) -> None:
@@ -474,7 +470,7 @@ def check_files(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int |
     with contextlib.ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(
-                Pool(workers_for(len(jobs), workers), set_state, (campaign,), seconds=READ_SECONDS))
+                Pool(workers_for(len(jobs), workers), set_state, (campaign, rules), seconds=READ_SECONDS))
         calls = [(path, shown, follow_links) for path, shown in jobs]
         for (_path, shown), answer in zip(jobs, pool.map(_check_task, calls)):
             if isinstance(answer, Died):
@@ -495,7 +491,7 @@ def read_returns(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int 
     set_state(campaign, rules)
     _preload(folder=True)
     calls = [(path, shown, follow_links) for path, shown in jobs]
-    with Pool(workers_for(len(jobs), workers), set_state, (campaign,), seconds=READ_SECONDS) as pool:
+    with Pool(workers_for(len(jobs), workers), set_state, (campaign, rules), seconds=READ_SECONDS) as pool:
         for i, ((path, shown), answer) in enumerate(zip(jobs, pool.map(_read_task, calls)), start=1):
             if isinstance(answer, Died):
                 answer = Returned(shown, _mtime(path), error=answer.reason)
@@ -507,8 +503,8 @@ def read_returns(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int 
 def run_copies(fn: Callable, calls: Sequence[tuple], campaign, workers: int | None = None) -> list:
     """Flagged or feedback copies, each written by ``fn(*args)`` in a worker (openpyxl opens the unit's
     workbook there). The result of each, or ``Died``."""
-    set_state(campaign, need_rules=False)
-    with Pool(workers_for(len(calls), workers), set_state, (campaign, None, False), seconds=COPY_SECONDS) as pool:
+    set_state(campaign)
+    with Pool(workers_for(len(calls), workers), set_state, (campaign,), seconds=COPY_SECONDS) as pool:
         return list(pool.map(fn, calls))
 
 
