@@ -395,15 +395,39 @@ def _whole(z: _Zip, m: _Member) -> bytes:
 def _kept(z: _Zip, m: _Member) -> Iterator[bytes]:
     """``_xml_chunks``, each kept: once the part is scanned to its end, ``z.inflated`` holds it whole and
     the reader parses the very bytes the guard scanned."""
+    return _keep(z, m, _xml_chunks(z, m))
+
+
+def _keep(z: _Zip, m: _Member, chunks: Iterator[bytes]) -> Iterator[bytes]:
     kept = []
-    for chunk in _xml_chunks(z, m):
+    for chunk in chunks:
         kept.append(chunk)
         yield chunk
     z.inflated[m.name] = b"".join(kept)
 
 
 def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | None = None) -> frozenset[int]:
+    """A part through ``guard_xml.scan_part``; one that is no worksheet and comes out of the inflater in a
+    single chunk through ``guard_xml.scan_known`` (a part seen before in this process is not tokenized again)."""
     z.scanned.add(m.name)
+    if shared is None and m.compressed <= _CHUNK and m.size <= guard_xml.KNOWN_MAX_BYTES:
+        chunks = _xml_chunks(z, m)
+        first = next(chunks, None)
+        if first is not None and len(first) < _CHUNK:
+            # All of its compressed bytes were in one read piece and less than a chunk came out: the
+            # inflater has nothing left, so this ends the generator without a chunk or a refusal, as
+            # the reference scan would have met it after feeding the first chunk.
+            rest = list(chunks)
+            if not rest:
+                z.inflated[m.name] = first
+                guard_xml.scan_known(first, totals, lambda: z.label(m))
+                return frozenset()
+            chunks = iter([first, *rest])
+        elif first is not None:
+            chunks = itertools.chain((first,), chunks)
+        else:
+            chunks = iter(())
+        return guard_xml.scan_part(_keep(z, m, chunks), totals, z.label(m), shared)
     return guard_xml.scan_part(_kept(z, m), totals, z.label(m), shared)
 
 
