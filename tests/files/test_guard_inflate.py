@@ -77,3 +77,33 @@ def test_a_part_whose_checksum_lies_reads_as_it_did(member, monkeypatch):
     through_guard = _outcome(data, path.name)
     monkeypatch.setattr(read, "_calamine_sheets", _as_sent(data, read._calamine_sheets))
     assert through_guard == _outcome(data, path.name)
+
+
+def test_a_part_seen_before_counts_as_when_first_scanned(monkeypatch):
+    """The theme and styles of a second return from the same template are not tokenized again, and the
+    file's counts, names and sheets are what a fresh scan finds."""
+    from wennuan_xl.files import guard_xml
+
+    data = SAMPLES[0].read_bytes()
+    monkeypatch.setattr(guard_xml, "_KNOWN", {})
+    fresh = guard.inspect(data, "a.xlsx")
+    assert guard_xml._KNOWN  # the theme, styles and properties are remembered
+    again = guard.inspect(data, "b.xlsx")
+    assert (again.counts, again.names, again.sheets, again.hidden_rows) == (
+        fresh.counts, fresh.names, fresh.sheets, fresh.hidden_rows)
+
+
+def test_a_part_seen_before_that_now_breaks_a_limit_is_refused_in_the_same_words(monkeypatch):
+    from wennuan_xl.files import guard_xml
+
+    data = SAMPLES[0].read_bytes()
+    monkeypatch.setattr(guard_xml, "_KNOWN", {})
+    elements = dict(guard.inspect(data, "a.xlsx").counts)["elements"]
+    monkeypatch.setattr(guard_xml.L, "MAX_ELEMENTS", elements - 1)  # the last parts scanned tip it over
+    with pytest.raises(ReturnUnusable) as remembered:
+        guard.inspect(data, "b.xlsx")
+    monkeypatch.setattr(guard_xml, "_KNOWN", {})
+    with pytest.raises(ReturnUnusable) as fresh:
+        guard.inspect(data, "b.xlsx")
+    assert remembered.value.reason == fresh.value.reason
+    assert f"XML 元素超过 {elements - 1:,} 个" in fresh.value.reason
