@@ -107,3 +107,22 @@ def test_a_part_seen_before_that_now_breaks_a_limit_is_refused_in_the_same_words
         guard.inspect(data, "b.xlsx")
     assert remembered.value.reason == fresh.value.reason
     assert f"XML 元素超过 {elements - 1:,} 个" in fresh.value.reason
+
+
+def test_past_the_keep_limit_parts_go_to_the_reader_as_sent(monkeypatch):
+    """The guard keeps at most MAX_KEPT_BYTES of inflated parts; the rest reach calamine compressed, and the
+    workbook reads the same."""
+    from wennuan_xl.files import limits
+
+    path = SAMPLES[0]
+    data = path.read_bytes()
+    expected = read.read_bytes(data, path.name, ".xlsx")
+    with zipfile.ZipFile(io.BytesIO(data)) as sent:
+        sizes = sorted(i.file_size for i in sent.infolist() if i.compress_type == zipfile.ZIP_DEFLATED)
+    monkeypatch.setattr(limits, "MAX_KEPT_BYTES", sizes[-1] - 1)  # the largest part cannot be kept
+    found = guard.inspect(data, path.name)
+    assert found.payload is not None
+    with zipfile.ZipFile(io.BytesIO(found.payload)) as stored:
+        kinds = {i.compress_type for i in stored.infolist() if i.file_size}
+    assert kinds == {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+    assert read.read_bytes(data, path.name, ".xlsx") == expected

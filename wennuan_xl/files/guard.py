@@ -135,6 +135,12 @@ class _Zip:
     scanned: set[str] = field(default_factory=set)
     labelled: bool = False
     inflated: dict[str, bytes] = field(default_factory=dict)  # member -> its bytes, inflated whole
+    kept: int = 0  # bytes in ``inflated``, at most L.MAX_KEPT_BYTES
+
+    def keep(self, m: _Member, data: bytes) -> None:
+        if self.kept + len(data) <= L.MAX_KEPT_BYTES:
+            self.inflated[m.name] = data
+            self.kept += len(data)
 
     def find(self, path: str) -> _Member | None:
         """The member calamine opens for ``path`` (its case-insensitive cache, then the exact name)."""
@@ -388,7 +394,7 @@ def _whole(z: _Zip, m: _Member) -> bytes:
     data = b"".join(_xml_chunks(z, m))
     if len(data) > L.MAX_INDEX_PART_BYTES:
         raise Refused(f"{z.label(m)}过大（{len(data) / MB:.0f} MB），不像一份统计表，不予读取")
-    z.inflated[m.name] = data
+    z.keep(m, data)
     return data
 
 
@@ -399,11 +405,18 @@ def _kept(z: _Zip, m: _Member) -> Iterator[bytes]:
 
 
 def _keep(z: _Zip, m: _Member, chunks: Iterator[bytes]) -> Iterator[bytes]:
-    kept = []
+    kept: list[bytes] | None = []
+    size = 0
     for chunk in chunks:
-        kept.append(chunk)
+        if kept is not None:
+            size += len(chunk)
+            if z.kept + size <= L.MAX_KEPT_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None  # too much to keep: the reader inflates this part itself
         yield chunk
-    z.inflated[m.name] = b"".join(kept)
+    if kept is not None:
+        z.keep(m, b"".join(kept))
 
 
 def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | None = None) -> frozenset[int]:
@@ -419,7 +432,7 @@ def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | Non
             # the reference scan would have met it after feeding the first chunk.
             rest = list(chunks)
             if not rest:
-                z.inflated[m.name] = first
+                z.keep(m, first)
                 guard_xml.scan_known(first, totals, lambda: z.label(m))
                 return frozenset()
             chunks = iter([first, *rest])

@@ -33,6 +33,10 @@ MAX_CENTRAL_DIRECTORY_BYTES = 1 * MB
 MAX_PART_BYTES = 24 * MB
 # All XML parts together, inflated. (x 400)
 MAX_XML_BYTES = 40 * MB
+# Inflated parts the guard keeps to hand the reader (it then parses them stored, not inflating them again):
+# a real return has ~150 KB of XML; past this the remaining parts go to the reader as they were sent, so a
+# file refused for its size never holds more than this in the guard. (x 25)
+MAX_KEPT_BYTES = 4 * MB
 # Compression ratio of a part over 1 MB: real sheet XML compresses 10-50 times; deflate tops out near
 # 1,000 (a bomb of zeros or spaces). (x 4)
 MAX_RATIO = 200
