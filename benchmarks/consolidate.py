@@ -81,10 +81,10 @@ def stage(name: str, folder: Path) -> dict:
     start = time.perf_counter()
     if name == "ours":
         from wennuan_xl.files.campaign_files import load_rules
-        from wennuan_xl.jobs import consolidate_folder
+        from wennuan_xl.jobs import Settings, consolidate_folder
 
         campaign = _campaign(folder)
-        consolidate_folder(folder, Path(tempfile.mkdtemp()) / "汇总.xlsx", campaign, load_rules(campaign))
+        consolidate_folder(folder, Path(tempfile.mkdtemp()) / "汇总.xlsx", Settings(campaign, load_rules(campaign)))
     elif name == "read":
         from concurrent.futures import ProcessPoolExecutor
 

@@ -1,22 +1,66 @@
-"""The jobs every shell runs (CLI, Excel): read a folder, consolidate, write the workbook."""
+"""The jobs every shell runs, from one resolved ``Settings``: check files, consolidate a folder, write the
+feedback copies, write the blank templates.
+
+A shell only turns its inputs into ``Settings`` (settings.py: the CLI from its arguments, the Excel
+buttons from the master's 设置 and 单位名单 sheets) and renders what a job returns.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .core.consolidate import Consolidation, consolidate
-from .core.forms import Campaign
-from .core.rules import RuleSet
 from .files.atomic import Inputs
-from .files.bulk import Progress, read_folder, scan_folder
-from .files.consolidated import is_consolidated_output, write_consolidated
+from .files.bulk import Progress, find_returns, read_folder, scan_folder
+from .files.consolidated import is_consolidated_output
+from .settings import Settings, settings
+
+__all__ = [
+    "Settings",
+    "check_files",
+    "consolidate_folder",
+    "not_returns",
+    "read_and_consolidate",
+    "sample_returns_folder",
+    "settings",
+    "write_feedback",
+    "write_templates",
+]
 
 if TYPE_CHECKING:
+    from .core.findings import Report, ReturnUnusable
     from .files.feedback import FeedbackResult
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_files(settings: Settings, files: Sequence[Path | str]) -> list[Report | ReturnUnusable]:
+    """``wennuan check``: each file read, located and checked in an isolated worker, a ``Report`` or a
+    ``ReturnUnusable`` per file, in order."""
+    from .files.isolated import check_files as check_in_workers
+
+    jobs = [(str(f), str(f)) for f in files]
+    return check_in_workers(jobs, settings.campaign, settings.rules, settings.workers)
+
+
+def not_returns(folder: Path, recursive: bool, master: Path | None = None) -> tuple[Path, ...]:
+    """What a folder holds that is no unit's return, the one rule of every shell: a consolidated workbook
+    this program wrote (a previous run's output, saved in the folder), and the master being clicked."""
+    here = master.resolve() if master is not None else None
+    return tuple(p for p in find_returns(folder, recursive)
+                 if (here is not None and p.resolve() == here) or is_consolidated_output(p))
+
+
+def read_and_consolidate(settings: Settings, folder: Path, progress: Progress | None = None,
+                         master: Path | None = None) -> Consolidation:
+    """Every return of ``folder`` read and checked in the workers, then consolidated."""
+    skip = not_returns(folder, settings.recursive, master)
+    returns = read_folder(folder, settings.campaign, settings.rules, recursive=settings.recursive,
+                          progress=progress, workers=settings.workers, skip=skip)
+    return consolidate(returns, settings.campaign, settings.rules, exclude_errors=settings.exclude_errors)
 
 
 def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs:
@@ -31,31 +75,37 @@ def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs
     return inputs
 
 
-def consolidate_folder(
-    folder: Path, out: Path, campaign: Campaign, rules: RuleSet, recursive: bool = False,
-    exclude_errors: bool = False, progress: Progress | None = None, workers: int | None = None,
-) -> tuple[Consolidation, Path]:
-    # The previous run's output may sit in the folder itself: it is no return, and may be replaced.
-    # Anything else at that path is a unit's return and stays protected.
-    previous = (out,) if out.exists() and is_consolidated_output(out) else ()
-    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, workers=workers, skip=previous)
-    result = consolidate(returns, campaign, rules, exclude_errors=exclude_errors)
-    inputs = run_inputs(folder, recursive, out if previous else None)
-    written = write_consolidated(result, campaign, out, protect=inputs)
+def consolidate_folder(folder: Path, out: Path, settings: Settings,
+                       progress: Progress | None = None) -> tuple[Consolidation, Path]:
+    """``wennuan consolidate``: the consolidation, written as a workbook at ``out``. The previous run's
+    output may sit at ``out`` and is replaced; anything else there is a unit's return and stays protected."""
+    from .files.consolidated import write_consolidated
+
+    result = read_and_consolidate(settings, folder, progress)
+    previous = out.exists() and is_consolidated_output(out)
+    inputs = run_inputs(folder, settings.recursive, out if previous else None)
+    written = write_consolidated(result, settings.campaign, out, protect=inputs)
     return result, written
 
 
-def write_feedback(
-    result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path,
-    day: dt.date | None = None, deadline: dt.date | None = None,
-) -> FeedbackResult:
+def write_feedback(result: Consolidation, settings: Settings, folder: Path,
+                   deadline: dt.date | None = None) -> FeedbackResult:
     """Feedback copies (``wennuan consolidate --feedback DIR``; the Excel 汇总 with WN_FEEDBACK on 设置):
     for each return in use with a 错误 or an open 提示, a flagged copy with a 审核意见 sheet addressed to
-    the unit, in ``out_dir``. ``day`` (default today) dates the letter and names the files."""
+    the unit, in ``settings.feedback_dir``, dated ``settings.feedback_day`` (default today)."""
     from .files.feedback import write_feedback_copies
 
-    return write_feedback_copies(result, campaign, folder, out_dir, day=day, deadline=deadline,
-                                 inputs=run_inputs(folder, True))
+    assert settings.feedback_dir is not None, "no feedback folder in these settings"
+    return write_feedback_copies(result, settings.campaign, folder, settings.feedback_dir,
+                                 day=settings.feedback_day, deadline=deadline, inputs=run_inputs(folder, True))
+
+
+def write_templates(settings: Settings, out_dir: Path | str) -> list[Path]:
+    """The blank templates (``wennuan template``; 生成空白表), with the rules, and so the tolerance, of
+    these settings as their live checks."""
+    from .files.template import write_templates as write
+
+    return write(settings.campaign, out_dir, settings.rules)
 
 
 def sample_returns_folder() -> Path | None:

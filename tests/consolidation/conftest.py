@@ -23,7 +23,7 @@ from wennuan_xl.core.consolidate import Consolidation
 from wennuan_xl.core.forms import Campaign, Kind
 from wennuan_xl.core.layout import layout_for
 from wennuan_xl.core.rules import RuleSet
-from wennuan_xl.jobs import consolidate_folder
+from wennuan_xl.jobs import Settings, consolidate_folder
 from wennuan_xl.samples import consistent_values, write_plain_return, write_template_return
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,9 +82,8 @@ def consolidate_dir(
     folder: Path, out: Path, campaign: Campaign, rules: RuleSet, exclude_errors: bool = False, workers: int = 1,
     recursive: bool = False,
 ) -> tuple[Consolidation, Path]:
-    return consolidate_folder(
-        folder, out, campaign, rules, recursive=recursive, exclude_errors=exclude_errors, workers=workers
-    )
+    job = Settings(campaign, rules, recursive=recursive, exclude_errors=exclude_errors, workers=workers)
+    return consolidate_folder(folder, out, job)
 
 
 # --- bad files ------------------------------------------------------------------------------------------

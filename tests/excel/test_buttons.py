@@ -10,7 +10,7 @@ import pytest
 from wennuan_xl.core.flags import RECORD_HEADERS, RECORD_SHEET
 from wennuan_xl.excel import buttons
 from wennuan_xl.files.campaign_files import load_rules
-from wennuan_xl.jobs import consolidate_folder
+from wennuan_xl.jobs import Settings, consolidate_folder
 
 from .conftest import (
     actions,
@@ -160,7 +160,7 @@ def test_consolidate_writes_the_cli_content_into_the_master(tmp_path, campaign):
     roster = [[u.name, "是" if u.included else "否"] for u in campaign.roster]
     master = open_master(tmp_path, {"WN_FOLDER": str(folder), "WN_EXCLUDE_ERRORS": "否"}, roster)
     buttons.consolidate()
-    _, out = consolidate_folder(folder, tmp_path / "cli.xlsx", campaign, load_rules(campaign), workers=1)
+    _, out = consolidate_folder(folder, tmp_path / "cli.xlsx", Settings(campaign, load_rules(campaign), workers=1))
     cli = openpyxl.load_workbook(out)
     for name in ("汇总-附件1", "汇总-附件2", "上报情况", "审核结果", "明细"):
         position = master.sheets[name].index - 1
@@ -216,7 +216,7 @@ def test_an_unexpected_error_is_an_apology_and_a_log_not_a_traceback(tmp_path, m
     from wennuan_xl.excel import errors
 
     monkeypatch.setattr(errors.tempfile, "gettempdir", lambda: str(tmp_path))
-    monkeypatch.setattr(buttons, "compiled_campaign", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(buttons, "settings", lambda *a, **k: 1 / 0)
     master = open_master(tmp_path, {})
     buttons.make_templates()
     (message,) = alerts(master)

@@ -15,7 +15,7 @@ from wennuan_xl.excel import buttons
 from wennuan_xl.files.chart import SOURCES
 from wennuan_xl.files.feedback import feedback_items
 from wennuan_xl.files.template import template_filename
-from wennuan_xl.jobs import consolidate_folder
+from wennuan_xl.jobs import Settings, consolidate_folder
 from wennuan_xl.samples import consistent_values
 
 from .conftest import actions, alerts, open_book, open_master, payload_for, write_unit_return
@@ -67,7 +67,7 @@ def test_the_chart_is_the_cli_workbooks_chart(tmp_path, campaign, returns):
     assert labels == [campaign.field(code).label for code in SOURCES]
     assert (3, 1) not in block, "blank top-left: Excel takes row 3 as series names, column A as categories"
     # The categories and values are the unit rows of 明细, as the CLI's chart reads them.
-    _, cli = consolidate_folder(returns, tmp_path / "cli.xlsx", campaign, buttons.campaign_for(master)[1], workers=1)
+    _, cli = consolidate_folder(returns, tmp_path / "cli.xlsx", Settings(campaign, buttons.campaign_for(master)[1], workers=1))
     detail = openpyxl.load_workbook(cli)[DETAIL_SHEET]
     codes = [c.value for c in detail[1]]
     units = [row for row in detail.iter_rows(min_row=4, values_only=True)][:-1]  # the last row is the total
@@ -95,7 +95,7 @@ def test_feedback_copies_when_set_beside_the_master(tmp_path, campaign, returns)
     buttons.consolidate()
     written = sorted(p.name for p in (tmp_path / "审核意见副本").glob("*.xlsx"))
     _, rules = buttons.campaign_for(master)
-    result, _ = consolidate_folder(returns, tmp_path / "cli.xlsx", campaign, rules, workers=1)
+    result, _ = consolidate_folder(returns, tmp_path / "cli.xlsx", Settings(campaign, rules, workers=1))
     expected = feedback_items(result)
     assert len(written) == len(expected) > 0
     assert all("审核意见" in name for name in written)

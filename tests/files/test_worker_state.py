@@ -1,5 +1,7 @@
-"""The workers check with the caller's campaign and rules, whether forked (Linux) or spawned (Windows, or a
-parent with threads): pickled once per worker, never reloaded from the campaign folder."""
+"""The caller's campaign and rules are the ones every return is checked with, whether the workers are forked
+(Linux) or spawned (Windows, or a parent with threads): ``wennuan check`` checks in the workers (campaign and
+rules pickled once per worker, never reloaded from the campaign folder); a consolidation locates in the
+workers and checks the located data in the parent."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from wennuan_xl.files import isolated
 from wennuan_xl.files.bulk import read_folder
 from wennuan_xl.files.campaign_cache import with_tolerance
 from wennuan_xl.files.campaign_files import load_campaign, load_rules
+from wennuan_xl.files.isolated import check_files
 
 SAMPLES = Path(__file__).resolve().parents[2] / "workbooks" / "samples" / "returns"
 # A rule of the caller's own: it fires on every return with 01(A) filled, and only when the tolerance is large.
@@ -39,13 +42,21 @@ def folder(tmp_path) -> Path:
     return out
 
 
-def worker_findings(folder: Path, campaign, rules) -> dict[str, list[str]]:
-    returns = read_folder(folder, campaign, rules, workers=2)
-    assert all(not r.error for r in returns), [r.error for r in returns]
-    return {r.file: [f.message for f in r.findings if f.rule == "T-WORKER"] for r in returns}
+@pytest.fixture(params=["consolidate", "check"])
+def worker_findings(request):
+    def run(folder: Path, campaign, rules) -> dict[str, list[str]]:
+        if request.param == "consolidate":
+            returns = read_folder(folder, campaign, rules, workers=2)
+            assert all(not r.error for r in returns), [r.error for r in returns]
+            return {r.file: [f.message for f in r.findings if f.rule == "T-WORKER"] for r in returns}
+        files = sorted(folder.iterdir())
+        reports = check_files([(str(p), p.name) for p in files], campaign, rules, workers=2)
+        return {r.file: [f.message for f in r.findings if f.rule == "T-WORKER"] for r in reports}
+
+    return run
 
 
-def test_the_callers_rules_and_tolerance_reach_the_workers(tmp_path, folder, start_method):
+def test_the_callers_rules_and_tolerance_reach_every_check(tmp_path, folder, start_method, worker_findings):
     campaign = load_campaign()
     extra = tmp_path / "rules_extra.yaml"
     extra.write_text(EXTRA, encoding="utf-8")

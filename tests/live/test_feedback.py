@@ -113,8 +113,9 @@ def test_feedback_file_names_say_unit_and_date() -> None:
 
 
 def test_jobs_exposes_feedback_for_the_excel_layer(campaign, rules, returns: Path, tmp_path: Path) -> None:
-    from wennuan_xl.jobs import consolidate_folder, write_feedback
+    from wennuan_xl.jobs import Settings, consolidate_folder, write_feedback
 
-    result, _ = consolidate_folder(returns, tmp_path / "汇总.xlsx", campaign, rules, workers=1)
-    done = write_feedback(result, campaign, returns, tmp_path / "fb", day=dt.date(2017, 1, 21))
+    job = Settings(campaign, rules, workers=1, feedback_dir=tmp_path / "fb", feedback_day=dt.date(2017, 1, 21))
+    result, _ = consolidate_folder(returns, tmp_path / "汇总.xlsx", job)
+    done = write_feedback(result, job, returns)
     assert not done.failed and len(done.written) == 2

@@ -15,7 +15,6 @@ from ..core.findings import Report, ReturnUnusable
 from ..core.forms import CampaignError
 from ..core.rules import RuleError
 from ..files.atomic import OutputError, visible
-from ..files.campaign_files import load_campaign, load_rules
 from .parser import Parser
 from .text import render_report, render_unusable, to_json
 
@@ -114,29 +113,24 @@ def _version() -> str:
         return "（未安装）"
 
 
-def _campaign(args):
-    return load_campaign(args.campaign, roster=None) if not getattr(args, "roster", None) else _with_roster(args)
+def _settings(args, **options):
+    """The job settings of a command: the campaign (compiled, from the cache when its files are unchanged)
+    with ``--roster`` when given, and the command's options."""
+    from ..jobs import settings
 
-
-def _with_roster(args):
-    from ..files.campaign_files import read_roster
-
-    campaign = load_campaign(args.campaign)
-    from dataclasses import replace
-
-    return replace(campaign, roster=read_roster(Path(args.roster)))
+    return settings(args.campaign, roster=getattr(args, "roster", None) or None, **options)
 
 
 def run_check(args) -> int:
     """Every file is read, located and checked in an isolated worker process (``files/isolated.py``):
     one file that kills the reader costs only its own answer."""
     from ..files.atomic import Inputs
-    from ..files.isolated import check_files
+    from ..jobs import check_files
 
-    campaign = _campaign(args)
-    rules = load_rules(campaign)
+    job = _settings(args)
+    campaign = job.campaign
     inputs = Inputs(args.files)
-    results: list[Report | ReturnUnusable] = check_files([(name, name) for name in args.files], campaign, rules)
+    results: list[Report | ReturnUnusable] = check_files(job, args.files)
     copies_failed = False
     if args.flagged_copy:
         copies_failed = not _flagged_copies(args, results, campaign, inputs)
@@ -208,10 +202,8 @@ def _overall(results) -> str:
 
 
 def run_consolidate(args) -> int:
-    from ..jobs import consolidate_folder
+    from ..jobs import consolidate_folder, write_feedback
 
-    campaign = _campaign(args)
-    rules = load_rules(campaign)
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"文件夹不存在：{visible(str(folder))}", file=sys.stderr)
@@ -227,17 +219,16 @@ def run_consolidate(args) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_UNUSABLE
-    result, out = consolidate_folder(  # an OutputError (the output cannot be written) is main's: exit 2
-        folder, Path(args.out), campaign, rules, recursive=args.recursive,
-        exclude_errors=args.exclude_errors, progress=_progress(),
-    )
+    job = _settings(args, recursive=args.recursive, exclude_errors=args.exclude_errors,
+                    feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day)
+    campaign = job.campaign
+    # an OutputError (the output cannot be written) is main's: exit 2
+    result, out = consolidate_folder(folder, Path(args.out), job, progress=_progress())
     if args.json:
         print(to_json(consolidation_json(result)))
     print(consolidation_summary(result, campaign, out), file=sys.stderr if args.json else sys.stdout)
     if feedback:
-        from ..jobs import write_feedback
-
-        done = write_feedback(result, campaign, folder, Path(feedback), day=feedback_day)
+        done = write_feedback(result, job, folder)
         stream = sys.stderr if args.json else sys.stdout
         print(f"审核意见副本：{len(done.written)} 份，已存入 {visible(feedback)}", file=stream)
         for problem in done.failed:
@@ -317,10 +308,9 @@ def _progress():
 
 
 def run_template(args) -> int:
-    from ..files.template import write_templates
+    from ..jobs import write_templates
 
-    campaign = load_campaign(args.campaign)
-    for path in write_templates(campaign, args.out):
+    for path in write_templates(_settings(args), args.out):
         print(f"已生成：{path}")
     return EXIT_OK
 
@@ -331,7 +321,7 @@ def run_build_master(args) -> int:
     from ..files.master_vba import MasterBuildError
 
     try:
-        print(f"已生成：{build_master(load_campaign(args.campaign), args.out)}")
+        print(f"已生成：{build_master(_settings(args).campaign, args.out)}")
     except (MasterBuildError, OutputError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -51,6 +51,26 @@ class WorkbookData:
             if s.name == name:
                 return s
         return None
+
+
+def name_table(entries: Iterable[tuple[str, CellRef | None, bool]]) -> dict[str, CellRef]:
+    """The defined names the locator uses, from (name, the cell it points at or None, sheet-scoped?) in the
+    workbook's order. Every reader applies the same precedence: a workbook-level name wins over a sheet-level
+    one of the same name (a unit that copied our sheet within its own workbook has both), and among names of
+    one level the first wins. Names that point at no single cell are left out."""
+    out: dict[str, CellRef] = {}
+    local: set[str] = set()
+    for raw, ref, scoped in entries:
+        name = raw.upper()
+        if ref is None or not name:
+            continue
+        if name not in out or (name in local and not scoped):
+            out[name] = ref
+            if scoped:
+                local.add(name)
+            else:
+                local.discard(name)
+    return out
 
 
 def column_letter(col: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
+from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from .errors import UserError
 
 SETTINGS_SHEET, ROSTER_SHEET, CONFIG_SHEET = "设置", "单位名单", "xlwings.conf"
@@ -35,19 +35,15 @@ def workbook_data(book, skip: tuple[str, ...] = ()) -> WorkbookData:
 def defined_names(book) -> dict[str, CellRef]:
     """Upper-case name -> cell, for names that point at one cell. Two Excel calls a name (name, target):
     bounded by the form's fields, not by how many cells are checked or flagged."""
-    out: dict[str, CellRef] = {}
+    entries = []
     for name in book.names:
         try:
             full, target = name.name, name.refers_to
         except Exception:  # noqa: BLE001 - a name Excel cannot resolve (#REF!, external) is no input cell
             continue
-        ref = parse_reference(target)
-        if ref is None:
-            continue
-        key = full.rsplit("!", 1)[-1].upper()
-        if "!" not in full or key not in out:  # a workbook-level name wins over a sheet-level one
-            out[key] = ref
-    return out
+        # Excel calls a sheet-level name "附件1!A1_01A"; precedence is the file reader's (core.workbook.name_table)
+        entries.append((full.rsplit("!", 1)[-1], parse_reference(target), "!" in full))
+    return name_table(entries)
 
 
 def parse_reference(target: str | None) -> CellRef | None:

@@ -17,18 +17,18 @@ and the campaign comes compiled from the disk cache (files/campaign_cache.py).
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlwings as xw
 
 from ..core.check import check_return
 from ..core.flags import summary
-from ..core.forms import Campaign, roster_from_rows
+from ..core.forms import Campaign
 from ..core.locate import locate
 from ..core.rules import RuleSet
 from ..core.tables import check_result_table
-from ..files.campaign_cache import compiled_campaign, with_tolerance
+from ..settings import Settings, settings
 from . import book as read
 from .errors import UserError, entry, write_log
 from .flags import clear_book, flag_book
@@ -46,13 +46,22 @@ def _caller():
     return xw.Book.caller()
 
 
+def settings_for(book, consolidating: bool = False) -> Settings:
+    """The job settings of a click: the compiled campaign with the roster of the 单位名单 sheet and the
+    tolerance on 设置; for 汇总 also the folder options and where the feedback copies go."""
+    options: dict = {}
+    if consolidating:
+        recursive = read.yes(book, "WN_RECURSIVE")
+        options = {"recursive": recursive, "exclude_errors": read.yes(book, "WN_EXCLUDE_ERRORS"),
+                   "feedback_dir": read.feedback_setting(book, read.folder_setting(book), recursive)}
+    return settings(roster_rows=read.roster_rows(book), roster_source=read.ROSTER_SHEET,
+                    tolerance=read.tolerance_setting(book), **options)
+
+
 def campaign_for(book) -> tuple[Campaign, RuleSet]:
-    """The campaign and rules, with the roster of the 单位名单 sheet and the tolerance on 设置."""
-    campaign, rules = compiled_campaign()
-    rows = read.roster_rows(book)
-    if rows:
-        campaign = replace(campaign, roster=roster_from_rows(rows, read.ROSTER_SHEET))
-    return with_tolerance(campaign, rules, read.tolerance_setting(book))
+    """The campaign and rules of a click (``settings_for``)."""
+    job = settings_for(book)
+    return job.campaign, job.rules
 
 
 @dataclass(frozen=True)
@@ -199,18 +208,17 @@ def _clear_one(book) -> list[str]:
 def consolidate(master) -> None:
     from .jobs import consolidate_in_excel
 
-    campaign, rules = campaign_for(master)
-    alert(master, consolidate_in_excel(master, campaign, rules))
+    alert(master, consolidate_in_excel(master, settings_for(master, consolidating=True)))
 
 
 @entry(_caller)
 def make_templates(master) -> None:
-    from ..files.template import write_templates
+    from ..jobs import write_templates
 
-    campaign, rules = campaign_for(master)
-    paths = write_templates(campaign, read.book_folder(master), rules)
+    job = settings_for(master)
+    paths = write_templates(job, read.book_folder(master))
     alert(master, "已生成空白表：\n" + "\n".join(str(p) for p in paths)
-          + f"\n（金额误差 {campaign.tolerance:g} 万元，与“设置”表一致）")
+          + f"\n（金额误差 {job.campaign.tolerance:g} 万元，与“设置”表一致）")
 
 
 if __name__ == "__main__":

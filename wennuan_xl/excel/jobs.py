@@ -8,10 +8,9 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from ..core.consolidate import Consolidation, consolidate
+from ..core.consolidate import Consolidation
 from ..core.findings import Severity
 from ..core.forms import Campaign
-from ..core.rules import RuleSet
 from ..core.tables import (
     DETAIL_SHEET,
     FINDINGS_HEADERS,
@@ -22,9 +21,9 @@ from ..core.tables import (
     detail_units,
     grid,
 )
-from ..files.bulk import find_returns, read_folder
 from ..files.chart import consolidation_chart
-from ..files.consolidated import is_consolidated_output
+from ..jobs import read_and_consolidate, write_feedback
+from ..settings import Settings
 from . import book as read
 from .chart import write_chart
 from .write import fresh_sheet, quiet_screen, status, write_table
@@ -33,12 +32,11 @@ FILE_COLUMN = FINDINGS_HEADERS.index("文件")
 MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
 
 
-def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.date | None = None) -> str:
+def consolidate_in_excel(master, settings: Settings, today: dt.date | None = None) -> str:
     """Run 汇总 for the master and return the message for the clerk."""
     folder = read.folder_setting(master)
-    recursive = read.yes(master, "WN_RECURSIVE")
-    feedback_dir = read.feedback_setting(master, folder, recursive)  # checked before the long part
-    result = _consolidate(master, folder, campaign, rules, recursive)
+    campaign = settings.campaign
+    result = _consolidate(master, folder, settings)
     status(master, "送温暖汇总：正在写入汇总表……")
     try:
         with quiet_screen(master):
@@ -51,13 +49,13 @@ def consolidate_in_excel(master, campaign: Campaign, rules: RuleSet, today: dt.d
                     detail = grid(table)
                 write_table(master, fresh_sheet(master, table.name), table)
             write_chart(master, consolidation_chart(campaign, len(detail_units(result, campaign))), detail)
-        feedback = _feedback(master, result, campaign, folder, feedback_dir, today)
+        feedback = _feedback(master, result, settings, folder, today)
     finally:
         status(master, None)
     return summary_text(result, campaign) + feedback
 
 
-def _consolidate(master, folder: Path, campaign: Campaign, rules: RuleSet, recursive: bool) -> Consolidation:
+def _consolidate(master, folder: Path, settings: Settings) -> Consolidation:
     shown = {"step": -1}
 
     def progress(done: int, total: int, name: str) -> None:
@@ -66,12 +64,9 @@ def _consolidate(master, folder: Path, campaign: Campaign, rules: RuleSet, recur
             shown["step"] = step
             status(master, f"送温暖汇总：正在读取 {done}/{total} 个文件……")
 
-    # Neither the master itself nor a consolidated workbook the CLI saved there is a unit's return.
-    master_path = str(read.book_folder(master) / master.name)
-    skip = tuple(p for p in find_returns(folder, recursive) if str(p) == master_path or is_consolidated_output(p))
-    returns = read_folder(folder, campaign, rules, recursive=recursive, progress=progress, skip=skip)
+    result = read_and_consolidate(settings, folder, progress, master=read.book_folder(master) / master.name)
     status(master, "送温暖汇总：正在汇总……")
-    return consolidate(returns, campaign, rules, exclude_errors=read.yes(master, "WN_EXCLUDE_ERRORS"))
+    return result
 
 
 def with_file_links(table: Table, folder: Path) -> Table:
@@ -92,14 +87,14 @@ def _q(text: str) -> str:
     return text.replace('"', '""')
 
 
-def _feedback(master, result: Consolidation, campaign: Campaign, folder: Path, out_dir: Path | None,
-              today: dt.date | None) -> str:
+def _feedback(master, result: Consolidation, settings: Settings, folder: Path, today: dt.date | None) -> str:
+    out_dir = settings.feedback_dir
     if out_dir is None:
         return ""
-    from ..jobs import write_feedback
-
     status(master, "送温暖汇总：正在生成反馈副本……")
-    done = write_feedback(result, campaign, folder, out_dir, day=today)
+    if today is not None:
+        settings = replace(settings, feedback_day=today)
+    done = write_feedback(result, settings, folder)
     text = f"\n反馈副本：{len(done.written)} 份，已存入 {out_dir}" if done.written else "\n反馈副本：没有需要反馈的单位。"
     if done.failed:
         text += "\n未能生成的反馈副本：\n" + "\n".join(done.failed)

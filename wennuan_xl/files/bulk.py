@@ -17,9 +17,10 @@ from pathlib import Path
 
 from ..core.check import check_return
 from ..core.consolidate import Returned, compact
-from ..core.findings import ReturnUnusable
+from ..core.findings import Report, ReturnUnusable
 from ..core.forms import Campaign
 from ..core.layout import VALUE_COL, layout_for
+from ..core.locate import ReturnData
 from ..core.rules import RuleSet
 from .read import not_regular
 from .source import load_return
@@ -102,8 +103,27 @@ def find_returns(folder: Path | str, recursive: bool = False) -> list[Path]:
     return [f.path if not f.link else Path(folder) / f.shown for f in scan_folder(folder, recursive) if not f.reason]
 
 
-def read_one(path: Path | str, shown: str, campaign: Campaign, rules: RuleSet, follow_links: bool = True) -> Returned:
-    """One file read, located and checked in this process (a worker's task; tests call it directly)."""
+@dataclass(frozen=True)
+class Located:
+    """A return read and located in a worker: plain data, checked in the parent with the others of its chunk."""
+
+    shown: str
+    mtime: float
+    data: ReturnData
+    moved: dict[str, str] | None  # field code -> cell, for fields not at the template's cell
+    sheets: dict[str, str]  # form -> sheet
+
+
+CheckMany = Callable[[Sequence[ReturnData], Campaign, RuleSet], list[Report]]
+
+
+def check_each(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> list[Report]:
+    """The reference checker: each return on its own (``core.check.check_return``)."""
+    return [check_return(d, campaign, rules) for d in datas]
+
+
+def locate_one(path: Path | str, shown: str, campaign: Campaign, follow_links: bool = True) -> Located | Returned:
+    """One file read and located in this process (a worker's task): its data, or a ``Returned`` saying why not."""
     path = Path(path)
     try:
         mtime = path.stat().st_mtime
@@ -114,14 +134,12 @@ def read_one(path: Path | str, shown: str, campaign: Campaign, rules: RuleSet, f
         return Returned(shown, mtime, error=FOREIGN_SUFFIXES[suffix])
     try:
         data = load_return(path, campaign, shown, follow_links=follow_links)
-        report = check_return(data, campaign, rules)
     except ReturnUnusable as exc:
         return Returned(shown, mtime, error=exc.reason)
     except MemoryError:
         return Returned(shown, mtime, error="文件过大，读取时内存不足")
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the other 15 units' run
-        return Returned(shown, mtime, error=f"读取时发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员")
-    cells: dict[str, str] | None = None
+        return Returned(shown, mtime, error=_unexpected(exc))
     moved = {}
     for located in data.forms:
         layout = layout_for(campaign.form(located.form_id))
@@ -131,10 +149,35 @@ def read_one(path: Path | str, shown: str, campaign: Campaign, rules: RuleSet, f
             ref = located.cells.get(r.field.code)
             if ref is not None and (ref.row, ref.col) != (r.row, VALUE_COL):
                 moved[r.field.code] = str(ref)
-    if moved:
-        cells = moved
-    sheets = {f.form_id: f.sheet for f in data.forms}
-    return compact(report, campaign, mtime, cells, sheets)
+    return Located(shown, mtime, data, moved or None, {f.form_id: f.sheet for f in data.forms})
+
+
+def check_located(items: Sequence[Located], campaign: Campaign, rules: RuleSet,
+                  check_many: CheckMany = check_each) -> list[Returned]:
+    """The located returns checked (all at once by ``check_many``), each compacted for the consolidation.
+    Should checking fail on the batch, each return is checked on its own, and one that still fails gets a
+    Chinese reason instead of stopping the run."""
+    try:
+        reports: list[Report | Returned] = list(check_many([it.data for it in items], campaign, rules))
+    except Exception:  # noqa: BLE001 - a checker bug: fall back to one return at a time, below
+        reports = []
+        for it in items:
+            try:
+                reports.append(check_return(it.data, campaign, rules))
+            except Exception as exc:  # noqa: BLE001 - this return only
+                reports.append(Returned(it.shown, it.mtime, error=_unexpected(exc)))
+    return [r if isinstance(r, Returned) else compact(r, campaign, it.mtime, it.moved, it.sheets)
+            for it, r in zip(items, reports)]
+
+
+def _unexpected(exc: BaseException) -> str:
+    return f"读取时发生意外错误（{type(exc).__name__}: {str(exc)[:100]}），请将此文件转交技术人员"
+
+
+def read_one(path: Path | str, shown: str, campaign: Campaign, rules: RuleSet, follow_links: bool = True) -> Returned:
+    """One file read, located and checked in this process (tests call it directly)."""
+    got = locate_one(path, shown, campaign, follow_links)
+    return got if isinstance(got, Returned) else check_located([got], campaign, rules)[0]
 
 
 def read_folder(
@@ -145,22 +188,25 @@ def read_folder(
     workers: int | None = None,
     progress: Progress | None = None,
     skip: tuple[Path, ...] = (),
+    check_many: CheckMany | None = None,
 ) -> list[Returned]:
     """``skip``: files not to read, such as the output of a previous run saved in the same folder.
-    Entries that are not read (FIFOs, links outside the folder …) are listed with their reason."""
+    Entries that are not read (FIFOs, links outside the folder …) are listed with their reason.
+    ``check_many`` checks the located returns a chunk at a time (default: each on its own)."""
     folder = Path(folder)
     skipped = {p.resolve() for p in skip}
     entries = [f for f in scan_folder(folder, recursive) if (folder / f.shown).resolve() not in skipped]
     out: dict[str, Returned] = {f.shown: Returned(f.shown, 0.0, error=f.reason) for f in entries if f.reason}
     jobs = [(str(f.path), f.shown) for f in entries if not f.reason]
-    for returned in read_files(jobs, campaign, rules, workers, progress, follow_links=False):
+    for returned in read_files(jobs, campaign, rules, workers, progress, follow_links=False, check_many=check_many):
         out[returned.file] = returned
     return [out[f.shown] for f in entries]
 
 
 def read_files(jobs: Sequence[tuple[str, str]], campaign: Campaign, rules: RuleSet, workers: int | None = None,
-               progress: Progress | None = None, follow_links: bool = True) -> Iterator[Returned]:
+               progress: Progress | None = None, follow_links: bool = True,
+               check_many: CheckMany | None = None) -> Iterator[Returned]:
     """A ``Returned`` per (path, shown), in order; each file read in an isolated worker process."""
     from .isolated import read_returns
 
-    yield from read_returns(jobs, campaign, rules, workers, progress, follow_links)
+    yield from read_returns(jobs, campaign, rules, workers, progress, follow_links, check_many)

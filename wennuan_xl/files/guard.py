@@ -76,7 +76,7 @@ class Inspected:
     as written: ``'附件1'!$E$9`` for an .xlsx, ``$附件1.$E$9`` for an .ods)."""
 
     kind: str  # "xlsx" | "ods" | "xls"
-    names: tuple[tuple[str, str], ...] = ()
+    names: tuple[tuple, ...] = ()  # (name, text) or, from workbook.xml, (name, text, sheet-scoped?)
     sheets: tuple[str, ...] = ()
     hidden_rows: tuple[tuple[str, frozenset[int]], ...] = ()  # sheet -> 1-based rows the unit hid (.xlsx)
     counts: tuple[tuple[str, int], ...] = ()  # what the limits were measured on: text_bytes, cells, area, elements

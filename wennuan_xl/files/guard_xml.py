@@ -737,7 +737,7 @@ class WorkbookScanner(IndexScanner):
         super().__init__(totals, where, part, data)
         self.parser.ordered_attributes = True
         self.sheets: list[SheetEntry] = []
-        self.names: list[tuple[str, str]] = []
+        self.names: list[tuple] = []
         self._name: str | None = None
         self._text: list[str] = []
 
@@ -761,6 +761,7 @@ class WorkbookScanner(IndexScanner):
         elif local == "definedName" and self._name is None and "name" in pairs:
             self._name = name
             self._key = pairs["name"]
+            self._scoped = "localSheetId" in pairs  # a sheet-level name (core.workbook.name_table's precedence)
             self._text = []
             self.parser.CharacterDataHandler = self._text.append
 
@@ -769,7 +770,7 @@ class WorkbookScanner(IndexScanner):
         if name == self._name:
             self.parser.CharacterDataHandler = None
             self._name = None
-            self.names.append((self._key, "".join(self._text)))
+            self.names.append((self._key, "".join(self._text), self._scoped))
             self.totals.names += 1
             if self.totals.names > L.MAX_DEFINED_NAMES:
                 raise Refused(f"工作簿定义了超过 {L.MAX_DEFINED_NAMES:,} 个名称，远超一份统计表，不予读取")
@@ -809,7 +810,7 @@ class OdsContentScanner(Scanner):
     def __init__(self, totals: Totals, where: str, part: str):
         super().__init__(totals, where, part)
         self.tables: list[str] = []
-        self.names: list[tuple[str, str]] = []
+        self.names: list[tuple] = []
         self.in_table = False
         self.in_row = False
         self.in_cell = 0  # depth of the open cell element (nested content is the cell's)

@@ -3,7 +3,8 @@
 python-calamine is Rust: an allocation it cannot make aborts the process, and a panic raises PyO3's
 ``PanicException``, which derives from BaseException and escapes ordinary handlers. The guard refuses
 everything we know to make it allocate absurdly; this module makes the rest cost one file, not the run:
-every file is read, guarded, located and checked in a worker, and so is every flagged or feedback copy
+every file is guarded, read and located in a worker (``wennuan check`` also checks it there; a consolidation
+checks the located data, plain values, in the parent, in chunks), and so is every flagged or feedback copy
 (openpyxl opens the unit's workbook). A worker that dies (abort, signal, memory limit) or overruns its time
 limit costs only the file it had: that file gets “文件结构异常，读取时程序异常退出（…）”, the worker is
 replaced, the run goes on. The main process never hands a return's bytes to calamine or openpyxl.
@@ -452,10 +453,10 @@ def _check_task(path: str, shown: str, follow_links: bool):
         return "unusable", exc.reason
 
 
-def _read_task(path: str, shown: str, follow_links: bool):
-    from .bulk import read_one
+def _locate_task(path: str, shown: str, follow_links: bool):
+    from .bulk import locate_one
 
-    return read_one(path, shown, _STATE["campaign"], _STATE["rules"], follow_links=follow_links)
+    return locate_one(path, shown, _STATE["campaign"], follow_links=follow_links)
 
 
 def check_files(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int | None = None,
@@ -482,22 +483,42 @@ def check_files(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int |
     return out
 
 
+CHECK_CHUNK = 256  # located returns checked together in the parent: large enough for the column-wise checks,
+# small enough that the located data of a 10,000-unit folder is never held at once
+
+
 def read_returns(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int | None = None,
                  progress: Callable[[int, int, str], None] | None = None,
-                 follow_links: bool = True) -> Iterator:
-    """The folder reader's work: a ``Returned`` per (path, shown), each read in a worker."""
+                 follow_links: bool = True, check_many=None) -> Iterator:
+    """The folder reader's work: a ``Returned`` per (path, shown), in order. Each file is read and located in
+    a worker (the only place its bytes are parsed); the located data, plain values, come back and are
+    checked here in chunks, by ``check_many`` (default: each return on its own)."""
     from ..core.consolidate import Returned
+    from .bulk import Located, check_each, check_located
 
-    set_state(campaign, rules)
+    set_state(campaign)  # the workers only locate: the rules stay here
     _preload(folder=True)
     calls = [(path, shown, follow_links) for path, shown in jobs]
-    with Pool(workers_for(len(jobs), workers), set_state, (campaign, rules), seconds=READ_SECONDS) as pool:
-        for i, ((path, shown), answer) in enumerate(zip(jobs, pool.map(_read_task, calls)), start=1):
+    chunk: list = []  # (position in the chunk's output, Located | Returned)
+
+    def flush() -> list:
+        located = [item for item in chunk if isinstance(item, Located)]
+        checked = iter(check_located(located, campaign, rules, check_many or check_each))
+        out = [next(checked) if isinstance(item, Located) else item for item in chunk]
+        chunk.clear()
+        return out
+
+    with Pool(workers_for(len(jobs), workers), set_state, (campaign,), seconds=READ_SECONDS) as pool:
+        for i, ((path, shown), answer) in enumerate(zip(jobs, pool.map(_locate_task, calls)), start=1):
             if isinstance(answer, Died):
                 answer = Returned(shown, _mtime(path), error=answer.reason)
-            yield answer
+            chunk.append(answer)
+            if len(chunk) >= CHECK_CHUNK or i == len(jobs):
+                yield from flush()
             if progress:
                 progress(i, len(jobs), shown)
+    if chunk:
+        yield from flush()
 
 
 def run_copies(fn: Callable, calls: Sequence[tuple], campaign, workers: int | None = None) -> list:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.findings import ReturnUnusable
-from ..core.workbook import CellRef, SheetData, WorkbookData, parse_a1
+from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
 from .visibility import hidden_rows_xls, hidden_rows_xlsx
 
@@ -156,23 +156,23 @@ def _panic(exc: BaseException) -> str:
     return f"文件结构异常，读取程序出错（{type(exc).__name__}: {_short(exc)}）；请对方用 Excel 重新保存后发送，或将此文件转交技术人员"
 
 
-def defined_names(pairs) -> dict[str, CellRef]:
+def defined_names(entries) -> dict[str, CellRef]:
     """Single-cell defined names: ``'附件1'!$E$9`` and ``附件1!$E$9`` both occur. Ranges, formulas,
-    #REF! and duplicates are not input cells."""
-    out: dict[str, CellRef] = {}
-    for raw_name, raw_target in pairs:
-        name = raw_name.upper()
-        target = raw_target.strip()
-        if not name or "!" not in target or name.startswith("_XLNM."):
-            continue
-        sheet_part, _, cell_part = target.rpartition("!")
-        if sheet_part.startswith("'") and sheet_part.endswith("'"):
-            sheet_part = sheet_part[1:-1].replace("''", "'")
-        rc = parse_a1(cell_part)
-        if rc is None or name in out:
-            continue
-        out[name] = CellRef(sheet_part, rc[0], rc[1])
-    return out
+    #REF! and print areas are not input cells; precedence between duplicates is ``core.workbook.name_table``'s.
+    ``entries``: (name, text) or (name, text, sheet-scoped?) as the guard read them from workbook.xml."""
+    return name_table((raw[0], _name_target(raw[0], raw[1]), bool(raw[2]) if len(raw) > 2 else False)
+                      for raw in entries)
+
+
+def _name_target(raw_name: str, raw_target: str) -> CellRef | None:
+    target = raw_target.strip()
+    if not raw_name or "!" not in target or raw_name.upper().startswith("_XLNM."):
+        return None
+    sheet_part, _, cell_part = target.rpartition("!")
+    if sheet_part.startswith("'") and sheet_part.endswith("'"):
+        sheet_part = sheet_part[1:-1].replace("''", "'")
+    rc = parse_a1(cell_part)
+    return CellRef(sheet_part, rc[0], rc[1]) if rc is not None else None
 
 
 _ODS_ADDRESS = re.compile(r"\$?('(?:[^']|'')*'|[^.']+)\.\$?([A-Za-z]{1,3})\$?(\d{1,7})")
@@ -180,19 +180,18 @@ _ODS_ADDRESS = re.compile(r"\$?('(?:[^']|'')*'|[^.']+)\.\$?([A-Za-z]{1,3})\$?(\d
 
 def ods_names(pairs) -> dict[str, CellRef]:
     """Single-cell named ranges of an .ods: ``$附件1.$E$9`` or ``$'附件 1'.$E$9``."""
-    out: dict[str, CellRef] = {}
-    for raw_name, address in pairs:
-        name = raw_name.upper()
-        m = _ODS_ADDRESS.fullmatch(address.strip())
-        if not name or m is None or name in out:
-            continue
-        sheet = m.group(1)
-        if sheet.startswith("'"):
-            sheet = sheet[1:-1].replace("''", "'")
-        rc = parse_a1(m.group(2) + m.group(3))
-        if rc is not None:
-            out[name] = CellRef(sheet, rc[0], rc[1])
-    return out
+    return name_table((raw_name, _ods_target(address), False) for raw_name, address in pairs)
+
+
+def _ods_target(address: str) -> CellRef | None:
+    m = _ODS_ADDRESS.fullmatch(address.strip())
+    if m is None:
+        return None
+    sheet = m.group(1)
+    if sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    rc = parse_a1(m.group(2) + m.group(3))
+    return CellRef(sheet, rc[0], rc[1]) if rc is not None else None
 
 
 def _not_a_workbook(data: bytes) -> str:

@@ -1,0 +1,43 @@
+"""The settings every job takes, resolved once by the shell that runs it.
+
+The CLI builds them from its arguments, the Excel buttons from the master's 设置 and 单位名单 sheets;
+``jobs.py`` runs on them. They hold the compiled campaign and rules themselves, so the worker processes
+get exactly what the shell resolved (pickled once per worker), never a reload of the campaign folder.
+Light on purpose: an Excel click imports this, not the folder reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .core.forms import Campaign, roster_from_rows
+from .core.rules import RuleSet
+from .files.campaign_cache import compiled_campaign, with_tolerance
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a job needs, resolved once by the shell."""
+
+    campaign: Campaign
+    rules: RuleSet
+    recursive: bool = False  # read sub-folders too
+    exclude_errors: bool = False  # leave returns with a 错误 out of the totals
+    workers: int | None = None  # worker processes (None: one per core, at most isolated.MAX_WORKERS)
+    feedback_dir: Path | None = None  # where the feedback copies go (None: none are written)
+    feedback_day: dt.date | None = None  # the date of the feedback letters (None: today)
+
+
+def settings(campaign_folder: Path | str | None = None, roster: Path | str | None = None,
+             roster_rows: list[list[object]] | None = None, roster_source: str = "",
+             tolerance: float | None = None, **options) -> Settings:
+    """The campaign of ``campaign_folder`` (default: the shipped one), compiled and from the disk cache when
+    its files are unchanged, with the roster of a file (``roster``) or of sheet rows (``roster_rows``, the
+    master's 单位名单), the money tolerance ``tolerance`` (设置's WN_TOLERANCE), and the other options."""
+    campaign, rules = compiled_campaign(campaign_folder, roster)
+    if roster is None and roster_rows:
+        campaign = replace(campaign, roster=roster_from_rows(roster_rows, roster_source))
+    campaign, rules = with_tolerance(campaign, rules, tolerance)
+    return Settings(campaign, rules, **options)
