@@ -33,6 +33,10 @@ MAX_CENTRAL_DIRECTORY_BYTES = 1 * MB
 MAX_PART_BYTES = 24 * MB
 # All XML parts together, inflated. (x 400)
 MAX_XML_BYTES = 40 * MB
+# Inflated parts the guard keeps to hand the reader (it then parses them stored, not inflating them again):
+# a real return has ~150 KB of XML; past this the remaining parts go to the reader as they were sent, so a
+# file refused for its size never holds more than this in the guard. (x 25)
+MAX_KEPT_BYTES = 4 * MB
 # Compression ratio of a part over 1 MB: real sheet XML compresses 10-50 times; deflate tops out near
 # 1,000 (a bomb of zeros or spaces). (x 4)
 MAX_RATIO = 200
@@ -63,9 +67,9 @@ MAX_AREA = 1_000_000
 # text into every column and row it is repeated in), in UTF-8 bytes. A filled template holds ~8 KB of text
 # in 545 cells; the count is an upper bound (the markup of each string cell is counted too), which makes a
 # filled template ~35 KB here. (x 15 by the count, x 64 by the text) The reader alone would take
-# far more (16 MB: 0.5 s), but the locator compares every text cell with every field's wording, ~30 s per
-# MB of text (measured on the locator of December 2026): this limit keeps that inside the worker's time
-# limit until the locator bounds its own comparisons.
+# far more (16 MB: 0.5 s), but the locator compares every text cell with every field's wording: the
+# workbook at this limit (512 KB in long cells) is checked in 1.5-3.2 s by benchmarks/hostile.py on 2 busy
+# cores (2 December 2026; 6.8 s before the locator normalised each text once), inside the worker's 20 s.
 MAX_TEXT_BYTES = 512 * 1024
 # An .ods's formulas, as calamine keeps them (a string per cell, copied into every repeated cell). The
 # template's live checks hold ~200 KB of formulas. (x 80)
