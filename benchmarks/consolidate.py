@@ -2,11 +2,15 @@
 
     python benchmarks/consolidate.py 1000            # all stages
     python benchmarks/consolidate.py 10000 --no-naive
+    python benchmarks/consolidate.py 1000 --no-naive --compare 806e3b7   # read stage and guard, also of that revision
 
 Prints, for the same N files: our end-to-end run (read + check + consolidate + write), our read stage
 alone, bare python-calamine reads (every sheet to Python), and a naive loop (openpyxl load_workbook +
 values by defined names); files/s for each, the ratios, and each stage's peak memory (its own process
-plus its worker processes). Every stage runs in a fresh subprocess so peaks do not mix.
+plus its worker processes). Every stage runs in a fresh subprocess so peaks do not mix. The guard alone is
+timed too (CPU ms per file in one process). ``--compare REV`` runs the read stage and the guard once more
+with the package as it was at that git revision (exported to a temp folder), in the same run, so the
+before/after ratios to bare calamine come from one machine state.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("WN_BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
 
@@ -91,6 +95,16 @@ def stage(name: str, folder: Path) -> dict:
 
         with ProcessPoolExecutor(os.cpu_count()) as pool:
             list(pool.map(_calamine_read, map(str, files), chunksize=64))
+    elif name == "guard":
+        from wennuan_xl.files import guard
+
+        datas = [p.read_bytes() for p in files]
+        cpu = time.process_time()
+        for path, data in zip(files, datas):
+            guard.inspect(data, path.name)
+        cpu = time.process_time() - cpu
+        return {"stage": name, "files": len(files), "seconds": time.perf_counter() - start, "cpu_ms": cpu * 1000 / len(files),
+                "peak_mb": _peak_mb()}
     elif name == "naive":
         import openpyxl
 
@@ -128,9 +142,10 @@ def _calamine_read(path: str) -> int:
     return cells
 
 
-def run_stage(name: str, folder: Path) -> dict:
+def run_stage(name: str, folder: Path, root: Path | None = None) -> dict:
+    env = dict(os.environ, WN_BENCH_ROOT=str(root)) if root else None
     out = subprocess.run(
-        [sys.executable, __file__, "--stage", name, str(folder)], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--stage", name, str(folder)], capture_output=True, text=True, check=True, env=env
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -144,14 +159,25 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the slow openpyxl loop")
     parser.add_argument("--plain", action="store_true", help="generate unstyled returns (fast; for large N)")
     parser.add_argument("--dir", help="where generated returns are kept (default: a cache under the temp dir)")
+    parser.add_argument("--compare", metavar="REV", help="also time the read stage and the guard of this git revision")
     args = parser.parse_args()
     kind = "plain" if args.plain else "styled"
     folder = Path(args.dir or Path(tempfile.gettempdir()) / f"wennuan-bench-{kind}-{args.n}")
     t = time.perf_counter()
     generate(folder, args.n, args.plain)
     print(f"{args.n} {kind} returns in {folder} (generated or reused in {time.perf_counter() - t:.1f} s), {os.cpu_count()} cores")
-    stages = ["ours", "read", "calamine"] + ([] if args.no_naive else ["naive"])
+    stages = ["ours", "read", "calamine", "guard"] + ([] if args.no_naive else ["naive"])
     results = {name: run_stage(name, folder) for name in stages}
+    if args.compare:
+        old = Path(tempfile.mkdtemp(prefix="wennuan-bench-rev-"))
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.compare, "wennuan_xl"], capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        # interleaved with ours again, so that a change in the machine's load shows in both
+        results["read_old"] = run_stage("read", folder, old)
+        results["guard_old"] = run_stage("guard", folder, old)
+        results["read_again"] = run_stage("read", folder)
+        results["calamine_again"] = run_stage("calamine", folder)
     for name, label in (("ours", "wennuan consolidate, end to end"), ("read", "wennuan read stage (read + locate fields)"),
                         ("calamine", "bare python-calamine reads"), ("naive", "naive openpyxl loop")):
         if name in results:
@@ -160,6 +186,14 @@ def main() -> None:
     if "naive" in results:
         print(f"speed-up end to end vs naive loop: {results['naive']['seconds'] / results['ours']['seconds']:.1f}x (target >= 20x)")
     print(f"read stage vs bare calamine: {results['read']['seconds'] / results['calamine']['seconds']:.2f}x (target <= 1.5x)")
+    print(f"guard alone: {results['guard']['cpu_ms']:.2f} ms CPU per file")
+    if args.compare:
+        cal = (results["calamine"]["seconds"] + results["calamine_again"]["seconds"]) / 2
+        ours = (results["read"]["seconds"] + results["read_again"]["seconds"]) / 2
+        print(f"read stage, this tree: {ours:.2f} s = {ours / cal:.2f}x bare calamine ({cal:.2f} s, mean of two runs each); "
+              f"at {args.compare}: {results['read_old']['seconds']:.2f} s = {results['read_old']['seconds'] / cal:.2f}x")
+        print(f"guard alone at {args.compare}: {results['guard_old']['cpu_ms']:.2f} ms CPU per file "
+              f"(this tree {results['guard']['cpu_ms']:.2f})")
     print(f"peak memory end to end: {results['ours']['peak_mb']:.1f} MB (target <= 150 MB at N = 10,000)")
 
 

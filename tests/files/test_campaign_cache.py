@@ -3,6 +3,7 @@ campaign's files, a corrupt or foreign cache file, or no cache folder at all onl
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from dataclasses import replace
@@ -164,3 +165,26 @@ def test_cache_folder_per_platform(monkeypatch, tmp_path):
     assert campaign_cache.cache_dir() == tmp_path / "wennuan-xl"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert campaign_cache.cache_dir() == Path.home() / ".cache" / "wennuan-xl"
+
+
+def test_a_campaign_pickled_by_an_older_class_is_rebuilt_not_used(cache, loads):
+    # The same package version changed in place (a new field on Campaign): the old pickle lacks the field, and
+    # using it would fail later with an AttributeError in the middle of a run.
+    campaign, _ = campaign_cache.compiled_campaign()
+    (path,) = cache.glob("campaign-*.pickle")
+    data = pickle.loads(path.read_bytes())
+    del data["campaign"].__dict__["contact"]
+    path.write_bytes(pickle.dumps(data))
+    again, _ = campaign_cache.compiled_campaign()
+    assert again.contact == campaign.contact and len(loads) == 2
+
+
+def test_the_key_covers_the_code_that_builds_the_campaign(cache, folder):
+    before = campaign_cache._key(folder, None)[0]
+    core = Path(campaign_cache.__file__).resolve().parent.parent / "core" / "forms.py"
+    info = core.stat()
+    os.utime(core, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    try:
+        assert campaign_cache._key(folder, None)[0] != before
+    finally:
+        os.utime(core, ns=(info.st_atime_ns, info.st_mtime_ns))

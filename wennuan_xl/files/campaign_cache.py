@@ -27,7 +27,7 @@ import hashlib
 import os
 import pickle
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 from .. import __version__
@@ -92,11 +92,32 @@ def _key(folder: Path, roster: Path | str | None) -> tuple[str, dict[str, str]]:
         files.append(Path(roster))
     sources = {str(p.resolve()): _digest(p) for p in files}
     h = hashlib.sha256()
-    for part in (FORMAT, __version__, sys.version, str(folder.resolve()), str(roster or "")):
+    for part in (FORMAT, __version__, sys.version, str(folder.resolve()), str(roster or ""), _code_stamp()):
         h.update(part.encode("utf-8") + b"\0")
     for name, digest in sources.items():
         h.update(f"{name}\0{digest}\0".encode())
     return h.hexdigest(), sources
+
+
+def _code_stamp() -> str:
+    """The code that builds and holds the campaign (the core, this loader), by size and modification time:
+    a package changed in place without a new version number (an upgrade over the same version, a developer's
+    checkout) must not get objects pickled by the old classes, which lack the new fields."""
+    core = Path(__file__).resolve().parent.parent / "core"
+    files = sorted(core.rglob("*.py")) + [Path(__file__).resolve(), Path(__file__).resolve().with_name("campaign_files.py")]
+    stamp = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamp.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(stamp)
+
+
+def _complete(obj: object) -> bool:
+    """Every field of the dataclass is there (an object pickled by an older class lacks the newer ones)."""
+    return all(f.name in vars(obj) for f in fields(obj))  # type: ignore[arg-type]
 
 
 def _external_sources(campaign: Campaign, folder: Path, roster: Path | str | None) -> dict[str, str]:
@@ -120,6 +141,8 @@ def _read(path: Path, key: str, known: dict[str, str]) -> tuple[Campaign, RuleSe
         return None
     campaign, rules, sources = data.get("campaign"), data.get("rules"), data.get("sources")
     if not isinstance(campaign, Campaign) or not isinstance(rules, RuleSet) or not isinstance(sources, dict):
+        return None
+    if not (_complete(campaign) and _complete(rules) and all(_complete(r) for r in rules.rules)):
         return None
     try:
         if any(known.get(name, "") != digest and _digest(Path(name)) != digest for name, digest in sources.items()):

@@ -80,6 +80,9 @@ class Inspected:
     sheets: tuple[str, ...] = ()
     hidden_rows: tuple[tuple[str, frozenset[int]], ...] = ()  # sheet -> 1-based rows the unit hid (.xlsx)
     counts: tuple[tuple[str, int], ...] = ()  # what the limits were measured on: text_bytes, cells, area, elements
+    # The file again for the reader, every part the guard inflated and checked stored uncompressed (the
+    # other members as they were): calamine then parses the very bytes the guard scanned, inflated once.
+    payload: bytes | None = field(default=None, repr=False)
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -117,6 +120,8 @@ class _Member:
     compressed: int
     size: int
     offset: int
+    crc: int = 0
+    raw_name: bytes = b""
 
 
 @dataclass
@@ -129,6 +134,13 @@ class _Zip:
     xml_total: int = 0
     scanned: set[str] = field(default_factory=set)
     labelled: bool = False
+    inflated: dict[str, bytes] = field(default_factory=dict)  # member -> its bytes, inflated whole
+    kept: int = 0  # bytes in ``inflated``, at most L.MAX_KEPT_BYTES
+
+    def keep(self, m: _Member, data: bytes) -> None:
+        if self.kept + len(data) <= L.MAX_KEPT_BYTES:
+            self.inflated[m.name] = data
+            self.kept += len(data)
 
     def find(self, path: str) -> _Member | None:
         """The member calamine opens for ``path`` (its case-insensitive cache, then the exact name)."""
@@ -238,14 +250,14 @@ def _central_directory(data: bytes, cd_offset: int, cd_size: int, count: int) ->
         if pos < 0 or data[pos : pos + 4] != b"PK\x01\x02" or pos + 46 > len(data):
             raise Refused(_BROKEN)
         (flags, method) = struct.unpack_from("<HH", data, pos + 8)
-        compressed, size = struct.unpack_from("<II", data, pos + 20)
+        (crc, compressed, size) = struct.unpack_from("<III", data, pos + 16)
         name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, pos + 28)
         (offset,) = struct.unpack_from("<I", data, pos + 42)
         raw_name = data[pos + 46 : pos + 46 + name_len]
         extra = data[pos + 46 + name_len : pos + 46 + name_len + extra_len]
         compressed, size, offset = _zip64_extra(extra, compressed, size, offset)
         name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        members.append(_Member(name, method, flags, compressed, size, offset))
+        members.append(_Member(name, method, flags, compressed, size, offset, crc, bytes(raw_name)))
         pos += 46 + name_len + extra_len + comment_len
     if pos != cd_offset + cd_size:
         raise Refused(_BROKEN)
@@ -382,7 +394,81 @@ def _whole(z: _Zip, m: _Member) -> bytes:
     data = b"".join(_xml_chunks(z, m))
     if len(data) > L.MAX_INDEX_PART_BYTES:
         raise Refused(f"{z.label(m)}过大（{len(data) / MB:.0f} MB），不像一份统计表，不予读取")
+    z.keep(m, data)
     return data
+
+
+def _kept(z: _Zip, m: _Member) -> Iterator[bytes]:
+    """``_xml_chunks``, each kept: once the part is scanned to its end, ``z.inflated`` holds it whole and
+    the reader parses the very bytes the guard scanned."""
+    return _keep(z, m, _xml_chunks(z, m))
+
+
+def _keep(z: _Zip, m: _Member, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    kept: list[bytes] | None = []
+    size = 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            if z.kept + size <= L.MAX_KEPT_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None  # too much to keep: the reader inflates this part itself
+        yield chunk
+    if kept is not None:
+        z.keep(m, b"".join(kept))
+
+
+def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | None = None) -> frozenset[int]:
+    """A part through ``guard_xml.scan_part``; one that is no worksheet and comes out of the inflater in a
+    single chunk through ``guard_xml.scan_known`` (a part seen before in this process is not tokenized again)."""
+    z.scanned.add(m.name)
+    if shared is None and m.compressed <= _CHUNK and m.size <= guard_xml.KNOWN_MAX_BYTES:
+        chunks = _xml_chunks(z, m)
+        first = next(chunks, None)
+        if first is not None and len(first) < _CHUNK:
+            # All of its compressed bytes were in one read piece and less than a chunk came out: the
+            # inflater has nothing left, so this ends the generator without a chunk or a refusal, as
+            # the reference scan would have met it after feeding the first chunk.
+            rest = list(chunks)
+            if not rest:
+                z.keep(m, first)
+                guard_xml.scan_known(first, totals, lambda: z.label(m))
+                return frozenset()
+            chunks = iter([first, *rest])
+        elif first is not None:
+            chunks = itertools.chain((first,), chunks)
+        else:
+            chunks = iter(())
+        return guard_xml.scan_part(_keep(z, m, chunks), totals, z.label(m), shared)
+    return guard_xml.scan_part(_kept(z, m), totals, z.label(m), shared)
+
+
+def stored_copy(z: _Zip) -> bytes:
+    """The zip again with every part in ``z.inflated`` stored as inflated, when its length and CRC are the
+    directory's (a part that lies about either is copied as it was, and the reader says what it says)."""
+    out = bytearray()
+    directory = bytearray()
+    for m in z.members:
+        body = z.inflated.get(m.name)
+        flags = (m.flags & ~0x8) & 0xFFFF  # sizes are in the local header: no data descriptor
+        if body is not None and m.method == 8 and len(body) == m.size and zlib.crc32(body) == m.crc:
+            method, compressed = 0, len(body)
+        else:
+            start = _data_start(z.data, m)
+            body = z.data[start : start + m.compressed]
+            method, compressed = m.method, m.compressed
+        offset = len(out)
+        name = m.raw_name
+        out += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0x21, m.crc, compressed, m.size,
+                           len(name), 0)
+        out += name
+        out += body
+        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, m.crc,
+                                 compressed, m.size, len(name), 0, 0, 0, 0, 0, offset)
+        directory += name
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(z.members), len(z.members), len(directory), len(out), 0)
+    return bytes(out + directory + end)
 
 
 def _looks_like_xml(z: _Zip, m: _Member) -> bool:
@@ -409,8 +495,7 @@ def _scan_rest(z: _Zip, totals: guard_xml.Totals, content_types: dict[str, str],
         xmlish = m.name.lower().endswith(_XML_SUFFIXES) or ctype.endswith("xml")
         if not (xmlish or _looks_like_xml(z, m)):
             continue  # pictures, embedded objects, vbaProject.bin: no parser of ours reads them as XML
-        z.scanned.add(m.name)
-        guard_xml.scan_part(_xml_chunks(z, m), totals, z.label(m))
+        _scan(z, m, totals)
 
 
 # --- .xlsx ------------------------------------------------------------------------------------------------
@@ -461,9 +546,9 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
     sst = z.find(f"{xl}sharedStrings.xml")
     if sst is not None:
         z.where[sst.name] = "共享字符串表（sharedStrings.xml）"
-        scanner = guard_xml.SharedStringsScanner(totals, z.label(sst), sst.name)
-        scanner.run(_xml_chunks(z, sst))
         z.scanned.add(sst.name)
+        scanner = guard_xml.SharedStringsScanner(totals, z.label(sst), sst.name)
+        scanner.run(_kept(z, sst))
         shared = scanner.lengths
     styles = z.find(f"{xl}styles.xml")
     if styles is not None:
@@ -497,15 +582,17 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
             raise Refused(_ODD.format(f"多个工作表指向同一部件 {m.name[:60]}，读取时会被重复解析"))
         z.where[m.name] = label
         sheets.append(m)
+    # Every sheet's label is known now, as _sheet_labels would find it: no part's message needs workbook.xml
+    # parsed once more.
+    z.labelled = True
     hidden = []
     for entry, m in zip(workbook.sheets, sheets):
-        rows = guard_xml.scan_part(_xml_chunks(z, m), totals, z.label(m), shared)
-        z.scanned.add(m.name)
+        rows = _scan(z, m, totals, shared)
         if rows:
             hidden.append((entry.name, rows))
     _scan_rest(z, totals, content_types, defaults)
     return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden),
-                     _counts(totals))
+                     _counts(totals), stored_copy(z))
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:
@@ -533,14 +620,14 @@ def _inspect_ods(z: _Zip) -> Inspected:
         raise Refused("文件不完整（缺少 content.xml），无法作为 .ods 读取；请对方重新保存后发送")
     z.where[content.name] = "表格内容（content.xml）"
     ods = guard_xml.OdsContentScanner(totals, z.label(content), content.name)
-    ods.run(_xml_chunks(z, content))
+    ods.run(_kept(z, content))
     z.scanned.add(content.name)
     names = [n.lower() for n in ods.tables]
     if len(set(names)) != len(names):
         raise Refused(_ODD.format("工作表名称重复"))
     z.scanned.add("mimetype")
     _scan_rest(z, totals, {}, {})
-    return Inspected("ods", tuple(ods.names), tuple(ods.tables), (), _counts(totals))
+    return Inspected("ods", tuple(ods.names), tuple(ods.tables), (), _counts(totals), stored_copy(z))
 
 
 # --- .xls -------------------------------------------------------------------------------------------------

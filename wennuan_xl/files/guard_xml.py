@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from xml.parsers import expat
 
 from . import limits as L
@@ -280,7 +280,24 @@ _KINDS = {"row": _ROW, "c": _CELL, "v": _V, "sheetData": _SHEET_DATA, "mergeCell
 _COLUMNS: dict[str, int] = {}
 
 
+# Addresses already parsed (a worker reads many returns of one template): a dict hit instead of a regex
+# match. Only valid addresses are kept, and at most this many, whatever a file holds.
+_PARSED: tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]] = ({}, {})
+_PARSED_MAX = 20_000
+
+
 def _address(text: str, where: str, need_column: bool) -> tuple[int, int]:
+    parsed = _PARSED[need_column]
+    hit = parsed.get(text)
+    if hit is not None:
+        return hit
+    found = _parse_address(text, where, need_column)
+    if len(parsed) < _PARSED_MAX:
+        parsed[text] = found
+    return found
+
+
+def _parse_address(text: str, where: str, need_column: bool) -> tuple[int, int]:
     m = _A1.fullmatch(text)
     if m is not None:
         letters, digits = m.groups()
@@ -395,7 +412,8 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         if kind == _CELL:
             cell_elements += 1
             if state == 1:
-                cell_r = _get(attrs, "r")
+                # attributes in expat's order: Excel and every writer put r first, then s and t
+                cell_r = attrs[1] if attrs and attrs[0] == "r" else _get(attrs, "r")
                 if cell_r is None:
                     if last_r is not None:
                         col = _address(last_r, where, True)[1] + 1
@@ -403,7 +421,14 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
                     cell_row = row
                 in_cell = True
                 has_value = False
-                cell_type = _get(attrs, "t")
+                n_attrs = len(attrs)
+                cell_type: str | None
+                if n_attrs > 4 and attrs[4] == "t":
+                    cell_type = attrs[5]
+                elif n_attrs > 2 and attrs[2] == "t":
+                    cell_type = attrs[3]
+                else:
+                    cell_type = _get(attrs, "t")
                 cell_shared = cell_type == "s"
                 # A number, a bool or an error holds no text; a shared string holds the string (added below).
                 cell_text = cell_type not in _NUMERIC_TYPES and not cell_shared
@@ -413,7 +438,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         elif kind == _ROW:
             rows += 1
             if state == 1:
-                r = _get(attrs, "r")
+                r = attrs[1] if attrs and attrs[0] == "r" else _get(attrs, "r")
                 if r is not None:
                     row = _address(r, where, False)[0]
                 if _get(attrs, "hidden") in ("1", "true") and len(hidden) < L.MAX_ROWS:
@@ -520,6 +545,49 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         totals.area += (max_row + 1) * (max_col + 1)
         check_area(totals, where, f"{column_letters(max_col + 1)}{max_row + 1}")
     return frozenset(hidden)
+
+
+# --- parts seen before, byte for byte -------------------------------------------------------------------------
+#
+# Returns made from one template carry the same theme, styles and document properties, byte for byte, and a
+# worker reads hundreds of them. What ``scan_part`` adds for such a part (no worksheet role: it places no
+# cell) depends on its bytes alone, so a part that passed once is not tokenized again: its counts are added
+# and the workbook-wide limits checked on the new totals. The key is the part's whole content (a dict
+# compares the bytes, not only a hash or a CRC a file could forge); a part that would now break a limit is
+# scanned for real, so the refusal and its message are the reference's.
+
+KNOWN_MAX_BYTES = 64 * 1024  # a theme is ~10 KB, styles ~6-30 KB
+_KNOWN_MAX_PARTS = 64
+_KNOWN: dict[bytes, Totals] = {}
+_COUNTED = ("elements", "rows", "cell_elements", "cells", "area", "text_bytes", "merges", "merged_cells",
+            "hyperlinks", "linked_cells", "sheets", "names", "formula_bytes")
+
+
+def _copy(t: Totals) -> Totals:
+    return replace(t, styles=dict(t.styles))
+
+
+def scan_known(data: bytes, totals: Totals, where: Callable[[], str]) -> None:
+    """``scan_part([data], totals, where())`` for a part with no worksheet role, taken whole from one chunk;
+    ``where`` is asked only when the part is scanned."""
+    added = _KNOWN.get(data)
+    if added is not None:
+        before = _copy(totals)
+        for name in _COUNTED:
+            setattr(totals, name, getattr(totals, name) + getattr(added, name))
+        for local, count in added.styles.items():
+            totals.styles[local] = totals.styles.get(local, 0) + count
+        try:
+            check_totals(totals, "")
+            return
+        except Refused:
+            totals.__dict__.update(before.__dict__)
+    before = _copy(totals)
+    scan_part([data], totals, where())
+    if len(data) <= KNOWN_MAX_BYTES and len(_KNOWN) < _KNOWN_MAX_PARTS:
+        added = Totals(**{name: getattr(totals, name) - getattr(before, name) for name in _COUNTED})
+        added.styles = {k: v - before.styles.get(k, 0) for k, v in totals.styles.items() if v != before.styles.get(k, 0)}
+        _KNOWN[data] = added
 
 
 # --- sharedStrings.xml ---------------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ MAX_CENTRAL_DIRECTORY_BYTES = 1 * MB
 MAX_PART_BYTES = 24 * MB
 # All XML parts together, inflated. (x 400)
 MAX_XML_BYTES = 40 * MB
+# Inflated parts the guard keeps to hand the reader (it then parses them stored, not inflating them again):
+# a real return has ~150 KB of XML; past this the remaining parts go to the reader as they were sent, so a
+# file refused for its size never holds more than this in the guard. (x 25)
+MAX_KEPT_BYTES = 4 * MB
 # Compression ratio of a part over 1 MB: real sheet XML compresses 10-50 times; deflate tops out near
 # 1,000 (a bomb of zeros or spaces). (x 4)
 MAX_RATIO = 200
@@ -71,9 +75,10 @@ MAX_AREA = 1_000_000
 # 0.5 s. (x 230 over a return, x 1.8 over that list)
 MAX_TEXT_BYTES = 8 * MB
 # The text the annex locator is given, counted after the read over the sheets it looks at (a list's sheets
-# are not among them), in UTF-8 bytes: the locator compares every text cell with every field's wording,
-# ~30 s per MB of text (measured on the locator of December 2026), so this keeps it inside the worker's
-# time limit until the locator bounds its own comparisons. A filled template: ~8 KB. (x 64)
+# are not among them), in UTF-8 bytes: the locator compares every text cell with every field's wording; a
+# workbook at this limit (512 KB in long cells) is checked in 1.5-3.2 s by benchmarks/hostile.py on 2 busy
+# cores (2 December 2026; 6.8 s before the locator normalised each text once), inside the worker's 20 s.
+# A filled template: ~8 KB. (x 64)
 LOCATOR_TEXT_BYTES = 512 * 1024
 # Value cells the annex locator is given, counted likewise: a return's limit before lists were read (x 40).
 LOCATOR_CELLS = 50_000

@@ -94,10 +94,12 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
             shown, f"这是{KIND_NAMES[found.kind]}，扩展名却是 {suffix}（可能改过扩展名）；请改回正确的扩展名，或另存为 .xlsx 后再发送"
         )
     names = ods_names(found.names) if found.kind == "ods" else defined_names(found.names)
-    sheets = _calamine_sheets(data, shown)
+    # The guard's own inflate, handed on: the parts it scanned, stored uncompressed, are what the readers parse.
+    book = found.payload or data
+    sheets = _calamine_sheets(book, shown)
     # Hidden rows and columns (files/visibility.py, after the guard has passed every part); an .xlsx's hidden
     # rows also as the guard's own parse saw them, in any spelling of <row hidden="1">.
-    hidden = dict(hidden_rows_xlsx(data) if found.kind == "xlsx" else hidden_rows_xls(data) if found.kind == "xls" else {})
+    hidden = dict(hidden_rows_xlsx(book) if found.kind == "xlsx" else hidden_rows_xls(data) if found.kind == "xls" else {})
     for name, rows in found.hidden_rows:
         before = hidden.get(name, (frozenset(), frozenset()))
         hidden[name] = (before[0] | rows, before[1])
