@@ -34,7 +34,7 @@ CONSOLIDATED_PAGES = {
     "汇总-附件2": 2,
     STATUS_SHEET: 1,
     FINDINGS_SHEET: 1,
-    DETAIL_SHEET: 14,  # 15 units x 145 fields at 70 %, landscape, the unit column and both header rows on each
+    DETAIL_SHEET: 15,  # 15 units x 145 fields at 70 %, landscape; the unit column and its three header rows (code, label, cell) on each
     SOURCE_SHEET: 1,  # the long cell of moved fields wrapped, not one microscopic line
     CHART_SHEET: 1,  # the chart whole on one page
 }

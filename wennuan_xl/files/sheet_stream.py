@@ -44,6 +44,7 @@ from ..core.flags import FLAG_FILLS
 from ..core.forms import Kind
 from ..core.tables import Cell, DetailSheet
 from ..core.workbook import column_letter
+from . import style as page_style
 
 MAX_TEXT = 32_767
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -169,12 +170,10 @@ def write_detail(wb: xlsxwriter.Workbook, styles, sheet: DetailSheet, folder: Pa
     for first, last, width in sheet.widths:
         ws.set_column(first, last, width)
     ws.freeze_panes(*sheet.freeze)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.repeat_rows(*sheet.repeat_rows)
-    ws.repeat_columns(0)
+    # The page setup every wide table gets (files/style.py): landscape A4 at 70 %, the header rows and the unit
+    # column on every page, the sheet's name and the page number in the footer; pages across, then down.
+    page_style.xlsxwriter_page(ws, page_style.table_page("wide", sheet.repeat_rows[0], sheet.freeze, None))
     ws.print_across()
-    ws.set_footer("&C第 &P 页，共 &N 页")
     formats = _Formats(wb, styles, styles.box)
     first = sheet.first_field_col
     width = first + len(sheet.fields)
