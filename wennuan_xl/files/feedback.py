@@ -137,6 +137,18 @@ def write_feedback_copy(
 ) -> Path:
     """Opens the unit's workbook with openpyxl in this process (``write_feedback_copies`` runs it in a
     worker)."""
+    return write_copy_with_letter(
+        source, report, out,
+        lambda ws, clean_report, clean_unit: write_opinion_sheet(ws, clean_report, campaign, clean_unit, forms, day,
+                                                                 resubmit_by),
+        unit, protect)
+
+
+def write_copy_with_letter(source: Path, report: Report, out: Path, letter, unit: str,
+                           protect: Inputs | None = None) -> Path:
+    """A copy of the unit's workbook (a new one when openpyxl cannot open it) with its cells flagged, a 审核结果
+    sheet and, first and selected, the letter ``letter(ws, report, unit)`` writes; saved atomically, never over
+    ``source`` or the other inputs. Shared by the annexes' and the 实名制 list's feedback copies."""
     report = clean_report(report)
     unit = clean(unit)
     book = None
@@ -155,7 +167,7 @@ def write_feedback_copy(
             del book[name]
     write_result_sheet(book.create_sheet(RESULT_SHEET), report)
     opinion = book.create_sheet(OPINION_SHEET, 0)
-    write_opinion_sheet(opinion, report, campaign, unit, forms, day, resubmit_by)
+    letter(opinion, report, unit)
     for ws in book.worksheets:
         ws.sheet_view.tabSelected = ws is opinion
     book.active = 0

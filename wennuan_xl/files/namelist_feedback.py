@@ -10,7 +10,6 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from ..core.consolidate import Consolidation
@@ -18,19 +17,18 @@ from ..core.findings import Finding, Report, Severity
 from ..core.forms import Campaign
 from ..core.namelist.spec import namelist_spec
 from . import style
-from .atomic import Inputs, OutputError, atomic_path, os_reason, shown_path, unique_path
+from .atomic import Inputs, OutputError, unique_path
 from .feedback import (
     BOX,
     HEADER_FILL,
     OPINION_HEADERS,
-    OPINION_SHEET,
     FeedbackResult,
     chinese_date,
     feedback_name,
     needs_feedback,
+    write_copy_with_letter,
 )
-from .flagged import FILLS, RESULT_SHEET, clean, clean_report, text_cell, write_result_sheet
-from .flags_openpyxl import flag_workbook
+from .flagged import FILLS, clean, text_cell
 from .style import FONT
 
 MIDDLE = "实名制"
@@ -95,38 +93,10 @@ def list_feedback_task(source: str, report: Report, out: str, campaign: Campaign
 def write_list_feedback_copy(source: Path, report: Report, out: Path, campaign: Campaign, unit: str, day: dt.date,
                              deadline: dt.date, protect: Inputs | None = None) -> Path:
     """Opens the unit's workbook with openpyxl in this process (``write_list_feedback`` runs it in a worker)."""
-    report = clean_report(report)
-    unit = clean(unit)
-    book = None
-    if source.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
-        except Exception:  # noqa: BLE001 - any openpyxl failure: the letter is still written
-            book = None
-    if book is None:
-        book = Workbook()
-        book.remove(book.worksheets[0])
-    else:
-        flag_workbook(book, report)
-    for name in (OPINION_SHEET, RESULT_SHEET):
-        if name in book.sheetnames:
-            del book[name]
-    write_result_sheet(book.create_sheet(RESULT_SHEET), report)
-    opinion = book.create_sheet(OPINION_SHEET, 0)
-    _opinion(opinion, report, campaign, unit, day, deadline)
-    for ws in book.worksheets:
-        ws.sheet_view.tabSelected = ws is opinion
-    book.active = 0
-    inputs = protect if protect is not None else Inputs()
-    inputs.add(source)
-    try:
-        with atomic_path(out, protect=inputs) as tmp:
-            book.save(tmp)
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(f"无法写入 {shown_path(out)}：{os_reason(exc)}") from None
-    return out
+    return write_copy_with_letter(
+        source, report, out, lambda ws, clean_report, clean_unit: _opinion(ws, clean_report, campaign, clean_unit, day,
+                                                                           deadline),
+        unit, protect)
 
 
 def _opinion(ws, report: Report, campaign: Campaign, unit: str, day: dt.date, deadline: dt.date) -> None:
