@@ -16,6 +16,7 @@ before/after ratios to bare calamine come from one machine state.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -61,8 +62,19 @@ def generate(folder: Path, n: int, plain: bool = False) -> Path:
     return roster
 
 
+def _reset_peak() -> None:
+    """Linux keeps a process's peak RSS across fork and exec: a stage started by a parent that had grown
+    (generating the returns) would report the parent's peak as its own. Reset it (VmHWM) at the stage's start;
+    workers forked later start from the stage's real size."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text()
+        own = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
 
@@ -77,6 +89,7 @@ def _campaign(folder: Path):
 
 
 def stage(name: str, folder: Path) -> dict:
+    _reset_peak()
     files = sorted(folder.glob("*.xlsx"))
     start = time.perf_counter()
     if name == "ours":
