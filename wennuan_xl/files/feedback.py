@@ -95,10 +95,7 @@ def write_feedback_copies(
         per_unit[unit] = per_unit.get(unit, 0) + 1
     done = FeedbackResult()
     annex = {f.id: f.annex for f in campaign.forms}
-    inputs = inputs if inputs is not None else Inputs()
-    for dirpath, _dirs, files in os.walk(folder):
-        for name in files:
-            inputs.add(Path(dirpath) / name)  # every file of the returns folder is an input
+    inputs = folder_inputs(folder, inputs)
     taken: set[Path] = set()
     calls = []
     for unit, returned, forms, findings in items:
@@ -129,6 +126,15 @@ def feedback_copy_task(source: str, report: Report, out: str, campaign: Campaign
         return "ok", str(write_feedback_copy(Path(source), report, Path(out), campaign, unit, forms, day, resubmit_by, inputs))
     except OutputError as exc:
         return "failed", str(exc)
+
+
+def folder_inputs(folder: Path, inputs: Inputs | None = None) -> Inputs:
+    """``inputs`` (or none) with every file of the returns folder: no copy may be written over any of them."""
+    inputs = inputs if inputs is not None else Inputs()
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            inputs.add(Path(dirpath) / name)
+    return inputs
 
 
 def write_feedback_copy(

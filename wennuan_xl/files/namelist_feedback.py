@@ -7,7 +7,6 @@ File name ``<单位>-实名制-审核意见-<日期>.xlsx``; the original is nev
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Font
@@ -25,6 +24,7 @@ from .feedback import (
     FeedbackResult,
     chinese_date,
     feedback_name,
+    folder_inputs,
     needs_feedback,
     write_copy_with_letter,
 )
@@ -57,10 +57,7 @@ def write_list_feedback(result: Consolidation, campaign: Campaign, folder: Path 
     items = list_feedback_items(result)
     if not items:
         return done
-    inputs = inputs if inputs is not None else Inputs()
-    for dirpath, _dirs, files in os.walk(folder):
-        for name in files:
-            inputs.add(Path(dirpath) / name)  # every file of the returns folder is an input
+    inputs = folder_inputs(folder, inputs)
     taken: set[Path] = set()
     calls = []
     for unit, file, findings in items:
