@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .core.consolidate import Consolidation, consolidate
 from .files.atomic import Inputs
-from .files.bulk import Progress, find_returns, read_folder, scan_folder
+from .files.bulk import CheckMany, Progress, find_returns, read_folder, scan_folder
 from .files.consolidated import is_consolidated_output
 from .settings import Settings, settings
 
@@ -58,15 +58,24 @@ def not_returns(folder: Path, recursive: bool, master: Path | None = None) -> tu
 def read_and_consolidate(settings: Settings, folder: Path, progress: Progress | None = None,
                          master: Path | None = None) -> Consolidated:
     """Every return of ``folder`` read and located in the workers, checked column-wise here
-    (``frame.columnar.check_returns``: the same reports as one by one), then consolidated."""
-    from .frame.columnar import check_returns
+    (``frame.columnar.check_returns``: the same reports as one by one), then consolidated. Without the
+    ``table`` extra (numpy, pandas: not on a clerk's Excel PC) each return is checked on its own instead."""
     from .frame.result import Consolidated
 
     skip = not_returns(folder, settings.recursive, master)
     returns = read_folder(folder, settings.campaign, settings.rules, recursive=settings.recursive,
-                          progress=progress, workers=settings.workers, skip=skip, check_many=check_returns)
+                          progress=progress, workers=settings.workers, skip=skip, check_many=column_checker())
     result = consolidate(returns, settings.campaign, settings.rules, exclude_errors=settings.exclude_errors)
     return Consolidated.of(result, settings.campaign)
+
+
+def column_checker() -> CheckMany | None:
+    """The column-wise checker when numpy and pandas are installed, else None (checked one by one)."""
+    try:
+        from .frame.columnar import check_returns
+    except ImportError:
+        return None
+    return check_returns
 
 
 def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs:

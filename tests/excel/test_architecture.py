@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import wennuan_xl
 from wennuan_xl.excel.write import MAX_ADDRESS, multi_area
 
@@ -77,6 +79,46 @@ def test_a_fresh_import_of_the_buttons_loads_only_what_validate_needs():
         "wennuan_xl.files.campaign_files", "wennuan_xl.settings",
         *(f"wennuan_xl.excel.{m}" for m in ("book", "buttons", "errors", "flags", "host", "protection", "write")),
     }
+
+
+ASKED_FOR = """
+import sys, json
+asked = []
+class Absent:  # numpy and pandas not installed, as on the Excel PC, and every attempt to import them noted
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("numpy", "pandas"):
+            asked.append(name)
+            raise ModuleNotFoundError(name)
+        return None
+sys.meta_path.insert(0, Absent())
+import xlwings.utils
+asked.clear()  # xlwings' own attempts: it goes without them
+try:
+    {statement}
+except ImportError:
+    pass
+print(json.dumps(asked))
+"""
+
+
+@pytest.mark.parametrize("statement", [
+    "import wennuan_xl.excel.buttons",
+    "import wennuan_xl.excel.jobs, wennuan_xl.excel.flags, wennuan_xl.excel.chart",
+])
+def test_the_excel_shell_never_asks_for_numpy_or_pandas(statement):
+    # pyproject's `excel` extra installs neither: xlwings imports both on every click whenever they are there
+    # (~0.35 s a click here), so the Excel PC goes without them and nothing of ours may need them.
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    code = ASKED_FOR.replace("{statement}", statement)
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == []
+
+
+def test_the_numpy_probe_sees_an_import_of_numpy():
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    code = ASKED_FOR.replace("{statement}", "import wennuan_xl.frame.columnar")
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    assert "numpy" in json.loads(out.strip().splitlines()[-1])
 
 
 def test_the_import_probe_sees_a_heavy_import():

@@ -142,6 +142,14 @@ class _Grams:
         return found
 
 
+def _has_numpy() -> bool:
+    # numpy is an optional extra (``table``): a clerk's Excel PC goes without it, since xlwings imports it on
+    # every click when it is installed. The pure-Python shortlist gives the same matches, only slower.
+    import importlib.util
+
+    return importlib.util.find_spec("numpy") is not None
+
+
 class _Arrays:
     """The character lists as numpy arrays, and the keys' lengths (for rosters of VECTOR_FROM units and more)."""
 
@@ -187,7 +195,7 @@ class RosterIndex:
         self.roster = roster
         self.prefixes = prefixes
         self.shortlist = shortlist
-        self.vector = len(roster) >= VECTOR_FROM if vector is None else vector
+        self.vector = (len(roster) >= VECTOR_FROM and _has_numpy()) if vector is None else vector
         self.exact = {u.name: u for u in roster}
         self.normal: dict[str, RosterUnit] = {}
         self.keys = [(u, unit_key(u.name, prefixes)) for u in roster]

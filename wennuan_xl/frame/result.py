@@ -1,16 +1,31 @@
 """A consolidation with its tables as pandas DataFrames, for analysts: ``result.frame`` and
-``result.findings_frame()`` on what ``jobs.consolidate_folder`` returns."""
+``result.findings_frame()`` on what ``jobs.consolidate_folder`` returns.
+
+pandas is the optional extra ``table``: a consolidation is made without it (the Excel PC has no pandas, since
+xlwings imports it on every click when it is there); only these two views need it."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..core.consolidate import Consolidation
 from ..core.forms import Campaign
-from .columnar import FINDINGS_COLUMNS, FINDINGS_HEADINGS, _shown
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MISSING_PANDAS = ("result.frame 和 result.findings_frame() 需要 pandas，这台电脑没有安装。"
+                  "请运行：python -m pip install \"wennuan-xl[table]\"（汇总本身不需要 pandas）")
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError as e:
+        raise ModuleNotFoundError(MISSING_PANDAS, name="pandas") from e
+    return pandas
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,7 @@ class Consolidated(Consolidation):
             for code, value in zip(self.codes, returned.values):
                 if code.startswith(prefix):
                     row[code] = returned.texts.get(code) if math.isnan(value) else value
+        pd = _pandas()
         frame = pd.DataFrame.from_dict(by_unit, orient="index", columns=["files", "included", *self.codes])
         frame.index.name = "unit"
         return frame
@@ -47,6 +63,9 @@ class Consolidated(Consolidation):
     def findings_frame(self, chinese: bool = False) -> pd.DataFrame:
         """Every finding of the returns in use, then the totals' (unit 合计), with the columns of
         ``frame.columnar.findings_frame``."""
+        pd = _pandas()
+        from .columnar import FINDINGS_COLUMNS, FINDINGS_HEADINGS, _shown
+
         rows = [(file, unit, f.rule, f.severity.label, "、".join(f.codes), "、".join(c for c in f.cells if c),
                  "、".join(f"{k}={_shown(v)}" for k, v in f.values.items()), f.message, f.explanation, f.explained)
                 for unit, file, f in self.findings()]
