@@ -4,6 +4,8 @@
     python benchmarks/click.py --source DIR     # another checkout of the package (e.g. main), for a ratio
     python benchmarks/click.py --runs 31 --no-bytecode
     python benchmarks/click.py --python /tmp/venv-bench/bin/python   # clicks in a venv without the editable install
+    python benchmarks/click.py --python /tmp/venv-excel/bin/python --against-python /tmp/venv-table/bin/python
+        # the Excel PC's venv (`pip install .[excel]`) against one with the `table` extra (numpy, pandas)
 
 xlwings' RunPython without the UDF server (xlwings.conf: USE UDF SERVER False) starts
 ``pythonw -B -c "import xlwings.utils; …; import wennuan_xl.excel.buttons as b; b.validate()"`` per click,
@@ -98,11 +100,8 @@ def payload(path: Path, name: str) -> dict:
 
 def compile_bytecode(source: Path) -> None:
     """What ``pip install`` does for a regular install: the package's bytecode, written once."""
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(source / "wennuan_xl")], check=True,
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(source / "wennuan_xl")], check=True,
                    env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
-
-
-PYTHON = sys.executable  # the interpreter of the clicks (--python)
 
 
 def _cpu() -> float:
@@ -110,14 +109,14 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _run(code: str, payloads: Path, env: dict[str, str]) -> tuple[float, dict[str, float]]:
+def _run(code: str, payloads: Path, env: dict[str, str], python: str) -> tuple[float, dict[str, float]]:
     """Wall time of one fresh process, and what it printed; its CPU time goes to ``_run.cpu``."""
     cpu = _cpu()
     start = time.perf_counter()
     # In the work folder: ``-c`` puts the current folder first on sys.path, and a checkout there would win.
     # The arguments ExecuteWindows in xlwings.bas gives the click (the buttons read --from_xl=1, see errors.py).
     args = [str(payloads), f"--wb={MASTER.name}", "--from_xl=1"]
-    proc = subprocess.run([PYTHON, "-B", "-c", code, *args], env=env, cwd=payloads.parent,
+    proc = subprocess.run([python, "-B", "-c", code, *args], env=env, cwd=payloads.parent,
                           capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     _run.cpu = _cpu() - cpu  # type: ignore[attr-defined]
@@ -127,10 +126,10 @@ def _run(code: str, payloads: Path, env: dict[str, str]) -> tuple[float, dict[st
     return wall, json.loads(out[-1]) if out else {}
 
 
-def measure(sources: list[Path], runs: int, bytecode: bool) -> list[dict[str, list[float]]]:
-    """Per source, ``runs`` clicks; every round runs the prelude, the stand-in and one click of each source in
-    turn, so a busy moment of the machine weighs on all of them alike."""
-    for source in sources:
+def measure(setups: list[tuple[Path, str]], runs: int, bytecode: bool) -> list[dict[str, list[float]]]:
+    """Per setup (a checkout and the interpreter of its clicks), ``runs`` clicks; every round runs the prelude,
+    the stand-in and one click of each setup in turn, so a busy moment of the machine weighs on all alike."""
+    for source in {source for source, _ in setups}:
         if bytecode:
             compile_bytecode(source)
     with tempfile.TemporaryDirectory(prefix="wennuan-click-") as tmp:
@@ -142,21 +141,20 @@ def measure(sources: list[Path], runs: int, bytecode: bool) -> list[dict[str, li
                             encoding="utf-8")
         base = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
         envs = [base | {"WENNUAN_CACHE_DIR": str(work / f"cache{i}"), "PYTHONPATH": str(s), "TMPDIR": str(work)}
-                for i, s in enumerate(sources)]
+                for i, (s, _) in enumerate(setups)]
+        pythons = [python for _, python in setups]
         out = [{"prelude": [], "stand_in": [], "click": [], "xlwings": [], "import": [], "inside": [], "first": [],
-                "cpu_prelude": [], "cpu_stand_in": [], "cpu_click": []} for _ in sources]
-        for m, env in zip(out, envs):
-            m["first"].append(_run(CLICK, payloads, env)[0])  # builds the campaign cache (none in an older checkout)
+                "cpu_prelude": [], "cpu_stand_in": [], "cpu_click": []} for _ in setups]
+        for m, env, python in zip(out, envs, pythons):
+            m["first"].append(_run(CLICK, payloads, env, python)[0])  # builds the campaign cache
         for _ in range(runs):
-            prelude, cpu_prelude = _run(PRELUDE, payloads, envs[0])[0], _run.cpu  # type: ignore[attr-defined]
-            stand_in, cpu_stand_in = _run(STAND_IN + FROZEN, payloads, envs[0])[0], _run.cpu  # type: ignore[attr-defined]
-            for m, env in zip(out, envs):
-                wall, parts = _run(CLICK, payloads, env)
+            for m, env, python in zip(out, envs, pythons):
+                m["prelude"].append(_run(PRELUDE, payloads, env, python)[0])
+                m["cpu_prelude"].append(_run.cpu)  # type: ignore[attr-defined]
+                m["stand_in"].append(_run(STAND_IN + FROZEN, payloads, env, python)[0])
+                m["cpu_stand_in"].append(_run.cpu)  # type: ignore[attr-defined]
+                wall, parts = _run(CLICK, payloads, env, python)
                 m["cpu_click"].append(_run.cpu)  # type: ignore[attr-defined]
-                m["cpu_prelude"].append(cpu_prelude)
-                m["cpu_stand_in"].append(cpu_stand_in)
-                m["prelude"].append(prelude)
-                m["stand_in"].append(stand_in)
                 m["click"].append(wall)
                 m["import"].append(parts["import"])
                 m["xlwings"].append(parts["xlwings"])
@@ -189,21 +187,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", help="the interpreter of the clicks: one with xlwings and the package's "
                         "dependencies installed as on a clerk's PC (pip, no editable install: its finder costs every "
                         "process ~15 ms); the package itself comes from the checkout, on PYTHONPATH")
+    parser.add_argument("--against-python", help="a second interpreter for the same checkout, for a ratio (e.g. one "
+                        "with the `table` extra, numpy and pandas, which xlwings imports on every click)")
     args = parser.parse_args(argv)
-    global PYTHON
-    PYTHON = args.python or sys.executable
+    python = args.python or sys.executable
     if args.runs < 10:
         parser.error("--runs: at least 10, the median of fewer says little")
-    sources = [ROOT] + ([args.source.resolve()] if args.source else [])
-    results = measure(sources, args.runs, not args.no_bytecode)
+    if args.source and args.against_python:
+        parser.error("--source and --against-python: one comparison at a time")
+    setups = [(ROOT, python)]
+    if args.source:
+        setups.append((args.source.resolve(), python))
+    if args.against_python:
+        setups.append((ROOT, args.against_python))
+    results = measure(setups, args.runs, not args.no_bytecode)
     ours, ours_inside = report("this checkout", results[0])
     if args.cold:
         runs = results[0]
         stand_in = statistics.median(runs["stand_in"]) - statistics.median(runs["prelude"])
         print(f"    the first click after an install or a campaign edit (cache built): {(runs['first'][0] - stand_in) * 1000:.0f} ms")
-    if args.source:
-        theirs, theirs_inside = report(str(args.source), results[1])
-        print(f"ratio: {theirs / ours:.1f}x faster than {args.source} process start to exit, "
+    if len(setups) > 1:
+        other = str(args.source) if args.source else f"this checkout clicked by {args.against_python}"
+        theirs, theirs_inside = report(other, results[1])
+        print(f"ratio: {theirs / ours:.1f}x faster than {other} process start to exit, "
               f"{theirs_inside / ours_inside:.1f}x from import xlwings to the end of validate()")
     print(f"target ≤ 250 ms: process start to exit {'met' if ours <= 250 else 'NOT met'}, "
           f"import xlwings to the end of validate() {'met' if ours_inside <= 250 else 'NOT met'}")
