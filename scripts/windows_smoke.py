@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import os
 import sys
 import tempfile
@@ -244,6 +245,7 @@ def windows_only_checks(driver: ComDriver, master, checks: list[smoke.Check]) ->
     took = driver.timings.get("OnValidate")
     checks.append(smoke.Check("审核退回表：一次点击（Excel 等待的时间）少于 1.5 秒", took is not None and took < 1.5,
                               f"{took:.2f} 秒" if took is not None else "未运行"))
+    checks.append(smoke.lean_interpreter(importlib.util.find_spec))
     compiled = list((Path(__import__("wennuan_xl").__file__).parent / "excel" / "__pycache__").glob("buttons.*.pyc"))
     checks.append(smoke.Check("已编译字节码（RunPython 用 -B 启动，不会自己写）", bool(compiled),
                               "请运行 py -3.11 -m compileall <wennuan_xl 所在文件夹>"))

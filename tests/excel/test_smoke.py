@@ -230,3 +230,11 @@ def test_the_windows_script_reads_excel_with_the_products_own_readers():
     for name in ("open_master", "open_return", "open_protected_view", "close_protected_view", "close", "find_book",
                  "set_setting", "answer_file_dialog", "run"):
         assert callable(getattr(module.ComDriver, name)) and callable(getattr(RemoteDriver, name)), name
+
+
+def test_the_smoke_test_says_when_the_clicks_python_carries_numpy_or_pandas():
+    lean = smoke.lean_interpreter(lambda name: None)
+    assert lean.passed and lean.detail == "未安装 numpy、pandas"
+    heavy = smoke.lean_interpreter(lambda name: object() if name == "pandas" else None)
+    assert not heavy.passed
+    assert heavy.detail.startswith("已安装 pandas：") and "wennuan-xl[excel]" in heavy.detail

@@ -107,7 +107,7 @@ def test_every_text_the_vba_shows_is_a_named_cell_of_the_hidden_sheet(book):
         ((sheet, ref),) = book.defined_names[name].destinations
         assert sheet == TEXTS and book[TEXTS][ref.replace("$", "")].value == MESSAGES[name]
     assert "{path}" in MESSAGES["WN_MSG_NO_PYTHON"] and "xlwings.conf" in MESSAGES["WN_MSG_NO_PYTHON"]
-    assert "pip install wennuan-xl" in MESSAGES["WN_MSG_NO_INTERPRETER"]
+    assert 'pip install "wennuan-xl[excel]"' in MESSAGES["WN_MSG_NO_INTERPRETER"]
 
 
 def test_code_names_match_the_vba_document_modules(parts):

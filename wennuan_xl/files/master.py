@@ -48,9 +48,10 @@ RESULTS = {
 # Texts the VBA shim shows before Python runs (it checks the interpreter in xlwings.conf exists). VBA stays
 # ASCII: it reads them by these names from the very hidden sheet TEXTS; "{path}" is the path looked for.
 INSTALL = ("请安装（或请技术人员按安装指南安装）：从 python.org 下载并安装 Python 3.11（勾选“Add python.exe to PATH”），"
-           "再在“命令提示符”中运行：py -3.11 -m pip install wennuan-xl \"xlwings==0.37.8\"")
-SET_PATH = ("然后在命令提示符运行 py -3.11 -c \"import sys; print(sys.executable)\"，把显示的路径中的 python.exe 换成 "
-            "pythonw.exe，填入本工作簿“xlwings.conf”工作表的 B1 格（Interpreter_Win），保存后再点按钮。")
+           "再在“命令提示符”中运行：py -3.11 -m venv %LOCALAPPDATA%\\wennuan-xl\\venv ，然后运行："
+           "%LOCALAPPDATA%\\wennuan-xl\\venv\\Scripts\\python -m pip install \"wennuan-xl[excel]\"")
+SET_PATH = ("Python 环境建在别处时，用它的 python 运行 python -c \"import sys; print(sys.executable)\"，把显示的路径中的 "
+            "python.exe 换成 pythonw.exe，填入本工作簿“xlwings.conf”工作表的 B1 格（Interpreter_Win），保存后再点按钮。")
 MESSAGES = {
     "WN_MSG_TITLE": "送温暖",
     "WN_MSG_NO_PYTHON": f"找不到 Python：{{path}}\n本机可能还没有安装 Python，或 Python 装在别的位置。\n{INSTALL}\n{SET_PATH}",
@@ -91,11 +92,11 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
 # xlwings reads this sheet from A1 down to the first blank cell (key in A, value in B, no header row);
 # keys are case-insensitive and %VARIABLES% in values are expanded. Notes stay in column D.
 CONFIG_ROWS = (
-    ("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe",
-     ("Python 程序的位置（必填）。默认是 python.org 安装包“只为我安装”Python 3.11 的位置；装在别处时改成实际路径，"
-     "如 C:\\Program Files\\Python311\\pythonw.exe。按钮先检查此文件存在，不存在时提示如何安装。")),
+    ("Interpreter_Win", r"%LOCALAPPDATA%\wennuan-xl\venv\Scripts\pythonw.exe",
+     ("Python 程序的位置（必填）。默认是安装指南第 2 步为按钮建的 Python 环境；装在别处时改成实际路径，"
+     "如 D:\\wennuan\\venv\\Scripts\\pythonw.exe。按钮先检查此文件存在，不存在时提示如何安装。")),
     ("USE UDF SERVER", "False",
-     "False：每次点按钮启动一个新的 Python（约 0.3 秒），结束即退出，不会残留；不要改为 True。"),
+     "False：每次点按钮启动一个新的 Python（约 0.2 秒），结束即退出，不会残留；不要改为 True。"),
     ("PYTHONPATH", None, "通常留空（用 pip 安装了 wennuan-xl 即可）；若未安装、直接使用项目文件夹，填该文件夹路径。"),
     ("Conda Path", None, "只在使用 Anaconda / Miniconda 时填写，如 %USERPROFILE%\\miniconda3"),
     ("Conda Env", None, "只在使用 conda 环境时填写环境名"),
