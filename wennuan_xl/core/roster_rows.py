@@ -88,8 +88,9 @@ def _unit(cells: list[str], columns: dict[str, list[int]] | None, where: str) ->
     if columns is None:  # no header: the two columns rosters always had
         flag = cells[1] if len(cells) > 1 else ""
         extra = [c for c in cells[2:] if c]
-        problems = (f"{where}：第 3 列起的“{'”“'.join(extra[:3])}”未读取——名单第一行没有表头，无法判断哪一列是联系人、"
-                    f"电话或邮箱；请在第一行写上表头：{HEADER_HINT}",) if extra else ()
+        unread = (f"{where}：第 3 列起的“{'”“'.join(extra[:3])}”未读取——名单第一行没有表头，无法判断哪一列是联系人、"
+                  f"电话或邮箱；请在第一行写上表头：{HEADER_HINT}")
+        problems: tuple[str, ...] = (unread,) if extra else ()
         return RosterUnit(cells[0], flag not in NO, problems=problems)
     flag = value("included") if "included" in columns else ""
     person, phone, email = value("person"), value("phone"), value("email")
