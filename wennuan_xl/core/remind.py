@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .consolidate import REPORTED, UNREADABLE, Consolidation, UnitRow
+from .consolidate import REPORTED, UNREADABLE, Consolidation, UnitRow, Used
 from .dates import add_working_days, chinese_date
 from .findings import Severity
 from .forms import Campaign
@@ -111,6 +111,7 @@ def reminders(result: Consolidation, campaign: Campaign, dates: RemindDates) -> 
     for row in result.rows:
         rows.setdefault(row.unit, []).append(row)
     roster = {u.name: u for u in campaign.roster}
+    used = {(u.unit, u.form): u for u in result.used}
     out = []
     for name, states in unit_states(result, campaign).items():
         member = roster[name]
@@ -138,7 +139,7 @@ def reminders(result: Consolidation, campaign: Campaign, dates: RemindDates) -> 
             kinds.append(SENT_ERRORS)
             parts = []
             for form_id in wrong:
-                count, where = _errors(result, campaign, name, form_id)
+                count, where = _errors(used[(name, form_id)], campaign)
                 reasons.append(f"{campaign.form(form_id).annex}有 {count} 个错误：{where}")
                 parts.append(f"{_titles(campaign, [form_id])}中的 {count} 个错误（{where}）")
             clauses.append(f"请改正{'、'.join(parts)}后于{chinese_date(dates.resend_by)}前重新报送")
@@ -186,9 +187,9 @@ def _send_clause(campaign: Campaign, forms: list[str], dates: RemindDates) -> st
     return f"请于{chinese_date(dates.send_by)}前报送{titles}"
 
 
-def _errors(result: Consolidation, campaign: Campaign, unit: str, form_id: str) -> tuple[int, str]:
-    """The 错误 of the unit's return of ``form_id`` in use: how many, and the fields they name first."""
-    used = next(u for u in result.used if u.unit == unit and u.form == form_id)
+def _errors(used: Used, campaign: Campaign) -> tuple[int, str]:
+    """The 错误 of a unit's return of one annex in use: how many, and the fields they name first."""
+    form_id = used.form
     prefix = form_id + "."
     named: list[str] = []
     for f in used.returned.findings:
@@ -254,8 +255,8 @@ def remind_table(result: Consolidation, campaign: Campaign, dates: RemindDates) 
     for i, r in enumerate(found, start=1):
         out.append((REMIND_HEADER_ROW + i, {
             0: Cell(i, "center"), 1: Cell(r.unit or NO_UNIT, "cell_wrap"), 2: Cell("；".join(r.reasons), "cell_wrap"),
-            3: Cell(r.person), 4: Cell(r.phone, "cell_wrap"), 5: Cell(r.email, "cell_wrap"),
-            6: Cell(chinese_date(r.due), "center"), 7: Cell(r.message, "cell_wrap"), 8: Cell("；".join(r.notes), "cell_wrap"),
+            3: Cell(r.person, "cell_wrap"), 4: Cell(r.phone, "cell_wrap"), 5: Cell(r.email, "cell_wrap"),
+            6: Cell(chinese_date(r.due), "cell_wrap"), 7: Cell(r.message, "cell_wrap"), 8: Cell("；".join(r.notes), "cell_wrap"),
         }))
     last = REMIND_HEADER_ROW + len(found)
     merges = {}
@@ -265,7 +266,7 @@ def remind_table(result: Consolidation, campaign: Campaign, dates: RemindDates) 
         for i, problem in enumerate(problems, start=last + 3):
             out.append((i, {0: Cell(problem, "wrap")}))
             merges[(i, 0)] = (i, len(REMIND_HEADERS) - 1)
-    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 20, 30, 10, 15, 20, 15, 64, 30)))
+    widths = tuple((i, i, float(w)) for i, w in enumerate((5, 16, 24, 8, 14, 16, 12, 56, 24)))
     return Table(REMIND_SHEET, out, widths, merges=merges, freeze=(REMIND_HEADER_ROW + 1, 2),
                  autofilter=(REMIND_HEADER_ROW, 0, last, len(REMIND_HEADERS) - 1) if found else None,
                  header_row=REMIND_HEADER_ROW)

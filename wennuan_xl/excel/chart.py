@@ -72,7 +72,7 @@ def _chart(book, sheet, spec: ChartSpec, top: int, rows: int):
     chart.value_axis.set(title=spec.y_title, number_format=spec.y_format,
                          **({"minimum_scale": 0, "maximum_scale": spec.y_max} if spec.y_max else {}))
     if spec.kind.startswith("bar"):
-        chart.category_axis.set(reverse_order=True)  # the first annex on top, as in the table
+        chart.category_axis.set(reverse_order=True, crosses="maximum")  # the first annex on top, the values below
     if spec.colours and desktop(book):  # series formats need a live chart: the remote engine has none to read back
         for i, colour in enumerate(spec.colours):
             chart.series[i].fill_color = f"#{colour}"

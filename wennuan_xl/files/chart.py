@@ -22,6 +22,7 @@ from ..core.remind import NOT_SENT, SENT_ERRORS, SENT_OK, STATES, UNREADABLE_FIL
 from . import style
 
 MAX_UNITS = 60
+MAX_NAMED_UNITS = 20  # units named under 上报进度 for one part of a bar
 FONT = style.FONT
 PROGRESS = "上报进度"
 STATE_COLOURS = {SENT_OK: style.TAB_OK, SENT_ERRORS: style.TAB_ERROR, UNREADABLE_FILE: style.TAB_WARNING,
@@ -86,7 +87,7 @@ def progress_chart(result: Consolidation, campaign: Campaign) -> ChartSpec | Non
         return None
     header: tuple[object, ...] = (None, *STATES, "应报")
     rows = (header, *((a.annex, *(a.count(s) for s in STATES), a.expected) for a in annexes))
-    lines = tuple(f"{a.annex}{state}（{a.count(state)} 个）：{'、'.join(a.units[state])}"
+    lines = tuple(f"{a.annex}{state}（{a.count(state)} 个）：{_names(a.units[state])}"
                   for a in annexes for state in STATES[1:] if a.count(state))
     done = "，".join(f"{a.annex} 已报 {a.count(SENT_OK) + a.count(SENT_ERRORS)} 个（其中有错误 {a.count(SENT_ERRORS)} 个）"
                     for a in annexes)
@@ -94,6 +95,13 @@ def progress_chart(result: Consolidation, campaign: Campaign) -> ChartSpec | Non
     return ChartSpec(PROGRESS, f"上报进度（应报 {expected} 个单位）", caption, "单位个数", "0", "bar_stacked",
                      tuple((s, s) for s in STATES), len(annexes), 960, 280, tuple(STATE_COLOURS[s] for s in STATES),
                      rows, lines, float(expected))
+
+
+def _names(units: tuple[str, ...]) -> str:
+    """The units of a part, the first ``MAX_NAMED_UNITS`` of a long list: the chart's page holds them."""
+    if len(units) <= MAX_NAMED_UNITS:
+        return "、".join(units)
+    return "、".join(units[:MAX_NAMED_UNITS]) + f" 等 {len(units)} 个，全部见“催报清单”"
 
 
 def source_chart(campaign: Campaign, spec: SourceChart, unit_rows: int) -> ChartSpec | None:

@@ -327,7 +327,9 @@ def _chart(wb, spec: ChartSpec, campaign: Campaign, data_row: int):
             series["fill"] = {"color": f"#{spec.colours[i]}"}
             series["border"] = {"color": "#FFFFFF"}
         if spec.own_data:  # the count on each part; none on a part of 0, which has no width to carry it
-            series["data_labels"] = {"value": True, "font": {"name": style.FONT, "bold": True},
+            dark = i < len(spec.colours) and spec.colours[i] in (style.TAB_OK, style.TAB_ERROR)
+            series["data_labels"] = {"value": True, "font": {"name": style.FONT, "bold": True,
+                                                             "color": "#FFFFFF" if dark else "#000000"},
                                      "custom": [{"delete": True} if not v else None for v in values]}
         chart.add_series(series)
     chart.set_title({"name": spec.title, "name_font": {"name": style.FONT, "size": 14}})
@@ -335,7 +337,8 @@ def _chart(wb, spec: ChartSpec, campaign: Campaign, data_row: int):
                   **({"min": 0, "max": spec.y_max, "major_unit": max(1, round(spec.y_max / 8))} if spec.y_max else {})}
     if kind == "bar":  # xlsxwriter's x axis of a bar chart is the horizontal value axis
         chart.set_x_axis(value_axis)
-        chart.set_y_axis({"reverse": True, "num_font": {"name": style.FONT}})  # the first annex on top
+        # The first annex on top, the value axis still under the bars.
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": style.FONT}})
     else:
         chart.set_y_axis(value_axis)
         chart.set_x_axis({"num_font": {"rotation": -45, "name": style.FONT}})
