@@ -237,3 +237,17 @@ def test_a_list_saved_in_the_returns_folder_is_no_return_and_is_replaced_next_ti
     assert main(args) == 1
     assert status in capsys.readouterr().out.splitlines(), "the list is not read as a return"
     assert remind_rows(returns / "催报清单.xlsx") == first
+
+
+def test_the_json_carries_the_reminders(returns, roster_file, tmp_path, capsys):
+    import json
+
+    main(["consolidate", str(returns), "-o", str(tmp_path / "汇总.xlsx"), "--roster", str(roster_file), "--json",
+          "--feedback-date", "2017-01-23", "--resubmit-by", "2017-01-31"])
+    data = json.loads(capsys.readouterr().out)
+    by_unit = {r["unit"]: r for r in data["reminders"]}
+    assert list(by_unit) == ["沙湾区总工会", "犍为县总工会", "五通桥区总工会", "夹江县总工会", ""]
+    assert by_unit["夹江县总工会"] == {
+        "unit": "夹江县总工会", "reasons": ["未报附件1、附件2"], "person": "周杰", "phone": "13700002222",
+        "email": "jj@qq.com", "due": "2017-01-31", "notes": [],
+        "message": f"夹江县总工会：{TITLE_1}{TITLE_2}的报送期限（2017年1月20日）已过，请尽快、最迟于2017年1月31日前报送。{SENDER}"}
