@@ -27,6 +27,7 @@ __all__ = [
     "sample_returns_folder",
     "settings",
     "write_feedback",
+    "write_reminders",
     "write_templates",
 ]
 
@@ -92,14 +93,16 @@ def run_inputs(folder: Path, recursive: bool, out: Path | None = None) -> Inputs
 
 def consolidate_folder(folder: Path, out: Path, settings: Settings,
                        progress: Progress | None = None) -> tuple[Consolidated, Path]:
-    """``wennuan consolidate``: the consolidation, written as a workbook at ``out``. The previous run's
-    output may sit at ``out`` and is replaced; anything else there is a unit's return and stays protected."""
+    """``wennuan consolidate``: the consolidation, written as a workbook at ``out``, dated (its 汇总 sheets'
+    填报日期, its 催报清单) ``settings.feedback_day`` or today. The previous run's output may sit at ``out``
+    and is replaced; anything else there is a unit's return and stays protected."""
     from .files.consolidated import write_consolidated
 
     result = read_and_consolidate(settings, folder, progress)
     previous = out.exists() and is_consolidated_output(out)
     inputs = run_inputs(folder, settings.recursive, out if previous else None)
-    written = write_consolidated(result, settings.campaign, out, protect=inputs, returns=folder)
+    written = write_consolidated(result, settings.campaign, out, protect=inputs, returns=folder,
+                                 day=settings.feedback_day, resubmit_by=settings.resubmit_by)
     return result, written
 
 
@@ -126,6 +129,22 @@ def write_feedback(result: Consolidation, settings: Settings, folder: Path) -> F
         done.written.extend(lists.written)
         done.failed.extend(lists.failed)
     return done
+
+
+def write_reminders(result: Consolidation, settings: Settings, out: Path, folder: Path) -> Path:
+    """The 催报清单 as a file of its own (``wennuan consolidate --remind FILE``): .xlsx, or CSV for a name
+    ending in .csv; dated ``settings.feedback_day`` (default today), asking corrected returns by
+    ``settings.resubmit_by`` (default: that date + 3 working days). A previous run's list at ``out`` is
+    replaced; any other file of the returns folder is an input and stays untouched."""
+    from .core.remind import remind_dates, remind_table
+    from .files.remind import write_reminder_file
+
+    campaign = settings.campaign
+    table = remind_table(result, campaign, remind_dates(campaign, settings.feedback_day or dt.date.today(),
+                                                        settings.resubmit_by))
+    previous = out.exists() and is_consolidated_output(out)
+    inputs = run_inputs(folder, settings.recursive, out if previous else None)
+    return write_reminder_file(table, out, inputs, f"{campaign.name}催报清单", campaign.issuer)
 
 
 def write_templates(settings: Settings, out_dir: Path | str) -> list[Path]:

@@ -13,6 +13,7 @@ import python_calamine as pc
 from wennuan_xl.core.consolidate import MISSING, OFF_ROSTER, REPORTED, SUPERSEDED, TOTAL_UNIT, UNREADABLE
 from wennuan_xl.core.forms import Kind
 from wennuan_xl.core.layout import CODE_COL, VALUE_COL, layout_for
+from wennuan_xl.core.workbook import column_letter
 
 from .conftest import (
     DETAIL_SHEET,
@@ -241,12 +242,38 @@ def test_sources_sheet_names_the_file_behind_every_annex(run):
     assert {r["读取方式"] for r in rows} == {"单元格名称"}
 
 
-def test_workbook_holds_a_native_chart_of_the_detail_sheet(run):
-    _result, out, _units, book, _ = run
+def _charts(out: Path) -> list[str]:
     with zipfile.ZipFile(out) as z:
-        names = z.namelist()
-        assert "xl/charts/chart1.xml" in names
-        chart = z.read("xl/charts/chart1.xml").decode("utf-8")
-    assert "<c:barChart>" in chart and "明细!$A$4" in chart
-    assert chart.count("<c:ser>") == 5
+        names = sorted((n for n in z.namelist() if n.startswith("xl/charts/chart")), key=lambda n: int(n[15:-4]))
+        return [z.read(n).decode("utf-8") for n in names]
+
+
+def test_workbook_holds_the_three_native_charts(run, campaign):
+    _result, out, _units, book, _ = run
+    progress, annex1, annex2 = _charts(out)
+    # 上报进度: a stacked bar per annex over its own table on 图表, the four states in their colours.
+    assert '<c:barDir val="bar"/>' in progress and '<c:grouping val="stacked"/>' in progress
+    assert progress.count("<c:ser>") == 4 and "图表!$A$" in progress
+    for colour in ("00B050", "C00000", "FFC000", "BFBFBF"):
+        assert f'<a:srgbClr val="{colour}"/>' in progress
+    # 05 by source per unit, for each annex, over the unit rows of 明细.
+    fields = [f.code for f in campaign.fields()]
+    first = 4  # 单位, 上报情况, 附件1计入汇总, 附件2计入汇总
+    for chart, codes in ((annex1, ("A1.05A", "A1.05E")), (annex2, ("A2.05B", "A2.05F"))):
+        assert '<c:barDir val="col"/>' in chart and chart.count("<c:ser>") == 5 and "明细!$A$4" in chart
+        for code in codes:
+            assert f"明细!${column_letter(first + fields.index(code) + 1)}$4" in chart, code
     assert "图表" in book.sheetnames
+
+
+def test_the_progress_table_under_its_chart(run):
+    _result, _out, _units, book, _ = run
+    sheet = book["图表"]
+    cells = {(c.row, c.column): c.value for row in sheet.iter_rows() for c in row if c.value not in (None, "")}
+    header = next(r for (r, c), v in cells.items() if v == "已报，无错误")
+    assert [cells.get((header, c)) for c in range(2, 7)] == ["已报，无错误", "已报，有错误", "文件无法读取", "未报", "应报"]
+    # 市中区 and 沙湾区 clean, 犍为县 with 错误 in 附件1; 五通桥区's only file unreadable; 12 units sent nothing.
+    assert [cells.get((header + 1, c)) for c in range(1, 7)] == ["附件1", 2, 1, 1, 12, 16]
+    assert [cells.get((header + 2, c)) for c in range(1, 7)] == ["附件2", 3, 0, 1, 12, 16]
+    lines = [v for (r, c), v in cells.items() if c == 1 and isinstance(v, str) and "（" in v and r > header + 2]
+    assert "附件1已报，有错误（1 个）：犍为县总工会" in lines and "附件1文件无法读取（1 个）：五通桥区总工会" in lines

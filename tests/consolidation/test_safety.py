@@ -86,7 +86,7 @@ def test_consolidating_twice_gives_the_same_workbook(mixed_folder, out_dir, camp
     _, first = consolidate_dir(mixed_folder, out_dir / "一.xlsx", campaign, rules)
     _, second = consolidate_dir(mixed_folder, out_dir / "二.xlsx", campaign, rules)
     a, b = all_cell_values(first), all_cell_values(second)
-    assert list(a) == ["汇总-附件1", "汇总-附件2", "上报情况", "审核结果", "明细", "来源", "图表"]
+    assert list(a) == ["汇总-附件1", "汇总-附件2", "上报情况", "催报清单", "审核结果", "明细", "来源", "图表"]
     assert a == b
     # Overwriting the first output with a third run: same content again.
     consolidate_dir(mixed_folder, out_dir / "一.xlsx", campaign, rules)
@@ -102,7 +102,7 @@ def test_output_is_written_atomically(mixed_folder, out_dir, campaign, rules, mo
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(consolidated, "_write_chart", broken)
+    monkeypatch.setattr(consolidated, "_write_charts", broken)
     with pytest.raises(RuntimeError):
         consolidate_dir(mixed_folder, out, campaign, rules)
     assert out.read_bytes() == good  # the previous output is intact

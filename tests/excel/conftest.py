@@ -82,8 +82,9 @@ def master_payload(folder: Path, settings: dict[str, object], roster: list[list[
     names = [{"name": k, "sheet_index": 0, "address": f"$B${i + 2}", "book_scope": True,
               "scope_sheet_name": None, "scope_sheet_index": None} for i, k in enumerate(keys)]
     sheets = [sheet_payload("设置", values)]
-    if roster is not None:
-        sheets.append(sheet_payload("单位名单", [["单位名称", "选择汇总"]] + roster))
+    if roster is not None:  # the build's header, unless the rows bring their own (contact columns, another order)
+        rows = roster if roster and roster[0][:1] == ["单位名称"] else [["单位名称", "选择汇总"]] + roster
+        sheets.append(sheet_payload("单位名单", rows))
     sheets.append(sheet_payload(CONFIG, [[k, v] for k, v, _ in CONFIG_ROWS]))
     for name in RESULTS:
         sheets.append(sheet_payload(name, [["上次的内容"]]))

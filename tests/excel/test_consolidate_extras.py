@@ -1,4 +1,5 @@
-"""What 设置 promises, done: 汇总's 审核结果 links to each unit's file, the CLI workbook's chart in 图表,
+"""What 设置 promises, done: 汇总's 审核结果 links to each unit's file, the CLI workbook's charts in 图表, its
+催报清单 with the contacts of 单位名单 and the date of 设置,
 feedback copies (WN_FEEDBACK), and the money tolerance (WN_TOLERANCE) in 审核 and in 生成空白表."""
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from wennuan_xl.core.remind import REMIND_SHEET
 from wennuan_xl.core.tables import CHART_SHEET, DETAIL_SHEET, FINDINGS_HEADERS, FINDINGS_SHEET
 from wennuan_xl.excel import buttons
-from wennuan_xl.files.chart import SOURCES
+from wennuan_xl.files.chart import SOURCE_CHARTS
 from wennuan_xl.files.feedback import feedback_items
 from wennuan_xl.files.template import template_filename
 from wennuan_xl.jobs import Settings, consolidate_folder
@@ -50,44 +52,100 @@ def test_the_file_names_in_the_results_link_to_the_units_files(tmp_path, campaig
     assert "点文件名可打开该单位的退回表" in message
 
 
-def test_the_chart_is_the_cli_workbooks_chart(tmp_path, campaign, returns):
+def _source_rows(address: str) -> tuple[int, int, int]:
+    """(first row, last row, last column) of a chart's source range "$A$3:$F$19"."""
+    first, last = address.replace("$", "").split(":")
+    top = int("".join(ch for ch in first if ch.isdigit()))
+    bottom = int("".join(ch for ch in last if ch.isdigit()))
+    return top, bottom, ord("".join(ch for ch in last if ch.isalpha())) - ord("A") + 1
+
+
+def test_the_charts_are_the_cli_workbooks_charts(tmp_path, campaign, returns):
     master = open_master(tmp_path, {"WN_FOLDER": str(returns)})
     buttons.consolidate()
-    shown_book = book_model(master)
-    chart_sheet = shown_book.sheet(CHART_SHEET)
-    (chart,) = chart_sheet.charts
-    assert chart["chart_type"] == "ColumnStacked"
-    sheet, address = chart["source"]
-    assert sheet == CHART_SHEET
+    chart_sheet = book_model(master).sheet(CHART_SHEET)
+    assert [(c["name"], c["chart_type"]) for c in chart_sheet.charts] == [
+        ("上报进度", "BarStacked"), ("送温暖筹集款物", "ColumnStacked"), ("帮扶中心资金来源", "ColumnStacked")]
+    assert all(c["source"][0] == CHART_SHEET for c in chart_sheet.charts)
     formats = [a for a in actions(master) if a["func"].startswith("setChart")]
     assert {(a["func"], str(a["args"][1:])) for a in formats} >= {
-        ("setChartTitle", "['各单位送温暖筹集款物（万元）']"), ("setChartLegend", "['position', 'Bottom']")}
-    block = {(r, c): shown(v) for (r, c), v in chart_sheet.values.items() if r >= 3}
-    labels = [block.get((3, c)) for c in range(2, 2 + len(SOURCES))]
-    assert labels == [campaign.field(code).label for code in SOURCES]
-    assert (3, 1) not in block, "blank top-left: Excel takes row 3 as series names, column A as categories"
-    # The categories and values are the unit rows of 明细, as the CLI's chart reads them.
+        ("setChartTitle", "['各单位送温暖筹集款物（万元）']"), ("setChartTitle", "['各单位帮扶中心资金来源（万元）']"),
+        ("setChartLegend", "['position', 'Bottom']")}
+    block = {(r, c): shown(v) for (r, c), v in chart_sheet.values.items()}
     _, cli = consolidate_folder(returns, tmp_path / "cli.xlsx", Settings(campaign, buttons.campaign_for(master)[1], workers=1))
-    detail = openpyxl.load_workbook(cli)[DETAIL_SHEET]
+    cli_book = openpyxl.load_workbook(cli)
+    cli_chart = {(c.row, c.column): c.value for row in cli_book[CHART_SHEET].iter_rows() for c in row if c.value is not None}
+    captions = [v for (r, c), v in sorted(cli_chart.items()) if c == 1 and str(v).startswith(("上报进度：", "各单位"))]
+    progress, annex1, annex2 = (_source_rows(c["source"][1]) for c in chart_sheet.charts)
+
+    # 上报进度: the counts by annex and state, as the CLI's table under its chart (the 应报 column in no series).
+    top, bottom, width = progress
+    assert width == 5 and block.get((top - 2, 1)) == captions[0]
+    header = next(r for (r, c), v in cli_chart.items() if v == "已报，无错误")
+    assert [[block.get((top + i, c)) for c in range(1, 7)] for i in range(bottom - top + 1)] == [
+        [cli_chart.get((header + i, c)) for c in range(1, 7)] for i in range(bottom - top + 1)]
+    assert [block.get((top + 1, c)) for c in range(1, 7)] == ["附件1", 2, 1, 0, 13, 16]  # 犍为县's 附件1 has an 错误
+    assert (top, 1) not in block, "blank top-left: Excel takes the top row as series names, column A as categories"
+
+    # 05 of each annex: the unit rows of 明细, as the CLI's charts read them.
+    detail = cli_book[DETAIL_SHEET]
     codes = [c.value for c in detail[1]]
     units = [row for row in detail.iter_rows(min_row=4, values_only=True)][:-1]  # the last row is the total
-    assert [block[(4 + i, 1)] for i in range(len(units))] == [u[0] for u in units]
-    for i, unit in enumerate(units):
-        for j, code in enumerate(SOURCES):
-            assert block.get((4 + i, 2 + j)) == unit[codes.index(code)], (unit[0], code)
-    assert address == f"$A$3:${chr(ord('A') + len(SOURCES))}${3 + len(units)}"
-    cli_chart = openpyxl.load_workbook(cli)[CHART_SHEET]
-    assert chart_sheet.values[(1, 1)] == cli_chart["A1"].value  # the same caption
+    for (top, bottom, width), sources, caption in ((annex1, SOURCE_CHARTS[0].codes, captions[1]),
+                                                   (annex2, SOURCE_CHARTS[1].codes, captions[2])):
+        assert block.get((top - 2, 1)) == caption
+        assert [block.get((top, 2 + j)) for j in range(len(sources))] == [campaign.field(code).label for code in sources]
+        assert (top, 1) not in block
+        assert [block[(top + 1 + i, 1)] for i in range(len(units))] == [u[0] for u in units]
+        for i, unit in enumerate(units):
+            for j, code in enumerate(sources):
+                assert block.get((top + 1 + i, 2 + j)) == unit[codes.index(code)], (unit[0], code)
+        assert (bottom, width) == (top + len(units), 1 + len(sources))
 
 
-def test_a_second_consolidation_replaces_the_chart(tmp_path, campaign, returns):
+def test_a_second_consolidation_replaces_the_charts(tmp_path, campaign, returns):
     payload_charts = [{"name": "送温暖筹集款物", "chart_type": "ColumnStacked", "left": 0, "top": 0, "width": 1, "height": 1}]
     master = open_master(tmp_path, {"WN_FOLDER": str(returns)})
     chart_sheet = next(s for s in master.impl.api["sheets"] if s["name"] == CHART_SHEET)
     chart_sheet["charts"] = payload_charts  # as the master holds it after the first 汇总
     buttons.consolidate()
     funcs = [a["func"] for a in actions(master) if a["sheet_position"] == master.sheets[CHART_SHEET].index - 1]
-    assert funcs.index("deleteChart") < funcs.index("addChart") and funcs.count("addChart") == 1
+    assert funcs.index("deleteChart") < funcs.index("addChart") and funcs.count("addChart") == 3
+
+
+REMIND_HEADER_ROW = 4
+
+
+def _remind_rows(master) -> dict[str, dict[str, object]]:
+    sheet = book_model(master).sheet(REMIND_SHEET)
+    header = {c: shown(v) for (r, c), v in sheet.values.items() if r == REMIND_HEADER_ROW}
+    rows: dict[int, dict[str, object]] = {}
+    for (r, c), v in sheet.values.items():
+        if r > REMIND_HEADER_ROW and c in header:
+            rows.setdefault(r, {})[str(header[c])] = shown(v)
+    return {str(row.get("单位")): row for _, row in sorted(rows.items()) if isinstance(row.get("序号"), int)}
+
+
+def test_the_reminder_list_in_excel_with_the_contacts_of_the_roster_sheet(tmp_path, returns):
+    import datetime as dt
+
+    from wennuan_xl.excel.jobs import consolidate_in_excel
+
+    roster = [["单位名称", "选择汇总", "联系人", "联系电话", "电子邮箱"], ["犍为县总工会", "是", "高丽", 13912345678.0, "qw@126.com"],
+              ["沙湾区总工会", "是", "李强", "12345", None], ["市中区总工会", "是", None, None, None],
+              ["夹江县总工会", "是", "周杰", "0833-5555555", None]]
+    master = open_master(tmp_path, {"WN_FOLDER": str(returns), "WN_RESUBMIT_BY": "2017-02-10"}, roster)
+    message = consolidate_in_excel(master, buttons.settings_for(master, consolidating=True), today=dt.date(2017, 1, 20))
+    assert "催报：需催报 3 个单位（未报 2 个，有错误 1 个），联系人和可复制的催报短信见“催报清单”。" in message
+    assert "单位名单有 1 处提示" in message
+    rows = _remind_rows(master)
+    assert list(rows) == ["犍为县总工会", "沙湾区总工会", "夹江县总工会"]  # 沙湾区 sent 附件1 only; 市中区 is done
+    assert (rows["犍为县总工会"]["联系人"], rows["犍为县总工会"]["联系电话"]) == ("高丽", "13912345678")
+    assert "后于2017年2月10日前重新报送" in rows["犍为县总工会"]["催报短信（可复制）"]  # the date set on 设置
+    assert rows["夹江县总工会"]["催报短信（可复制）"].startswith("夹江县总工会：请于2017年1月20日前报送《附件1")
+    assert rows["沙湾区总工会"]["催报原因"] == "未报附件2"
+    assert "联系电话“12345”不像有效号码" in rows["沙湾区总工会"]["备注"]
+    assert "“单位名单”表第 3 行（沙湾区总工会）" in rows["沙湾区总工会"]["备注"]
 
 
 def test_feedback_copies_when_set_beside_the_master(tmp_path, campaign, returns):

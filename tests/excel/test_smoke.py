@@ -182,7 +182,7 @@ def test_every_check_of_the_smoke_scenario_passes_on_the_remote_engine(tmp_path,
     assert failed == [], "\n".join(failed)
     names = [c.name for c in checks]
     assert len(checks) >= 30
-    for expected in ("审核：主工作簿未被改动", "审核：密码保护的工作表写明无法标记", "汇总：“图表”表有一个 5 个系列的堆积柱形图",
+    for expected in ("审核：主工作簿未被改动", "审核：密码保护的工作表写明无法标记", smoke.CHARTS_CHECK, "汇总：“催报清单”与命令行的汇总一致",
                      "对话框：选中的文件被打开并审核", "清除标记：犍为县-附件1.xlsx 的单元格恢复原来的颜色和批注"):
         assert expected in names
     report = smoke.report_text(checks)
@@ -192,7 +192,7 @@ def test_every_check_of_the_smoke_scenario_passes_on_the_remote_engine(tmp_path,
 @pytest.mark.parametrize(("broken", "fails"), [
     ("flags", "审核：犍为县-附件1.xlsx 的 2 个问题单元格有颜色和批注"),
     ("protect", "审核：犍为县-附件1.xlsx 的“附件1”保护原样恢复"),
-    ("chart", "汇总：“图表”表有一个 5 个系列的堆积柱形图"),
+    ("chart", smoke.CHARTS_CHECK),
 ])
 def test_a_broken_button_fails_its_checks(tmp_path, monkeypatch, campaign, rules, broken, fails):
     from wennuan_xl.excel import chart, flags
@@ -202,7 +202,7 @@ def test_a_broken_button_fails_its_checks(tmp_path, monkeypatch, campaign, rules
     elif broken == "protect":
         monkeypatch.setattr(SheetProtection, "restore", lambda self, lock: self.api.Protect("", True, True, True))
     else:
-        monkeypatch.setattr(jobs, "write_chart", lambda book, spec, detail: chart.fresh_sheet(book, "图表"))
+        monkeypatch.setattr(jobs, "write_charts", lambda book, specs, detail: chart.fresh_sheet(book, "图表"))
     checks = smoke.run_smoke(RemoteDriver(monkeypatch), campaign, rules, tmp_path / "smoke", MASTER, SAMPLES)
     assert fails in [c.name for c in checks if not c.passed]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from wennuan_xl.core.remind import REMIND_SHEET
 from wennuan_xl.core.tables import CHART_SHEET, DETAIL_SHEET, FINDINGS_SHEET, SOURCE_SHEET, STATUS_SHEET
 from wennuan_xl.files.feedback import OPINION_SHEET
 from wennuan_xl.files.flagged import RESULT_SHEET
@@ -33,11 +34,13 @@ CONSOLIDATED_PAGES = {
     "汇总-附件1": 1,  # the whole form on one page, item 11 with the rest
     "汇总-附件2": 2,
     STATUS_SHEET: 1,
+    REMIND_SHEET: 1,  # the units to chase, their messages wrapped in full
     FINDINGS_SHEET: 1,
     DETAIL_SHEET: 15,  # 15 units x 145 fields at 70 %, landscape; the unit column and its three header rows (code, label, cell) on each
     SOURCE_SHEET: 1,  # the long cell of moved fields wrapped, not one microscopic line
-    CHART_SHEET: 1,  # the chart whole on one page
+    CHART_SHEET: 3,  # 上报进度, 附件1 05 and 附件2 05: each chart whole on a page of its own
 }
+CHART_TITLES = ("上报进度（应报16个单位）", "各单位送温暖筹集款物（万元）", "各单位帮扶中心资金来源（万元）")
 TEMPLATE_PAGES = {"附件1": 3, "附件2": 4}
 FEEDBACK_PAGES = {OPINION_SHEET: 1, RESULT_SHEET: 1}
 
@@ -80,6 +83,29 @@ def test_consolidated_workbook_page_counts(printed, campaign) -> None:
     first = next(p for p in printed["consolidated"] if p.sheet == "汇总-附件1")
     label = "".join(campaign.field("A1.11").label.split())
     assert label[:12] in first.text, "item 11 is on the first page of 汇总-附件1"
+
+
+@needs_soffice
+def test_each_chart_prints_whole_on_its_own_page(printed) -> None:
+    charts = [p for p in printed["consolidated"] if p.sheet == CHART_SHEET]
+    for page, title in zip(charts, CHART_TITLES):
+        assert title in page.text, (page.number, page.text[:80])
+        assert sum(t in page.text for t in CHART_TITLES) == 1, "one chart a page"
+    progress = charts[0].text
+    # Its table and the units behind the red and grey parts print with it (the samples: 金口河区 sent nothing).
+    assert "已报，无错误" in progress and "未报（1个）：金口河区总工会" in progress
+    legends = {"附件1": ("中央财政", "其他收入"), "附件2": ("中央财政拨款", "其他收入")}
+    for page, (first, last) in zip(charts[1:], legends.values()):
+        assert first in page.text and last in page.text, "the legend is on the chart's page"
+
+
+@needs_soffice
+def test_the_reminder_list_prints_each_message_whole(printed) -> None:
+    (page,) = [p for p in printed["consolidated"] if p.sheet == REMIND_SHEET]
+    assert "需催报3个单位（未报1个，有错误2个）" in page.text
+    for unit in ("金口河区总工会", "犍为县总工会", "沐川县总工会"):
+        assert f"{unit}：" in page.text  # the start of each message
+    assert page.text.count("lsszghbzb@126.com") == 3, "each message printed to its end"
 
 
 @needs_soffice

@@ -79,9 +79,15 @@ def test_defined_names_point_at_the_settings_values(book, campaign):
 
 
 def test_roster_sheet(book, campaign):
+    from wennuan_xl.core.forms import roster_from_rows
+
     rows = list(book["单位名单"].iter_rows(values_only=True))
-    assert rows[0][:2] == ("单位名称", "选择汇总")
-    assert [(r[0], r[1]) for r in rows[1:]] == [(u.name, "是" if u.included else "否") for u in campaign.roster]
+    assert rows[0] == ("单位名称", "选择汇总", "联系人", "联系电话", "电子邮箱")
+    units = [r for r in rows[1:] if r[0]]
+    assert [(r[0], r[1]) for r in units] == [(u.name, "是" if u.included else "否") for u in campaign.roster]
+    assert roster_from_rows(rows, "单位名单") == campaign.roster  # read back as a 汇总 click reads it
+    phones = book["单位名单"]["D"]
+    assert all(c.number_format == "@" for c in phones[1:len(campaign.roster) + 1]), "a phone typed 0833… keeps its 0"
 
 
 def test_xlwings_conf_is_read_as_xlwings_reads_it(book):

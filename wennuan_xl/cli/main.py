@@ -87,9 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--exclude-errors", action="store_true", help="有错误的报表不计入汇总")
     cons.add_argument("--recursive", action="store_true", help="包括子文件夹")
     cons.add_argument("--feedback", metavar="目录", help="为每个有错误或未说明提示的单位另存一份审核意见副本到此目录")
-    cons.add_argument("--feedback-date", metavar="YYYY-MM-DD", help="审核意见上的日期（默认今天），也用于文件名")
+    cons.add_argument("--feedback-date", metavar="YYYY-MM-DD",
+                      help="审核意见、催报清单和汇总表上的日期（默认今天），也用于审核意见副本的文件名")
     cons.add_argument("--resubmit-by", metavar="YYYY-MM-DD",
-                      help="审核意见要求重新报送的日期（默认：审核意见日期之后第 3 个工作日）")
+                      help="审核意见和催报清单要求重新报送的日期（默认：上述日期之后第 3 个工作日）")
+    cons.add_argument("--remind", metavar="催报清单.xlsx",
+                      help="另存催报清单：未报、有错误或文件无法读取的单位，附联系人和可复制的催报短信（文件名以 .csv 结尾时存为 CSV）")
     cons.set_defaults(run=run_consolidate)
 
     demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总", description="汇总自带的示例退回表，写出一份汇总工作簿")
@@ -222,26 +225,25 @@ def run_consolidate(args) -> int:
         print(f"文件夹不存在：{visible(str(folder))}", file=sys.stderr)
         return EXIT_UNUSABLE
     feedback = getattr(args, "feedback", None)
+    remind = getattr(args, "remind", None)
+    problem = feedback_problem(folder, Path(feedback), args.recursive) if feedback else ""
+    problem = problem or (remind_problem(Path(remind), Path(args.out)) if remind else "")
     feedback_day = resubmit_by = None
-    if feedback:
-        problem = feedback_problem(folder, Path(feedback), args.recursive)
-        try:
-            feedback_day = dt.date.fromisoformat(args.feedback_date) if args.feedback_date else None
-        except ValueError:
-            problem = f"--feedback-date 应为 YYYY-MM-DD 格式的日期，不是“{args.feedback_date}”"
-        resubmit = getattr(args, "resubmit_by", None)
-        try:
-            resubmit_by = dt.date.fromisoformat(resubmit) if resubmit else None
-        except ValueError:
-            problem = problem or f"--resubmit-by 应为 YYYY-MM-DD 格式的日期，不是“{resubmit}”"
-        if resubmit_by is not None and resubmit_by < (feedback_day or dt.date.today()):
-            problem = problem or (f"--resubmit-by {resubmit_by.isoformat()} 早于审核意见的日期"
-                                  f"（{(feedback_day or dt.date.today()).isoformat()}）：请给各单位留出修改的时间")
-        if problem:
-            print(problem, file=sys.stderr)
-            return EXIT_UNUSABLE
-    elif getattr(args, "resubmit_by", None) or getattr(args, "feedback_date", None):
-        print("--feedback-date 和 --resubmit-by 只用于审核意见副本，请同时给出 --feedback 目录", file=sys.stderr)
+    feedback_date = getattr(args, "feedback_date", None)
+    try:
+        feedback_day = dt.date.fromisoformat(feedback_date) if feedback_date else None
+    except ValueError:
+        problem = problem or f"--feedback-date 应为 YYYY-MM-DD 格式的日期，不是“{feedback_date}”"
+    resubmit = getattr(args, "resubmit_by", None)
+    try:
+        resubmit_by = dt.date.fromisoformat(resubmit) if resubmit else None
+    except ValueError:
+        problem = problem or f"--resubmit-by 应为 YYYY-MM-DD 格式的日期，不是“{resubmit}”"
+    if resubmit_by is not None and resubmit_by < (feedback_day or dt.date.today()):
+        problem = problem or (f"--resubmit-by {resubmit_by.isoformat()} 早于审核意见的日期"
+                              f"（{(feedback_day or dt.date.today()).isoformat()}）：请给各单位留出修改的时间")
+    if problem:
+        print(problem, file=sys.stderr)
         return EXIT_UNUSABLE
     job = _settings(args, recursive=args.recursive, exclude_errors=args.exclude_errors,
                     feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day,
@@ -252,8 +254,15 @@ def run_consolidate(args) -> int:
     from .namelist import screen  # issue #16: IDs never leave unmasked
 
     if args.json:
-        print(screen(to_json(consolidation_json(result))))
-    print(screen(consolidation_summary(result, campaign, out)), file=sys.stderr if args.json else sys.stdout)
+        print(screen(to_json(consolidation_json(result, job))))
+    stream = sys.stderr if args.json else sys.stdout
+    print(screen(consolidation_summary(result, campaign, out, job)), file=stream)
+    if remind:
+        from ..jobs import write_reminders
+
+        print(f"催报清单：已写入 {visible(str(write_reminders(result, job, Path(remind), folder)))}", file=stream)
+    for roster_problem in (p for u in campaign.roster for p in u.problems):
+        print(f"提示：{visible(roster_problem)}", file=sys.stderr)
     if feedback:
         done = write_feedback(result, job, folder)
         stream = sys.stderr if args.json else sys.stdout
@@ -266,6 +275,15 @@ def run_consolidate(args) -> int:
             return EXIT_UNUSABLE
     has_errors = any(f.severity.value == "error" for _, _, f in result.findings())
     return EXIT_ERRORS if has_errors else EXIT_OK
+
+
+def remind_problem(remind: Path, out: Path) -> str:
+    """The 催报清单 file: .xlsx or .csv, never the consolidated workbook itself."""
+    if remind.suffix.lower() not in (".xlsx", ".csv"):
+        return f"--remind 的文件名应以 .xlsx 或 .csv 结尾（{visible(str(remind))}）"
+    if remind.resolve() == out.resolve():
+        return f"--remind 的文件不能与汇总工作簿（-o {visible(str(out))}）相同：请另起一个文件名"
+    return ""
 
 
 def feedback_problem(folder: Path, feedback: Path, recursive: bool) -> str:
@@ -289,7 +307,11 @@ def run_demo(args) -> int:
     return EXIT_OK if code in (EXIT_OK, EXIT_ERRORS) else code
 
 
-def consolidation_json(result) -> dict:
+def consolidation_json(result, job) -> dict:
+    """``job``: the run's settings, whose dates the 催报清单 asks by."""
+    from ..core.remind import reminders
+
+    chase = reminders(result, job.campaign, _remind_dates(job))
     return {
         "units": [
             {"unit": r.unit, "status": r.status, "file": r.file, "errors": r.errors, "warnings": r.warnings,
@@ -300,6 +322,9 @@ def consolidation_json(result) -> dict:
         "unit_counts": result.unit_counts,
         "findings": [{**f.to_dict(), "unit": unit, "file": file} for unit, file, f in result.findings()],
         "notes": [{"unit": unit, "file": file, "note": note} for unit, file, note in result.notes()],
+        "reminders": [{"unit": r.unit, "reasons": list(r.reasons), "person": r.person, "phone": r.phone,
+                       "email": r.email, "due": r.due.isoformat(), "message": r.message, "notes": list(r.notes)}
+                      for r in chase],
         **({"namelist": lists_json(result.lists)} if result.lists is not None else {}),  # issue #16
     }
 
@@ -316,7 +341,13 @@ def lists_json(lists) -> dict:
     }
 
 
-def consolidation_summary(result, campaign, out: Path) -> str:
+def _remind_dates(job):
+    from ..core.remind import remind_dates
+
+    return remind_dates(job.campaign, job.feedback_day or dt.date.today(), job.resubmit_by)
+
+
+def consolidation_summary(result, campaign, out: Path, job) -> str:
     from collections import Counter
 
     statuses = Counter(r.status for r in result.rows)
@@ -326,9 +357,12 @@ def consolidation_summary(result, campaign, out: Path) -> str:
     if result.lists is not None:  # issue #16
         lists = (f"\n实名制名单：{len(result.lists.lists)} 个单位，{result.lists.people} 人；"
                  f"同一人在两个以上单位名单中：{len(result.lists.duplicates)} 人。")
+    from ..core.remind import remind_line
+
+    chase = remind_line(result, campaign, _remind_dates(job))
     return (
         f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。{lists}\n"
-        f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。\n输出：{visible(str(out))}"
+        f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。\n{chase}\n输出：{visible(str(out))}"
     )
 
 

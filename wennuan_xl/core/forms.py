@@ -113,6 +113,12 @@ class Form:
 class RosterUnit:
     name: str
     included: bool = True  # 选择汇总
+    # Whom the 催报清单 names for the unit (optional columns of the roster), and 提示 about its row (a phone
+    # that is no phone number …), each naming the roster and the row.
+    person: str = ""
+    phone: str = ""
+    email: str = ""
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,19 +236,10 @@ def campaign_from_data(
 
 
 def roster_from_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[RosterUnit, ...]:
-    units: list[RosterUnit] = []
-    for i, row in enumerate(rows, start=1):
-        cells = [str(c).strip() if c is not None else "" for c in row]
-        if not cells or not cells[0]:
-            continue
-        if i == 1 and cells[0] in ("单位名称", "单位", "填报单位"):
-            continue
-        flag = cells[1] if len(cells) > 1 else ""
-        included = flag not in ("否", "N", "n", "no", "0", "False", "FALSE", "false")
-        units.append(RosterUnit(cells[0], included))
-    if not units:
-        raise CampaignError(f"{source}: 单位名单为空")
-    return tuple(units)
+    """The roster of a CSV's or a sheet's rows (core/roster_rows.py)."""
+    from .roster_rows import roster_from_rows as read
+
+    return read(rows, source)
 
 
 def _form(data: Mapping, path: str, units: dict[str, Kind], cover: tuple[CoverField, ...]) -> Form:

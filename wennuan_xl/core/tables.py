@@ -62,12 +62,17 @@ def yes_no_text(counts: dict) -> str:
     return f"是 {counts.get(YES, 0)} 个，否 {counts.get(NO, 0)} 个"
 
 
-def consolidation_tables(result: Consolidation, campaign: Campaign, day: dt.date | None = None) -> list[Table]:
+def consolidation_tables(result: Consolidation, campaign: Campaign, day: dt.date | None = None,
+                         resubmit_by: dt.date | None = None) -> list[Table]:
     """Every sheet of the consolidated workbook except the chart, in workbook order; ``day`` is the
-    汇总 sheets' 填报日期 (blank without one)."""
+    汇总 sheets' 填报日期 (blank without one) and the 催报清单's date (today without one), which asks for
+    returns to correct by ``resubmit_by`` (None: ``day`` plus the campaign's working days)."""
+    from .remind import remind_dates, remind_table
+
     tables = [
         *(total_table(result, campaign, form.id, day) for form in campaign.forms),
         status_table(result, campaign),
+        remind_table(result, campaign, remind_dates(campaign, day or dt.date.today(), resubmit_by)),
         findings_table(result, campaign),
         detail_table(result, campaign),
         sources_table(result, campaign),
@@ -169,6 +174,7 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
     out: list[Row] = [
         (0, {0: Cell(f"{campaign.name} 上报情况", "heading")}),
         (1, {0: Cell(summary, "text")}),
+        (2, {0: Cell("未报、有错误或文件无法读取的单位，连同联系人和可复制的催报短信，见“催报清单”工作表。", "text")}),
         (3, {col: Cell(text, "header") for col, text in enumerate(STATUS_HEADERS)}),
     ]
     for i, row in enumerate(rows, start=1):

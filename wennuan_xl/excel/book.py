@@ -128,7 +128,8 @@ def feedback_setting(book, returns: Path, recursive: bool) -> Path | None:
 
 def resubmit_setting(book, day: dt.date) -> dt.date | None:
     """The resubmission date on 设置 (WN_RESUBMIT_BY) as a date, or None (blank: the letter's date + 3
-    working days). Excel gives a date cell as a datetime, a typed text as text."""
+    working days): what the feedback letters and the 催报清单 ask for. Excel gives a date cell as a
+    datetime, a typed text as text."""
     value = setting(book, "WN_RESUBMIT_BY")
     if value is None or value == "":
         return None
@@ -147,7 +148,8 @@ def resubmit_setting(book, day: dt.date) -> dt.date | None:
         except ValueError:
             raise UserError(f"“设置”工作表中的重新报送截止日期应为日期，如 2017-1-25，现在是“{value}”。") from None
     if chosen < day:
-        raise UserError(f"“设置”工作表中的重新报送截止日期（{chosen.isoformat()}）早于审核意见的日期（{day.isoformat()}）。")
+        raise UserError(f"“设置”工作表中的重新报送截止日期（{chosen.isoformat()}）早于审核意见的日期（{day.isoformat()}）："
+                        "反馈副本和“催报清单”都按这个日期要求各单位重新报送；请改为以后的日期，或清空该格。")
     return chosen
 
 

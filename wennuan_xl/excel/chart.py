@@ -1,34 +1,34 @@
-"""The chart of the Excel 汇总: the CLI workbook's chart (files/chart.py), drawn in the master's 图表 sheet.
+"""The charts of the Excel 汇总: the CLI workbook's charts (files/chart.py), drawn in the master's 图表 sheet.
 
-The chart's data sit on its own sheet, copied from the 明细 rows just written: a block of unit names
-(categories) and one column per source of 筹集款物 (series, named by their header cells), so one
-``set_source_data`` call builds the whole chart on every engine xlwings drives (Excel on Windows and
-macOS, and the remote engine the tests use). The previous run's chart is deleted first.
+Each chart has a block of its own on the sheet, one under another: its caption, its data — for 上报进度 the
+counts by annex and state, for a chart over 明细 the unit rows copied from the 明细 just written (unit names
+as categories, one column per source) — the units behind 上报进度's parts under that, and the chart to the
+right of the data. The data's first row holds the series names under a blank corner, so one
+``set_source_data`` call builds a whole chart on every engine xlwings drives (Excel on Windows and macOS,
+and the remote engine the tests use). The previous run's charts are deleted first.
 """
 
 from __future__ import annotations
 
 from ..core.tables import CHART_SHEET, Cell
 from ..files.chart import ChartSpec
-from .write import as_text, fresh_sheet, write_rows
+from .write import as_text, desktop, fresh_sheet, write_rows
 
-CHART_NAME = "送温暖筹集款物"
-TOP_ROW = 3  # the data block's header row (1-based); the caption is in A1
-ANCHOR = "H3"  # the chart, right of the data block
+ANCHOR_COLUMN = 8  # H: each chart right of its data block
+NO_CHART = "没有可画图的数据：名单中没有选择汇总的单位，也没有单位报送附件。"
 
 
 def chart_rows(spec: ChartSpec, detail: list[list[Cell | None]]) -> list[list[object]]:
-    """The data block: a header row (series names), then one row per unit of 明细 (its rows 4…).
-
-    The top-left cell stays blank: Excel then reads the first row as series names and the first column
-    as categories, whatever they hold."""
+    """A chart's data block: a header row (series names), then one row per category — for a chart over
+    明细, its unit rows (rows 4…), for 上报进度 one per annex (the 应报 column beside, in no series)."""
+    if spec.own_data:
+        return [[as_text(v) if isinstance(v, str) else v for v in row] for row in spec.rows]
     codes = [c.value if c is not None else None for c in detail[0]]
     columns = [codes.index(code) for code, _ in spec.series]
     rows: list[list[object]] = [[None, *(name for _, name in spec.series)]]
     for row in detail[3:3 + spec.units]:
         unit = row[0].value if row[0] is not None else ""
-        values = [_number(row[c]) for c in columns]
-        rows.append([as_text(str(unit)), *values])
+        rows.append([as_text(str(unit)), *(_number(row[c]) for c in columns)])
     return rows
 
 
@@ -37,25 +37,43 @@ def _number(cell: Cell | None) -> object:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def write_chart(book, spec: ChartSpec | None, detail: list[list[Cell | None]]):
-    """Replace the 图表 sheet's chart; returns the chart (None when there is nothing to chart)."""
+def write_charts(book, specs: list[ChartSpec], detail: list[list[Cell | None]]) -> list:
+    """Replace the 图表 sheet's charts; returns the charts drawn."""
     sheet = fresh_sheet(book, CHART_SHEET)
     for old in list(sheet.charts):
         old.delete()
-    if spec is None:
-        sheet.range("A1").value = "没有可画图的单位（附件1 第05项）。"
-        return None
-    sheet.range("A1").value = spec.caption
-    rows = chart_rows(spec, detail)
-    write_rows(sheet, rows, top=TOP_ROW)
-    source = sheet.range((TOP_ROW, 1), (TOP_ROW + len(rows) - 1, len(rows[0])))
+    if not specs:
+        sheet.range("A1").value = NO_CHART
+        return []
+    charts, top = [], 1
+    for spec in specs:
+        sheet.range((top, 1)).value = spec.caption
+        rows = chart_rows(spec, detail)
+        data_top = top + 2
+        write_rows(sheet, rows, top=data_top)
+        for i, line in enumerate(spec.lines):
+            sheet.range((data_top + len(rows) + 1 + i, 1)).value = as_text(line)
+        charts.append(_chart(book, sheet, spec, data_top, len(rows)))
+        used = len(rows) + (len(spec.lines) + 1 if spec.lines else 0)
+        top = data_top + max(used, -(-int(spec.height * 0.75) // 15)) + 2  # rows of 15 points under the chart
+    return charts
+
+
+def _chart(book, sheet, spec: ChartSpec, top: int, rows: int):
+    source = sheet.range((top, 1), (top + rows - 1, 1 + len(spec.series)))
     chart = sheet.charts.add(
-        width=spec.width * 0.75, height=spec.height * 0.75, chart_type="column_stacked",
-        source=source, plot_by="columns", name=CHART_NAME, anchor=sheet.range(ANCHOR),
+        width=spec.width * 0.75, height=spec.height * 0.75, chart_type=spec.kind,
+        source=source, plot_by="columns", name=spec.name,
+        anchor=sheet.range((top, ANCHOR_COLUMN)),
         style=None,  # Excel's own default: xlwings' 227 exists from Excel 2013 on, and we support 2010
     )
     chart.title = spec.title
     chart.legend.position = "bottom"
-    chart.value_axis.title = spec.y_title
-    chart.value_axis.number_format = spec.y_format
+    chart.value_axis.set(title=spec.y_title, number_format=spec.y_format,
+                         **({"minimum_scale": 0, "maximum_scale": spec.y_max} if spec.y_max else {}))
+    if spec.kind.startswith("bar"):
+        chart.category_axis.set(reverse_order=True, crosses="maximum")  # the first annex on top, the values below
+    if spec.colours and desktop(book):  # series formats need a live chart: the remote engine has none to read back
+        for i, colour in enumerate(spec.colours):
+            chart.series[i].fill_color = f"#{colour}"
     return chart

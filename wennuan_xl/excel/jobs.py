@@ -1,6 +1,7 @@
 """汇总 in Excel: the CLI's job (read the folder, consolidate) with progress in Excel's status bar, written
-into the master's sheets, with links from 审核结果 to each unit's file, the CLI workbook's chart, and
-(WN_FEEDBACK on 设置) a feedback copy per unit with problems, written by the CLI's job."""
+into the master's sheets — its 催报清单 asking by 设置's 重新报送截止日期 — with links from 审核结果 to each
+unit's file, the CLI workbook's charts, and (WN_FEEDBACK on 设置) a feedback copy per unit with problems,
+written by the CLI's job."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from ..core import remind
 from ..core.consolidate import Consolidation
 from ..core.forms import Campaign
 from ..core.tables import (
@@ -18,11 +20,11 @@ from ..core.tables import (
     grid,
     with_file_links,
 )
-from ..files.chart import consolidation_chart
+from ..files.chart import consolidation_charts
 from ..jobs import read_and_consolidate, write_feedback
 from ..settings import Settings
 from . import book as read
-from .chart import write_chart
+from .chart import write_charts
 from .write import fresh_sheet, quiet_screen, status, write_table
 
 
@@ -32,25 +34,24 @@ def consolidate_in_excel(master, settings: Settings, today: dt.date | None = Non
     campaign = settings.campaign
     day = today or dt.date.today()
     # the resubmission date is checked before the long part
-    settings = replace(settings, feedback_day=day,
-                       resubmit_by=read.resubmit_setting(master, day) if settings.feedback_dir is not None else None)
+    settings = replace(settings, feedback_day=day, resubmit_by=read.resubmit_setting(master, day))  # letters, 催报清单
     result = _consolidate(master, folder, settings)
     status(master, "送温暖汇总：正在写入汇总表……")
     try:
         with quiet_screen(master):
             detail: list = []
-            for table in consolidation_tables(result, campaign, day):
+            for table in consolidation_tables(result, campaign, day, settings.resubmit_by):
                 if table.name == FINDINGS_SHEET:
                     table = with_file_links(table, lambda name: str(folder / name))
                 if table.name == DETAIL_SHEET:
                     table = replace(table, rows=list(table.rows))  # generated lazily: read once, used twice
                     detail = grid(table)
                 write_table(master, fresh_sheet(master, table.name), table)
-            write_chart(master, consolidation_chart(campaign, len(detail_units(result, campaign))), detail)
+            write_charts(master, consolidation_charts(result, campaign, len(detail_units(result, campaign))), detail)
         feedback = _feedback(master, result, settings, folder)
     finally:
         status(master, None)
-    return summary_text(result, campaign) + feedback
+    return summary_text(result, campaign, day, settings.resubmit_by) + feedback
 
 
 def _consolidate(master, folder: Path, settings: Settings) -> Consolidation:
@@ -79,9 +80,11 @@ def _feedback(master, result: Consolidation, settings: Settings, folder: Path) -
     return text
 
 
-def summary_text(result: Consolidation, campaign: Campaign) -> str:
+def summary_text(result: Consolidation, campaign: Campaign, day: dt.date | None = None,
+                 resubmit_by: dt.date | None = None) -> str:
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     reported = sum(1 for r in result.rows if r.status == "已报")
     missing = sum(1 for r in result.rows if r.status == "未报")
     return (f"汇总完成：{counted}。\n已报 {reported} 个单位，未报 {missing} 个。\n"
-            f"审核：{result.audit_line()}，详见“审核结果”（点文件名可打开该单位的退回表）。")
+            f"审核：{result.audit_line()}，详见“审核结果”（点文件名可打开该单位的退回表）。\n"
+            + remind.remind_line(result, campaign, remind.remind_dates(campaign, day or dt.date.today(), resubmit_by)))

@@ -90,7 +90,8 @@ def with_roster(campaign: Campaign, roster: Path | str | None) -> Campaign:
 
 
 def read_roster(path: Path) -> tuple[RosterUnit, ...]:
-    """Column 1 the unit's name, column 2 (optional) 是/否 for 选择汇总; CSV or the first sheet of a workbook."""
+    """Column 1 the unit's name, column 2 (optional) 是/否 for 选择汇总, and under a header row the optional
+    联系人, 联系电话, 电子邮箱 (core/roster_rows.py); CSV or the first sheet of a workbook."""
     if not path.exists():
         raise CampaignError(f"{path}: 单位名单文件不存在")
     if path.suffix.lower() in EXCEL_SUFFIXES:

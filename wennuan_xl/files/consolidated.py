@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import xlsxwriter
@@ -31,7 +31,7 @@ from ..core.tables import (
 )
 from . import style
 from .atomic import Inputs, OutputError, atomic_path, drop_failed_writer, os_reason, shown_path, temp_folder
-from .chart import consolidation_chart
+from .chart import ChartSpec, consolidation_charts
 from .sheet_stream import write_detail
 
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)
@@ -75,28 +75,48 @@ def _has_surrogate(value: str) -> bool:
 
 def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | str,
                        protect: Inputs | Iterable[Path] = (), returns: Path | None = None,
-                       day: dt.date | None = None) -> Path:
+                       day: dt.date | None = None, resubmit_by: dt.date | None = None) -> Path:
     """``returns``: the folder the returns were read from; each 审核结果 row then links to its file.
-    ``day``: the 汇总 sheets' 填报日期 (default today)."""
+    ``day``: the 汇总 sheets' 填报日期 and the 催报清单's date (default today); ``resubmit_by``: the date the
+    催报清单 asks corrected returns by (default ``day`` plus the campaign's working days)."""
+
+    def build(wb, styles: _Styles, work: Path) -> None:
+        detail_rows = 0
+        link = _file_link(returns)
+        for table in consolidation_tables(result, campaign, day or dt.date.today(), resubmit_by):
+            if table.name == DETAIL_SHEET:  # units x fields: streamed as XML of our own (files/sheet_stream.py)
+                detail_rows = write_detail(wb, styles, detail_sheet(result, campaign), work)
+                continue
+            if table.name == FINDINGS_SHEET and link is not None:
+                table = with_file_links(table, link)
+            _write_table(wb, styles, table)
+        _write_charts(wb, styles, result, campaign, detail_rows)
+
+    return write_book(out, protect, f"{campaign.name}统计汇总", campaign.issuer, "consolidated", build)
+
+
+def write_table_book(table: Table, out: Path | str, protect: Inputs | Iterable[Path] = (), title: str = "",
+                     author: str = "") -> Path:
+    """A workbook of one table (the 催报清单 of ``consolidate --remind``), marked as our output."""
+    def build(wb, styles: _Styles, work: Path) -> None:
+        _write_table(wb, styles, table)
+
+    return write_book(out, protect, title, author, table.name, build)
+
+
+def write_book(out: Path | str, protect: Inputs | Iterable[Path], title: str, author: str, mark: str,
+               build: Callable[[xlsxwriter.Workbook, _Styles, Path], None]) -> Path:
+    """An xlsxwriter workbook at ``out``, written by ``build`` to a temp file that replaces ``out`` in one
+    step (never an input), marked as our output; an OS error is an ``OutputError`` in Chinese."""
     out = Path(out)
     with atomic_path(out, protect=protect) as tmp, temp_folder(out) as work:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "tmpdir": str(work)})
         failure: BaseException | None = None
         try:
-            wb.set_properties({"title": f"{campaign.name}统计汇总", "author": campaign.issuer, "created": FIXED_TIME})
-            wb.set_custom_property(OUTPUT_MARK, "consolidated")
-            styles = _Styles(wb)
-            detail_rows = 0
-            link = _file_link(returns)
-            for table in consolidation_tables(result, campaign, day or dt.date.today()):
-                if table.name == DETAIL_SHEET:  # units x fields: streamed as XML of our own (files/sheet_stream.py)
-                    detail_rows = write_detail(wb, styles, detail_sheet(result, campaign), work)
-                    continue
-                if table.name == FINDINGS_SHEET and link is not None:
-                    table = with_file_links(table, link)
-                _write_table(wb, styles, table)
-            _write_chart(wb, result, campaign, detail_rows)
+            wb.set_properties({"title": title, "author": author, "created": FIXED_TIME})
+            wb.set_custom_property(OUTPUT_MARK, mark)
+            build(wb, _Styles(wb), work)
             wb.close()
         except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
             cause = exc if isinstance(exc, OSError) else exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
@@ -227,28 +247,123 @@ def write_text(ws, r: int, c: int, value: str, fmt) -> None:
         ws.write_string(r, c, value, fmt)
 
 
-def _write_chart(wb, result: Consolidation, campaign: Campaign, unit_rows: int) -> None:
-    """筹集款物 by source per unit, from the 明细 sheet: a native stacked column chart (files/chart.py)."""
-    spec = consolidation_chart(campaign, unit_rows)
-    if spec is None:
+PAGE_ROOM = (490.0, 770.0)  # points of a landscape A4 page inside its margins and footer: height, width
+# xlsxwriter places a chart by the cells it spans, taking a unit of column width as 7 pixels (Calibri's
+# digit); LibreOffice, with the fonts it has for 宋体, measured 9, and stretches the chart over the same
+# cells: the page is fitted to the wider of the two.
+RENDER_SLACK = 1.35
+CHART_COLUMN_WIDTHS = (10.0, 14.0, 14.0, 14.0, 14.0, 14.0)  # A…F: 上报进度's table (annex, four states, 应报)
+
+
+def _write_charts(wb, s: _Styles, result: Consolidation, campaign: Campaign, unit_rows: int) -> None:
+    """The 图表 sheet (files/chart.py): the charts one under another, each block (caption, chart, its table)
+    starting a printed page, at one scale that fits the tallest block on a landscape page."""
+    specs = consolidation_charts(result, campaign, unit_rows)
+    if not specs:
         return
+    ws = wb.add_worksheet(CHART_SHEET)
+    for col, width in enumerate(CHART_COLUMN_WIDTHS):
+        ws.set_column(col, col, width)
+    last_col = _columns_for(max(spec.width for spec in specs))
+    area_width = sum(_pixels(_chart_column_width(c)) for c in range(last_col + 1)) * 0.75 * RENDER_SLACK
+    row, breaks, tallest = 0, [], 0.0
+    for spec in specs:
+        if row:
+            breaks.append(row)
+        top = row
+        ws.write_string(row, 0, text(spec.caption), s.bold)
+        ws.insert_chart(row + 2, 0, _chart(wb, spec, campaign, row + 2 + _rows_for(spec.height) + 1))
+        row += 2 + _rows_for(spec.height) + 1
+        heights = [DEFAULT_ROW] * (row - top)
+        if spec.own_data:
+            for r, values in enumerate(spec.rows):
+                fmt = s.header if r == 0 else None
+                if r == 0:
+                    height = style.row_height([(str(v), _chart_column_width(c), style.FONT_SIZE)
+                                               for c, v in enumerate(values) if v is not None])
+                    ws.set_row(row, height)
+                    heights.append(height or DEFAULT_ROW)
+                else:
+                    heights.append(DEFAULT_ROW)
+                for c, value in enumerate(values):
+                    cell_fmt = fmt or (s.cell if c == 0 else s.center)
+                    if value is None:
+                        ws.write_blank(row, c, None, cell_fmt)
+                    elif isinstance(value, str):
+                        write_text(ws, row, c, text(value), cell_fmt)
+                    else:
+                        ws.write_number(row, c, value, cell_fmt)
+                row += 1
+            row += 1
+            heights.append(DEFAULT_ROW)
+            for line in spec.lines:
+                height = style.row_height([(line, area_width / RENDER_SLACK / 0.75 / 7, style.FONT_SIZE)]) or DEFAULT_ROW
+                ws.set_row(row, height)
+                ws.merge_range(row, 0, row, last_col, text(line), s.wrap)
+                heights.append(height)
+                row += 1
+        tallest = max(tallest, sum(heights))
+        row += 1
+    ws.set_h_pagebreaks(breaks)
+    scale = int(min(100.0, PAGE_ROOM[0] / tallest * 100, PAGE_ROOM[1] / area_width * 100))
+    style.xlsxwriter_page(ws, style.Page(landscape=True, area=(0, 0, row - 1, last_col), centered=True, scale=scale))
+
+
+def _chart(wb, spec: ChartSpec, campaign: Campaign, data_row: int):
+    """A native chart of ``spec``: over 明细's unit rows, or over its own table at ``data_row`` of 图表."""
+    kind, subtype = spec.kind.split("_", 1)
+    chart = wb.add_chart({"type": kind, "subtype": subtype})
     fields = [f.code for f in campaign.fields()]
-    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for code, name in spec.series:
-        col = len(detail_fixed(campaign)) + fields.index(code)
-        chart.add_series({
-            "name": text(name),
-            "categories": [DETAIL_SHEET, 3, 0, 3 + spec.units - 1, 0],
-            "values": [DETAIL_SHEET, 3, col, 3 + spec.units - 1, col],
-        })
+    for i, (key, name) in enumerate(spec.series):
+        if spec.own_data:
+            first, last, col = data_row + 1, data_row + spec.units, 1 + i
+            where = CHART_SHEET
+            values = [row[col] for row in spec.rows[1:]]
+        else:
+            first, last, col = 3, 3 + spec.units - 1, len(detail_fixed(campaign)) + fields.index(key)
+            where, values = DETAIL_SHEET, []
+        series: dict = {"name": text(name), "categories": [where, first, 0, last, 0], "values": [where, first, col, last, col]}
+        if i < len(spec.colours):
+            series["fill"] = {"color": f"#{spec.colours[i]}"}
+            series["border"] = {"color": "#FFFFFF"}
+        if spec.own_data:  # the count on each part; none on a part of 0, which has no width to carry it
+            dark = i < len(spec.colours) and spec.colours[i] in (style.TAB_OK, style.TAB_ERROR)
+            series["data_labels"] = {"value": True, "font": {"name": style.FONT, "bold": True,
+                                                             "color": "#FFFFFF" if dark else "#000000"},
+                                     "custom": [{"delete": True} if not v else None for v in values]}
+        chart.add_series(series)
     chart.set_title({"name": spec.title, "name_font": {"name": style.FONT, "size": 14}})
-    chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
-    chart.set_x_axis({"num_font": {"rotation": -45, "name": style.FONT}})
+    value_axis = {"name": spec.y_title, "num_format": spec.y_format, "name_font": {"name": style.FONT},
+                  **({"min": 0, "max": spec.y_max, "major_unit": max(1, round(spec.y_max / 8))} if spec.y_max else {})}
+    if kind == "bar":  # xlsxwriter's x axis of a bar chart is the horizontal value axis
+        chart.set_x_axis(value_axis)
+        # The first annex on top, the value axis still under the bars.
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": style.FONT}})
+    else:
+        chart.set_y_axis(value_axis)
+        chart.set_x_axis({"num_font": {"rotation": -45, "name": style.FONT}})
     chart.set_legend({"position": "bottom", "font": {"name": style.FONT}})
     chart.set_size({"width": spec.width, "height": spec.height})
-    ws = wb.add_worksheet(CHART_SHEET)
-    ws.write_string(0, 0, spec.caption)
-    ws.insert_chart(2, 0, chart)
-    # The chart on one landscape page: the print area covers it (64 x 20 pixels a default cell).
-    cols, rows = -(-spec.width // 64), -(-spec.height // 20)
-    style.xlsxwriter_page(ws, style.Page(landscape=True, one_page=True, area=(0, 0, rows + 3, cols), centered=True))
+    return chart
+
+
+def _chart_column_width(col: int) -> float:
+    return CHART_COLUMN_WIDTHS[col] if col < len(CHART_COLUMN_WIDTHS) else 8.43
+
+
+def _pixels(width: float) -> int:
+    """A column's width in pixels as xlsxwriter converts it (the width of ``0`` is 7 pixels, plus 5 of padding)."""
+    return int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
+
+
+def _columns_for(pixels: int) -> int:
+    """The last column (0-based) a chart ``pixels`` wide, placed at column A, reaches."""
+    col, reached = 0, _pixels(_chart_column_width(0))
+    while reached < pixels:
+        col += 1
+        reached += _pixels(_chart_column_width(col))
+    return col
+
+
+def _rows_for(pixels: int) -> int:
+    return -(-pixels // 20)  # a default row is 20 pixels high

@@ -41,9 +41,10 @@ RESULTS = {
     "汇总-附件1": "点“送温暖”选项卡的“汇总”后，这里是附件1 的全市汇总（与附件格式相同）。",
     "汇总-附件2": "点“送温暖”选项卡的“汇总”后，这里是附件2 的全市汇总（与附件格式相同）。",
     "上报情况": "点“汇总”后，这里列出名单上每个单位：已报 / 未报 / 无法读取 / 已被替代 / 名单外。",
+    "催报清单": "点“汇总”后，这里列出要催报的单位（未报、有错误、文件无法读取），附联系人和可复制的催报短信。",
     "审核结果": "点“汇总”后，这里列出每份退回表的错误和提示；点“文件”一栏的文件名可打开该单位的退回表。",
     "明细": "点“汇总”后，这里是每个单位、每个指标的填报数。",
-    "图表": "点“汇总”后，这里是各单位筹集款物按来源的堆积柱形图（附件1 第05项）。",
+    "图表": "点“汇总”后，这里是上报进度图，以及各单位按来源的筹集款物（附件1 第05项）和帮扶中心资金来源（附件2 第05项）图。",
 }
 # Texts the VBA shim shows before Python runs (it checks the interpreter in xlwings.conf exists). VBA stays
 # ASCII: it reads them by these names from the very hidden sheet TEXTS; "{path}" is the path looked for.
@@ -84,8 +85,8 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
         Setting("WN_FEEDBACK_DIR", "反馈副本存放文件夹", None,
                 "留空：存入本工作簿所在文件夹下的“审核意见副本”；不能是退回表所在的文件夹"),
         Setting("WN_RESUBMIT_BY", "重新报送截止日期", None,
-                f"反馈副本要求各单位重新报送的日期，如 {campaign.deadline.year}-1-25；"
-                f"留空：审核意见日期之后第 {campaign.resubmit_working_days} 个工作日"),
+                f"反馈副本和催报清单要求各单位重新报送的日期，如 {campaign.deadline.year}-1-25；"
+                f"留空：汇总当天之后第 {campaign.resubmit_working_days} 个工作日"),
     )
 
 
@@ -157,7 +158,7 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
         ("", ""),
         ("使用步骤", "1. 把各单位退回的附件1、附件2（.xlsx / .xlsm / .xls）放在同一个文件夹里，文件名随意。"),
         ("", "2. 在“送温暖”选项卡点“选择文件夹”，选中这个文件夹（也可在“设置”表直接填写路径）。"),
-        ("", "3. 在“单位名单”表核对应报单位；“选择汇总”填“否”的单位不计入汇总。"),
+        ("", "3. 在“单位名单”表核对应报单位；“选择汇总”填“否”的单位不计入汇总。联系人、联系电话、电子邮箱可不填，填了会列进“催报清单”。"),
         ("", "4. 点“汇总”：逐份审核、汇总，结果写入后面几张表，上一次的结果被替换。"),
         ("", (f"审核单个退回表：在 Excel 中打开它（可同时打开多份），回到本工作簿，点“{VALIDATE_BUTTON}”；"
              "一份也没打开时，点此按钮会弹出对话框，选择文件即可。从邮件打开的文件若顶部有黄条“受保护的视图”，先点“启用编辑”。")),
@@ -168,7 +169,7 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
                            "（“送温暖”选项卡只在本工作簿中显示，所以先打开退回表，再回到本工作簿点此按钮。）")),
         ("清除标记", f"去掉“{VALIDATE_BUTTON}”在已打开的退回表上加的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
         ("选择文件夹", "选择存放退回表的文件夹，写入“设置”表。"),
-        ("汇总", ("审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、审核结果、明细、图表；"
+        ("汇总", ("审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、催报清单、审核结果、明细、图表；"
                  "“设置”中“汇总时生成反馈副本”为“是”时，另存各单位的反馈副本。")),
         ("生成空白表", "在本工作簿所在文件夹生成附件1、附件2空白统计表（金额误差按“设置”表），供发给各单位。"),
         ("", ""),
@@ -226,16 +227,25 @@ def _settings(book: Workbook, ws: Worksheet, campaign: Campaign) -> None:
     ws.freeze_panes = "A2"
 
 
+ROSTER_HEADERS = ("单位名称", "选择汇总", "联系人", "联系电话", "电子邮箱")  # core/roster_rows.py reads them by these words
+ROSTER_ROWS = 200  # rows formatted for the clerk's units; the phone column as text, so 0833… keeps its 0
+
+
 def _roster(ws: Worksheet, campaign: Campaign) -> None:
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 12
-    for col, text in enumerate(("单位名称", "选择汇总"), start=1):
+    for letter, width in zip("ABCDE", (30, 12, 12, 18, 26)):
+        ws.column_dimensions[letter].width = width
+    for col, text in enumerate(ROSTER_HEADERS, start=1):
         cell = ws.cell(1, col, text)
         cell.font = Font(name=FONT, size=11, bold=True)
         cell.fill = HEADER_FILL
     for row, unit in enumerate(campaign.roster, start=2):
         ws.cell(row, 1, unit.name)
         ws.cell(row, 2, YES if unit.included else NO)
+        for col, value in ((3, unit.person), (4, unit.phone), (5, unit.email)):
+            if value:
+                ws.cell(row, col, value)
+    for row in range(2, ROSTER_ROWS + 2):
+        ws.cell(row, 4).number_format = "@"
     yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
     yes_no.add("B2:B1000")
     ws.add_data_validation(yes_no)

@@ -27,6 +27,7 @@ GREY_TEXT = "808080"
 LINK = "0563C1"
 OK_TEXT = "375623"  # “未发现问题”: dark green
 TAB_ERROR, TAB_WARNING, TAB_OK = "C00000", "FFC000", "00B050"
+NOT_SENT = "BFBFBF"  # 未报 in the 上报进度 chart (beside TAB_OK, TAB_ERROR and TAB_WARNING): light grey
 
 # --- fonts and number formats --------------------------------------------------------------------------
 FONT = "宋体"
