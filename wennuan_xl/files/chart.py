@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.forms import Campaign
+from .style import COUNT_FORMAT
 
 SOURCES = ("A1.05A", "A1.05B", "A1.05C", "A1.05D", "A1.05E")
 MAX_UNITS = 60
-FONT = "宋体"
 
 
 @dataclass(frozen=True)
@@ -36,4 +36,4 @@ def consolidation_chart(campaign: Campaign, unit_rows: int) -> ChartSpec | None:
     series = tuple((c, campaign.field(c).label) for c in SOURCES if c in codes)
     shown = min(unit_rows, MAX_UNITS)
     caption = "各单位送温暖活动筹集款物总额按来源（附件1 第05项）" + (f"，仅显示前 {MAX_UNITS} 个单位" if unit_rows > MAX_UNITS else "")
-    return ChartSpec("各单位送温暖筹集款物（万元）", caption, "万元", "#,##0", series, shown, 960, 480)
+    return ChartSpec("各单位送温暖筹集款物（万元）", caption, "万元", COUNT_FORMAT, series, shown, 960, 480)
