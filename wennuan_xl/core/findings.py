@@ -54,7 +54,8 @@ class Finding:
 
     @property
     def open(self) -> bool:
-        return not self.explained
+        """Something to be done about it: a 错误, or a 提示 not explained (a 注意 never is)."""
+        return self.severity is not Severity.NOTE and not self.explained
 
     def to_dict(self) -> dict:
         out: dict[str, object] = {

@@ -60,7 +60,7 @@ class FeedbackResult:
 
 def needs_feedback(findings: list[Finding] | tuple[Finding, ...]) -> bool:
     """A 错误 or an open 提示; 提示 the unit already explained, and 注意, need no letter."""
-    return any(f.severity is Severity.ERROR or (f.severity is Severity.WARNING and not f.explained) for f in findings)
+    return any(f.open for f in findings)
 
 
 def feedback_items(result: Consolidation) -> list[tuple[str, Returned, tuple[str, ...], list[Finding]]]:
