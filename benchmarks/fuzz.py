@@ -375,7 +375,8 @@ class Fuzzer:
 
     def _writers(self, res, n, data, path, report, readable, flag_every, consolidate_every, pool) -> None:
         if res.reports % flag_every == 0 and path.suffix == ".xlsx":
-            (answer,) = pool.map(flagged_copy_task, [(str(path), report, str(self.work / "flagged.xlsx"), Inputs([path]))],
+            (answer,) = pool.map(flagged_copy_task, [(str(path), report, str(self.work / "flagged.xlsx"), self.campaign,
+                                                    Inputs([path]))],
                                  seconds=isolated.COPY_SECONDS)
             if isinstance(answer, isolated.Died) or (answer[0] != "ok" and not CJK.search(answer[1])):
                 raise AssertionError(f"flagged copy: {answer}")

@@ -51,7 +51,7 @@ def _in_worker(path: str, flagged: str | None):
     if flagged and kind == "report":
         from wennuan_xl.files.flagged import flagged_copy_task  # imported by the parent before the fork
 
-        copy = flagged_copy_task(path, value, flagged, Inputs([path]))
+        copy = flagged_copy_task(path, value, flagged, isolated._STATE["campaign"], Inputs([path]))
     return kind, value, copy, _hwm_mb()
 
 

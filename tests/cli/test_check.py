@@ -56,21 +56,26 @@ def test_errors_are_listed_with_cell_message_and_rule_and_exit_1(bad, capsys):
     path, values = bad
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "发现 2 个错误、1 个提示" in out
-    line = next(line for line in out.splitlines() if "[A1-02]" in line)
-    assert line.strip().startswith("错误") and "附件1!E10" in line
-    assert f"{values['A1.02B']:,} 人" in line and f"{values['A1.02A']:,} 人" in line
-    assert "“约30”" in out and "[F-NUMBER]" in out and "[F-YUAN]" in out
-    # The placeholder note is 注意, not 说明 (the unit's own column).
-    note = next(line for line in out.splitlines() if "按 0 计" in line)
-    assert note.strip().startswith("注意") and "说明" not in note
+    assert "发现 2 个错误、1 个提示；注意 1 条" in out
+    lines = out.splitlines()
+    # Each finding: the findings table's columns in its order, each value after its heading.
+    at = next(i for i, line in enumerate(lines) if "规则：A1-02" in line)
+    assert lines[at].strip() == (f"1. 附件：附件1　单元格：附件1!E10　指标：02(B) 其中困难农民工　规则：A1-02　级别：错误　"
+                                 f"填写值：{values['A1.02B']:,}")
+    assert lines[at + 1].strip().startswith("问题说明：02(B) 其中困难农民工")
+    assert f"{values['A1.02B']:,} 人" in lines[at + 1] and f"{values['A1.02A']:,} 人" in lines[at + 1]
+    assert lines[at + 2].strip() == "处理要求：改正后重新报送"
+    assert "填写值：约30" in out and "“约30”" in out and "规则：F-NUMBER" in out and "规则：F-YUAN" in out
+    # The placeholder note is a finding of its own level, 注意 (never 说明, the unit's own column).
+    note = next(line for line in lines if "规则：F-PLACEHOLDER" in line)
+    assert "级别：注意" in note and "填写值：—" in note and "说明" not in note
 
 
 def test_json_contract(bad, good, capsys):
     path, values = bad
     assert main(["check", "--json", str(path)]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert set(data) >= {"file", "unit", "values", "findings"}
+    assert set(data) >= {"file", "unit", "values", "findings"} and "notes" not in data
     assert data["unit"] == "市中区总工会"
     assert len(data["values"]) == len(list(CAMPAIGN.fields()))
     assert data["values"]["A1.02A"] == values["A1.02A"] and isinstance(data["values"]["A1.02A"], int)
@@ -78,10 +83,17 @@ def test_json_contract(bad, good, capsys):
     assert data["values"]["A2.06B"] in ("是", "否")
     f = next(f for f in data["findings"] if f["rule"] == "A1-02")
     assert f == {
-        "rule": "A1-02", "severity": "error", "codes": ["A1.02B", "A1.02A"], "cells": ["附件1!E10", "附件1!E9"],
-        "values": {"A1.02B": values["A1.02B"], "A1.02A": values["A1.02A"]}, "message": f["message"],
+        "unit": "市中区总工会", "file": str(path), "annex": "附件1", "cell": "附件1!E10", "field": "02(B) 其中困难农民工",
+        "rule": "A1-02", "level": "错误", "value": values["A1.02B"], "message": f["message"], "explanation": "",
+        "action": "改正后重新报送",
+        "severity": "error", "codes": ["A1.02B", "A1.02A"], "cells": ["附件1!E10", "附件1!E9"],
+        "values": {"A1.02B": values["A1.02B"], "A1.02A": values["A1.02A"]}, "explained": False,
     }
-    assert {x["severity"] for x in data["findings"]} == {"error", "warning"}
+    assert {x["severity"] for x in data["findings"]} == {"error", "warning", "note"}
+    # What was read generously is a finding of its own kind, 注意, in the same list.
+    note = next(f for f in data["findings"] if f["severity"] == "note")
+    assert (note["level"], note["rule"], note["value"], note["cell"]) == ("注意", "F-PLACEHOLDER", "—", "附件1!E45")
+    assert "按 0 计" in note["message"]
     # Several files: a list, one object per file.
     assert main(["check", "--json", str(path), str(good[0])]) == 1
     both = json.loads(capsys.readouterr().out)
@@ -98,7 +110,7 @@ def test_unusable_file_exits_2_with_a_chinese_reason(tmp_path, good, capsys):
 
 
 def test_flagged_copy_marks_cells_and_lists_findings_leaving_the_original(bad, tmp_path, capsys):
-    path, _ = bad
+    path, values = bad
     before = sha(path)
     out = tmp_path / "标记.xlsx"
     assert main(["check", str(path), "--flagged-copy", str(out)]) == 1
@@ -114,11 +126,20 @@ def test_flagged_copy_marks_cells_and_lists_findings_leaving_the_original(bad, t
     assert a2.cell(row, col).fill.fgColor.rgb.endswith(YELLOW)
     assert "元" in a2.cell(row, col).comment.text
     results = book["审核结果"]
-    rows = [[c.value for c in r] for r in results.iter_rows(min_row=5, max_col=7)]
-    rules = [r[6] for r in rows if r[0]]
-    assert {"A1-02", "F-NUMBER", "F-YUAN"} <= set(rules)
-    link = next(r for r in results.iter_rows(min_row=5) if r[6].value == "A1-02")[2]
-    assert link.value == "附件1!E10" and link.hyperlink.location == "'附件1'!E10"
+    headers = [c.value for c in results[4]]
+    assert headers == ["序号", "附件", "单元格", "指标", "规则", "级别", "填写值", "问题说明", "单位说明", "处理要求"]
+    rows = [{h: c for h, c in zip(headers, r)} for r in results.iter_rows(min_row=5) if r[0].value]
+    assert {"A1-02", "F-NUMBER", "F-YUAN", "F-PLACEHOLDER"} <= {r["规则"].value for r in rows}
+    wrong = next(r for r in rows if r["规则"].value == "A1-02")
+    assert wrong["单元格"].value == "附件1!E10" and wrong["单元格"].hyperlink.location == "'附件1'!E10"
+    # 填写值 is a number cell, as Excel sums and sorts it.
+    assert (wrong["填写值"].value, wrong["填写值"].data_type) == (values["A1.02B"], "n")
+    assert wrong["级别"].value == "错误" and wrong["级别"].fill.fgColor.rgb.endswith(RED)
+    note = next(r for r in rows if r["规则"].value == "F-PLACEHOLDER")
+    assert (note["级别"].value, note["填写值"].value) == ("注意", "—")
+    # A 注意 flags no cell of the form: it keeps the template's own input fill and gets no note.
+    note_cell = a1[note["单元格"].value.split("!")[1]]
+    assert not note_cell.fill.fgColor.rgb.endswith((RED, YELLOW)) and note_cell.comment is None
 
 
 def test_text_starting_with_equals_stays_text_in_the_flagged_copy(bad, tmp_path):

@@ -23,7 +23,7 @@ def test_a_unit_that_sent_only_annex1_does_not_make_the_totals_disagree(folder, 
     result, out = consolidate_dir(folder, out_dir / "汇总.xlsx", campaign, rules)
     assert result.unit_counts == {"A1": 2, "A2": 1}
     assert not [f for u, _, f in result.findings() if f.rule == "X-10L"]
-    assert not [r for r in findings_table(load(out)) if r["规则编号"] == "X-10L"]
+    assert not [r for r in findings_table(load(out)) if r["规则"] == "X-10L"]
 
 
 def test_over_the_units_that_sent_both_it_still_fires(folder, out_dir, campaign, rules):

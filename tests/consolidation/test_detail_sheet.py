@@ -21,12 +21,12 @@ import xlsxwriter
 
 from wennuan_xl.core.consolidate import MISSING, OFF_ROSTER, TOTAL_UNIT, consolidate
 from wennuan_xl.core.findings import Severity
-from wennuan_xl.core.flags import FLAG_FILLS
 from wennuan_xl.core.forms import Kind
 from wennuan_xl.core.tables import DETAIL_SHEET, detail_sheet
 from wennuan_xl.files import consolidated
 from wennuan_xl.files.consolidated import write_consolidated
 from wennuan_xl.files.sheet_stream import StreamedWorksheet, shown_text, write_detail
+from wennuan_xl.files.style import FLAG_FILLS
 from wennuan_xl.generated import many_returns
 
 from .conftest import SAMPLES, consolidate_dir, load, one_row, status_table
@@ -213,8 +213,8 @@ def test_cells_of_values_with_findings_are_coloured_as_in_a_flagged_copy(books, 
     row_of = {ws.cell(r, 1).value: r for r in range(4, ws.max_row)}
     want: dict[tuple[int, int], str] = {}
     for unit, _file, finding in result.findings():
-        if unit == TOTAL_UNIT or finding.explained:
-            continue
+        if unit == TOTAL_UNIT or finding.explained or finding.severity is Severity.NOTE:
+            continue  # an explained 提示 and a 注意 colour nothing
         for code in finding.codes:
             if code in col_of:
                 where = (row_of[shown_text(unit)], col_of[code])

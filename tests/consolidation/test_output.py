@@ -196,22 +196,29 @@ def test_findings_sheet_lists_every_finding_with_unit_and_cell(run, campaign):
     rows = findings_table(book)
     items = result.findings()
     assert len(rows) == len(items) > 0
+    # The findings table's columns, every one of them, in its order, 序号 in front.
+    assert [c.value for c in book[FINDINGS_SHEET][3]] == [
+        "序号", "单位", "文件", "附件", "单元格", "指标", "规则", "级别", "填写值", "问题说明", "单位说明", "处理要求"]
     expected = [(u, file, f.rule, f.severity.label, f.message) for u, file, f in items]
-    assert [(r["单位"], r["文件"], r["规则编号"], r["类别"], r["问题说明"]) for r in rows] == expected
-    wrong = one_row(rows, 单位="犍为县总工会", 规则编号="A1-05-SUM")
+    assert [(r["单位"], r["文件"], r["规则"], r["级别"], r["问题说明"]) for r in rows] == expected
+    wrong = one_row(rows, 单位="犍为县总工会", 规则="A1-05-SUM")
     row, _ = layout_for(campaign.form("A1")).field_cell("A1.05")
-    assert (wrong["单元格"], wrong["附件"], wrong["类别"], wrong["文件"]) == \
-        (f"附件1!E{row}", "附件1", "错误", "犍为县-送温暖统计表.xlsx")
-    assert {r["单元格"].split("!")[0] for r in rows_for(rows, 规则编号="H-PHONE")} == {"附件1", "附件2"}
+    assert (wrong["单元格"], wrong["附件"], wrong["级别"], wrong["文件"], wrong["指标"], wrong["处理要求"]) == \
+        (f"附件1!E{row}", "附件1", "错误", "犍为县-送温暖统计表.xlsx", "05 筹集款物总额", "改正后重新报送")
+    # 填写值 is the number the unit typed, in a number cell.
+    shown = next(f for u, _, f in items if u == "犍为县总工会" and f.rule == "A1-05-SUM").values["A1.05"]
+    assert wrong["填写值"] == shown and isinstance(wrong["填写值"], (int, float))
+    assert {r["单元格"].split("!")[0] for r in rows_for(rows, 规则="H-PHONE")} == {"附件1", "附件2"}
     # The totals carry the same mistake, checked with the same rule, pointing at the 汇总 sheet.
-    total = one_row(rows, 单位=TOTAL_UNIT, 规则编号="A1-05-SUM")
+    total = one_row(rows, 单位=TOTAL_UNIT, 规则="A1-05-SUM")
     assert total["单元格"] == f"汇总-附件1!E{row}"
     # The totals' 错误 that a unit's own error causes are counted apart and say whose error it is.
     assert "犍为县总工会报表中的同一错误引起" in total["问题说明"]
-    unit_errors = sum(1 for r in rows if r["类别"] == "错误" and r["单位"] != TOTAL_UNIT)
-    caused = sum(1 for r in rows if r["类别"] == "错误" and r["单位"] == TOTAL_UNIT and "引起" in r["问题说明"])
-    own = sum(1 for r in rows if r["类别"] == "错误" and r["单位"] == TOTAL_UNIT) - caused
-    warnings = sum(1 for r in rows if r["类别"] == "提示")
+    assert total["处理要求"] == "待犍为县总工会改正后重新汇总"
+    unit_errors = sum(1 for r in rows if r["级别"] == "错误" and r["单位"] != TOTAL_UNIT)
+    caused = sum(1 for r in rows if r["级别"] == "错误" and r["单位"] == TOTAL_UNIT and "引起" in r["问题说明"])
+    own = sum(1 for r in rows if r["级别"] == "错误" and r["单位"] == TOTAL_UNIT) - caused
+    warnings = sum(1 for r in rows if r["级别"] == "提示")
     assert caused > 0
     assert book[FINDINGS_SHEET]["A1"].value == (
         f"审核结果：单位错误 {unit_errors} 个；由此引起的汇总数错误 {caused} 个；"

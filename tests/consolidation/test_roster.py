@@ -61,10 +61,10 @@ def test_typed_unit_is_matched_to_the_roster(folder, out_dir, campaign, rules, t
 def test_close_match_also_gets_a_roster_warning_naming_the_suggestion(folder, out_dir, campaign, rules):
     write_return(campaign, folder, "报表.xlsx", "市中区总公会", unit_values(61))
     _, out = consolidate_dir(folder, out_dir / "汇总.xlsx", campaign, rules)
-    findings = rows_for(findings_table(load(out)), 规则编号="H-ROSTER")
+    findings = rows_for(findings_table(load(out)), 规则="H-ROSTER")
     assert {f["单位"] for f in findings} == {ROSTER_UNIT}
     assert {f["附件"] for f in findings} == {"附件1", "附件2"}
-    assert all(ROSTER_UNIT in f["问题说明"] and f["类别"] == "提示" for f in findings)
+    assert all(ROSTER_UNIT in f["问题说明"] and f["级别"] == "提示" for f in findings)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_file_name_is_the_fallback_when_the_unit_is_blank(folder, out_dir, campa
     for form in ("A1", "A2"):
         assert_totals(result, campaign, form, [values])
     # The missing 填报单位 is still an 错误 of that unit's return, reported under its roster name.
-    h_unit = rows_for(findings_table(load(out)), 规则编号="H-UNIT")
+    h_unit = rows_for(findings_table(load(out)), 规则="H-UNIT")
     assert {f["单位"] for f in h_unit} == {"沙湾区总工会"} and len(h_unit) == 2
 
 
@@ -109,7 +109,7 @@ def test_unit_off_the_roster_is_listed_but_not_summed(folder, out_dir, campaign,
     detail = {r[0]: r for r in book[DETAIL_SHEET].iter_rows(min_row=4, values_only=True)}
     assert detail["某某公司工会"][1:3] == (OFF_ROSTER, "否")
     assert detail[ROSTER_UNIT][1:3] == (REPORTED, "是")
-    assert {f["单位"] for f in rows_for(findings_table(book), 规则编号="H-ROSTER")} == {"某某公司工会"}
+    assert {f["单位"] for f in rows_for(findings_table(book), 规则="H-ROSTER")} == {"某某公司工会"}
 
 
 # --- a roster file ---------------------------------------------------------------------------------------

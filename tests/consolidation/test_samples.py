@@ -114,17 +114,24 @@ def test_what_was_read_generously_is_listed_as_注意(samples):
     from .conftest import findings_table
 
     result, book, _ = samples
-    notes = [r for r in findings_table(book) if r["类别"] == "注意"]
+    notes = [r for r in findings_table(book) if r["级别"] == "注意"]
     assert notes and {r["单位"] for r in notes} == {"井研县总工会"}
-    assert all("按 0 计" in r["问题说明"] for r in notes)
-    assert [(u, n) for u, _, n in result.notes()] == [(r["单位"], r["问题说明"]) for r in notes]
+    assert all("按 0 计" in r["问题说明"] and r["规则"] == "F-PLACEHOLDER" for r in notes)
+    assert all(r["处理要求"] == "无需处理；如与本意不符，请改正后重新报送" for r in notes)
+    assert all(isinstance(r["填写值"], str) and r["单元格"].startswith("附件") for r in notes)
+    noted = [(u, f.message) for u, _, f in result.findings() if f.severity is Severity.NOTE]
+    assert noted == [(r["单位"], r["问题说明"]) for r in notes]
+    # Counted apart: never a 错误 or 提示 of the unit (上报情况), named in the heading as 注意.
+    status = {r.unit: r for r in result.rows}
+    assert (status["井研县总工会"].errors, status["井研县总工会"].warnings) == (0, 0)
+    assert book["审核结果"]["A1"].value.endswith(f"；注意 {len(notes)} 条")
 
 
 def test_the_totals_errors_caused_by_units_are_counted_apart(samples):
     result, book, _ = samples
     caused = {f.rule: f.caused_by for u, _, f in result.findings() if u == TOTAL_UNIT and f.severity is Severity.ERROR}
     assert caused == {"A1-05-SUM": ("沐川县总工会",), "A2-09-COUNT": ("沐川县总工会",)}
-    assert book["审核结果"]["A1"].value == "审核结果：单位错误 3 个；由此引起的汇总数错误 2 个；提示 0 个"
+    assert book["审核结果"]["A1"].value == "审核结果：单位错误 3 个；由此引起的汇总数错误 2 个；提示 0 个；注意 1 条"
 
 
 def test_the_totals_sheets_are_filled_in_and_frozen(samples, campaign):

@@ -73,10 +73,11 @@ def test_a_fresh_import_of_the_buttons_loads_only_what_validate_needs():
     assert heavy == []
     # Outside the core (plain data, no I/O: tests/core pins that), exactly these; the core modules are whatever
     # the checks need (core.consolidate among them: check_result_table lives in core.tables, which imports it).
+    # files.style is the palette (plain constants; openpyxl and xlsxwriter only inside its page functions).
     ours = {m for m in loaded if m.startswith("wennuan_xl") and not m.startswith("wennuan_xl.core")}
     assert ours == {
         "wennuan_xl", "wennuan_xl.excel", "wennuan_xl.files", "wennuan_xl.files.campaign_cache",
-        "wennuan_xl.files.campaign_files", "wennuan_xl.settings",
+        "wennuan_xl.files.campaign_files", "wennuan_xl.files.style", "wennuan_xl.settings",
         *(f"wennuan_xl.excel.{m}" for m in ("book", "buttons", "errors", "flags", "host", "protection", "write")),
     }
 

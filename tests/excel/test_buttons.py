@@ -72,6 +72,28 @@ def test_validate_writes_a_results_sheet_with_a_link_per_finding_in_one_write(tm
     assert position >= 0
 
 
+def test_the_results_sheet_is_the_findings_table_with_numbers_as_numbers(tmp_path, campaign):
+    from wennuan_xl.core.tables import CHECK_HEADERS
+
+    path = write_unit_return(campaign, tmp_path / "市中区.xlsx", changes={"A1.02B": 5000, "A1.07K": "—"})
+    book = open_book(payload_for(path))
+    open_master(tmp_path, {"WN_FOLDER": str(tmp_path)})
+    buttons.validate()
+    result = book.sheets["审核结果"].index - 1
+    (write,) = [a for a in actions(book, "setValues") if a["sheet_position"] == result]
+    values = write["values"]
+    assert values[3][:len(CHECK_HEADERS)] == list(CHECK_HEADERS)  # as the flagged copy and the CLI show them
+    def shown(v):  # a text with digits goes with Excel's text prefix, which Excel does not show
+        return v.removeprefix("'") if isinstance(v, str) else v
+
+    rows = [{h: shown(v) for h, v in zip(CHECK_HEADERS, row)} for row in values[4:] if row[0]]
+    wrong = next(r for r in rows if r["规则"] == "A1-02")
+    assert (wrong["级别"], wrong["填写值"], wrong["指标"]) == ("错误", 5000, "02(B) 其中困难农民工")
+    assert wrong["处理要求"] == "改正后重新报送"
+    note = next(r for r in rows if r["规则"] == "F-PLACEHOLDER")
+    assert (note["级别"], note["填写值"]) == ("注意", "—")
+
+
 def test_record_sheet_is_hidden_and_not_left_active(tmp_path, campaign):
     book, _ = _validate(tmp_path, campaign, bad=2)
     record = book.sheets[RECORD_SHEET]

@@ -253,7 +253,7 @@ def test_consolidate_checks_in_spawned_workers_with_the_tolerance_set_on_setting
     master = open_master(tmp_path, {"WN_FOLDER": str(returns), **({"WN_TOLERANCE": tolerance} if tolerance else {})})
     buttons.consolidate()
     findings = book_model(master).sheet(FINDINGS_SHEET)
-    file_col, rule_col = FINDINGS_HEADERS.index("文件") + 1, FINDINGS_HEADERS.index("规则编号") + 1
+    file_col, rule_col = FINDINGS_HEADERS.index("文件") + 1, FINDINGS_HEADERS.index("规则") + 1
     rows = {r for (r, c), v in findings.values.items() if c == file_col and shown(v) == "峨边县-附件1.xlsx"}
     rules = {str(findings.values.get((r, rule_col))).removeprefix("'") for r in rows}  # Excel's text prefix
     assert ("A1-05-SUM" in rules) is fires, rules

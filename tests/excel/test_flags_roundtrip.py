@@ -90,7 +90,7 @@ def test_the_flagged_copy_writer_uses_the_same_record(tmp_path, campaign):
     from wennuan_xl.files.flagged import write_flagged_copy
 
     path, report = _styled_return(tmp_path, campaign)
-    out = write_flagged_copy(path, report, tmp_path / "copy.xlsx")
+    out = write_flagged_copy(path, report, tmp_path / "copy.xlsx", campaign)
     copy = openpyxl.load_workbook(out)
     assert copy[RECORD_SHEET].sheet_state == "veryHidden"
     clear_workbook_flags(copy)

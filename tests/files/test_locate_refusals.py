@@ -99,7 +99,10 @@ def test_stale_defined_names_are_set_aside_with_a_note(tmp_path, campaign, rules
     wb.save(path)
     report = report_of(path, campaign, rules)
     assert report.values["A1.01A"] == 52340 and report.values["A1.02B"] == 300
-    assert any("单元格名称与表上项目不符" in n and "已按表上印的项目读取" in n for n in report.notes)
+    # A 注意 of its own (F-NAMES), naming the fields whose names were set aside, where they were read.
+    [note] = report.notices
+    assert note.rule == "F-NAMES" and "单元格名称与表上项目不符" in note.message and "已按表上印的项目读取" in note.message
+    assert note.codes[0] == "A1.01A" and note.cells[0].startswith("Sheet1!")
 
 
 @pytest.mark.parametrize(

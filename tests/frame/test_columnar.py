@@ -1,7 +1,7 @@
 """``check_returns`` (the 审核公式 column-wise over a table of units) against ``check_return`` one by one.
 
 What a user sees must not depend on which path checked a return: the report's JSON (findings in their
-order, rule, severity, cells, values, message, 说明, notes, values read, cover) and the skipped rules with
+order, rule, severity, cells, values, message, 说明, 注意 among them, values read, cover) and the skipped rules with
 their reasons are compared whole, for generated units perturbed the way clerks type — blanks, text, “—”,
 是/否, huge and tiny numbers, amounts on a rounding half (x.xx5) and totals on the tolerance's edge —
 for the bundled sample returns and for the foreign corpus.
@@ -141,16 +141,19 @@ def test_frames_for_analysts(campaign, rules):
     assert list(units.columns[:2]) == ["unit", "file"]
     assert list(units["unit"]) == ["市中区总工会", "五通桥区总工会"]
     assert units.loc[1, "A1.02B"] == values["A1.02A"] + 50 and units.loc[1, "A1.07C"] == "约30"
-    findings = findings_frame(reports)
-    assert list(findings.columns[:8]) == ["file", "unit", "rule", "severity", "codes", "cells", "values", "message"]
+    findings = findings_frame(reports, campaign)
+    assert list(findings.columns) == ["unit", "file", "annex", "cell", "field", "rule", "level", "value", "message",
+                                      "explanation", "action"]
     row = findings[findings["rule"] == "A1-02"].iloc[0]
-    assert row["file"] == "b.xlsx" and row["unit"] == "五通桥区总工会" and row["severity"] == "错误"
-    assert row["codes"] == "A1.02B、A1.02A" and row["cells"].startswith("附件1!E")
-    assert "大于" in row["message"] and f"A1.02B={values['A1.02A'] + 50}" in row["values"]
+    assert row["file"] == "b.xlsx" and row["unit"] == "五通桥区总工会" and row["level"] == "错误"
+    assert row["field"] == "02(B) 其中困难农民工" and row["cell"].startswith("附件1!E") and row["annex"] == "附件1"
+    assert "大于" in row["message"] and row["value"] == values["A1.02A"] + 50
     assert set(findings["file"]) == {"b.xlsx"}
-    chinese = findings_frame(reports, chinese=True)
-    assert list(chinese.columns[:8]) == ["文件", "单位", "规则", "级别", "指标代码", "单元格", "填写值", "问题说明"]
-    assert findings_frame([]).empty and list(findings_frame([]).columns[:3]) == ["file", "unit", "rule"]
+    chinese = findings_frame(reports, campaign, chinese=True)
+    assert list(chinese.columns) == ["单位", "文件", "附件", "单元格", "指标", "规则", "级别", "填写值", "问题说明", "单位说明",
+                                     "处理要求"]
+    empty = findings_frame([], campaign)
+    assert empty.empty and list(empty.columns[:3]) == ["unit", "file", "annex"]
 
 
 def test_the_package_and_the_single_return_path_do_not_import_pandas(tmp_path):

@@ -56,21 +56,25 @@ def test_check_text_report_shows_the_warning_as_explained(explained_return: Path
     assert main(["check", str(explained_return)]) == 1  # the 错误 still counts
     out = capsys.readouterr().out
     assert "结果：发现 1 个错误、1 个提示、1 个已说明的提示" in out
-    plane = next(line for line in out.splitlines() if "[A1-10-PER-I]" in line)
-    assert plane.lstrip().startswith("已说明") and "10(J) 包机运送 2,000 人次" in plane
-    assert f"单位说明：{PLANE_NOTE}" in out
-    error_note = next(line for line in out.splitlines() if ERROR_NOTE in line)
-    assert "错误不能以说明代替修改" in error_note
-    open_line = next(line for line in out.splitlines() if "[A1-03-SUM]" in line)
-    assert open_line.lstrip().startswith("提示")
+    lines = out.splitlines()
+    plane = next(i for i, line in enumerate(lines) if "规则：A1-10-PER-I" in line)
+    assert "级别：已说明" in lines[plane] and "10(J) 包机运送 2,000 人次" in lines[plane + 1]
+    assert lines[plane + 2].strip() == f"单位说明：{PLANE_NOTE}" and lines[plane + 3].strip() == "处理要求：已说明，无需处理"
+    error = next(i for i, line in enumerate(lines) if "规则：A1-02" in line)
+    assert "级别：错误" in lines[error] and lines[error + 2].strip() == f"单位说明：{ERROR_NOTE}"
+    assert lines[error + 3].strip() == "处理要求：改正后重新报送（错误不能以说明代替改正）"
+    open_line = next(line for line in lines if "规则：A1-03-SUM" in line)
+    assert "级别：提示" in open_line
 
 
 def test_check_json_carries_the_explanation(explained_return: Path, capsys) -> None:
     main(["check", str(explained_return), "--json"])
     findings = {f["rule"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
     assert findings["A1-10-PER-I"]["explanation"] == PLANE_NOTE and findings["A1-10-PER-I"]["explained"] is True
+    assert findings["A1-10-PER-I"]["level"] == "已说明" and findings["A1-10-PER-I"]["action"] == "已说明，无需处理"
     assert findings["A1-02"]["explanation"] == ERROR_NOTE and findings["A1-02"]["explained"] is False
-    assert "explanation" not in findings["A1-03-SUM"]
+    assert findings["A1-02"]["level"] == "错误"
+    assert findings["A1-03-SUM"]["explanation"] == "" and findings["A1-03-SUM"]["level"] == "提示"
 
 
 def test_note_found_by_its_column_header_when_names_are_gone(campaign, rules, explained_return: Path, tmp_path: Path) -> None:
@@ -108,9 +112,9 @@ def test_consolidation_counts_open_and_explained_warnings(campaign, templates, e
     status = {r["单位"]: r for r in sheet_table(out, "上报情况", 4)}
     assert (status[UNIT]["错误"], status[UNIT]["提示"], status[UNIT]["已说明"]) == (1, 1, 1)
     assert (status[OTHER_UNIT]["错误"], status[OTHER_UNIT]["提示"], status[OTHER_UNIT]["已说明"]) == (0, 0, 0)
-    findings = {r["规则编号"]: r for r in sheet_table(out, "审核结果", 3) if r["单位"] == UNIT}
-    assert findings["A1-10-PER-I"]["说明"] == PLANE_NOTE and findings["A1-10-PER-I"]["类别"] == "提示"
-    assert findings["A1-02"]["说明"] == ERROR_NOTE and findings["A1-02"]["类别"] == "错误"
-    assert findings["A1-03-SUM"]["说明"] in (None, "")
+    findings = {r["规则"]: r for r in sheet_table(out, "审核结果", 3) if r["单位"] == UNIT}
+    assert findings["A1-10-PER-I"]["单位说明"] == PLANE_NOTE and findings["A1-10-PER-I"]["级别"] == "已说明"
+    assert findings["A1-02"]["单位说明"] == ERROR_NOTE and findings["A1-02"]["级别"] == "错误"
+    assert findings["A1-03-SUM"]["单位说明"] in (None, "")
     heading = openpyxl.load_workbook(out)["审核结果"]["A1"].value
     assert heading.endswith("提示 4 个（其中 1 个提示已由单位说明）")

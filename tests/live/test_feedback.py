@@ -80,17 +80,24 @@ def test_feedback_copies_for_units_with_something_to_correct(campaign, returns: 
     assert "联系人：曾心怡，电话：2133419" in letter and "加盖公章" in letter  # the notice's contact
     # No empty row between the letter and the table: title, unit, letter, then the table's header.
     assert [ws.cell(r, 1).value is not None for r in (1, 2, 3, 4)] == [True] * 4
+    # The findings table's columns the letter keeps, in its order and under its headings: no 单位, 文件 (the
+    # letter names both), 规则, nor 附件 (one annex).
+    assert [c.value for c in ws[4]] == ["序号", "单元格", "指标", "级别", "填写值", "问题说明", "单位说明", "处理要求"]
     rows = sheet_table(path, OPINION_SHEET, 4)
     table = [r for r in rows if isinstance(r["序号"], int)]
-    assert [r["类别"] for r in table] == ["错误", "提示", "提示（已说明）"]
-    assert table[0]["问题"].startswith("02(B) 其中困难农民工") and table[0]["处理要求"].startswith("请修改")
-    assert table[0]["项目"] == "02(B) 其中困难农民工"
-    assert "请核实" in table[1]["处理要求"] and "说明" in table[1]["处理要求"]
-    assert PLANE_NOTE in table[2]["处理要求"]
+    assert [r["级别"] for r in table] == ["错误", "提示", "已说明"]
+    assert table[0]["问题说明"].startswith("02(B) 其中困难农民工")
+    assert table[0]["处理要求"] == "改正后重新报送（错误不能以说明代替改正）"  # the unit wrote a 说明 on its 错误
+    assert table[0]["指标"] == "02(B) 其中困难农民工"
+    assert table[0]["填写值"] == annex1_with_findings()["A1.02B"]  # a number, as the unit typed it
+    assert ws.cell(5, 5).data_type == "n"
+    assert table[1]["处理要求"] == "核实，或在“说明”栏写明原因"
+    assert table[2]["单位说明"] == PLANE_NOTE and table[2]["处理要求"] == "已说明，无需处理"
+    last = ws.max_column
     signature = [(c.column, c.value) for row in ws.iter_rows(min_row=5 + len(table)) for c in row if c.value]
     # Straight under the table, at the right margin (the last column, right-aligned), with the seal.
-    assert signature == [(6, "乐山市总工会（盖章）"), (6, "2017年1月21日")]
-    assert ws.cell(5 + len(table), 6).alignment.horizontal == "right"
+    assert last == 8 and signature == [(last, "乐山市总工会（盖章）"), (last, "2017年1月21日")]
+    assert ws.cell(5 + len(table), last).alignment.horizontal == "right"
     assert ws.row_dimensions[5 + len(table)].height >= 48, "room for the seal above the issuer's name"
 
     # The problem cells are flagged in the unit's own form, the values as the unit typed them.

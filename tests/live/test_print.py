@@ -59,7 +59,7 @@ def printed(campaign, rules, templates, tmp_path_factory) -> dict[str, list[Page
     feedback = write_feedback(result, job, returns)
     letter = next(p for p in feedback.written if p.name.startswith("犍为县总工会"))
     (report,) = check_files([(str(returns / FLAGGED_UNIT), FLAGGED_UNIT)], campaign, rules)
-    flagged = write_flagged_copy(returns / FLAGGED_UNIT, report, folder / "标记副本.xlsx")
+    flagged = write_flagged_copy(returns / FLAGGED_UNIT, report, folder / "标记副本.xlsx", campaign)
     books = {"consolidated": consolidated, "feedback": letter, "flagged": flagged,
              "A1": templates["A1"], "A2": templates["A2"]}
     pdfs = convert_batch(list(books.values()), folder / "pdf", "pdf", 600)

@@ -82,5 +82,6 @@ def test_a_flagged_copy_of_a_workbook_with_annex1_and_a_list_flags_both(tmp_path
     assert code == 1 and out.is_file()
     book = openpyxl.load_workbook(out)
     assert "L-AMOUNT-POSITIVE" in book["实名制"]["H6"].comment.text
-    rules = {r[6] for r in book["审核结果"].iter_rows(min_row=5, values_only=True) if r[6]}
+    rule_col = [c.value for c in book["审核结果"][4]].index("规则")
+    rules = {r[rule_col] for r in book["审核结果"].iter_rows(min_row=5, values_only=True) if r[rule_col]}
     assert "L-AMOUNT-POSITIVE" in rules and "L-X-06-LESS" in rules

@@ -84,8 +84,11 @@ def test_the_consolidated_workbook_has_the_city_list_duplicates_and_reconciliati
     dup = [r for r in wb["实名制重复"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert [(r[3], r[5]) for r in dup] == [("市中区总工会", "Sheet1!D6"), ("五通桥区总工会", "Sheet1!D7")]
     assert dup[0][2] == mask(people["市中区总工会"][1]["ID"])
-    findings = [r for r in wb["审核结果"].iter_rows(min_row=4, values_only=True) if r[5] == "L-DUP-UNITS"]
-    assert len(findings) == 2 and {r[2] for r in findings} == {"实名制"}
+    headers = next(wb["审核结果"].iter_rows(min_row=3, max_row=3, values_only=True))
+    rows = [dict(zip(headers, r)) for r in wb["审核结果"].iter_rows(min_row=4, values_only=True)]
+    findings = [r for r in rows if r["规则"] == "L-DUP-UNITS"]
+    assert len(findings) == 2 and {r["附件"] for r in findings} == {"实名制"}
+    assert {r["指标"] for r in findings} == {"公民身份号码"} and {r["级别"] for r in findings} == {"错误"}
 
 
 def test_feedback_goes_to_each_unit_with_a_problem_in_its_list(city, tmp_path, campaign, rules):

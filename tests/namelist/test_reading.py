@@ -16,6 +16,7 @@ import openpyxl
 import xlsxwriter
 from system_tools import require_tool
 
+from wennuan_xl.core.findings import Severity
 from wennuan_xl.core.idnumber import mask
 from wennuan_xl.files.namelist_source import load_any
 
@@ -30,7 +31,13 @@ def people(n: int, seed: int = RNG_SEED, **kwargs) -> list[dict]:
 
 
 def rules_of(report) -> list[str]:
-    return [f.rule for f in report.findings]
+    """The rules of the list's 错误 and 提示 (its 注意, how it was read, are ``notes_of``)."""
+    return [f.rule for f in report.findings if f.severity is not Severity.NOTE]
+
+
+def notes_of(report) -> list[str]:
+    """The list's 注意: how a column was read, or why it was not, each a finding of its own (L-READ)."""
+    return [f.message for f in report.findings if f.severity is Severity.NOTE and f.rule == "L-READ"]
 
 
 def test_a_list_as_the_template_lays_it_out_reads_whole_and_clean(tmp_path, campaign):
@@ -63,7 +70,7 @@ def test_an_id_column_with_an_odd_header_is_known_by_its_check_digits(tmp_path, 
     _, lst = load_any(write_list(tmp_path / "l.xlsx", "夹江县总工会", rows, headers=headers, keys=keys), campaign)
     assert lst is not None
     assert [p.id for p in lst.people] == [r["ID"] for r in rows]
-    assert any("按内容认作“公民身份号码”列" in n for n in lst.notes)
+    assert any("按内容认作“公民身份号码”列" in n for n in notes_of(lst))
     assert "L-COLUMN" not in rules_of(lst)
 
 
@@ -264,7 +271,7 @@ def test_a_hidden_column_is_not_read_and_said(tmp_path, campaign):
     assert lst is not None
     assert all(p.amount is None for p in lst.people)  # never last year's 300 read as this year's 金额
     assert "L-COLUMN" in rules_of(lst)
-    assert any("已隐藏，未读取：F 列“金额（元）”" in n for n in lst.notes)
+    assert any("已隐藏，未读取：F 列“金额（元）”" in n for n in notes_of(lst))
 
 
 def test_last_years_amount_is_never_this_years(tmp_path, campaign):
@@ -276,4 +283,4 @@ def test_last_years_amount_is_never_this_years(tmp_path, campaign):
     _, lst = load_any(write_list(tmp_path / "l.xlsx", "市中区总工会", rows, headers=headers, keys=keys), campaign)
     assert lst is not None and rules_of(lst) == []
     assert [p.amount for p in lst.people] == [500.0, 500.0]
-    assert any("未能识别" in n and "上年金额" in n for n in lst.notes)
+    assert any("未能识别" in n and "上年金额" in n for n in notes_of(lst))

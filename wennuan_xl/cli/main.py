@@ -148,14 +148,15 @@ def run_check(args) -> int:
         copies_failed = not _flagged_copies(args, lists_cli.one_report_per_file(results, checked), campaign, inputs)
     show_ids = getattr(args, "show_ids", False)
     if args.json:
-        objects = [_json_object(r) for r in results] + [lists_cli.list_json(lst, extra, show_ids) for lst, extra in checked]
+        objects = ([_json_object(r, campaign) for r in results]
+                   + [lists_cli.list_json(lst, extra, show_ids, campaign) for lst, extra in checked])
         text = to_json(objects[0] if len(objects) == 1 else objects)
         print(text if show_ids else lists_cli.screen(text))
     else:
         blocks = [
             render_report(r, campaign) if isinstance(r, Report) else render_unusable(r.file, r.reason)
             for r in results
-        ] + [lists_cli.render_list(lst, extra) for lst, extra in checked]
+        ] + [lists_cli.render_list(lst, extra, campaign) for lst, extra in checked]
         print(lists_cli.screen("\n\n".join(blocks)))
         if len(blocks) > 1:
             print("\n" + _overall(lists_cli.one_report_per_file(results, checked)))
@@ -188,7 +189,7 @@ def _flagged_copies(args, results, campaign, inputs) -> bool:
             out = target
         else:
             out = unique_path(target / safe_filename(f"{source.stem}-审核标记", source.suffix), inputs, taken)
-        calls.append((str(source), report, str(out), inputs))
+        calls.append((str(source), report, str(out), campaign, inputs))
     for call, answer in zip(calls, run_copies(flagged_copy_task, calls, campaign)):
         if isinstance(answer, Died):
             print(f"未能生成标记副本：{visible(call[0])}：{visible(answer.reason)}", file=sys.stderr)
@@ -201,10 +202,18 @@ def _flagged_copies(args, results, campaign, inputs) -> bool:
     return ok
 
 
-def _json_object(result: Report | ReturnUnusable) -> dict:
+def _json_object(result: Report | ReturnUnusable, campaign) -> dict:
     if isinstance(result, Report):
-        return result.to_dict()
+        return {**result.to_dict(), "findings": findings_json(campaign, ((result.unit, result.file, f) for f in result.findings))}
     return {"file": result.file, "unit": "", "values": {}, "findings": [], "error": result.reason}
+
+
+def findings_json(campaign, items) -> list[dict]:
+    """Findings as JSON objects: the findings table's row under its English keys (core/findings_table.py),
+    then severity, codes, cells, values, explained (and caused_by) for programs."""
+    from ..core.findings_table import finding_rows, json_finding
+
+    return [json_finding(row) for row in finding_rows(campaign, items)]
 
 
 def _overall(results) -> str:
@@ -320,8 +329,7 @@ def consolidation_json(result, job) -> dict:
         ],
         "totals": result.totals,
         "unit_counts": result.unit_counts,
-        "findings": [{**f.to_dict(), "unit": unit, "file": file} for unit, file, f in result.findings()],
-        "notes": [{"unit": unit, "file": file, "note": note} for unit, file, note in result.notes()],
+        "findings": findings_json(job.campaign, result.findings()),
         "reminders": [{"unit": r.unit, "reasons": list(r.reasons), "person": r.person, "phone": r.phone,
                        "email": r.email, "due": r.due.isoformat(), "message": r.message, "notes": list(r.notes)}
                       for r in chase],

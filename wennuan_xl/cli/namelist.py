@@ -9,6 +9,7 @@ from pathlib import PurePath
 from ..core.consolidate import Returned as _Returned
 from ..core.consolidate import identify
 from ..core.findings import Finding, Report
+from ..core.findings_table import finding_rows
 from ..core.flags import summary
 from ..core.forms import Campaign
 from ..core.idnumber import mask_text
@@ -51,34 +52,35 @@ def all_findings(lst: ListReport, extra: list[Finding] | None) -> tuple[Finding,
     return lst.findings + tuple(extra or ())
 
 
-def render_list(lst: ListReport, extra: list[Finding] | None) -> str:
+def render_list(lst: ListReport, extra: list[Finding] | None, campaign: Campaign) -> str:
+    from .text import REPORT_COLUMNS, render_rows
+
     findings = all_findings(lst, extra)
     amount = lst.totals.get("L_AMOUNT", 0.0)
     head = (f"实名制名单：填报单位 {lst.unit or '（未填）'}    工作表：{'、'.join(lst.sheets)}    "
             f"{int(lst.totals.get('L_PEOPLE', 0)):,} 人，金额合计 {amount:,.2f} 元（{amount / 10000:,.4f} 万元）")
     lines = [f"文件：{lst.file}", head, f"结果：{summary(findings)}"]
-    if findings:
-        lines.append("")
-        width = max(len(f.cells[0]) if f.cells else 0 for f in findings)
-        for f in findings:
-            where = f.cells[0] if f.cells else ""
-            lines.append(f"  {f.severity.label}  {where.ljust(width)}  {f.message}  [{f.rule}]")
     if extra is None:
-        lines.append("  说明  未附同一单位的附件1，未与 06 发放款物、04 慰问户数核对（把附件1 一并列在命令中即可核对）")
-    lines.extend(f"  说明  {note}" for note in lst.notes)
+        lines.append("未与附件1 核对：未附同一单位的附件1，未与 06 发放款物、04 慰问户数核对（把附件1 一并列在命令中即可核对）")
+    rows = finding_rows(campaign, ((lst.unit, lst.file, f) for f in findings))
+    if rows:
+        lines.append("")
+        lines.extend(render_rows(rows, REPORT_COLUMNS))
     return screen("\n".join(lines))
 
 
-def list_json(lst: ListReport, extra: list[Finding] | None, show_ids: bool) -> dict:
+def list_json(lst: ListReport, extra: list[Finding] | None, show_ids: bool, campaign: Campaign) -> dict:
+    from .main import findings_json
+
     out = lst.to_dict(show_ids=show_ids)
-    out["findings"] = [f.to_dict() for f in all_findings(lst, extra)]
+    out["findings"] = findings_json(campaign, ((lst.unit, lst.file, f) for f in all_findings(lst, extra)))
     out["reconciled"] = extra is not None
     return out
 
 
 def as_report(lst: ListReport, extra: list[Finding] | None) -> Report:
     """The list as a Report (no annex), for what every report gets: flagged copies, the overall line."""
-    return Report(file=lst.file, unit=lst.unit, forms=(), values={}, findings=all_findings(lst, extra), notes=lst.notes)
+    return Report(file=lst.file, unit=lst.unit, forms=(), values={}, findings=all_findings(lst, extra))
 
 
 def one_report_per_file(results: list, checked: list[tuple[ListReport, list[Finding] | None]]) -> list:
@@ -91,5 +93,5 @@ def one_report_per_file(results: list, checked: list[tuple[ListReport, list[Find
         if at is None:
             out.append(mine)
         else:
-            out[at] = replace(out[at], findings=out[at].findings + mine.findings, notes=out[at].notes + mine.notes)
+            out[at] = replace(out[at], findings=out[at].findings + mine.findings)
     return out

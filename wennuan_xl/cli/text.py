@@ -12,9 +12,15 @@ import json
 import re
 
 from ..core.findings import Report
+from ..core.findings_table import Column, FindingRow, columns, finding_rows
 from ..core.flags import summary
 from ..core.forms import Campaign
+from ..core.messages import format_number
 from ..files.atomic import visible
+
+# A report is one file of one unit, both said above its findings: the table's other columns, in its order.
+REPORT_COLUMNS = columns("unit", "file")
+_OWN_LINE = {"message", "explanation", "action"}  # long: each on a line of its own under the row's first line
 
 
 def render_report(report: Report, campaign: Campaign) -> str:
@@ -24,22 +30,31 @@ def render_report(report: Report, campaign: Campaign) -> str:
         f"填报单位：{visible(report.unit) or '（未填）'}    包含：{annexes}",
         f"结果：{summary(report.findings)}",
     ]
-    if report.findings:
+    rows = finding_rows(campaign, ((report.unit, report.file, f) for f in report.findings))
+    if rows:
         lines.append("")
-        width = max(len(f.cells[0]) if f.cells else 0 for f in report.findings)
-        for f in report.findings:
-            where = visible(f.cells[0]) if f.cells else ""
-            label = "已说明" if f.explained else f.severity.label
-            lines.append(f"  {label}  {where.ljust(width)}  {visible(f.message)}  [{visible(f.rule)}]")
-            if f.explanation:
-                # A 提示 with the unit's 说明 is no longer open; a 错误 stays open whatever is written.
-                status = "" if f.explained else "（错误不能以说明代替修改）"
-                lines.append(f"  {' ' * len(label) * 2}  {' ' * width}  单位说明：{visible(f.explanation)}{status}")
-    if report.notes:
-        lines.append("")
-        # 注意, not 说明: 说明 is the unit's own column; these say how the checker read what was typed.
-        lines.extend(f"  注意  {visible(note)}" for note in report.notes)
+        lines.extend(render_rows(rows, REPORT_COLUMNS))
     return "\n".join(lines)
+
+
+def render_rows(rows: list[FindingRow], cols: tuple[Column, ...]) -> list[str]:
+    """The findings table as text: per row, its number and the short columns on one line, then each long
+    one on its own line, every value after its column's heading (“单元格：附件1!E10”); a value the row does
+    not have (no 单位说明) is left out. Every text passes ``visible``: a unit's escape codes print as text."""
+    out = []
+    for i, row in enumerate(rows, start=1):
+        head = [f"{c.heading}：{_shown(row, c.key)}" for c in cols if c.key not in _OWN_LINE and _shown(row, c.key)]
+        out.append(f"  {i}. " + "　".join(head))
+        indent = " " * (len(str(i)) + 4)
+        out.extend(f"{indent}{c.heading}：{_shown(row, c.key)}" for c in cols if c.key in _OWN_LINE and _shown(row, c.key))
+    return out
+
+
+def _shown(row: FindingRow, key: str) -> str:
+    value = row.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value, money=row.kind == "money")
+    return visible(str(value))
 
 
 def render_unusable(file: str, reason: str) -> str:

@@ -106,13 +106,13 @@ def _yesno(campaign: Campaign) -> frozenset[str]:
     return cached
 
 
-def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None = None) -> tuple[list[Finding], list[str]]:
-    """The cover, field and form checks of each annex found, and the notes, in the report's order before
-    sorting. ``suspects``: the only fields whose field checks can fire or that carry a placeholder note
-    (the columnar path knows them from its table); None looks at every field."""
+def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None = None) -> tuple[list[Finding], list[Finding]]:
+    """The cover, field and form checks of each annex found, and its 注意 findings (what was read generously),
+    in the report's order before sorting. ``suspects``: the only fields whose field checks can fire or that
+    carry a placeholder note (the columnar path knows them from its table); None looks at every field."""
     campaign, data, cleaned = state.campaign, state.data, state.cleaned
     findings: list[Finding] = []
-    notes: list[str] = []
+    notes: list[Finding] = []
     by_kind = checks_by_kind(rules)
     for located in data.forms:
         findings.extend(_cover_findings(state, located, rules.cover_checks))
@@ -130,7 +130,9 @@ def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None 
             c = cleaned.get(code)
             if c is not None and c.status is Status.PLACEHOLDER:
                 try:
-                    notes.append(_render_field(rules.placeholder_note, state, f, located, c, {}))
+                    message = _render_field(rules.placeholder_note, state, f, located, c, {})
+                    notes.append(Finding(PLACEHOLDER, Severity.NOTE, (code,), _cells_of(state, (code,)),
+                                         {code: c.text or c.value}, message))
                 except _CannotEvaluate as exc:
                     findings.append(_cannot_evaluate("placeholder_note", (code,), _cells_of(state, (code,)), {},
                                                      exc.reason))
@@ -167,10 +169,11 @@ def rule_inputs(state: State, rules: RuleSet) -> tuple[dict[str, formula.Value],
 
 
 def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes: Iterable[Finding | Skipped | None],
-                 notes: list[str]) -> Report:
-    """The Report of one return from its findings (``form_findings``) and its rules' outcomes in rule order."""
+                 notes: list[Finding]) -> Report:
+    """The Report of one return from its findings and notes (``form_findings``) and its rules' outcomes in
+    rule order: one list, sorted by the fields' places on the form."""
     data, campaign = state.data, state.campaign
-    findings = list(findings)
+    findings = [*findings, *notes]
     skipped: list[Skipped] = []
     for outcome in outcomes:
         if isinstance(outcome, Finding):
@@ -199,7 +202,6 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
         forms=tuple(f.form_id for f in data.forms),
         values=values,
         findings=tuple(findings),
-        notes=tuple(notes),
         skipped=tuple(skipped),
         cover={f.form_id: {k: raw_text(v).strip() for k, v in f.cover_raw.items()} for f in data.forms},
         explanations=explanations,
@@ -473,6 +475,7 @@ class _CannotEvaluate(Exception):
 
 
 CANNOT_EVALUATE = "E-RULE"  # a rule or check that loaded fine but cannot be computed on this return
+PLACEHOLDER = "F-PLACEHOLDER"  # 注意: “—”, “无” … typed in a number cell, read as 0 (rules_fields.yaml's placeholder_note)
 
 
 def _render(template: messages.Template, state: State, lookup: formula.Lookup, words: dict[str, object],

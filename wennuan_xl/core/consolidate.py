@@ -46,8 +46,7 @@ class Returned:
     texts: dict[str, str] = field(default_factory=dict)  # code -> text (是/否, or what could not be read)
     cells: dict[str, str] | None = None  # code -> "sheet!cell" when not at the template's place
     sheets: dict[str, str] = field(default_factory=dict)  # form -> sheet name
-    findings: tuple[Finding, ...] = ()
-    notes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()  # 错误, 提示 and 注意
     namelist: ListReport | None = None  # issue #16: the 实名制 list in this workbook, checked
     # The 填报单位 as the worker's cover check matched it against the roster (None when no check did):
     # the consolidation reuses it instead of matching the same name again.
@@ -88,7 +87,6 @@ def compact(report: Report, campaign: Campaign, mtime: float, cells: dict[str, s
         cells=cells,
         sheets=sheets,
         findings=report.findings,
-        notes=report.notes,
         unit_match=report.unit_match,
     )
 
@@ -137,34 +135,34 @@ class Consolidation:
     lists: ListConsolidation | None = None  # issue #16: the units' 实名制 lists, duplicates, reconciliation
 
     def audit_counts(self) -> dict[str, int]:
-        """错误 in the units' returns, 错误 of the totals that those cause, other 错误 of the totals, and 提示."""
+        """错误 in the units' returns, 错误 of the totals that those cause, other 错误 of the totals, 提示
+        (explained ones included, and those apart), and 注意 (counted apart: never a 错误 or 提示)."""
         items = self.findings()
         errors = [(unit, f) for unit, _, f in items if f.severity is Severity.ERROR]
         return {
             "unit_errors": sum(1 for unit, _ in errors if unit != TOTAL_UNIT),
             "caused": sum(1 for unit, f in errors if unit == TOTAL_UNIT and f.caused_by),
             "total_errors": sum(1 for unit, f in errors if unit == TOTAL_UNIT and not f.caused_by),
-            "warnings": len(items) - len(errors),
+            "warnings": sum(1 for _, _, f in items if f.severity is Severity.WARNING),
+            "explained": sum(1 for _, _, f in items if f.explained),
+            "notes": sum(1 for _, _, f in items if f.severity is Severity.NOTE),
         }
 
     def audit_line(self) -> str:
-        """“单位错误 3 个；由此引起的汇总数错误 2 个；提示 1 个”: the totals' knock-on errors apart."""
+        """“单位错误 3 个；由此引起的汇总数错误 2 个；提示 1 个；注意 2 条”: the totals' knock-on errors apart."""
         n = self.audit_counts()
         parts = [f"单位错误 {n['unit_errors']} 个"]
         if n["caused"]:
             parts.append(f"由此引起的汇总数错误 {n['caused']} 个")
         if n["total_errors"]:
             parts.append(f"汇总数本身的错误 {n['total_errors']} 个")
-        parts.append(f"提示 {n['warnings']} 个")
+        parts.append(f"提示 {n['warnings']} 个" + (f"（其中 {n['explained']} 个提示已由单位说明）" if n["explained"] else ""))
+        if n["notes"]:
+            parts.append(f"注意 {n['notes']} 条")
         return "；".join(parts)
 
-    def notes(self) -> list[tuple[str, str, str]]:
-        """(unit, file, note) for the returns in use: what was read generously (“—” taken as 0)."""
-        in_use = {u.returned.file for u in self.used}
-        return [(self.unit_of.get(r.file, r.unit_typed), r.file, n) for r in self.returns if r.file in in_use for n in r.notes]
-
     def findings(self) -> list[tuple[str, str, Finding]]:
-        """(unit, file, finding) for the returns in use, then the totals'.
+        """(unit, file, finding) for the returns in use (their 注意 among them), then the totals'.
 
         A file replaced by a newer one says nothing any more: a unit that corrected its return is not
         reminded of the mistakes it corrected.

@@ -13,17 +13,24 @@ if TYPE_CHECKING:
 class Severity(Enum):
     ERROR = "error"
     WARNING = "warning"
+    # 注意: how the checker read what was typed (“—” taken as 0, a stale cell name set aside). Its own kind:
+    # never counted as 错误 or 提示, never blocks a return, colours no cell; no rule file can declare it.
+    NOTE = "note"
 
     @property
     def label(self) -> str:
-        return "错误" if self is Severity.ERROR else "提示"
+        return _LABELS[self.value]
 
     @classmethod
     def parse(cls, text: str) -> Severity:
-        for s in cls:
+        """A rule's severity as a rule file writes it: 错误 or 提示."""
+        for s in (cls.ERROR, cls.WARNING):
             if text in (s.value, s.label):
                 return s
         raise ValueError(f"严重程度应为“错误”或“提示”，不是“{text}”")
+
+
+_LABELS = {"error": "错误", "warning": "提示", "note": "注意"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,8 @@ class Finding:
 
     @property
     def open(self) -> bool:
-        return not self.explained
+        """Something to be done about it: a 错误, or a 提示 not explained (a 注意 never is)."""
+        return self.severity is not Severity.NOTE and not self.explained
 
     def to_dict(self) -> dict:
         out: dict[str, object] = {
@@ -80,8 +88,7 @@ class Report:
     unit: str  # 填报单位 as found ("" when none)
     forms: tuple[str, ...]  # annexes found: ("A1", "A2")
     values: dict[str, object]  # every located field; blank -> None
-    findings: tuple[Finding, ...]
-    notes: tuple[str, ...] = ()  # what was read generously ("—" taken as 0 ...)
+    findings: tuple[Finding, ...]  # 错误, 提示 and 注意 (what was read generously: "—" taken as 0 ...)
     skipped: tuple[Skipped, ...] = field(default=(), compare=False)
     cover: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> key -> text
     explanations: dict[str, str] = field(default_factory=dict)  # field code -> the unit's 说明 on its row
@@ -108,6 +115,11 @@ class Report:
         return tuple(f for f in self.findings if f.explained)
 
     @property
+    def notices(self) -> tuple[Finding, ...]:
+        """The 注意 findings: how what was typed was read."""
+        return tuple(f for f in self.findings if f.severity is Severity.NOTE)
+
+    @property
     def valid(self) -> bool:
         return not self.errors
 
@@ -117,7 +129,6 @@ class Report:
             "unit": self.unit,
             "values": dict(self.values),
             "findings": [f.to_dict() for f in self.findings],
-            "notes": list(self.notes),
             "cover": {form: dict(keys) for form, keys in self.cover.items()},
             "located_by": dict(self.located_by),
         }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .findings import Finding, Severity
+from .findings_table import level
 from .workbook import parse_a1
 
 
@@ -31,8 +33,11 @@ def split_cell(cell: str) -> tuple[str, str] | None:
 
 
 def flag_plan(findings: tuple[Finding, ...] | list[Finding]) -> list[CellFlag]:
+    """The cells to fill and note: those a 错误 or 提示 names (a 注意 colours no cell)."""
     grouped: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
+        if finding.severity is Severity.NOTE:
+            continue
         for cell in finding.cells:
             where = split_cell(cell)
             if where is not None:
@@ -50,18 +55,19 @@ def flag_plan(findings: tuple[Finding, ...] | list[Finding]) -> list[CellFlag]:
 
 
 def line(f: Finding) -> str:
-    """One finding as a note line: 【错误】… / 【提示】… / 【提示·已说明】…, with the unit's 说明."""
-    label = f"{f.severity.label}·已说明" if f.explained else f.severity.label
+    """One finding as a cell's note: its level as the findings table says it (【错误】 / 【提示】 / 【已说明】),
+    the message, the rule, and the unit's 说明."""
     said = f"　单位说明：{f.explanation}" if f.explanation else ""
-    return f"【{label}】{f.message}（{f.rule}）{said}"
+    return f"【{level(f)}】{f.message}（{f.rule}）{said}"
 
 
 def summary(findings) -> str:
+    """“发现 1 个错误、2 个提示、1 个已说明的提示”, “未发现问题”; then the 注意 apart (“；注意 1 条”): a note
+    never makes a return wrong."""
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING and not f.explained)
     explained = sum(1 for f in findings if f.explained)
-    if not errors and not warnings and not explained:
-        return "未发现问题"
+    notes = sum(1 for f in findings if f.severity is Severity.NOTE)
     parts = []
     if errors:
         parts.append(f"{errors} 个错误")
@@ -69,7 +75,8 @@ def summary(findings) -> str:
         parts.append(f"{warnings} 个提示")
     if explained:
         parts.append(f"{explained} 个已说明的提示")
-    return "发现 " + "、".join(parts)
+    text = "发现 " + "、".join(parts) if parts else "未发现问题"
+    return text + (f"；注意 {notes} 条" if notes else "")
 
 
 # --- the record of what flagging changed, kept in the flagged workbook itself ---------------------------
@@ -81,7 +88,6 @@ def summary(findings) -> str:
 
 RECORD_SHEET = "_wennuan_flags"
 RECORD_HEADERS = ("工作表", "单元格", "原填充色", "原有批注", "原批注", "标记填充色", "标记批注")
-FLAG_FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 
 
 @dataclass(frozen=True)
@@ -94,10 +100,12 @@ class FlagRecord:
     flag_note: str
 
 
-def flag_records(plan: list[CellFlag], originals: dict[tuple[str, str], tuple[str, str | None]]) -> list[FlagRecord]:
-    """One record per flagged cell; ``originals`` maps (sheet, a1) to the cell's (fill, note) before flagging."""
+def flag_records(plan: list[CellFlag], originals: dict[tuple[str, str], tuple[str, str | None]],
+                 fills: Mapping[Severity, str]) -> list[FlagRecord]:
+    """One record per flagged cell; ``originals`` maps (sheet, a1) to the cell's (fill, note) before flagging,
+    ``fills`` each severity to its colour (files/style.py's FLAG_FILLS)."""
     return [
-        FlagRecord(f.sheet, f.a1, *originals.get((f.sheet, f.a1), ("", None)), FLAG_FILLS[f.severity], f.note)
+        FlagRecord(f.sheet, f.a1, *originals.get((f.sheet, f.a1), ("", None)), fills[f.severity], f.note)
         for f in plan
     ]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from . import columns, printed
 from .align import FieldWords, Match, align, score, sure
 from .cover import find_cover
+from .findings import Finding, Severity
 from .forms import Campaign, Field, Form
 from .layout import note_name
 from .segments import (
@@ -56,7 +57,7 @@ class LocatedForm:
     explanations: dict[str, str] = field(default_factory=dict)  # field code -> 说明 typed on its row
     how: dict[str, str] = field(default_factory=dict)  # field code -> name | code | letter | label | prose | pair
     problems: tuple[Problem, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Finding, ...] = ()  # 注意: how the sheet was read where it differs from the template
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class ReturnData:
 # field (and aligning it would cost seconds, where a return must be answered in well under one).
 MAX_SEGMENTS = 1500
 STALE_NAMES_NOTE = "{annex}：单元格名称与表上项目不符（{count} 项，如 {example}），已按表上印的项目读取"
+STALE_NAMES = "F-NAMES"  # the 注意 finding of that note
 
 
 def norm(text: object) -> str:
@@ -292,7 +294,7 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
     raw: dict[str, object] = {}
     how: dict[str, str] = {}
     problems: list[Problem] = []
-    notes: list[str] = []
+    notes: list[Finding] = []
     stale: list[str] = []
     names = place.names
     layout = Layout()
@@ -320,7 +322,9 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
                 stale.append(code)
     if stale:
         example = campaign.field(stale[0])
-        notes.append(STALE_NAMES_NOTE.format(annex=form.annex, count=len(stale), example=f"{place.names[stale[0]].a1}（{example.caption}）"))
+        message = STALE_NAMES_NOTE.format(annex=form.annex, count=len(stale), example=f"{place.names[stale[0]].a1}（{example.caption}）")
+        read_at = tuple(str(cells[c]) if cells.get(c) is not None else "" for c in stale)
+        notes.append(Finding(STALE_NAMES, Severity.NOTE, tuple(stale), read_at, {}, message))
     ordered = {f.code: cells.get(f.code) for f in form.fields}
     if not any(ordered.values()) and not problems:
         if place.evidence < 10 and not place.names:

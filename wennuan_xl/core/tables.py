@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from .consolidate import MISSING, REPORTED, TOTAL_UNIT, UNREADABLE, Consolidation, Used
 from .dates import chinese_date
 from .findings import Finding, Severity
+from .findings_table import BLANK, ERROR, EXPLAINED, HEADING, NOTE, WARNING, Column, FindingRow, finding_rows
+from .findings_table import columns as findings_columns
 from .forms import Campaign, Field, Kind
 from .layout import CODE_COL, HEADERS, ITEM_COL, LABEL_COL, UNIT_COL, VALUE_COL, layout_for
 from .values import NO, YES
@@ -192,53 +194,60 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
     return Table(STATUS_SHEET, out, widths, freeze=(4, 2), autofilter=(3, 0, 3 + len(rows), len(STATUS_HEADERS) - 1), header_row=3)
 
 
-# What the checker read generously ("—" taken as 0): its own kind, apart from 错误 and 提示, and never
-# called 说明, the unit's own column.
-NOTE_LABEL = "注意"
+NUMBER_HEADING = "序号"  # a sheet numbers its rows of findings in front of the findings table's columns
+LEVEL_STYLE = {ERROR: "error", WARNING: "warning", EXPLAINED: "explained", NOTE: "center"}
+_WRAPPED = {"file", "field", "message", "explanation", "action"}
+FINDINGS_COLUMNS = findings_columns()  # the consolidated 审核结果: every column
+FINDINGS_HEADERS = (NUMBER_HEADING, *(c.heading for c in FINDINGS_COLUMNS))
 
-FINDINGS_HEADERS = ("序号", "单位", "附件", "文件", "单元格", "规则编号", "类别", "填写值", "问题说明", "说明")
+
+def finding_cells(number: int, row: FindingRow, cols: tuple[Column, ...], link: str | None = None) -> dict[int, Cell]:
+    """One row of a sheet of findings: 序号, then ``cols`` of the findings table; ``link`` makes 单元格 a
+    link (an internal target, "'附件1'!E9"). 填写值 is a number cell where the value is a number."""
+    out = {0: Cell(number, "center")}
+    for c, col in enumerate(cols, start=1):
+        value = row.get(col.key)
+        if col.key == "level":
+            out[c] = Cell(value, LEVEL_STYLE[str(value)])
+        elif col.key == "value":
+            out[c] = Cell(value, row.kind) if row.kind else Cell(value, "center" if value == BLANK else "cell")
+        elif col.key == "cell" and link is not None:
+            out[c] = Cell(value, "link", link=link)
+        else:
+            out[c] = Cell(value, "cell_wrap" if col.key in _WRAPPED else "cell")
+    return out
+
+
+def findings_widths(cols: tuple[Column, ...]) -> tuple[tuple[int, int, float], ...]:
+    return ((0, 0, 6.0), *((i, i, float(col.width)) for i, col in enumerate(cols, start=1)))
 
 
 def findings_table(result: Consolidation, campaign: Campaign) -> Table:
-    items = result.findings()
-    explained = sum(1 for _, _, f in items if f.explained)
+    """审核结果 of the consolidated workbook: every finding of the returns in use (注意 too), then the totals',
+    with every column of the findings table; a totals' 单元格 links to its 汇总 sheet."""
     out: list[Row] = [
-        (0, {0: Cell(f"审核结果：{result.audit_line()}"
-                     + (f"（其中 {explained} 个提示已由单位说明）" if explained else ""), "heading")}),
+        (0, {0: Cell(f"审核结果：{result.audit_line()}", "heading")}),
         (2, {col: Cell(text, "header") for col, text in enumerate(FINDINGS_HEADERS)}),
     ]
-    annex = {f.id: f.annex for f in campaign.forms}
-    annex["L"] = "实名制"  # issue #16: the list's findings (codes L.ID, L.AMOUNT …)
-    for i, (unit, file, f) in enumerate(items, start=1):
-        first = f.codes[0] if f.codes else ""
-        value = f.values.get(first)
-        where = Cell(f.cells[0] if f.cells else "")
-        if unit == TOTAL_UNIT and "!" in where.value:  # type: ignore[operator]
+    totals = {fm.sheet: total_sheet_name(campaign, fm.id) for fm in campaign.forms}
+    rows = finding_rows(campaign, result.findings())
+    for i, row in enumerate(rows, start=1):
+        link = None
+        if row.unit == TOTAL_UNIT and "!" in row.cell:
             # The totals' cells are on this workbook's 汇总 sheets: link straight to them.
-            sheet, a1 = str(where.value).rsplit("!", 1)
-            form_id = next((fm.id for fm in campaign.forms if fm.sheet == sheet), None)
-            if form_id is not None:
-                name = total_sheet_name(campaign, form_id)
-                where = Cell(f"{name}!{a1}", "link", link=f"'{name}'!{a1}")
-        shown = value if isinstance(value, (int, float)) and not isinstance(value, bool) else ("" if value is None else str(value))
-        out.append((2 + i, {
-            0: Cell(i, "center"), 1: Cell(unit), 2: Cell(annex.get(first.split(".")[0], "")), 3: Cell(file), 4: where,
-            5: Cell(f.rule), 6: Cell(f.severity.label, "error" if f.severity is Severity.ERROR else "warning"),
-            7: Cell(shown), 8: Cell(f.message, "cell_wrap"), 9: Cell(f.explanation, "cell_wrap"),
-        }))
-    row = 3 + len(items)
-    for unit, file, note in result.notes():
-        out.append((row, {0: Cell(row - 2, "center"), 1: Cell(unit), 3: Cell(file), 6: Cell(NOTE_LABEL, "center"),
-                          8: Cell(note, "cell_wrap")}))
-        row += 1
-    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 22, 8, 34, 12, 16, 6, 12, 80, 30)))
+            sheet, a1 = row.cell.rsplit("!", 1)
+            if sheet in totals:
+                row = replace(row, cell=f"{totals[sheet]}!{a1}")
+                link = f"'{totals[sheet]}'!{a1}"
+        out.append((2 + i, finding_cells(i, row, FINDINGS_COLUMNS, link)))
+    last = 2 + len(rows)
     return Table(
-        FINDINGS_SHEET, out, widths, freeze=(3, 2),
-        autofilter=(2, 0, row - 1, len(FINDINGS_HEADERS) - 1) if row > 3 else None, header_row=2,
+        FINDINGS_SHEET, out, findings_widths(FINDINGS_COLUMNS), freeze=(3, 2),
+        autofilter=(2, 0, last, len(FINDINGS_HEADERS) - 1) if rows else None, header_row=2,
     )
 
 
-FILE_COLUMN = FINDINGS_HEADERS.index("文件")
+FILE_COLUMN = FINDINGS_HEADERS.index(HEADING["file"])
 MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
 
 
@@ -277,7 +286,7 @@ def detail_units(result: Consolidation, campaign: Campaign) -> list[str]:
 
 DETAIL_HEADER_ROWS = 3  # 指标代码, 指标名称 (short label and unit), 模板单元格; units from row 4
 DETAIL_UNIT_WIDTH, DETAIL_FIXED_WIDTH, DETAIL_FIELD_WIDTH = 24.0, 9.0, 12.0
-LINE_HEIGHT = 14.25  # points per wrapped line of 宋体 11
+LINE_HEIGHT = 14.25  # points per wrapped line of the sheets' 11-point font
 
 
 @dataclass(frozen=True)
@@ -417,11 +426,12 @@ def _detail_units(result: Consolidation, campaign: Campaign, fields: tuple[Field
 
 def _marks(findings: Iterable[Finding], form: str) -> dict[str, str]:
     """Field code -> "error" / "warning" for the fields an open finding of this annex names, the worst
-    finding winning (the flagged copy's colours); an explained 提示 is no longer open and colours nothing."""
+    finding winning (the flagged copy's colours); an explained 提示 is no longer open and colours nothing,
+    nor does a 注意."""
     prefix = form + "."
     marks: dict[str, str] = {}
     for f in findings:
-        if f.explained:
+        if f.explained or f.severity is Severity.NOTE:
             continue
         style = "error" if f.severity is Severity.ERROR else "warning"
         for code in f.codes:
@@ -483,11 +493,13 @@ def grid(table: Table) -> list[list[Cell | None]]:
     return out
 
 
-CHECK_HEADERS = ("序号", "类别", "单元格", "指标", "填写值", "问题说明", "规则编号", "单位说明")
+CHECK_COLUMNS = findings_columns("unit", "file")  # one file of one unit: both said above the table
+CHECK_HEADERS = (NUMBER_HEADING, *(c.heading for c in CHECK_COLUMNS))
 
 
-def check_result_table(report, file_name: str) -> Table:
-    """The 审核结果 sheet written into a checked workbook: one line per finding, a link to its cell."""
+def check_result_table(report, file_name: str, campaign: Campaign) -> Table:
+    """The 审核结果 sheet written into a checked workbook (flagged copy, feedback copy, the Excel button): one
+    row per finding, its 单元格 a link to the cell."""
     from .flags import split_cell, summary
 
     out: list[Row] = [
@@ -495,23 +507,7 @@ def check_result_table(report, file_name: str) -> Table:
         (1, {0: Cell(f"文件：{file_name}    填报单位：{report.unit or '（未填）'}", "text")}),
         (3, {c: Cell(t, "header") for c, t in enumerate(CHECK_HEADERS)}),
     ]
-    r = 4
-    for i, finding in enumerate(report.findings, start=1):
-        where = finding.cells[0] if finding.cells else ""
-        target = split_cell(where)
-        shown = finding.values.get(finding.codes[0]) if finding.codes else None
-        # The unit's 说明: an explained 提示 is marked so; a 错误 stays a 错误, its 说明 shown beside it.
-        kind = "提示（已说明）" if finding.explained else finding.severity.label
-        out.append((r, {
-            0: Cell(i, "center"), 1: Cell(kind, "error" if finding.severity is Severity.ERROR else "warning"),
-            2: Cell(where, "link", link=f"'{target[0]}'!{target[1]}") if target else Cell(where),
-            3: Cell("、".join(finding.codes)), 4: Cell("" if shown is None else str(shown)),
-            5: Cell(finding.message, "cell_wrap"), 6: Cell(finding.rule),
-            7: Cell(finding.explanation or "", "cell_wrap"),
-        }))
-        r += 1
-    for note in report.notes:
-        out.append((r, {1: Cell(NOTE_LABEL, "center"), 5: Cell(note, "cell_wrap")}))
-        r += 1
-    widths = tuple((i, i, float(w)) for i, w in enumerate((6, 12, 14, 22, 12, 70, 16, 30)))
-    return Table("审核结果", out, widths, freeze=(4, 0), header_row=3)
+    for i, row in enumerate(finding_rows(campaign, ((report.unit, file_name, f) for f in report.findings)), start=1):
+        target = split_cell(row.cell)
+        out.append((3 + i, finding_cells(i, row, CHECK_COLUMNS, f"'{target[0]}'!{target[1]}" if target else None)))
+    return Table("审核结果", out, findings_widths(CHECK_COLUMNS), freeze=(4, 0), header_row=3)

@@ -137,7 +137,7 @@ def check_book(book, campaign: Campaign, rules: RuleSet) -> Outcome:
         marked = flag_book(book, report)
         problems = list(marked.locked)
         try:
-            _write_results(book, report)
+            _write_results(book, report, campaign)
         except SheetLocked as exc:
             problems.append(str(exc))
     except Exception as exc:  # noqa: BLE001 - one workbook's failure is that workbook's line, and logged
@@ -149,14 +149,14 @@ def check_book(book, campaign: Campaign, rules: RuleSet) -> Outcome:
     return Outcome(book.name, "；".join([text, *problems]), "checked")
 
 
-def _write_results(book, report) -> None:
+def _write_results(book, report, campaign: Campaign) -> None:
     sheet = find_sheet(book, RESULT_SHEET)
     if sheet is None:
         with structure_unprotected(book):
             sheet = book.sheets.add(name=RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     with unprotected(sheet):
         sheet.used_range.clear()
-        write_table(book, sheet, check_result_table(report, book.name))
+        write_table(book, sheet, check_result_table(report, book.name, campaign))
 
 
 def report_text(outcomes: list[Outcome], protected: list[str]) -> str:

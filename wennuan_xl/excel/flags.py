@@ -30,6 +30,7 @@ from ..core.flags import (
     restorations,
 )
 from ..core.workbook import parse_a1
+from ..files.style import FLAG_FILLS
 from .book import sheet_rows
 from .protection import SheetLocked, structure_unprotected, unprotected
 from .write import as_text, find_sheet, hide_completely, paint, write_rows
@@ -126,7 +127,7 @@ def _flag(book, sheet, plan: list[CellFlag], restored: dict[str, Restore]) -> li
         fill = known.fill if known is not None and known.fill is not None else read_fill(cell)
         # An engine that cannot read fills (the remote one) takes the cell as having none.
         originals[(f.sheet, f.a1)] = ("" if fill is None or fill is ... else fill, None if note is ... else note)
-    records = flag_records(plan, originals)
+    records = flag_records(plan, originals, FLAG_FILLS)
     paint(book, sheet, {(f.row, f.col): rec.flag_fill for f, rec in zip(plan, records)})
     for i, (f, rec) in enumerate(zip(plan, records)):
         if not readable[f.a1]:

@@ -36,13 +36,14 @@ from typing import Any, Protocol
 
 from ..core.check import check_return
 from ..core.consolidate import consolidate
-from ..core.flags import FLAG_FILLS, flag_plan, summary
+from ..core.flags import flag_plan, summary
 from ..core.forms import Campaign
 from ..core.rules import RuleSet
 from ..core.tables import FINDINGS_HEADERS, FINDINGS_SHEET, check_result_table, consolidation_tables, grid
 from ..files.bulk import read_folder
 from ..files.feedback import feedback_items
 from ..files.source import load_return
+from ..files.style import FLAG_FILLS
 from ..files.template import template_filename
 
 RESULT_SHEET = "审核结果"
@@ -155,7 +156,7 @@ def return_facts(path: Path, campaign: Campaign, rules: RuleSet) -> ReturnFacts:
     facts = ReturnFacts(path, summary=summary(report.findings))
     for f in flag_plan(report.findings):
         facts.marks[(f.sheet, f.a1)] = (FLAG_FILLS[f.severity], f.note)
-    table = check_result_table(report, path.name)
+    table = check_result_table(report, path.name, campaign)
     facts.results = expected_rows(table)
     for r, cells in table.rows:
         for c, cell in cells.items():

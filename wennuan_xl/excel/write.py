@@ -13,13 +13,14 @@ from collections.abc import Iterator
 
 from ..core.tables import Cell, Table, grid
 from ..core.workbook import column_letter
+from ..files import style
 
 TITLE = "送温暖"  # the message boxes' title
 
 MAX_ADDRESS = 255  # Excel's Range("...") limit
-STYLE_FILLS = {
-    "header": "D9D9D9", "error": "FFC7CE", "warning": "FFEB9C", "missing": "FCE4D6",
-    "total_count": "F2F2F2", "total_money": "F2F2F2", "total_text": "F2F2F2",
+STYLE_FILLS = {  # core.tables' style names that carry a fill, in the palette's colours
+    "header": style.HEADER, "error": style.ERROR, "warning": style.WARNING, "explained": style.EXPLAINED,
+    "missing": style.MISSING, "total_count": style.TOTAL, "total_money": style.TOTAL, "total_text": style.TOTAL,
 }
 XL_SHEET_VERY_HIDDEN = 2
 

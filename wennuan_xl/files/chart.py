@@ -111,5 +111,5 @@ def source_chart(campaign: Campaign, spec: SourceChart, unit_rows: int) -> Chart
         return None
     shown = min(unit_rows, MAX_UNITS)
     caption = spec.caption + (f"，仅显示前 {MAX_UNITS} 个单位" if unit_rows > MAX_UNITS else "")
-    return ChartSpec(spec.name, spec.title, caption, "万元", "#,##0", "column_stacked",
+    return ChartSpec(spec.name, spec.title, caption, "万元", style.COUNT_FORMAT, "column_stacked",
                      tuple((c, campaign.field(c).label) for c in codes), shown, 960, 480)

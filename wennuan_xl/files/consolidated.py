@@ -162,6 +162,7 @@ class _Styles:
         self.total_text = wb.add_format({**box, **total})
         self.error = wb.add_format({**box, "bg_color": f"#{style.ERROR}"})
         self.warning = wb.add_format({**box, "bg_color": f"#{style.WARNING}"})
+        self.explained = wb.add_format({**box, "bg_color": f"#{style.EXPLAINED}", "align": "center"})
         self.missing = wb.add_format({**box, "bg_color": f"#{style.MISSING}"})
         self.grey = wb.add_format({**box, "font_color": f"#{style.GREY_TEXT}"})
         self.link = wb.add_format({**box, "font_color": f"#{style.LINK}", "underline": 1})

@@ -25,8 +25,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.consolidate import Consolidation, Returned, Used
 from ..core.dates import add_working_days, chinese_date
 from ..core.findings import Finding, Report, Severity
+from ..core.findings_table import (
+    ERROR,
+    EXPLAINED,
+    WARNING,
+    Column,
+    FindingRow,
+    by_level,
+    columns,
+    finding_rows,
+)
 from ..core.flags import split_cell
 from ..core.forms import Campaign
+from ..core.tables import NUMBER_HEADING
 from ..core.workbook import column_letter
 from . import style
 from .atomic import Inputs, OutputError, atomic_path, safe_filename, shown_path, unique_path
@@ -34,7 +45,6 @@ from .flagged import FILLS, RESULT_SHEET, clean, clean_report, text_cell, write_
 from .flags_openpyxl import flag_workbook
 
 OPINION_SHEET = "审核意见"
-OPINION_HEADERS = ("序号", "类别", "位置", "项目", "问题", "处理要求")
 EXPLAINED_FILL = PatternFill("solid", fgColor=style.EXPLAINED)
 HEADER_FILL = PatternFill("solid", fgColor=style.HEADER)
 THIN = Side(style="thin", color=style.BORDER)
@@ -49,8 +59,8 @@ class FeedbackResult:
 
 
 def needs_feedback(findings: list[Finding] | tuple[Finding, ...]) -> bool:
-    """A 错误 or an open 提示; 提示 the unit already explained need no letter."""
-    return any(f.severity is Severity.ERROR or not f.explained for f in findings)
+    """A 错误 or an open 提示; 提示 the unit already explained, and 注意, need no letter."""
+    return any(f.open for f in findings)
 
 
 def feedback_items(result: Consolidation) -> list[tuple[str, Returned, tuple[str, ...], list[Finding]]]:
@@ -104,7 +114,7 @@ def write_feedback_copies(
         annexes = "、".join(annex[f] for f in forms) if per_unit[unit] > 1 else ""
         target = unique_path(out_dir / feedback_name(unit, day, suffix, annexes), inputs, taken)
         report = Report(file=returned.file, unit=returned.unit_typed or unit, forms=forms, values={},
-                        findings=tuple(findings), notes=returned.notes)
+                        findings=tuple(findings))
         calls.append((str(source), report, str(target), campaign, unit, forms, day, resubmit_date(campaign, day, resubmit_by), inputs))
     from .isolated import Died, run_copies
 
@@ -147,10 +157,10 @@ def write_feedback_copy(
         source, report, out,
         lambda ws, clean_report, clean_unit: write_opinion_sheet(ws, clean_report, campaign, clean_unit, forms, day,
                                                                  resubmit_by),
-        unit, protect)
+        unit, campaign, protect)
 
 
-def write_copy_with_letter(source: Path, report: Report, out: Path, letter, unit: str,
+def write_copy_with_letter(source: Path, report: Report, out: Path, letter, unit: str, campaign: Campaign,
                            protect: Inputs | None = None) -> Path:
     """A copy of the unit's workbook (a new one when openpyxl cannot open it) with its cells flagged, a 审核结果
     sheet and, first and selected, the letter ``letter(ws, report, unit)`` writes; saved atomically, never over
@@ -171,7 +181,7 @@ def write_copy_with_letter(source: Path, report: Report, out: Path, letter, unit
     for name in (OPINION_SHEET, RESULT_SHEET):
         if name in book.sheetnames:
             del book[name]
-    write_result_sheet(book.create_sheet(RESULT_SHEET), report)
+    write_result_sheet(book.create_sheet(RESULT_SHEET), report, campaign)
     opinion = book.create_sheet(OPINION_SHEET, 0)
     letter(opinion, report, unit)
     for ws in book.worksheets:
@@ -189,25 +199,6 @@ def write_copy_with_letter(source: Path, report: Report, out: Path, letter, unit
 
         raise OutputError(f"无法写入 {shown_path(out)}：{os_reason(exc)}") from None
     return out
-
-
-def _what(campaign: Campaign, finding: Finding) -> str:
-    code = finding.codes[0] if finding.codes else ""
-    if campaign.has_field(code):
-        return campaign.field(code).caption
-    form_id, _, key = code.partition(".")
-    for form in campaign.forms:
-        if form.id == form_id:
-            return next((c.label for c in form.cover if c.key == key), "表头")
-    return ""
-
-
-def _request(finding: Finding) -> str:
-    if finding.severity is Severity.ERROR:
-        return "请修改" + ("（说明不能代替修改）" if finding.explanation else "")
-    if finding.explained:
-        return f"已说明：{finding.explanation}（无需再处理）"
-    return "请核实；如数字无误，请在该行“说明”栏写明原因"
 
 
 def resubmit_date(campaign: Campaign, day: dt.date, resubmit_by: dt.date | None = None) -> dt.date:
@@ -233,21 +224,70 @@ def opinion_body(report: Report, campaign: Campaign, forms: tuple[str, ...], res
     )
 
 
-OPINION_WIDTHS = (6, 9, 14, 28, 58, 36)  # 序号 类别 位置 项目 问题 处理要求: landscape A4 at about 95 %
+# The letter's columns of the findings table, with widths that fit landscape A4 at about 95 %: no 单位 or
+# 文件 (the letter names both), no 规则 (an id the unit has no use for); 附件 only when the letter covers two
+# annexes, 单位说明 only when the unit wrote one.
+LETTER_DROPS = ("unit", "file", "rule")
+LETTER_WIDTHS = {"annex": 7, "cell": 11, "field": 22, "level": 7, "value": 10, "message": 50, "explanation": 18,
+                 "action": 24}
+
+
+def letter_columns(rows: list[FindingRow]) -> tuple[Column, ...]:
+    drops = list(LETTER_DROPS)
+    if len({r.annex for r in rows}) <= 1:
+        drops.append("annex")
+    if not any(r.explanation for r in rows):
+        drops.append("explanation")
+    return columns(*drops)
+
+
+def write_findings_rows(ws: Worksheet, header_row: int, rows: list[FindingRow]) -> int:
+    """The letter's table from ``header_row`` (1-based): 序号 and the findings table's columns the letter
+    keeps, boxed, 级别 in its colour, 填写值 a number cell where it is a number. Returns the row after it."""
+    cols = letter_columns(rows)
+    for col, width in enumerate((5, *(LETTER_WIDTHS[c.key] for c in cols)), start=1):
+        ws.column_dimensions[column_letter(col)].width = width
+    for col, text in enumerate((NUMBER_HEADING, *(c.heading for c in cols)), start=1):
+        cell = text_cell(ws, header_row, col, text)
+        cell.font = Font(name=style.FONT, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    row = header_row + 1
+    for i, r in enumerate(rows, start=1):
+        for col, column in enumerate((None, *cols), start=1):
+            value = i if column is None else r.get(column.key)
+            cell = text_cell(ws, row, col, value)
+            cell.font = Font(name=style.FONT, size=11)
+            cell.border = BOX
+            centred = column is None or column.key in ("annex", "level")
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if centred else None)
+            if column is not None and column.key == "value" and r.kind:
+                cell.number_format = style.MONEY_FORMAT if r.kind == "money" else style.COUNT_FORMAT
+            if column is not None and column.key == "level" and r.level in LEVEL_FILLS:
+                cell.fill = LEVEL_FILLS[r.level]
+            if column is not None and column.key == "cell":
+                target = split_cell(r.cell)
+                if target is not None and target[0] in (ws.parent.sheetnames if ws.parent else []):
+                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{target[0]}'!{target[1]}", display=r.cell)
+                    cell.font = Font(name=style.FONT, color=style.LINK, underline="single")
+        row += 1
+    return row
+
+
+LEVEL_FILLS = {ERROR: FILLS[Severity.ERROR], WARNING: FILLS[Severity.WARNING], EXPLAINED: EXPLAINED_FILL}
 
 
 def write_opinion_sheet(
     ws: Worksheet, report: Report, campaign: Campaign, unit: str, forms: tuple[str, ...], day: dt.date,
     resubmit_by: dt.date,
 ) -> None:
-    """The letter: title, the unit's name, the paragraph, the table of what to correct straight under it,
-    then the issuer with room for its seal and the date, right-aligned at the page's right margin."""
-    errors = [f for f in report.findings if f.severity is Severity.ERROR]
-    open_warnings = [f for f in report.findings if f.severity is Severity.WARNING and not f.explained]
-    explained = [f for f in report.findings if f.explained]
-    last_col = len(OPINION_HEADERS)
-    for col, width in enumerate(OPINION_WIDTHS, start=1):
-        ws.column_dimensions[column_letter(col)].width = width
+    """The letter: title, the unit's name, the paragraph, the table of what to correct straight under it
+    (错误, open 提示, 已说明, 注意), then the issuer with room for its seal and the date, right-aligned at the
+    page's right margin."""
+    rows = by_level(finding_rows(campaign, ((unit, report.file, f) for f in report.findings)))
+    cols = letter_columns(rows)
+    last_col = 1 + len(cols)
     title = text_cell(ws, 1, 1, f"{campaign.name}统计表审核意见")
     title.font = Font(name=style.FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
@@ -259,29 +299,7 @@ def write_opinion_sheet(
     para.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=last_col)
     header_row = 4
-    for col, text in enumerate(OPINION_HEADERS, start=1):
-        cell = text_cell(ws, header_row, col, text)
-        cell.font = Font(name=style.FONT, bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    row = header_row + 1
-    for i, f in enumerate(errors + open_warnings + explained, start=1):
-        where = f.cells[0] if f.cells else ""
-        label = "提示（已说明）" if f.explained else f.severity.label
-        values = (i, label, where, _what(campaign, f), f.message, _request(f))
-        for col, value in enumerate(values, start=1):
-            cell = text_cell(ws, row, col, value)
-            cell.font = Font(name=style.FONT, size=11)
-            cell.border = BOX
-            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if col == 1 else None)
-        ws.cell(row, 2).fill = EXPLAINED_FILL if f.explained else FILLS[f.severity]
-        target = split_cell(where)
-        if target is not None and target[0] in (ws.parent.sheetnames if ws.parent else []):
-            link = ws.cell(row, 3)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{target[0]}'!{target[1]}", display=where)
-            link.font = Font(name=style.FONT, color=style.LINK, underline="single")
-        row += 1
+    row = write_findings_rows(ws, header_row, rows)
     # The issuer's name with room above it for the seal, then the date: both end at the right margin.
     sign = text_cell(ws, row, last_col, f"{campaign.issuer}（盖章）")
     sign.alignment = Alignment(horizontal="right", vertical="bottom")
@@ -293,4 +311,4 @@ def write_opinion_sheet(
     style.openpyxl_fit_rows(ws, 3)
     style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(header_row - 1, header_row - 1),
                                        area=(0, 0, row, last_col - 1), centered=True))
-    ws.sheet_properties.tabColor = style.TAB_ERROR if errors else style.TAB_WARNING
+    ws.sheet_properties.tabColor = style.tab_colour(bool(report.errors), True)

@@ -18,7 +18,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import Report, Severity
-from ..core.flags import FLAG_FILLS
+from ..core.forms import Campaign
 from ..core.tables import check_result_table
 from ..core.workbook import column_letter
 from . import style
@@ -26,7 +26,7 @@ from .atomic import Inputs, OutputError, atomic_path, shown_path
 from .flags_openpyxl import flag_workbook
 
 RESULT_SHEET = "审核结果"
-FILLS = {severity: PatternFill("solid", fgColor=colour) for severity, colour in FLAG_FILLS.items()}
+FILLS = {severity: PatternFill("solid", fgColor=colour) for severity, colour in style.FLAG_FILLS.items()}
 
 
 # What openpyxl refuses in a cell (IllegalCharacterError) and XML cannot hold in a note.
@@ -57,11 +57,12 @@ def clean_report(report: Report) -> Report:
     )
     return dataclasses.replace(
         report, file=clean(report.file), unit=clean(report.unit), findings=findings,
-        notes=tuple(clean(n) for n in report.notes), values={k: value(v) for k, v in report.values.items()},
+        values={k: value(v) for k, v in report.values.items()},
     )
 
 
-def write_flagged_copy(source: Path | str, report: Report, out: Path | str, protect: Inputs | None = None) -> Path:
+def write_flagged_copy(source: Path | str, report: Report, out: Path | str, campaign: Campaign,
+                       protect: Inputs | None = None) -> Path:
     """Opens the unit's workbook with openpyxl in this process: ``wennuan check`` calls it in an isolated
     worker (``isolated.py``). ``protect``: all inputs of the run (the source is always protected)."""
     source, out = Path(source), Path(out)
@@ -75,7 +76,7 @@ def write_flagged_copy(source: Path | str, report: Report, out: Path | str, prot
     flag_workbook(book, report)  # the same record of originals as 清除标记 in Excel uses
     if RESULT_SHEET in book.sheetnames:
         del book[RESULT_SHEET]
-    write_result_sheet(book.create_sheet(RESULT_SHEET), report)
+    write_result_sheet(book.create_sheet(RESULT_SHEET), report, campaign)
     if out.suffix.lower() != source.suffix.lower() and source.suffix.lower() == ".xlsm":
         out = out.with_suffix(".xlsm")  # a workbook with macros must keep its extension to open
     inputs = protect if protect is not None else Inputs()
@@ -85,10 +86,10 @@ def write_flagged_copy(source: Path | str, report: Report, out: Path | str, prot
     return out
 
 
-def flagged_copy_task(source: str, report: Report, out: str, inputs: Inputs) -> tuple[str, str]:
+def flagged_copy_task(source: str, report: Report, out: str, campaign: Campaign, inputs: Inputs) -> tuple[str, str]:
     """A worker's task: ("ok", path written) or ("failed", the clerk's message)."""
     try:
-        return "ok", str(write_flagged_copy(source, report, out, inputs))
+        return "ok", str(write_flagged_copy(source, report, out, campaign, inputs))
     except OutputError as exc:
         return "failed", str(exc)
 
@@ -105,8 +106,12 @@ _STYLES: dict[str, dict[str, object]] = {  # the few style names of core.tables'
     "heading": {"font": Font(name=style.FONT, bold=True, size=14)},
     "header": {"font": Font(name=style.FONT, bold=True), "fill": PatternFill("solid", fgColor=style.HEADER),
                "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)},
-    "error": {"fill": FILLS[Severity.ERROR], "alignment": Alignment(vertical="top")},
-    "warning": {"fill": FILLS[Severity.WARNING], "alignment": Alignment(vertical="top")},
+    "error": {"fill": FILLS[Severity.ERROR], "alignment": Alignment(horizontal="center", vertical="top")},
+    "warning": {"fill": FILLS[Severity.WARNING], "alignment": Alignment(horizontal="center", vertical="top")},
+    "explained": {"fill": PatternFill("solid", fgColor=style.EXPLAINED),
+                  "alignment": Alignment(horizontal="center", vertical="top")},
+    "count": {"number_format": style.COUNT_FORMAT, "alignment": Alignment(vertical="top")},
+    "money": {"number_format": style.MONEY_FORMAT, "alignment": Alignment(vertical="top")},
     "link": {"font": Font(name=style.FONT, color=style.LINK, underline="single"), "alignment": Alignment(vertical="top")},
     "cell_wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
     "center": {"alignment": Alignment(horizontal="center", vertical="top")},
@@ -115,10 +120,10 @@ _STYLES: dict[str, dict[str, object]] = {  # the few style names of core.tables'
 _FONT = Font(name=style.FONT, size=style.FONT_SIZE)
 
 
-def write_result_sheet(ws: Worksheet, report: Report) -> None:
+def write_result_sheet(ws: Worksheet, report: Report, campaign: Campaign) -> None:
     """The 审核结果 sheet, from the same rows the Excel button writes (core.tables.check_result_table)."""
-    table = check_result_table(report, Path(report.file).name)
-    ws.sheet_properties.tabColor = "C00000" if report.errors else "FFC000" if report.warnings else "00B050"
+    table = check_result_table(report, Path(report.file).name, campaign)
+    ws.sheet_properties.tabColor = style.tab_colour(bool(report.errors), bool(report.open_warnings))
     for r, cells in table.rows:
         for c, cell in cells.items():
             target = text_cell(ws, r + 1, c + 1, cell.value)

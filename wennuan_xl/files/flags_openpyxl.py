@@ -24,6 +24,7 @@ from ..core.flags import (
     records_to_rows,
     restorations,
 )
+from . import style
 
 AUTHOR = "送温暖审核"
 
@@ -36,7 +37,7 @@ def flag_workbook(book: Workbook, report: Report) -> int:
     for f in plan:
         cell = book[f.sheet][f.a1]
         originals[(f.sheet, f.a1)] = (fill_text(cell.fill), cell.comment.text if cell.comment else None)
-    records = flag_records(plan, originals)
+    records = flag_records(plan, originals, style.FLAG_FILLS)
     for f, record in zip(plan, records):
         cell = book[f.sheet][f.a1]
         cell.fill = PatternFill("solid", fgColor=record.flag_fill)

@@ -38,8 +38,8 @@ CHECK_SHEET = "审核"
 ERROR_FILL = PatternFill("solid", start_color=style.ERROR, end_color=style.ERROR)
 WARNING_FILL = PatternFill("solid", start_color=style.WARNING, end_color=style.WARNING)
 EXPLAINED_FILL = PatternFill("solid", start_color=style.EXPLAINED, end_color=style.EXPLAINED)
-ERROR_FONT = Font(color="9C0006")
-WARNING_FONT = Font(color="9C5700")
+ERROR_FONT = Font(color=style.ERROR_TEXT)
+WARNING_FONT = Font(color=style.WARNING_TEXT)
 HEADER_FILL = PatternFill("solid", fgColor=style.HEADER)
 THIN = Side(style="thin", color=style.BORDER)
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -141,7 +141,7 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
     # Green while nothing is found (a blank form is no error), red with a 错误, dark yellow with a 提示.
     count.font = Font(name=FONT, size=11, bold=True, color=style.OK_TEXT)
     count_a1 = count.coordinate
-    for text, colour in ((RESULT_ERROR, "C00000"), (RESULT_WARNING, "9C5700")):
+    for text, colour in ((RESULT_ERROR, style.RED_TEXT), (RESULT_WARNING, style.WARNING_TEXT)):
         ws.conditional_formatting.add(count_a1, FormulaRule(
             formula=[f'COUNTIF({results},"{text}")>0'], font=Font(bold=True, color=colour), stopIfTrue=True))
     ws.merge_cells(start_row=top, start_column=CHECK_COL, end_row=top, end_column=NOTE_COL)
@@ -181,7 +181,7 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
             ws.row_dimensions[r.row].height = max(ws.row_dimensions[r.row].height or 0, style.lines_height(min(lines, 4), 9))
         note_cell = ws.cell(r.row, NOTE_COL)
         note_cell.protection = Protection(locked=False)
-        note_cell.font = Font(name=FONT, size=10, color="1F3864")
+        note_cell.font = Font(name=FONT, size=10, color=style.ENTRY_TEXT)
         note_cell.alignment = Alignment(wrap_text=True, vertical="center")
         book.defined_names[note_name(f)] = DefinedName(
             note_name(f), attr_text=f"{sheet_ref}!${column_letter(NOTE_COL)}${r.row}"
@@ -249,7 +249,7 @@ def _blanks_row(check: Worksheet, row: int, rule_id: str, form: Form, cells: lis
         cell.font = Font(name=FONT, size=10)
         cell.border = BOX
         cell.alignment = Alignment(vertical="center", wrap_text=col in (FIELDS_COL, MESSAGE_COL, EXPLAIN_COL))
-    check.cell(row, count_col, f"={empty}").font = Font(name=FONT, size=8, color="808080")
+    check.cell(row, count_col, f"={empty}").font = Font(name=FONT, size=8, color=style.GREY_TEXT)
 
 
 def _quoted_cell(ref: str) -> str:

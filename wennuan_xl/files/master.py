@@ -24,7 +24,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import Severity
-from ..core.flags import FLAG_FILLS
 from ..core.forms import Campaign
 from . import style
 from .atomic import atomic_path
@@ -133,7 +132,7 @@ def master_workbook(campaign: Campaign) -> Workbook:
     for title, hint in RESULTS.items():
         ws = book.create_sheet(title)
         ws["A1"] = hint
-        ws["A1"].font = Font(name=FONT, size=10, color="808080")
+        ws["A1"].font = Font(name=FONT, size=10, color=style.GREY_TEXT)
     _texts(book, book.create_sheet(TEXTS))
     # Code names as Excel gives them; the VBA project's document modules are ThisWorkbook, Sheet1, Sheet2
     # (Excel adds the modules of the other sheets when it opens the workbook).
@@ -196,7 +195,7 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws.merge_cells("A1:B1")
     style.openpyxl_page(ws, style.Page(landscape=False, centered=True))
-    colours = {label: PatternFill("solid", fgColor=FLAG_FILLS[sev]) for label, sev in
+    colours = {label: PatternFill("solid", fgColor=style.FLAG_FILLS[sev]) for label, sev in
                (("错误", Severity.ERROR), ("提示", Severity.WARNING))}
     colours["已说明"] = PatternFill("solid", fgColor=style.EXPLAINED)  # as the templates show an explained 提示
     for r, (a, _) in enumerate(rows, start=1):
@@ -218,9 +217,9 @@ def _settings(book: Workbook, ws: Worksheet, campaign: Campaign) -> None:
     for row, s in enumerate(settings(campaign), start=2):
         ws.cell(row, 1, s.label).font = Font(name=FONT, size=11)
         value = ws.cell(row, 2, s.value)
-        value.font = Font(name=FONT, size=11, color="1F3864")
+        value.font = Font(name=FONT, size=11, color=style.ENTRY_TEXT)
         value.fill = INPUT_FILL
-        ws.cell(row, 3, s.note).font = Font(name=FONT, size=10, color="808080")
+        ws.cell(row, 3, s.note).font = Font(name=FONT, size=10, color=style.GREY_TEXT)
         if s.value in (YES, NO):
             yes_no.add(value.coordinate)
         book.defined_names[s.name] = DefinedName(s.name, attr_text=f"'{ws.title}'!$B${row}")
@@ -270,7 +269,7 @@ def _config(ws: Worksheet) -> None:
     for row, (key, value, note) in enumerate(CONFIG_ROWS, start=1):
         ws.cell(row, 1, key)
         ws.cell(row, 2, value)
-        ws.cell(row, 4, note).font = Font(name=FONT, size=10, color="808080")
+        ws.cell(row, 4, note).font = Font(name=FONT, size=10, color=style.GREY_TEXT)
     ws.cell(len(CONFIG_ROWS) + 2, 4, "A、B 两列是 xlwings 的设置（名称、值），中间不要留空行；值不要加引号。").font = Font(
-        name=FONT, size=10, color="808080"
+        name=FONT, size=10, color=style.GREY_TEXT
     )

@@ -13,22 +13,23 @@ from openpyxl.styles import Alignment, Font
 
 from ..core.consolidate import Consolidation
 from ..core.findings import Finding, Report, Severity
+from ..core.findings_table import by_level, finding_rows
 from ..core.forms import Campaign
 from ..core.namelist.spec import namelist_spec
+from ..core.workbook import column_letter
 from . import style
 from .atomic import Inputs, OutputError, unique_path
 from .feedback import (
-    BOX,
-    HEADER_FILL,
-    OPINION_HEADERS,
     FeedbackResult,
     chinese_date,
     feedback_name,
     folder_inputs,
+    letter_columns,
     needs_feedback,
     write_copy_with_letter,
+    write_findings_rows,
 )
-from .flagged import FILLS, clean, text_cell
+from .flagged import clean, text_cell
 from .style import FONT
 
 MIDDLE = "实名制"
@@ -93,49 +94,35 @@ def write_list_feedback_copy(source: Path, report: Report, out: Path, campaign: 
     return write_copy_with_letter(
         source, report, out, lambda ws, clean_report, clean_unit: _opinion(ws, clean_report, campaign, clean_unit, day,
                                                                            deadline),
-        unit, protect)
+        unit, campaign, protect)
 
 
 def _opinion(ws, report: Report, campaign: Campaign, unit: str, day: dt.date, deadline: dt.date) -> None:
     spec = namelist_spec(campaign)
     title = spec.title if spec is not None else "实名制名单"
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
-    warnings = [f for f in report.findings if f.severity is Severity.WARNING]
+    warnings = [f for f in report.findings if f.severity is Severity.WARNING and not f.explained]
     counts = "、".join(p for p in (f"{len(errors)} 个错误" if errors else "", f"{len(warnings)} 个提示" if warnings else "") if p)
     body = (
         f"经审核，贵单位报送的《{title}》（文件“{Path(report.file).name}”）有 {counts}需要处理，详见下表。"
         "错误必须修改；提示请核实。公民身份号码在本意见中以遮盖形式显示，完整号码见贵单位名单中标出的单元格。"
         f"请于 {chinese_date(deadline)}前将修改后的名单重新报送{campaign.issuer}。"
     )
-    for letter, width in {"A": 6, "B": 8, "C": 16, "D": 14, "E": 70, "F": 30}.items():
-        ws.column_dimensions[letter].width = width
+    rows = by_level(finding_rows(campaign, ((unit, report.file, f) for f in report.findings)))
+    last = len(letter_columns(rows))  # 0-based: 序号 is column 0
+    last_letter = column_letter(last + 1)
     head = text_cell(ws, 1, 1, f"{campaign.name}实名制名单审核意见")
     head.font = Font(name=FONT, size=16, bold=True)
     head.alignment = Alignment(horizontal="center")
-    ws.merge_cells("A1:F1")
-    text_cell(ws, 3, 1, f"{unit}：").font = Font(name=FONT, size=12, bold=True)
-    para = text_cell(ws, 4, 1, body)
+    ws.merge_cells(f"A1:{last_letter}1")
+    text_cell(ws, 2, 1, f"{unit}：").font = Font(name=FONT, size=12, bold=True)
+    para = text_cell(ws, 3, 1, "　　" + body)
     para.font = Font(name=FONT, size=12)
     para.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A4:F4")
-    ws.row_dimensions[4].height = 78
-    for col, text in enumerate(OPINION_HEADERS, start=1):
-        cell = text_cell(ws, 6, col, text)
-        cell.font = Font(name=FONT, bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BOX
-    row = 7
-    for i, f in enumerate(errors + warnings, start=1):
-        request = "请修改" if f.severity is Severity.ERROR else "请核实；确属实情的，请在“备注”栏写明"
-        values = (i, f.severity.label, f.cells[0] if f.cells else "", f.codes[0] if f.codes else "", f.message, request)
-        for col, value in enumerate(values, start=1):
-            cell = text_cell(ws, row, col, value)
-            cell.font = Font(name=FONT, size=11)
-            cell.border = BOX
-            cell.alignment = Alignment(wrap_text=col >= 4, vertical="top")
-        ws.cell(row, 2).fill = FILLS[f.severity]
-        row += 1
-    text_cell(ws, row + 1, 5, campaign.issuer).alignment = Alignment(horizontal="right")
-    text_cell(ws, row + 2, 5, chinese_date(day)).alignment = Alignment(horizontal="right")
-    style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(5, 5), area=(0, 0, row + 1, 5)))
-    ws.sheet_properties.tabColor = "C00000" if errors else "FFC000"
+    ws.merge_cells(f"A3:{last_letter}3")
+    row = write_findings_rows(ws, 4, rows)
+    text_cell(ws, row, last + 1, campaign.issuer).alignment = Alignment(horizontal="right")
+    text_cell(ws, row + 1, last + 1, chinese_date(day)).alignment = Alignment(horizontal="right")
+    style.openpyxl_fit_rows(ws, 3)
+    style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(3, 3), area=(0, 0, row, last), centered=True))
+    ws.sheet_properties.tabColor = style.tab_colour(bool(errors), True)

@@ -26,16 +26,17 @@ from . import style
 from .atomic import atomic_path
 from .sheet_setup import show
 
-FONT = "宋体"
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-ERROR_FILL = PatternFill("solid", bgColor="FFC7CE")
-THIN = Side(style="thin", color="808080")
+FONT = style.FONT
+INPUT_FILL = PatternFill("solid", fgColor=style.INPUT)  # as the annexes' templates: unlike every severity colour
+HEADER_FILL = PatternFill("solid", fgColor=style.HEADER)
+ERROR_FILL = PatternFill("solid", bgColor=style.ERROR)
+THIN = Side(style="thin", color=style.BORDER)
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FIXED_TIME = dt.datetime(2016, 11, 7, 9, 0, 0)
 TITLE_ROW, UNIT_ROW, PERSON_ROW, NOTES_ROW = 1, 2, 3, 4
 CHECK_HEADER = "审核"
-FORMATS = {"id": "@", "phone": "@", "text": "@", "name": "@", "yuan": "#,##0.00", "date": "yyyy-mm-dd", "seq": "0"}
+FORMATS = {"id": style.TEXT_FORMAT, "phone": style.TEXT_FORMAT, "text": style.TEXT_FORMAT, "name": style.TEXT_FORMAT,
+           "yuan": style.YUAN_FORMAT, "date": style.DATE_FORMAT, "seq": "0"}
 
 
 def list_template_filename(spec: ListSpec) -> str:
@@ -100,11 +101,11 @@ def build_list_template(campaign: Campaign, spec: ListSpec) -> Workbook:
     for r in range(first, last + 1):
         for c in columns:
             cell = ws.cell(r, col[c.key])
-            cell.number_format = FORMATS.get(c.kind, "@")
+            cell.number_format = FORMATS.get(c.kind, style.TEXT_FORMAT)
             cell.border = BOX
             cell.font = Font(name=FONT, size=11)
         check = ws.cell(r, last_col, _check_formula(r, letter, first, last))
-        check.font = Font(name=FONT, size=10, color="C00000")
+        check.font = Font(name=FONT, size=10, color=style.RED_TEXT)
         check.border = BOX
 
     _validations(ws, spec, letter, first, last)

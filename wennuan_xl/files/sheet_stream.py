@@ -39,8 +39,6 @@ from typing import IO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ..core.findings import Severity
-from ..core.flags import FLAG_FILLS
 from ..core.forms import Kind
 from ..core.tables import Cell, DetailSheet
 from ..core.workbook import column_letter
@@ -134,7 +132,7 @@ class StreamedWorksheet(Worksheet):
         self.rows = self.rows_path = None
 
 
-NUMBER_FORMATS = {"count": "#,##0", "money": "#,##0.00##", "text": None}  # by column kind, as the 汇总 sheets show them
+NUMBER_FORMATS = {"count": page_style.COUNT_FORMAT, "money": page_style.MONEY_FORMAT, "text": None}  # by column kind, as the 汇总 sheets show them
 
 
 class _Formats:
@@ -156,9 +154,9 @@ class _Formats:
             counted = xf(number)
             self.by_kind[kind] = {
                 "count": counted, "money": counted, "cell": self.named["cell"],
-                "grey": xf({**number, "font_color": "#808080"}),
-                "error": xf({**number, "bg_color": "#" + FLAG_FILLS[Severity.ERROR]}),
-                "warning": xf({**number, "bg_color": "#" + FLAG_FILLS[Severity.WARNING]}),
+                "grey": xf({**number, "font_color": "#" + page_style.GREY_TEXT}),
+                "error": xf({**number, "bg_color": "#" + page_style.ERROR}),
+                "warning": xf({**number, "bg_color": "#" + page_style.WARNING}),
             }
 
 

@@ -1,6 +1,9 @@
 """How every workbook we write looks and prints: the palette, the font, the number formats, page setups
-and row heights for wrapped text. One place, used by the template, flagged-copy, feedback, master and
-consolidated writers (openpyxl and xlsxwriter alike), so that a colour means the same on every sheet.
+and row heights for wrapped text. One place, used by the template, flagged-copy, feedback, master,
+consolidated and 实名制 writers (openpyxl and xlsxwriter alike) and by the live Excel shell (excel/), so that
+a colour means the same on every sheet; no other module names a colour or a font (tests/files/test_style.py).
+The number formats are the ones the core prints numbers with in messages and live formulas
+(core/excel_formulas.py), so a cell and its message show a number alike.
 
 Neither openpyxl nor xlsxwriter (nor LibreOffice when it opens their files) fits a row to wrapped text,
 so a wrapped cell's row gets a height estimated here from the text's width: a CJK character is about
@@ -14,6 +17,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# Re-exported: the writers take every number format from here.
+from ..core.excel_formulas import COUNT_FORMAT as COUNT_FORMAT
+from ..core.excel_formulas import MONEY_FORMAT as MONEY_FORMAT
+from ..core.findings import Severity
+
 # --- palette (RGB hex, no '#') -------------------------------------------------------------------------
 ERROR = "FFC7CE"  # 错误: light red
 WARNING = "FFEB9C"  # 提示: light yellow
@@ -23,17 +31,29 @@ INPUT = "DDEBF7"  # an input cell of a blank template: light blue, unlike any se
 HEADER = "D9D9D9"  # table headers
 TOTAL = "F2F2F2"  # total rows
 BORDER = "808080"
-GREY_TEXT = "808080"
+GREY_TEXT = "808080"  # codes, hints, values not counted
 LINK = "0563C1"
 OK_TEXT = "375623"  # “未发现问题”: dark green
+ERROR_TEXT = "9C0006"  # text on an ERROR fill (the live checks' conditional formats)
+WARNING_TEXT = "9C5700"  # text on a WARNING fill; also the 提示 line of a template's 审核 count
+RED_TEXT = "C00000"  # a 错误 said in words (the template's 审核 line, the list's 审核 column)
+ENTRY_TEXT = "1F3864"  # what the clerk types beside the form: 设置 values, 说明 cells
 TAB_ERROR, TAB_WARNING, TAB_OK = "C00000", "FFC000", "00B050"
 NOT_SENT = "BFBFBF"  # 未报 in the 上报进度 chart (beside TAB_OK, TAB_ERROR and TAB_WARNING): light grey
+# The fill a flagged cell gets, by its worst finding (a 注意 colours no cell).
+FLAG_FILLS = {Severity.ERROR: ERROR, Severity.WARNING: WARNING}
 
 # --- fonts and number formats --------------------------------------------------------------------------
 FONT = "宋体"
 FONT_SIZE = 11
-COUNT_FORMAT = "#,##0"
-MONEY_FORMAT = "#,##0.00##"
+YUAN_FORMAT = "#,##0.00"  # 元, in a 实名制 list
+TEXT_FORMAT = "@"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def tab_colour(errors: bool, warnings: bool) -> str:
+    """A sheet tab of findings: red with a 错误, amber with an open 提示, else green."""
+    return TAB_ERROR if errors else TAB_WARNING if warnings else TAB_OK
 
 # --- text width and row heights ------------------------------------------------------------------------
 _LINE = 1.45  # points of row height per point of font size and line (CJK fonts set lines loosely)

@@ -155,7 +155,7 @@ def fill_form_sheet(ws: Worksheet, campaign: Campaign, form: Form) -> FormLayout
         if r.field is None:
             continue
         code = ws.cell(r.row, CODE_COL, r.field.code)
-        code.font = Font(name=FONT, size=9, color="808080")
+        code.font = Font(name=FONT, size=9, color=style.GREY_TEXT)
         code.alignment = Alignment(horizontal="center", vertical="center")
         unit = ws.cell(r.row, UNIT_COL, r.field.unit)
         unit.alignment = Alignment(horizontal="center", vertical="center")
@@ -198,7 +198,7 @@ def _input_cell(ws: Worksheet, row: int, col: int, number_format: str) -> None:
     cell.protection = Protection(locked=False)
     cell.fill = INPUT_FILL
     cell.number_format = number_format
-    cell.font = Font(name=FONT, size=11, color="1F3864")
+    cell.font = Font(name=FONT, size=11, color=style.ENTRY_TEXT)
     cell.alignment = Alignment(horizontal="right" if number_format != "@" else "left", vertical="center")
 
 

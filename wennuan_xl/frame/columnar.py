@@ -35,6 +35,7 @@ from ..core.check import (
     rule_inputs,
 )
 from ..core.findings import Finding, Report, Skipped
+from ..core.findings_table import HEADINGS, KEYS, FindingRow, finding_rows
 from ..core.forms import Campaign, Kind
 from ..core.locate import ReturnData
 from ..core.rules import Rule, RuleSet
@@ -284,32 +285,19 @@ def units_frame(reports: Sequence[Report]) -> pd.DataFrame:
     return frame
 
 
-FINDINGS_COLUMNS = ("file", "unit", "rule", "severity", "codes", "cells", "values", "message")
-FINDINGS_HEADINGS = ("文件", "单位", "规则", "级别", "指标代码", "单元格", "填写值", "问题说明")
+def findings_frame(reports: Sequence[Report], campaign: Campaign, chinese: bool = False) -> pd.DataFrame:
+    """One row per finding (注意 included), in each report's order, with the findings table's columns
+    (core/findings_table.py): unit, file, annex, cell, field, rule, level, value, message, explanation,
+    action; ``chinese=True``: under their headings (单位, 文件, 附件, 单元格, 指标, 规则, 级别, 填写值, 问题说明,
+    单位说明, 处理要求). 填写值 holds numbers as numbers, 未填 for a blank."""
+    return table_frame(finding_rows(campaign, ((r.unit, r.file, f) for r in reports for f in r.findings)), chinese)
 
 
-def findings_frame(reports: Sequence[Report], chinese: bool = False) -> pd.DataFrame:
-    """One row per finding, in each report's order. Columns (``chinese=True``: the headings in brackets):
-    file (文件), unit (单位), rule (规则), severity (级别: 错误 / 提示), codes (指标代码, "A1.02B、A1.02A"),
-    cells (单元格, "附件1!E10、附件1!E9"), values (填写值, "A1.02B=1250、A1.02A=1200", blank as 未填),
-    message (问题说明); plus explanation (说明) and explained (已说明) at the end."""
-    rows = []
-    for r in reports:
-        for f in r.findings:
-            rows.append((r.file, r.unit, f.rule, f.severity.label, "、".join(f.codes), "、".join(c for c in f.cells if c),
-                         "、".join(f"{k}={_shown(v)}" for k, v in f.values.items()), f.message, f.explanation,
-                         f.explained))
-    columns = [*FINDINGS_COLUMNS, "explanation", "explained"]
-    frame = pd.DataFrame(rows, columns=columns)
+def table_frame(rows: list[FindingRow], chinese: bool = False) -> pd.DataFrame:
+    frame = pd.DataFrame([r.as_dict() for r in rows], columns=list(KEYS))
     if chinese:
-        frame.columns = [*FINDINGS_HEADINGS, "说明", "已说明"]
+        frame.columns = list(HEADINGS)
     return frame
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "未填"
-    return str(value)
 
 
 def status_name(code: int) -> str:

@@ -7,10 +7,11 @@ xlwings imports it on every click when it is there); only these two views need i
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from ..core.consolidate import Consolidation
+from ..core.findings_table import finding_rows
 from ..core.forms import Campaign
 
 if TYPE_CHECKING:
@@ -31,11 +32,12 @@ def _pandas():
 @dataclass(frozen=True)
 class Consolidated(Consolidation):
     codes: tuple[str, ...] = ()  # the campaign's field codes, in the order of ``Returned.values``
+    campaign: Campaign | None = field(default=None, compare=False, repr=False)  # for the findings' field names
 
     @classmethod
     def of(cls, result: Consolidation, campaign: Campaign) -> Consolidated:
         return cls(**{f.name: getattr(result, f.name) for f in fields(Consolidation)},
-                   codes=tuple(f.code for f in campaign.fields()))
+                   codes=tuple(f.code for f in campaign.fields()), campaign=campaign)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -61,15 +63,10 @@ class Consolidated(Consolidation):
         return frame
 
     def findings_frame(self, chinese: bool = False) -> pd.DataFrame:
-        """Every finding of the returns in use, then the totals' (unit 合计), with the columns of
-        ``frame.columnar.findings_frame``."""
-        pd = _pandas()
-        from .columnar import FINDINGS_COLUMNS, FINDINGS_HEADINGS, _shown
+        """Every finding of the returns in use (注意 included), then the totals' (unit 汇总), with the
+        columns of the findings table, as ``frame.columnar.findings_frame`` gives them."""
+        assert self.campaign is not None, "a Consolidated made by Consolidated.of"
+        _pandas()
+        from .columnar import table_frame
 
-        rows = [(file, unit, f.rule, f.severity.label, "、".join(f.codes), "、".join(c for c in f.cells if c),
-                 "、".join(f"{k}={_shown(v)}" for k, v in f.values.items()), f.message, f.explanation, f.explained)
-                for unit, file, f in self.findings()]
-        frame = pd.DataFrame(rows, columns=[*FINDINGS_COLUMNS, "explanation", "explained"])
-        if chinese:
-            frame.columns = [*FINDINGS_HEADINGS, "说明", "已说明"]
-        return frame
+        return table_frame(finding_rows(self.campaign, self.findings()), chinese)

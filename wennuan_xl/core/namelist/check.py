@@ -20,6 +20,8 @@ from .locate import ListData
 from .rows import YUAN, Person, check_row, money, no_field, no_lookup, number, tests_by_id_state
 from .spec import Check, ListSpec
 
+READ_NOTE = "L-READ"  # 注意: how a column of the list was read, or why it was not
+
 __all__ = ["ListReport", "Person", "check_book", "check_list", "list_totals", "person_dict", "unit_in_title"]
 
 
@@ -30,8 +32,7 @@ class ListReport:
     sheets: tuple[str, ...]
     people: tuple[Person, ...]
     totals: dict[str, float]  # L_AMOUNT … (namelist.yaml's totals)
-    findings: tuple[Finding, ...]
-    notes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...]  # 错误, 提示, and 注意 on how the list was read (a column taken by its content …)
     cover: dict[str, str] = field(default_factory=dict)  # key -> text
     title: str = ""
 
@@ -53,7 +54,6 @@ class ListReport:
             "totals": dict(self.totals),
             "people": [person_dict(p, show_ids) for p in self.people],
             "findings": [f.to_dict() for f in self.findings],
-            "notes": list(self.notes),
         }
 
 
@@ -70,10 +70,10 @@ def check_list(data: ListData, spec: ListSpec, unit_fallback: str = "") -> ListR
     """``unit_fallback``: the 填报单位 of the annex in the same workbook, for a list sheet without its own."""
     findings: list[Finding] = []
     people: list[Person] = []
-    notes: list[str] = []
     tests = tests_by_id_state(spec)
     for sheet in data.sheets:
-        notes.extend(sheet.notes)
+        findings.extend(Finding(READ_NOTE, Severity.NOTE, ("L.COLUMN", f"L.R{sheet.header_row}"), (), {}, note)
+                        for note in sheet.notes)
         for raw in sheet.rows:
             person, found = check_row(raw, sheet, spec, tests)
             people.append(person)
@@ -84,7 +84,7 @@ def check_list(data: ListData, spec: ListSpec, unit_fallback: str = "") -> ListR
     findings.extend(_list_findings(data, spec, people, totals, unit))
     findings.sort(key=_order(data))
     return ListReport(data.source, unit, tuple(s.sheet for s in data.sheets), tuple(people), totals, tuple(findings),
-                      tuple(notes), cover, data.title)
+                      cover, data.title)
 
 
 def _order(data: ListData):
