@@ -326,11 +326,11 @@ def _chart(wb, spec: ChartSpec, campaign: Campaign, data_row: int):
         series: dict = {"name": text(name), "categories": [where, first, 0, last, 0], "values": [where, first, col, last, col]}
         if i < len(spec.colours):
             series["fill"] = {"color": f"#{spec.colours[i]}"}
-            series["border"] = {"color": "#FFFFFF"}
+            series["border"] = {"color": f"#{style.WHITE}"}
         if spec.own_data:  # the count on each part; none on a part of 0, which has no width to carry it
             dark = i < len(spec.colours) and spec.colours[i] in (style.TAB_OK, style.TAB_ERROR)
             series["data_labels"] = {"value": True, "font": {"name": style.FONT, "bold": True,
-                                                             "color": "#FFFFFF" if dark else "#000000"},
+                                                             "color": f"#{style.WHITE if dark else style.BLACK}"},
                                      "custom": [{"delete": True} if not v else None for v in values]}
         chart.add_series(series)
     chart.set_title({"name": spec.title, "name_font": {"name": style.FONT, "size": 14}})

@@ -39,6 +39,7 @@ WARNING_TEXT = "9C5700"  # text on a WARNING fill; also the 提示 line of a tem
 RED_TEXT = "C00000"  # a 错误 said in words (the template's 审核 line, the list's 审核 column)
 ENTRY_TEXT = "1F3864"  # what the clerk types beside the form: 设置 values, 说明 cells
 TAB_ERROR, TAB_WARNING, TAB_OK = "C00000", "FFC000", "00B050"
+WHITE, BLACK = "FFFFFF", "000000"  # a chart part's border and the counts on its parts
 NOT_SENT = "BFBFBF"  # 未报 in the 上报进度 chart (beside TAB_OK, TAB_ERROR and TAB_WARNING): light grey
 # The fill a flagged cell gets, by its worst finding (a 注意 colours no cell).
 FLAG_FILLS = {Severity.ERROR: ERROR, Severity.WARNING: WARNING}
