@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .check import check_values
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
+from .previous import PreviousYear
 from .roster import UnitMatch, roster_index, unit_in_file_name
 from .roster import identify as identify_unit
 from .rules import RuleSet
@@ -134,6 +135,7 @@ class Consolidation:
     # code -> the units counted in the totals whose return gave no number for it (blank, not read, text)
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lists: ListConsolidation | None = None  # issue #16: the units' 实名制 lists, duplicates, reconciliation
+    previous: PreviousYear | None = None  # last year's figures the 上年同期 rules compared with (None: not given)
 
     def audit_counts(self) -> dict[str, int]:
         """错误 in the units' returns, 错误 of the totals that those cause, other 错误 of the totals, and 提示."""
@@ -226,7 +228,8 @@ def consolidate(
     for r in returns:
         match = matches.get(r.file)
         unit_of[r.file] = match.unit.name if match is not None and match.unit else (r.unit_typed or PurePath(r.file).stem)
-    result = Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking)
+    result = Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking,
+                           previous=rules.previous)
     return _with_lists(result, campaign)
 
 

@@ -57,6 +57,7 @@ class PreviousYear:
     totals: dict[str, Value]  # this year's field code -> last year's consolidated total
     notes: tuple[str, ...] = ()  # what was left out, and why
     title: str = ""  # last year's campaign, when the workbook says it (“2016年元旦春节送温暖活动”)
+    folder: bool = False  # read from a folder of last year's returns (else a consolidated workbook)
 
     def values(self, unit: str) -> dict[str, Value]:
         """Last year's figures of a roster unit, by this year's field code (empty: none known)."""
@@ -64,8 +65,10 @@ class PreviousYear:
 
     def summary(self) -> str:
         """One line for the clerk: where last year's figures come from and how many units they cover."""
-        what = f"{self.title}，" if self.title else ""
-        return f"上年同期数据：{what}{self.source}，{len(self.units)} 个单位" + ("，含上年合计" if self.totals else "")
+        what = f"上年退回表文件夹“{self.source}”" if self.folder else f"上年汇总工作簿“{self.source}”"
+        if self.title:
+            what += f"（{self.title}）"
+        return f"上年同期数据：{what}，{len(self.units)} 个单位的上年数" + ("，含上年汇总数" if self.totals else "")
 
 
 # --- fields: last year's codes -> this year's ---------------------------------------------------------------
@@ -98,6 +101,15 @@ def read_value(raw: object, f: Field, campaign: Campaign) -> Value | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return as_number(value)
+
+
+def _read_as(campaign: Campaign) -> dict[str, Field]:
+    """Last year's code -> this year's field its cells are read as (the field it compares with)."""
+    out: dict[str, Field] = {}
+    for f in campaign.fields():
+        for code in last_year_codes(campaign, f):
+            out.setdefault(code, f)
+    return out
 
 
 def comparable(campaign: Campaign, old: Mapping[str, object]) -> dict[str, Value]:
@@ -145,17 +157,20 @@ def previous_from_detail(book: WorkbookData, campaign: Campaign) -> PreviousYear
     old_rows: list[tuple[int, str, dict[str, object]]] = []
     sums: dict[str, list[float]] = {}
     forms = {f.id for f in campaign.forms}
+    read_as = _read_as(campaign)
     for r, name in rows:
-        cells = {code: sheet.value(r, col) for code, col in header.codes.items()}
         sent = {form: raw_text(sheet.value(r, col)).strip() for form, col in header.counted.items()}
-        for code, value in cells.items():
+        values: dict[str, object] = {}
+        for code, col in header.codes.items():
             form = code.split(".", 1)[0]
-            if sent.get(form) == YES and form in forms:
-                number = _number(value)
-                if number is not None:
-                    sums.setdefault(code, []).append(number)
-        # An annex the unit did not send is blank in 明细: none of its fields is known.
-        values = {code: v for code, v in cells.items() if sent.get(code.split(".", 1)[0], YES) != ""}
+            if code not in read_as or sent.get(form, YES) == "":
+                continue  # a code of no field this year compares with; an annex not sent is blank in 明细
+            value = read_value(sheet.value(r, col), read_as[code], campaign)
+            if value is None:
+                continue
+            values[code] = value
+            if sent.get(form) == YES and form in forms and not isinstance(value, str):
+                sums.setdefault(code, []).append(float(value))
         old_rows.append((r, name, values))
     units = _by_roster_unit(old_rows, campaign, shown, sheet.name, notes)
     uncounted = [f.annex for f in campaign.forms if f.id not in header.counted]
@@ -164,7 +179,7 @@ def previous_from_detail(book: WorkbookData, campaign: Campaign) -> PreviousYear
                      f"不知道上年哪些单位计入了合计，{'、'.join(uncounted)}的汇总数不作上年同期比较")
     old_totals = {code: as_number(round(math.fsum(v), 6)) for code, v in sums.items()}
     totals: dict[str, Value] = {code: v for code, v in comparable(campaign, old_totals).items()
-              if not isinstance(v, str) and campaign.field(code).form_id in header.counted}
+                                if not isinstance(v, str) and campaign.field(code).form_id in header.counted}
     if unknown:
         notes.append(f"上年明细中的指标 {_listed(unknown)} 今年没有对应的指标，未使用")
     absent = [f.code for f in campaign.fields()
@@ -198,7 +213,7 @@ def _detail_sheet(book: WorkbookData, campaign: Campaign) -> tuple[SheetData, _H
         header = _header(sheet, campaign, book.source)
         if header is not None:
             return sheet, header
-    expected = f"第一行应为“{UNIT_HEADER}”“上报情况”和各项指标代码（如 {next(campaign.fields()).code}）"
+    expected = f"表头应有一行写着“{UNIT_HEADER}”和各项指标代码，如 {next(campaign.fields()).code}"
     if named is not None:
         raise PreviousUnusable(f"“{book.source}”的“{DETAIL_SHEET}”表的表头不是本程序写出的格式（{expected}），"
                                "不能作为上年同期数据")
@@ -245,12 +260,6 @@ def _unit_rows(sheet: SheetData, header: _Header) -> list[tuple[int, str]]:
     return out
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def _by_roster_unit(rows: Sequence[tuple[int, str, dict[str, object]]], campaign: Campaign, shown: str,
                     sheet: str, notes: list[str]) -> dict[str, dict[str, Value]]:
     """Each row's figures under this year's roster unit its name matches exactly or once normalised; a name
@@ -270,7 +279,7 @@ def _by_roster_unit(rows: Sequence[tuple[int, str, dict[str, object]]], campaign
     for unit, found in claimed.items():
         if len(found) > 1:
             lines = "、".join(f"第 {r} 行“{name}”" for r, name, _ in found)
-            notes.append(f"“{sheet}”表中 {lines} 都是今年名单中的“{unit}”，无法判断用哪一行，该单位不作上年同期比较")
+            notes.append(f"“{sheet}”表中{lines}都是今年名单中的“{unit}”，无法判断用哪一行，该单位不作上年同期比较")
             continue
         values = comparable(campaign, found[0][2])
         if values:
@@ -325,4 +334,4 @@ def previous_from_consolidation(result: Consolidation, campaign: Campaign, sourc
                      + (" 等" if len(unread) > _LISTED else ""))
     if not units:
         raise PreviousUnusable(f"“{source}”中没有读到今年名单中任何单位的退回表，不能作为上年同期数据")
-    return PreviousYear(source, units, totals, tuple(notes))
+    return PreviousYear(source, units, totals, tuple(notes), folder=True)

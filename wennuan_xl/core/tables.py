@@ -201,6 +201,8 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
                      + (f"（其中 {explained} 个提示已由单位说明）" if explained else ""), "heading")}),
         (2, {col: Cell(text, "header") for col, text in enumerate(FINDINGS_HEADERS)}),
     ]
+    if result.previous is not None:  # where the 上年同期 rules' figures came from
+        out.insert(1, (1, {0: Cell(f"{result.previous.summary()}（上年同期的提示与同一单位上年的数、汇总数与上年的汇总数比较）")}))
     annex = {f.id: f.annex for f in campaign.forms}
     annex["L"] = "实名制"  # issue #16: the list's findings (codes L.ID, L.AMOUNT …)
     for i, (unit, file, f) in enumerate(items, start=1):
@@ -221,7 +223,10 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
             7: Cell(shown), 8: Cell(f.message, "cell_wrap"), 9: Cell(f.explanation, "cell_wrap"),
         }))
     row = 3 + len(items)
-    for unit, file, note in result.notes():
+    notes = list(result.notes())
+    if result.previous is not None:  # what of last year's could not be compared, and why
+        notes += [(PREVIOUS_UNIT, result.previous.source, note) for note in result.previous.notes]
+    for unit, file, note in notes:
         out.append((row, {0: Cell(row - 2, "center"), 1: Cell(unit), 3: Cell(file), 6: Cell(NOTE_LABEL, "center"),
                           8: Cell(note, "cell_wrap")}))
         row += 1
@@ -232,6 +237,7 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
     )
 
 
+PREVIOUS_UNIT = "上年同期"  # the 单位 of a note about last year's figures in 审核结果
 FILE_COLUMN = FINDINGS_HEADERS.index("文件")
 MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
 
