@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .core.forms import Campaign, roster_from_rows
+from .core.previous import PreviousYear
 from .core.rules import RuleSet
 from .files.campaign_cache import compiled_campaign, with_tolerance
 
@@ -29,16 +30,29 @@ class Settings:
     feedback_dir: Path | None = None  # where the feedback copies go (None: none are written)
     feedback_day: dt.date | None = None  # the date of the feedback letters (None: today)
     resubmit_by: dt.date | None = None  # the date the letters ask the corrected returns by (None: +3 working days)
+    # Last year's figures (上年同期) the rules' PREV reads; None: none given. The rules carry the same object.
+    previous: PreviousYear | None = None
+
+    def __post_init__(self) -> None:
+        if self.rules.previous is not self.previous:
+            object.__setattr__(self, "rules", replace(self.rules, previous=self.previous))
 
 
 def settings(campaign_folder: Path | str | None = None, roster: Path | str | None = None,
              roster_rows: list[list[object]] | None = None, roster_source: str = "",
-             tolerance: float | None = None, **options) -> Settings:
+             tolerance: float | None = None, previous: Path | str | None = None, **options) -> Settings:
     """The campaign of ``campaign_folder`` (default: the shipped one), compiled and from the disk cache when
     its files are unchanged, with the roster of a file (``roster``) or of sheet rows (``roster_rows``, the
-    master's 单位名单), the money tolerance ``tolerance`` (设置's WN_TOLERANCE), and the other options."""
+    master's 单位名单), the money tolerance ``tolerance`` (设置's WN_TOLERANCE), last year's figures from
+    ``previous`` (a consolidated workbook or a folder of returns, ``files/previous.py``; raises
+    ``PreviousUnusable``), and the other options."""
     campaign, rules = compiled_campaign(campaign_folder, roster)
     if roster is None and roster_rows:
         campaign = replace(campaign, roster=roster_from_rows(roster_rows, roster_source))
     campaign, rules = with_tolerance(campaign, rules, tolerance)
-    return Settings(campaign, rules, **options)
+    last_year = None
+    if previous is not None and str(previous).strip():
+        from .files.previous import load_previous
+
+        last_year = load_previous(previous, campaign, rules, options.get("workers"), options.get("recursive", False))
+    return Settings(campaign, rules, previous=last_year, **options)

@@ -413,3 +413,32 @@ def test_a_shipped_style_rule_evaluates_with_a_dict_lookup():
     assert evaluate(rule, lookup(cells)) is True
     cells["A1_05C"] = 2.4
     assert evaluate(rule, lookup(cells)) is False
+
+
+# --- PREV: last year's figure of a field ----------------------------------------------------------------
+
+
+def test_prev_is_a_reference_to_last_years_figure():
+    node = parse("ABS(A1_01A-prev（a1_01a）)>0.3*PREV(A1_01A)")
+    assert node.left.args[0].right == Ref("A1_01A", previous=True)
+    assert unparse(node) == "ABS(A1_01A-PREV(A1_01A))>(0.3*PREV(A1_01A))"
+    assert refs(node) == ["A1_01A"]
+    from wennuan_xl.core.formula import all_refs, previous_refs
+
+    assert previous_refs(node) == ["A1_01A"] and all_refs(parse("PREV(A1_02A)<A1_01A")) == ["A1_01A", "A1_02A"]
+    assert evaluate(node, {"A1_01A": 182000, "PREV(A1_01A)": 121500}.__getitem__) is True
+    assert evaluate(node, {"A1_01A": 130000, "PREV(A1_01A)": 121500}.__getitem__) is False
+
+
+def test_prev_given_by_reference_is_skipped_by_sum_as_a_blank_cell():
+    # In a personalised template PREV(x) is the locked 上年数 cell: SUM and ISBLANK treat it as a cell.
+    env = {"A1_01A": 5, "PREV(A1_01A)": BLANK}.__getitem__
+    assert evaluate(parse("ISBLANK(PREV(A1_01A))"), env) is True
+    assert evaluate(parse("SUM(PREV(A1_01A),A1_01A)"), env) == 5
+
+
+@pytest.mark.parametrize("text", ["PREV(1)", "PREV(A1_01A+1)", "PREV()", "PREV(PREV(A1_01A))", "PREV(A1_01A,A1_01B)",
+                                  "PREV(TRUE)"])
+def test_prev_takes_one_field_name(text):
+    with pytest.raises(FormulaSyntaxError, match="PREV"):
+        parse(text)

@@ -208,6 +208,15 @@ MALFORMED = {
     "missing message": ("T-NOMSG", '{id: T-NOMSG, severity: 错误, rule: "A1_02B<=A1_02A"}'),
     "no field referenced": ("T-NOFIELD", '{id: T-NOFIELD, severity: 错误, rule: "1<=TOLERANCE", message: "有误"}'),
     "constant only": ("T-CONST", '{id: T-CONST, severity: 错误, rule: "1+1=2", message: "有误"}'),
+    "PREV of an unknown field": ("T-PREV1", '{id: T-PREV1, severity: 提示, rule: "A1_01A<PREV(A1_99Z)", message: "有误"}'),
+    "PREV of a constant": ("T-PREV2", '{id: T-PREV2, severity: 提示, rule: "A1_01A<PREV(TOLERANCE)", message: "有误"}'),
+    "PREV of an expression": ("T-PREV3", '{id: T-PREV3, severity: 提示, rule: "A1_01A<PREV(A1_01A+1)", message: "有误"}'),
+    "PREV only": ("T-PREV4", '{id: T-PREV4, severity: 提示, rule: "PREV(A1_01A)>0", message: "有误"}'),
+    "PREV in the message, not in the rule": (
+        "T-PREV5", '{id: T-PREV5, severity: 提示, rule: "A1_01A>0", message: "{A1_01A} 上年 {PREV(A1_01A)}"}'),
+    "PREV of another field in the message": (
+        "T-PREV6",
+        '{id: T-PREV6, severity: 提示, rule: "A1_01A<PREV(A1_01A)*2", message: "{=PREV(A1_02A)} 有误"}'),
 }
 
 
@@ -381,3 +390,23 @@ rules:
     report = check_values({"A1.02A": 10, "A1.02B": 20, "A1.03A": 4}, CAMPAIGN, ruleset, ("A1",))
     (fired,) = [f for f in report.findings if f.rule == "T-MSG"]
     assert fired.severity is Severity.ERROR and "另 5" in fired.message
+
+
+def test_a_rule_reading_last_year_knows_which_fields(tmp_path):
+    path = write(tmp_path, """
+rules:
+  - {id: T-PY, severity: 提示, when: "prev(A1_02A)>0", rule: "A1_02B<=PREV(A1_02B)*2",
+     message: "{A1_02B}，上年 {PREV(A1_02B)}，{prev(a1_02a)}"}
+""")
+    rule = load_rules(CAMPAIGN, [path]).rule("T-PY")
+    assert rule.names == ("A1_02B",) and rule.codes == ("A1.02B",)
+    assert rule.previous == ("A1.02B", "A1.02A")
+    assert load_rules(CAMPAIGN, [path]).previous_codes == ("A1.02B", "A1.02A")
+
+
+def test_only_a_formula_rule_may_print_last_years_figure(tmp_path):
+    path = write(tmp_path, """
+field_checks:
+  - {id: T-FC, check: number, severity: 错误, message: "{caption} 上年 {PREV(A1_01A)}"}
+""")
+    assert "T-FC" in load_error(path) and "PREV(A1_01A)" in load_error(path)

@@ -141,7 +141,7 @@ def test_a_rules_file_outside_the_folder_is_checked_on_every_load(cache, loads, 
     outside = tmp_path / "extra_rules.yaml"
     outside.write_text("rules:\n  - {id: X-1, severity: 提示, rule: A1_01A>=0, message: \"{A1_01A} 小于 0\"}\n", encoding="utf-8")
     main = folder / "campaign.yaml"
-    main.write_text(main.read_text(encoding="utf-8").replace("rules_cross.yaml]", "rules_cross.yaml, ../extra_rules.yaml]"), encoding="utf-8")
+    main.write_text(main.read_text(encoding="utf-8").replace("rules_previous.yaml]", "rules_previous.yaml, ../extra_rules.yaml]"), encoding="utf-8")
     assert "X-1" in campaign_cache.compiled_campaign(folder)[1].ids
     outside.write_text(outside.read_text(encoding="utf-8").replace("X-1", "X-2"), encoding="utf-8")
     assert "X-2" in campaign_cache.compiled_campaign(folder)[1].ids

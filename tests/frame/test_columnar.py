@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import ReturnUnusable
 from wennuan_xl.core.locate import locate
+from wennuan_xl.core.previous import PreviousYear
+from wennuan_xl.core.roster import identify
 from wennuan_xl.files.read import read_workbook
 from wennuan_xl.frame.columnar import check_returns, findings_frame, units_frame
 from wennuan_xl.samples import consistent_values, cover_for, return_from_values
@@ -79,6 +81,70 @@ def clerk_units(draw, campaign) -> list:
 @given(data=st.data())
 def test_columnar_and_per_return_reports_are_identical(campaign, rules, data):
     same(campaign, rules, data.draw(clerk_units(campaign)))
+
+
+# Last year's figure of a field, from this year's: on and around each 上年同期 rule's edges (30 % and 1,000
+# 人, ten times, a tenth, from 0, to 0), unknown, or unrelated.
+RATIOS = [1, 1.3, 1.3000001, 1 / 1.3, 0.7, 10, 10.000001, 0.1, 0.099999, 2.5]
+SHIFTS = [1000, -1000, 1001, -999, 0.5]
+
+
+@st.composite
+def last_year(draw, campaign, rules, datas) -> PreviousYear:
+    """Last year's figures of the roster units the returns name (by 填报单位 or file name), drawn around
+    this year's, and last year's totals."""
+    units: dict[str, dict] = {}
+    for data in datas:
+        report = check_return(data, campaign, rules)
+        unit = identify(report.unit, report.file, campaign)
+        if unit.unit is None or draw(st.integers(0, 5)) == 0:
+            continue
+        mine = units.setdefault(unit.unit.name, {})
+        for code in rules.previous_codes:
+            now = report.values.get(code)
+            how = draw(st.integers(0, 6))
+            if how == 0:
+                continue  # not known
+            if how == 1:
+                mine[code] = 0
+            elif how == 2 or not isinstance(now, (int, float)) or isinstance(now, bool):
+                mine[code] = draw(st.one_of(st.integers(0, 10**6), st.floats(0, 1e6).map(lambda x: round(x, 4))))
+            elif how in (3, 4):
+                mine[code] = now / draw(st.sampled_from(RATIOS))
+            else:
+                mine[code] = max(0, now - draw(st.sampled_from(SHIFTS)))
+    return PreviousYear("上年.xlsx", units, {})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_columnar_and_per_return_reports_are_identical_with_last_years_figures(campaign, rules, data):
+    units = data.draw(clerk_units(campaign))
+    names = [u.name for u in campaign.roster]
+    # Some units named by their file only (填报单位 blank or off the roster): identified by the file name.
+    units = [replace(d, source=f"{data.draw(st.sampled_from(names))}-附件{i}.xlsx") if data.draw(st.booleans()) else d
+             for i, d in enumerate(units)]
+    previous = data.draw(last_year(campaign, rules, units))
+    with_previous = replace(rules, previous=previous)
+    same(campaign, with_previous, units)
+    assert check_returns(units, campaign, rules) == [check_return(d, campaign, rules) for d in units]
+
+
+def test_last_years_figures_fire_the_same_rules_column_wise(campaign, rules):
+    rng = random.Random(11)
+    names = [u.name for u in campaign.roster]
+    datas, before = [], {}
+    for i, name in enumerate(names):
+        values = consistent_values(rng)
+        datas.append(return_from_values(campaign, values, cover=cover_for(rng, name), source=f"{i}.xlsx"))
+        ratio = [1.0, 1.5, 0.5, 12.0, 0.05][i % 5]
+        before[name] = {code: (values[code] / ratio if isinstance(values.get(code), (int, float)) else 0)
+                        for code in rules.previous_codes}
+    with_previous = replace(rules, previous=PreviousYear("上年.xlsx", before, {}))
+    same(campaign, with_previous, datas)
+    fired = {f.rule for r in check_returns(datas, campaign, with_previous) for f in r.findings if f.rule.startswith("PY-")}
+    assert {"PY-A1-01A-UP", "PY-A1-01A-DOWN", "PY-A1-05-X10", "PY-A1-05-D10"} <= fired
+    assert not {f.rule for r in check_returns(datas, campaign, rules) for f in r.findings if f.rule.startswith("PY-")}
 
 
 def test_a_large_batch_of_perturbed_units_gives_identical_reports(campaign, rules):

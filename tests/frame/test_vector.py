@@ -1,7 +1,8 @@
 """The column-wise evaluator against the scalar one, formula by formula, on values made to sit on edges.
 
 For every 审核公式 of the campaign (and its ``when``), random units — consistent ones, perturbed ones,
-blanks, zeros, money at the tolerance, 是/否 — are evaluated both ways. Where the vector evaluator is sure
+blanks, zeros, money at the tolerance, 是/否, last year's figures (PREV) around the 上年同期 rules' edges — are
+evaluated both ways. Where the vector evaluator is sure
 it must agree with ``core.formula`` exactly; where it is not, the caller asks the scalar one.
 """
 
@@ -20,7 +21,7 @@ from wennuan_xl.samples import consistent_values
 N = 400
 
 
-def _units(campaign, seed: int) -> list[dict[str, object]]:
+def _units(campaign, seed: int, previous: tuple[str, ...] = ()) -> list[dict[str, object]]:
     rng = random.Random(seed)
     fields = list(campaign.fields())
     out = []
@@ -40,6 +41,15 @@ def _units(campaign, seed: int) -> list[dict[str, object]]:
                 v[f.name] = rng.randint(0, 5000) if f.kind is Kind.COUNT else round(rng.uniform(0, 500), 2)
         if i % 50 == 0:
             v = {name: None for name in v}
+        for code in previous:  # last year's figure (PREV): around the 上年同期 rules' edges, 0, or unknown
+            f = campaign.field(code)
+            now = v.get(f.name)
+            roll = rng.random()
+            if roll < 0.15 or not isinstance(now, (int, float)):
+                last = None if roll < 0.1 else 0
+            else:
+                last = now / rng.choice([1, 1.3, 1 / 1.3, 10, 0.1, 0.7, 2]) if roll < 0.8 else max(0, now - rng.choice([1000, -1000, 1001]))
+            v[formula.previous_key(f.name)] = last
         out.append(v)
     return out
 
@@ -51,6 +61,8 @@ def _columns(campaign, units, constants) -> Columns:
             texts[f.name] = np.array([u.get(f.name) for u in units], dtype=object)
         else:
             numbers[f.name] = np.array([np.nan if u.get(f.name) is None else float(u[f.name]) for u in units])
+    for key in {k for u in units for k in u if k.startswith("PREV(")}:
+        numbers[key] = np.array([np.nan if u.get(key) is None else float(u[key]) for u in units])
     return Columns(len(units), numbers, texts, constants)
 
 
@@ -69,7 +81,7 @@ def _scalar(node, unit, constants):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_vector_and_scalar_agree_wherever_the_vector_is_sure(campaign, rules, seed):
-    units = _units(campaign, seed)
+    units = _units(campaign, seed, rules.previous_codes)
     cols = _columns(campaign, units, rules.constants)
     checked = unsure_rows = 0
     for rule in rules.rules:
@@ -81,6 +93,9 @@ def test_vector_and_scalar_agree_wherever_the_vector_is_sure(campaign, rules, se
             for i, unit in enumerate(units):
                 if all(unit.get(n) is None for n in names):
                     continue  # a rule over blank fields only is not evaluated at all
+                if any(unit.get(formula.previous_key(n)) is None
+                       for n in formula.previous_refs(rule.node) + (formula.previous_refs(rule.when) if rule.when else [])):
+                    continue  # a rule reading a last year's figure that is unknown does not apply
                 if unsure[i]:
                     unsure_rows += 1
                     continue

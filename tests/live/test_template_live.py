@@ -37,15 +37,16 @@ def _formulas(book) -> list[str]:
     return out
 
 
-def test_every_rule_of_the_annex_is_live_and_cross_form_rules_are_not(committed, campaign, rules) -> None:
+def test_every_rule_of_the_annex_is_live_and_cross_form_and_last_year_rules_are_not(committed, campaign, rules) -> None:
     form, book = committed
     ws = book[CHECK_SHEET]
     ids = [ws.cell(r, 1).value for r in range(FIRST_RULE_ROW, ws.max_row + 1) if ws.cell(r, 1).value]
     names = {f.name for f in form.fields}
     blanks = next(c.id for c in rules.form_checks if c.check == "blanks")
     assert ids == [r.id for r in rules.rules if applicable(r, names)] + [blanks]  # the blank fields last
-    assert len(ids) == len([r for r in rules.rules if r.forms == {form.id}]) + 1
+    assert len(ids) == len([r for r in rules.rules if r.forms == {form.id} and not r.previous]) + 1
     assert "X-10L" not in ids  # needs both annexes in one workbook
+    assert not [i for i in ids if i.startswith("PY-")]  # needs a 上年数 cell a blank template has not
 
 
 def test_the_formulas_are_the_rules_compiled(committed, campaign, rules) -> None:

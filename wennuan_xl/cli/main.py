@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core.findings import Report, ReturnUnusable
 from ..core.forms import CampaignError
+from ..core.previous import PreviousUnusable
 from ..core.rules import RuleError
 from ..files.atomic import OutputError, visible
 from .parser import Parser
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CampaignError, RuleError) as exc:
         print(f"表样、审核规则或单位名单有误：{visible(str(exc))}", file=sys.stderr)
         return EXIT_CONFIG
+    except PreviousUnusable as exc:  # --previous cannot be used: said before anything is read or written
+        print(visible(exc.reason), file=sys.stderr)
+        return EXIT_UNUSABLE
     except OutputError as exc:  # the message says what was not written; add what was
         done, message = atomic.written[before:], visible(str(exc))
         untouched = done or "原有的文件未被改动" not in message
@@ -65,6 +69,10 @@ def unexpected(exc: BaseException) -> str:
     return mask_text(f"发生意外错误（{type(exc).__name__}: {visible(str(exc)[:100])}），请将此文件转交技术人员")
 
 
+PREVIOUS_HELP = ("上年同期数据：上年用本程序汇总得到的工作簿（读其“明细”表），或上年各单位退回表所在的文件夹；"
+                 "各单位的数与其上年的数比较，汇总数与上年的汇总数比较")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = Parser(prog="wennuan", description="送温暖统计表（附件1、附件2）的审核与汇总")
     parser.add_argument("--version", action="version", version=f"wennuan-xl {_version()}", help="显示版本号后退出")
@@ -77,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--flagged-copy", metavar="输出", help="另存一份标出问题单元格的副本（多个文件时为目录）")
     check.add_argument("--roster", metavar="名单", help="单位名单（CSV 或 Excel），默认用内置名单")
     check.add_argument("--show-ids", action="store_true", help="JSON 中显示实名制名单的完整公民身份号码（默认遮盖）")
+    check.add_argument("--previous", metavar="文件或文件夹", help=PREVIOUS_HELP)
     check.set_defaults(run=run_check)
 
     cons = sub.add_parser("consolidate", help="汇总一个文件夹中所有退回的工作簿", description="汇总一个文件夹中所有退回的工作簿，写出汇总工作簿")
@@ -93,11 +102,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="审核意见和催报清单要求重新报送的日期（默认：上述日期之后第 3 个工作日）")
     cons.add_argument("--remind", metavar="催报清单.xlsx",
                       help="另存催报清单：未报、有错误或文件无法读取的单位，附联系人和可复制的催报短信（文件名以 .csv 结尾时存为 CSV）")
+    cons.add_argument("--previous", metavar="文件或文件夹", help=PREVIOUS_HELP)
     cons.set_defaults(run=run_consolidate)
 
     demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总", description="汇总自带的示例退回表，写出一份汇总工作簿")
     demo.add_argument("-o", "--out", default=str(Path("out") / "送温暖汇总-示例.xlsx"), metavar="输出.xlsx",
                       help="汇总工作簿的文件名（默认 out/送温暖汇总-示例.xlsx）")
+    demo.add_argument("--previous", metavar="文件或文件夹", help=PREVIOUS_HELP)
     demo.set_defaults(run=run_demo)
 
     template = sub.add_parser("template", help="生成两张空白统计表和实名制名单空白表",
@@ -127,7 +138,15 @@ def _settings(args, **options):
     with ``--roster`` when given, and the command's options."""
     from ..jobs import settings
 
-    return settings(args.campaign, roster=getattr(args, "roster", None) or None, **options)
+    return settings(args.campaign, roster=getattr(args, "roster", None) or None,
+                    previous=getattr(args, "previous", None) or None, **options)
+
+
+def previous_lines(previous) -> str:
+    """Where last year's figures come from, and what of them could not be used (注意 …)."""
+    if previous is None:
+        return ""
+    return "\n".join([visible(previous.summary()), *(f"  注意：{visible(n)}" for n in previous.notes)])
 
 
 def run_check(args) -> int:
@@ -147,6 +166,8 @@ def run_check(args) -> int:
     if args.flagged_copy:
         copies_failed = not _flagged_copies(args, lists_cli.one_report_per_file(results, checked), campaign, inputs)
     show_ids = getattr(args, "show_ids", False)
+    if job.previous is not None:  # JSON keeps stdout to the reports
+        print(previous_lines(job.previous) + ("" if args.json else "\n"), file=sys.stderr if args.json else sys.stdout)
     if args.json:
         objects = ([_json_object(r, campaign) for r in results]
                    + [lists_cli.list_json(lst, extra, show_ids, campaign) for lst, extra in checked])
@@ -254,6 +275,10 @@ def run_consolidate(args) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_UNUSABLE
+    problem = previous_problem(folder, Path(args.out), getattr(args, "previous", None))
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_UNUSABLE
     job = _settings(args, recursive=args.recursive, exclude_errors=args.exclude_errors,
                     feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day,
                     resubmit_by=resubmit_by)
@@ -292,6 +317,19 @@ def remind_problem(remind: Path, out: Path) -> str:
         return f"--remind 的文件名应以 .xlsx 或 .csv 结尾（{visible(str(remind))}）"
     if remind.resolve() == out.resolve():
         return f"--remind 的文件不能与汇总工作簿（-o {visible(str(out))}）相同：请另起一个文件名"
+    return ""
+
+
+def previous_problem(folder: Path, out: Path, previous: str | None) -> str:
+    """Last year's figures cannot be this year's returns, nor the workbook this run is about to write."""
+    if not previous:
+        return ""
+    source = Path(previous).resolve()
+    if source == folder.resolve():
+        return f"上年同期数据（{visible(previous)}）不能是今年退回表所在的文件夹：请给出上年的汇总工作簿或上年退回表的文件夹"
+    if source == out.resolve():
+        return (f"上年同期数据（{visible(previous)}）与本次汇总的输出文件相同：那是今年的汇总结果，不是上年的；"
+                "请换一个输出文件名，或给出上年的汇总工作簿")
     return ""
 
 
@@ -334,7 +372,15 @@ def consolidation_json(result, job) -> dict:
                        "email": r.email, "due": r.due.isoformat(), "message": r.message, "notes": list(r.notes)}
                       for r in chase],
         **({"namelist": lists_json(result.lists)} if result.lists is not None else {}),  # issue #16
+        **({"previous": previous_json(result.previous)} if result.previous is not None else {}),
     }
+
+
+def previous_json(previous) -> dict:
+    """Where last year's figures (上年同期) came from: the source, last year's campaign when known, the units
+    with figures, whether last year's totals are known, and what could not be used."""
+    return {"source": previous.source, "title": previous.title, "units": sorted(previous.units),
+            "totals": bool(previous.totals), "notes": list(previous.notes)}
 
 
 def lists_json(lists) -> dict:
@@ -368,9 +414,13 @@ def consolidation_summary(result, campaign, out: Path, job) -> str:
     from ..core.remind import remind_line
 
     chase = remind_line(result, campaign, _remind_dates(job))
+    previous = ""
+    if result.previous is not None:
+        compared = sum(1 for _, _, f in result.findings() if f.previous)
+        previous = f"\n{previous_lines(result.previous)}\n上年同期：提示 {compared} 个（已计入上面的提示数）。"
     return (
         f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。{lists}\n"
-        f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。\n{chase}\n输出：{visible(str(out))}"
+        f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。{previous}\n{chase}\n输出：{visible(str(out))}"
     )
 
 

@@ -15,7 +15,7 @@ from .findings import Finding, Report, Severity, Skipped
 from .forms import Campaign, Field, Kind
 from .layout import VALUE_COL, layout_for
 from .locate import LocatedForm, ReturnData
-from .roster import UnitMatch, roster_index
+from .roster import UnitMatch, identify, roster_index
 from .rules import CONSTANTS, CoverCheck, FieldCheck, FormCheck, Rule, RuleSet
 from .values import Cleaned, Status, clean, parse_date, raw_text
 from .workbook import CellRef
@@ -34,6 +34,8 @@ class State:
     cells: dict[str, CellRef | None]  # code -> cell for fields of the annexes found
     # 填报单位 texts matched against the roster, each once however many annexes name it
     unit_matches: dict[str, UnitMatch] = field(default_factory=dict)
+    # Last year's figures the rules read (PREV), by code: only those known (``with_previous``)
+    previous: Mapping[str, object] = field(default_factory=dict)
 
     def value(self, code: str) -> object:
         c = self.cleaned.get(code)
@@ -49,11 +51,14 @@ class State:
         )
 
 
-def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet) -> Report:
+def check_return(data: ReturnData, campaign: Campaign, rules: RuleSet,
+                 previous: Mapping[str, object] | None = None) -> Report:
     """Every check of one located return. ``frame.columnar.check_returns`` runs the same pieces for many
-    returns at once, with the 审核公式 evaluated column-wise; both give the same Report."""
+    returns at once, with the 审核公式 evaluated column-wise; both give the same Report. ``previous``: last
+    year's figures by code for the rules' PREV (default: the unit's, from ``rules.previous``)."""
     state = normalise(data, campaign)
     findings, notes = form_findings(state, rules)
+    state = with_previous(state, rules, previous)
     env, presence = rule_inputs(state, rules)
     outcomes = [apply_rule(state, rule, env, presence) for rule in rules.rules]
     return build_report(state, rules, findings, outcomes, notes)
@@ -141,6 +146,23 @@ def form_findings(state: State, rules: RuleSet, suspects: Container[str] | None 
     return findings, notes
 
 
+def with_previous(state: State, rules: RuleSet, given: Mapping[str, object] | None = None) -> State:
+    """The state with last year's figures its rules read (PREV): ``given``, or those of the unit the return
+    is counted for (``roster.identify``: 填报单位, then the file name, as the consolidation counts it) in
+    ``rules.previous``. Called after the cover checks, which have matched the 填报单位 already."""
+    wanted = rules.previous_codes
+    if not wanted:
+        return state
+    if given is None:
+        if rules.previous is None:
+            return state
+        typed = _unit(state.data)
+        match = identify(typed, state.data.source, state.campaign, state.unit_matches.get(typed))
+        given = rules.previous.values(match.unit.name) if match.unit is not None else {}
+    known = {code: given[code] for code in wanted if given.get(code) is not None}
+    return replace(state, previous=known) if known else state
+
+
 def rule_inputs(state: State, rules: RuleSet) -> tuple[dict[str, formula.Value], Presence]:
     """What ``apply_rule`` needs of a return: its usable values by field name, and which fields it has."""
     env: dict[str, formula.Value] = dict(rules.constants)
@@ -159,11 +181,16 @@ def rule_inputs(state: State, rules: RuleSet) -> tuple[dict[str, formula.Value],
         else:
             unusable.append(code)
             filled.append(code)
+    previous = state.previous
+    if rules.previous_codes:
+        for code in rules.previous_codes:
+            env[formula.previous_key(name[code])] = previous.get(code, formula.BLANK)  # type: ignore[assignment]
     presence = Presence(
         codes=frozenset(state.cells),
         found=frozenset(cleaned),
         unusable=frozenset(unusable),
         filled=frozenset(filled),
+        previous=frozenset(previous),
     )
     return env, presence
 
@@ -242,9 +269,10 @@ def _field_order(campaign: Campaign) -> dict[str, int]:
 
 
 def check_values(values: Mapping[str, object], campaign: Campaign, rules: RuleSet, forms: tuple[str, ...],
-                 unit: str = "", source: str = "") -> Report:
+                 unit: str = "", source: str = "", previous: Mapping[str, object] | None = None) -> Report:
     """A set of values by field code (the consolidated totals) checked as a return that holds them at the
-    template's cells would be: no workbook, no locator."""
+    template's cells would be: no workbook, no locator. ``previous``: last year's figures of the same
+    (last year's totals), by code; None: none."""
     located = []
     for form_id in forms:
         form = campaign.form(form_id)
@@ -254,7 +282,8 @@ def check_values(values: Mapping[str, object], campaign: Campaign, rules: RuleSe
         cover_cells: dict[str, CellRef | None] = {k: CellRef(form.sheet, *rc) for k, rc in layout.cover_cells.items()}
         raw = {code: values.get(code) for code in cells}
         located.append(LocatedForm(form_id, form.sheet, "values", cells, raw, cover_cells, {"UNIT": unit}))
-    return check_return(ReturnData(source or unit, tuple(located)), campaign, rules)
+    return check_return(ReturnData(source or unit, tuple(located)), campaign, rules,
+                        previous if previous is not None else {})
 
 
 def _unit(data: ReturnData) -> str:
@@ -534,10 +563,13 @@ class Presence:
     found: frozenset[str]  # located
     unusable: frozenset[str]  # located but unreadable (text, wrong unit, not 是/否)
     filled: frozenset[str]  # located and not blank
+    previous: frozenset[str] = frozenset()  # fields whose last year's figure is known (PREV)
 
 
 def apply_rule(state: State, rule: Rule, env: dict[str, formula.Value], presence: Presence) -> Finding | Skipped | None:
     codes = rule.codes
+    if rule.previous and not presence.previous.issuperset(rule.previous):
+        return None  # a figure of last year's it reads is unknown (no previous year, or the unit's not known)
     if not presence.codes.issuperset(codes):
         return None  # an annex this return does not contain: the rule does not apply
     if not presence.found.issuperset(codes):
@@ -563,7 +595,7 @@ def apply_rule(state: State, rule: Rule, env: dict[str, formula.Value], presence
         return None
 
     def money(node: formula.Node) -> bool:
-        return any(n not in CONSTANTS and state.campaign.field(n).kind is Kind.MONEY for n in formula.refs(node))
+        return any(n not in CONSTANTS and state.campaign.field(n).kind is Kind.MONEY for n in formula.all_refs(node))
 
     cells = _cells_of(state, rule.codes)
     values = {c: state.value(c) for c in rule.codes}
@@ -571,4 +603,5 @@ def apply_rule(state: State, rule: Rule, env: dict[str, formula.Value], presence
         message = _render(rule.message, state, lookup, {}, money)
     except _CannotEvaluate as exc:
         return _cannot_evaluate(rule.id, rule.codes, cells, values, exc.reason)
-    return Finding(rule=rule.id, severity=rule.severity, codes=rule.codes, cells=cells, values=values, message=message)
+    return Finding(rule=rule.id, severity=rule.severity, codes=rule.codes, cells=cells, values=values, message=message,
+                   previous={c: state.previous[c] for c in rule.previous})

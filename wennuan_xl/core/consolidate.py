@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-import unicodedata
 from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -19,7 +17,9 @@ from typing import TYPE_CHECKING
 from .check import check_values
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
-from .roster import UnitMatch, roster_index
+from .previous import PreviousYear
+from .roster import UnitMatch, roster_index, unit_in_file_name
+from .roster import identify as identify_unit
 from .rules import RuleSet
 from .values import NO, YES, as_number, parse_date
 
@@ -133,6 +133,7 @@ class Consolidation:
     # code -> the units counted in the totals whose return gave no number for it (blank, not read, text)
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lists: ListConsolidation | None = None  # issue #16: the units' 实名制 lists, duplicates, reconciliation
+    previous: PreviousYear | None = None  # last year's figures the 上年同期 rules compared with (None: not given)
 
     def audit_counts(self) -> dict[str, int]:
         """错误 in the units' returns, 错误 of the totals that those cause, other 错误 of the totals, 提示
@@ -179,32 +180,8 @@ class Consolidation:
 
 
 def identify(returned: Returned, campaign: Campaign) -> UnitMatch:
-    """Unit from the 填报单位 cell (exact, normalised); then a unit the file name names exactly, which beats
-    a merely close 填报单位 (a file 峨眉山景区管委会-附件1 whose 填报单位 says 峨眉山 is the 景区's, not 峨眉山市's);
-    then the close 填报单位."""
-    index = roster_index(campaign)
-    carried = returned.unit_match
-    if carried is not None and carried.roster == index.fingerprint and carried.typed == returned.unit_typed.strip():
-        by_cover = carried  # matched once, in the worker that checked the file
-    else:
-        by_cover = index.match(returned.unit_typed)
-    if by_cover.confirmed:
-        return by_cover
-    stem = PurePath(returned.file).stem
-    by_name = index.confirm(stem)  # a merely close file name counts for nothing
-    if not by_name.confirmed:
-        unit = unit_in_file_name(stem, campaign)
-        if unit is not None:
-            by_name = UnitMatch(stem, unit, "normalised")
-    if by_name.confirmed:
-        return UnitMatch(returned.unit_typed or stem, by_name.unit, "file")
-    return by_cover if by_cover.unit is not None else UnitMatch(returned.unit_typed, None, "none")
-
-
-def unit_in_file_name(stem: str, campaign: Campaign) -> RosterUnit | None:
-    """The roster unit named inside a file name: "市中区总工会-附件1(修改)", or "沙湾区-附件1" (the name
-    without 总工会, as units usually write it). None when no unit, or two unrelated units, are named."""
-    return roster_index(campaign).named_in(re.sub(r"[\s()]+", "", unicodedata.normalize("NFKC", stem)))
+    """The unit ``returned`` counts for (``roster.identify``: 填报单位, then the file name)."""
+    return identify_unit(returned.unit_typed, returned.file, campaign, returned.unit_match)
 
 
 def _report_date(r: Returned, form: str) -> dt.date:
@@ -249,7 +226,8 @@ def consolidate(
     for r in returns:
         match = matches.get(r.file)
         unit_of[r.file] = match.unit.name if match is not None and match.unit else (r.unit_typed or PurePath(r.file).stem)
-    result = Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking)
+    result = Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking,
+                           previous=rules.previous)
     return _with_lists(result, campaign)
 
 
@@ -424,7 +402,9 @@ def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet,
         return len({c.split(".")[0] for c in rule.codes}) > 1
 
     single = replace(rules, rules=tuple(r for r in rules.rules if not cross(r)))
-    report = _check_numbers(totals, campaign, single, counts)
+    # 上年同期 of the totals: last year's totals (the rules' PREV on a unit reads that unit's figures)
+    report = _check_numbers(totals, campaign, single, counts,
+                            rules.previous.totals if rules.previous is not None else None)
     crossing = tuple(r for r in rules.rules if cross(r))
     if crossing and used:
         all_forms = {f.id for f in campaign.forms}
@@ -458,7 +438,8 @@ def _check_totals(totals: dict[str, object], campaign: Campaign, rules: RuleSet,
     return replace(report, findings=findings)
 
 
-def _check_numbers(totals: dict[str, object], campaign: Campaign, rules: RuleSet, counts: dict[str, int]) -> Report:
+def _check_numbers(totals: dict[str, object], campaign: Campaign, rules: RuleSet, counts: dict[str, int],
+                   previous: dict | None = None) -> Report:
     numeric = {code: v for code, v in totals.items() if not isinstance(v, dict)}
     yes_no = {code: v for code, v in totals.items() if isinstance(v, dict)}
     for code, answers in yes_no.items():
@@ -468,7 +449,7 @@ def _check_numbers(totals: dict[str, object], campaign: Campaign, rules: RuleSet
         return Report(TOTAL_UNIT, TOTAL_UNIT, (), {}, ())
     form_checks = tuple(c for c in rules.form_checks if c.check not in ("blank_form", "blanks"))
     report = check_values(numeric, campaign, replace(rules, cover_checks=(), form_checks=form_checks), forms,
-                          unit=campaign.issuer, source=TOTAL_UNIT)
+                          unit=campaign.issuer, source=TOTAL_UNIT, previous=previous)
     return replace(report, unit=TOTAL_UNIT)
 
 

@@ -48,9 +48,10 @@ def string(text: str) -> str:
 
 def applicable(rule: Rule, names: Iterable[str]) -> bool:
     """A rule can be checked in a workbook only when all its fields are in it (cross-form rules need
-    both annexes in one workbook)."""
+    both annexes in one workbook). A rule reading last year's figures (PREV) needs a 上年数 cell for each,
+    which a blank template has not: it is left to the engine."""
     available = set(names)
-    return all(n in available for n in rule.names)
+    return not rule.previous and all(n in available for n in rule.names)
 
 
 def with_constants(node: formula.Node, constants: Mapping[str, float]) -> formula.Node:
@@ -137,7 +138,7 @@ def message_formula(
         elif p.kind == "expr":
             assert p.node is not None
             money = any(
-                n not in CONSTANTS and campaign.field(n).kind is Kind.MONEY for n in formula.refs(p.node)
+                n not in CONSTANTS and campaign.field(n).kind is Kind.MONEY for n in formula.all_refs(p.node)
             )
             text = number_text(f"({excel(p.node, constants)})", money, p.decimals)
             out.append(f'IFERROR({text},"#VALUE!")')

@@ -47,6 +47,8 @@ class Finding:
     # A finding on the consolidated totals that the named units' own errors cause (the same rule fired in
     # their returns): it goes away when they correct them, and is counted apart from the units' errors.
     caused_by: tuple[str, ...] = ()
+    # A rule reading last year's figures (PREV, 上年同期): code -> last year's value it compared with.
+    previous: dict[str, object] = field(default_factory=dict)
 
     @property
     def explained(self) -> bool:
@@ -71,6 +73,8 @@ class Finding:
             out["explained"] = self.explained
         if self.caused_by:
             out["caused_by"] = list(self.caused_by)
+        if self.previous:
+            out["previous"] = dict(self.previous)
         return out
 
 

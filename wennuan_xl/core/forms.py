@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,6 +157,10 @@ class Campaign:
     # The 实名制 list's files as read (issue #16), built into a ListSpec by core.namelist.spec.namelist_spec;
     # None: the campaign has no list.
     namelist: ListSources | None = field(default=None, compare=False, repr=False)
+    # 上年同期 (campaign.yaml's previous_year.fields): this year's field code -> the codes of last year's fields
+    # it compares with (one: renamed; several: merged, their sum; none: new this year or split from one of
+    # last year's, no comparable figure). A field not listed has last year's field of the same code.
+    previous_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def field(self, code_or_name: str) -> Field:
         return self._fields_by_key()[code_or_name]
@@ -223,6 +228,7 @@ def campaign_from_data(
             resubmit_working_days=int(main.get("resubmit_working_days", 3)),
             namelist=namelist,
         )
+        campaign = replace(campaign, previous_fields=_previous_fields(main.get("previous_year"), campaign, source))
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, CampaignError):
             raise
@@ -233,6 +239,44 @@ def campaign_from_data(
             raise CampaignError(f"{folder}: 指标代码 {f.code} 重复")
         seen.add(f.code)
     return campaign
+
+
+_NEW = ("", "新增", "无", "拆分")  # this year's field has no comparable figure last year
+_OLD_CODE_RE = re.compile(r"^[A-Z]\d+\.\w+$")
+
+
+def _previous_fields(raw: object, campaign: Campaign, source: str) -> dict[str, tuple[str, ...]]:
+    """campaign.yaml's ``previous_year: {fields: {今年代码: 上年代码 | [上年代码, …] | 新增}}``, checked:
+    every key one of this year's fields, every value a code (A1.07K; A1_07K is read the same), a list of
+    codes (summed, numbers only), or 新增 / empty (no comparable figure)."""
+    if raw is None:
+        return {}
+    where = f"{source} 的 previous_year"
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("fields") or {}, Mapping):
+        raise CampaignError(f"{where} 应为“fields: {{今年代码: 上年代码}}”的表")
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in (raw.get("fields") or {}).items():
+        code = _code(str(key))
+        if not campaign.has_field(code):
+            raise CampaignError(f"{where}：{key} 不是今年表样中的指标代码")
+        this_year = campaign.field(code)
+        items = value if isinstance(value, list) else [value]
+        olds = tuple(_code(str(v)) for v in items if v is not None and str(v).strip() not in _NEW)
+        for old, item in zip(olds, items):
+            if not _OLD_CODE_RE.match(old):
+                raise CampaignError(f"{where}：{key} 的上年代码“{item}”格式不对（应如 A1.07K）")
+        if len(olds) > 1 and this_year.kind is Kind.YESNO:
+            raise CampaignError(f"{where}：{key} 是“是/否”项，不能由上年的几项相加得出")
+        if code in out:
+            raise CampaignError(f"{where}：{key} 写了两次")
+        out[code] = olds
+    return out
+
+
+def _code(text: str) -> str:
+    """A code as written in the mapping: A1.07K, a1.07k, A1_07K, full-width."""
+    text = unicodedata.normalize("NFKC", text).strip().upper()
+    return text if "." in text else name_to_code(text)
 
 
 def roster_from_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[RosterUnit, ...]:

@@ -66,6 +66,17 @@ class BoolLit:
 @dataclass(frozen=True)
 class Ref:
     name: str  # upper case: field name (A1_02B) or a constant (TOLERANCE)
+    previous: bool = False  # PREV(A1_02B): the same unit's value last year (上年同期)
+
+    @property
+    def key(self) -> str:
+        """What a lookup is asked for: the name, or ``PREV(A1_02B)`` for last year's value."""
+        return previous_key(self.name) if self.previous else self.name
+
+
+def previous_key(name: str) -> str:
+    """The lookup key of ``PREV(name)``: the formula's own text, which no field name can be."""
+    return f"PREV({name})"
 
 
 @dataclass(frozen=True)
@@ -91,12 +102,27 @@ Node = Num | Str | BoolLit | Ref | Unary | Binary | Call
 
 
 def refs(node: Node) -> list[str]:
-    """Names referenced by a formula, in order of first appearance."""
+    """Names referenced by a formula for this year's values, in order of first appearance (``PREV(x)``
+    is not a reference to this year's ``x``: see ``previous_refs``)."""
+    return _names(node, previous=False)
+
+
+def previous_refs(node: Node) -> list[str]:
+    """Names read through ``PREV(…)`` (last year's values), in order of first appearance."""
+    return _names(node, previous=True)
+
+
+def all_refs(node: Node) -> list[str]:
+    """Every name a formula reads, this year's or last year's."""
+    return list(dict.fromkeys(refs(node) + previous_refs(node)))
+
+
+def _names(node: Node, previous: bool) -> list[str]:
     out: list[str] = []
 
     def walk(n: Node) -> None:
         if isinstance(n, Ref):
-            if n.name not in out:
+            if n.previous is previous and n.name not in out:
                 out.append(n.name)
         elif isinstance(n, Unary):
             walk(n.operand)
@@ -121,7 +147,7 @@ def unparse(node: Node) -> str:
     if isinstance(node, BoolLit):
         return "TRUE" if node.value else "FALSE"
     if isinstance(node, Ref):
-        return node.name
+        return node.key
     if isinstance(node, Unary):
         return f"{node.op}{_paren(node.operand)}"
     if isinstance(node, Binary):
@@ -137,6 +163,8 @@ def _paren(node: Node) -> str:
 # --- parsing ---------------------------------------------------------------------------------------
 
 FUNCTIONS = ("SUM", "ABS", "AND", "OR", "NOT", "IF", "ISBLANK", "MIN", "MAX", "ROUND")
+# PREV(A1_01A) is no function of a value but a reference to last year's cell: it takes one field name.
+PREV = "PREV"
 _COMPARE = ("=", "<>", "<=", ">=", "<", ">")
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -255,10 +283,12 @@ class _Parser:
             return Str(text[1:-1].replace('""', '"'))
         if kind == "name":
             upper = text.upper()
+            if self.peek()[1] == "(" and upper == PREV:
+                return self.previous()
             if self.peek()[1] == "(":
                 if upper not in FUNCTIONS:
                     raise FormulaSyntaxError(
-                        f"不支持函数 {text}（可用：{'、'.join(FUNCTIONS)}）"
+                        f"不支持函数 {text}（可用：{'、'.join(FUNCTIONS + (PREV,))}）"
                     )
                 self.take()
                 args: list[Node] = []
@@ -279,6 +309,15 @@ class _Parser:
             return node
         found = f"“{text}”" if kind != "end" else "公式结尾"
         raise FormulaSyntaxError(f"第 {pos + 1} 个字符处不应出现{found}")
+
+    def previous(self) -> Ref:
+        """``PREV(name)``, the "(" next: one field name between the brackets, nothing else."""
+        pos = self.take()[2]
+        kind, text, _ = self.take()
+        if kind != "name" or self.peek()[1] != ")" or text.upper() in ("TRUE", "FALSE"):
+            raise FormulaSyntaxError(f"第 {pos + 1} 个字符处：PREV 的括号里应是一个指标名称，如 PREV(A1_01A)")
+        self.take()
+        return Ref(text.upper(), previous=True)
 
 
 _ARITY = {"ABS": (1, 1), "NOT": (1, 1), "ISBLANK": (1, 1), "IF": (2, 3), "ROUND": (2, 2)}
@@ -320,7 +359,7 @@ def compile_node(node: Node) -> Thunk:
         constant = node.value
         return lambda env: constant
     if isinstance(node, Ref):
-        name = node.name
+        name = node.key
         return lambda env: env(name)
     if isinstance(node, Unary):
         inner = compile_node(node.operand)

@@ -1,8 +1,9 @@
 """Chinese message templates: parsed when the rules load, rendered when a finding is made.
 
 In a template, ``{A1_02B}`` is the field as a clerk reads it ("02(B) 其中困难农民工 1,250 人"),
-``{A1_02B.value}`` / ``.label`` / ``.cell`` its parts, ``{=SUM(A1_05A,A1_05B)}`` a computed number and
-``{=A1_07J*10000/A1_07I:0}`` one with a fixed number of decimals. Other ``{words}`` are supplied by the
+``{A1_02B.value}`` / ``.label`` / ``.cell`` its parts, ``{PREV(A1_02B)}`` the same unit's value last year
+with its unit ("1,100 人"), ``{=SUM(A1_05A,A1_05B)}`` a computed number and ``{=A1_07J*10000/A1_07I:0}`` one
+with a fixed number of decimals. Other ``{words}`` are supplied by the
 check that raises the finding (``{text}``, ``{caption}`` ...). Unknown placeholders fail at load time.
 """
 
@@ -17,6 +18,7 @@ from . import formula
 from .formula import Blank
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_PREVIOUS = re.compile(r"PREV\s*\(\s*(\w+)\s*\)", re.IGNORECASE)
 
 
 def format_number(value: object, money: bool = False, decimals: int | None = None) -> str:
@@ -41,7 +43,7 @@ def format_number(value: object, money: bool = False, decimals: int | None = Non
 @dataclass(frozen=True)
 class Piece:
     text: str = ""  # literal text, or the placeholder's word
-    kind: str = "text"  # text | field | part | expr | word
+    kind: str = "text"  # text | field | part | previous | expr | word
     node: formula.Node | None = None
     attr: str = ""
     decimals: int | None = None
@@ -58,7 +60,15 @@ class Template:
     def refs(self) -> list[str]:
         out: list[str] = []
         for p in self.pieces:
-            names = [p.text] if p.kind in ("field", "part") else formula.refs(p.node) if p.node else []
+            names = [p.text] if p.kind in ("field", "part", "previous") else formula.all_refs(p.node) if p.node else []
+            out.extend(n for n in names if n not in out)
+        return out
+
+    def previous_refs(self) -> list[str]:
+        """The names whose last year's value the message prints (``{PREV(x)}``, ``{=…PREV(x)…}``)."""
+        out: list[str] = []
+        for p in self.pieces:
+            names = [p.text] if p.kind == "previous" else formula.previous_refs(p.node) if p.node else []
             out.extend(n for n in names if n not in out)
         return out
 
@@ -70,12 +80,15 @@ def parse_template(source: str, is_field: Callable[[str], bool]) -> Template:
         if m.start() > pos:
             pieces.append(Piece(source[pos : m.start()]))
         inner = m.group(1).strip()
+        previous = _PREVIOUS.fullmatch(inner)
         if inner.startswith("="):
             expr, decimals = inner[1:], None
             dm = re.fullmatch(r"(.*):(\d)", expr)
             if dm:
                 expr, decimals = dm.group(1), int(dm.group(2))
             pieces.append(Piece(inner, "expr", formula.parse(expr), decimals=decimals))
+        elif previous is not None and is_field(previous.group(1).upper()):
+            pieces.append(Piece(previous.group(1).upper(), "previous"))
         elif "." in inner and is_field(inner.split(".", 1)[0].upper()):
             name, attr = inner.split(".", 1)
             if attr not in ("value", "label", "cell", "caption"):
@@ -103,10 +116,14 @@ class FieldView:
             return f"“{self.value}”"
         return format_number(self.value, self.money)
 
-    def phrase(self) -> str:
+    def amount(self) -> str:
+        """The value with its unit, "1,250 人" (a blank or a text as ``value_text`` shows it)."""
         if self.value is None or isinstance(self.value, (Blank, str)):
-            return f"{self.caption} {self.value_text()}"
-        return f"{self.caption} {self.value_text()} {self.unit}"
+            return self.value_text()
+        return f"{self.value_text()} {self.unit}"
+
+    def phrase(self) -> str:
+        return f"{self.caption} {self.amount()}"
 
 
 def render(
@@ -125,6 +142,10 @@ def render(
         elif p.kind == "part":
             view = fields(p.text)
             out.append(view.value_text() if p.attr == "value" else str(getattr(view, p.attr)))
+        elif p.kind == "previous":
+            view = fields(p.text)
+            out.append(FieldView(view.caption, view.label, view.unit, view.money,
+                                 lookup(formula.previous_key(p.text)), view.cell).amount())
         elif p.kind == "expr":
             assert p.node is not None
             try:

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from .forms import Campaign, RosterUnit
 
@@ -404,3 +405,33 @@ def roster_index(campaign: Campaign) -> RosterIndex:
         index = RosterIndex(campaign.roster, campaign.unit_prefixes)
         object.__setattr__(campaign, "_roster_index", index)
     return index
+
+
+def identify(typed: str, file: str, campaign: Campaign, carried: UnitMatch | None = None) -> UnitMatch:
+    """The unit a return is counted for: the 填报单位 ``typed`` (exact, normalised); then a unit the file name
+    names exactly, which beats a merely close 填报单位 (a file 峨眉山景区管委会-附件1 whose 填报单位 says 峨眉山
+    is the 景区's, not 峨眉山市's); then the close 填报单位. ``carried``: the match a cover check already made
+    of ``typed`` (reused when made against this roster). The consolidation and the 上年同期 look-up of a
+    return (``core/previous.py``) both go by this."""
+    index = roster_index(campaign)
+    if carried is not None and carried.roster == index.fingerprint and carried.typed == typed.strip():
+        by_cover = carried
+    else:
+        by_cover = index.match(typed)
+    if by_cover.confirmed:
+        return by_cover
+    stem = PurePath(file).stem
+    by_name = index.confirm(stem)  # a merely close file name counts for nothing
+    if not by_name.confirmed:
+        unit = unit_in_file_name(stem, campaign)
+        if unit is not None:
+            by_name = UnitMatch(stem, unit, "normalised")
+    if by_name.confirmed:
+        return UnitMatch(typed or stem, by_name.unit, "file")
+    return by_cover if by_cover.unit is not None else UnitMatch(typed, None, "none")
+
+
+def unit_in_file_name(stem: str, campaign: Campaign) -> RosterUnit | None:
+    """The roster unit named inside a file name: "市中区总工会-附件1(修改)", or "沙湾区-附件1" (the name
+    without 总工会, as units usually write it). None when no unit, or two unrelated units, are named."""
+    return roster_index(campaign).named_in(re.sub(r"[\s()]+", "", unicodedata.normalize("NFKC", stem)))

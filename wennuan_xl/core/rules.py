@@ -5,7 +5,9 @@ Three kinds of declared checks, each with an id, a severity (错误/提示) and 
 * ``field_checks`` apply to every field of the kinds they name (number, ≥ 0, whole number, 是/否 ...);
 * ``cover_checks`` apply to the cover block (填报单位, 填报人, 联系电话, 填报日期);
 * ``rules`` are Excel formulas over the fields' names that must hold (``A1_02B<=A1_02A``), with an
-  optional ``when`` condition and an optional ``each`` table that writes one rule per row.
+  optional ``when`` condition and an optional ``each`` table that writes one rule per row. ``PREV(A1_01A)``
+  is the same unit's value last year (上年同期, ``core/previous.py``): a rule that reads it applies only
+  where every last year's value it reads is known.
 
 A mistake in a rule file (unknown field, bad formula, unknown placeholder) raises RuleError naming the
 file and the rule, so it fails the test suite, not a clerk's run. Reading the files is the loader's job
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field, fields
 from . import formula, messages
 from .findings import Severity
 from .forms import Campaign, Kind
+from .previous import PreviousYear
 
 FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
 COVER_CHECKS = ("required", "roster", "phone", "date")
@@ -50,6 +53,7 @@ class Rule:
     source: str = ""
     examples: dict = field(default_factory=dict)  # {"fires": {...}, "holds": {...}}: values that show the rule
     codes: tuple[str, ...] = ()  # the same fields as ``names``, as codes (A1.02B)
+    previous: tuple[str, ...] = ()  # codes of the fields whose last year's value it reads (PREV)
     test: formula.Thunk | None = field(default=None, compare=False, repr=False)  # compiled ``node``
     precondition: formula.Thunk | None = field(default=None, compare=False, repr=False)  # compiled ``when``
 
@@ -108,6 +112,18 @@ class RuleSet:
     placeholder_note: messages.Template
     constants: dict[str, float]
     form_checks: tuple[FormCheck, ...] = ()
+    # Last year's figures that PREV() reads (``settings.previous``); None: no previous year given, and
+    # no rule that reads PREV applies.
+    previous: PreviousYear | None = field(default=None, compare=False)
+
+    @property
+    def previous_codes(self) -> tuple[str, ...]:
+        """Every field some rule reads last year's value of, in order of first use (computed once)."""
+        cached = self.__dict__.get("_previous_codes")
+        if cached is None:
+            cached = tuple(dict.fromkeys(code for r in self.rules for code in r.previous))
+            object.__setattr__(self, "_previous_codes", cached)
+        return cached
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -160,7 +176,10 @@ def _severity(raw: dict, where: str) -> Severity:
         raise RuleError(f"{where}: {exc}") from None
 
 
-def _template(text: str, path: str, rid: str, campaign: Campaign, words: set[str]) -> messages.Template:
+def _template(text: str, path: str, rid: str, campaign: Campaign, words: set[str],
+              previous: Sequence[str] = ()) -> messages.Template:
+    """The message of a check. ``previous``: the names the check reads last year's value of, the only
+    ones its message may print with PREV (a field, cover or form check reads none)."""
     if not text.strip():
         raise RuleError(f"{path} 规则 {rid}：缺少提示文字 message")
     try:
@@ -171,6 +190,10 @@ def _template(text: str, path: str, rid: str, campaign: Campaign, words: set[str
     if unknown:
         raise RuleError(f"{path} 规则 {rid}：提示文字中有未知占位符 {{{'}、{'.join(sorted(unknown))}}}")
     _check_names(template.refs(), path, rid, campaign)
+    unread = [n for n in template.previous_refs() if n not in previous]
+    if unread:
+        raise RuleError(f"{path} 规则 {rid}：提示文字用了上年数 {'、'.join(f'PREV({n})' for n in unread)}，"
+                        "但公式和条件中没有用到它；只有公式用到的上年数在规则触发时一定已知")
     return template
 
 
@@ -300,7 +323,11 @@ def _rule(raw: dict, path: str, campaign: Campaign) -> Rule:
     fields = tuple(n for n in names if n not in CONSTANTS)
     if not fields:
         raise RuleError(f"{where}：公式没有引用任何指标")
-    message = _template(str(raw.get("message") or ""), path, rid, campaign, set())
+    previous = list(dict.fromkeys(formula.previous_refs(node) + (formula.previous_refs(when) if when else [])))
+    for name in previous:
+        if not campaign.has_field(name):
+            raise RuleError(f"{where}：PREV({name}) 中的 {name} 不是指标名称（PREV 取同一指标的上年数，如 PREV(A1_01A)）")
+    message = _template(str(raw.get("message") or ""), path, rid, campaign, set(), previous)
     return Rule(
         id=rid,
         severity=_severity(raw, where),
@@ -313,6 +340,7 @@ def _rule(raw: dict, path: str, campaign: Campaign) -> Rule:
         source=str(path),
         examples=_examples(raw),
         codes=tuple(campaign.field(n).code for n in fields),
+        previous=tuple(campaign.field(n).code for n in previous),
         test=formula.compile_node(node),
         precondition=formula.compile_node(when) if when is not None else None,
     )

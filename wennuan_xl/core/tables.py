@@ -229,8 +229,10 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
         (0, {0: Cell(f"审核结果：{result.audit_line()}", "heading")}),
         (2, {col: Cell(text, "header") for col, text in enumerate(FINDINGS_HEADERS)}),
     ]
+    if result.previous is not None:  # where the 上年同期 rules' figures came from
+        out.insert(1, (1, {0: Cell(f"{result.previous.summary()}（上年同期的提示与同一单位上年的数、汇总数与上年的汇总数比较）")}))
     totals = {fm.sheet: total_sheet_name(campaign, fm.id) for fm in campaign.forms}
-    rows = finding_rows(campaign, result.findings())
+    rows = finding_rows(campaign, [*result.findings(), *previous_notes(result)])
     for i, row in enumerate(rows, start=1):
         link = None
         if row.unit == TOTAL_UNIT and "!" in row.cell:
@@ -245,6 +247,18 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
         FINDINGS_SHEET, out, findings_widths(FINDINGS_COLUMNS), freeze=(3, 2),
         autofilter=(2, 0, last, len(FINDINGS_HEADERS) - 1) if rows else None, header_row=2,
     )
+
+
+PREVIOUS_UNIT = "上年同期"  # the 单位 of a note about last year's figures in 审核结果
+PREVIOUS_NOTE_RULE = "PY-NOTE"
+
+
+def previous_notes(result: Consolidation) -> list[tuple[str, str, Finding]]:
+    """What of last year's figures could not be compared, and why: 注意 lines at the end of 审核结果."""
+    if result.previous is None:
+        return []
+    return [(PREVIOUS_UNIT, result.previous.source, Finding(PREVIOUS_NOTE_RULE, Severity.NOTE, (), (), {}, note))
+            for note in result.previous.notes]
 
 
 FILE_COLUMN = FINDINGS_HEADERS.index(HEADING["file"])

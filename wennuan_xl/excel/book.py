@@ -153,6 +153,21 @@ def resubmit_setting(book, day: dt.date) -> dt.date | None:
     return chosen
 
 
+def previous_setting(book, returns: Path | None = None) -> Path | None:
+    """Last year's figures on 设置 (WN_PREVIOUS): a consolidated workbook or a folder of last year's returns,
+    relative to the master's folder; None when blank. Never this year's returns folder."""
+    value = setting(book, "WN_PREVIOUS")
+    if value is None or str(value).strip() == "":
+        return None
+    path = Path(str(value).strip().strip('"'))
+    if not path.is_absolute():
+        path = book_folder(book) / path
+    if returns is not None and path.resolve() == returns.resolve():
+        raise UserError(f"“设置”工作表中的上年同期数据（{path}）就是今年退回表所在的文件夹。\n"
+                        "请填写上年的汇总工作簿，或上年各单位退回表所在的文件夹。")
+    return path
+
+
 def roster_rows(book) -> list[list[object]] | None:
     """The 单位名单 sheet (单位名称 | 选择汇总), or None when the master has no such sheet."""
     for sheet in book.sheets:

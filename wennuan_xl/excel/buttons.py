@@ -26,6 +26,7 @@ from ..core.check import check_return
 from ..core.flags import summary
 from ..core.forms import Campaign
 from ..core.locate import locate
+from ..core.previous import PreviousUnusable
 from ..core.rules import RuleSet
 from ..core.tables import check_result_table
 from ..settings import Settings, settings
@@ -46,21 +47,28 @@ def _caller():
     return xw.Book.caller()
 
 
-def settings_for(book, consolidating: bool = False) -> Settings:
+def settings_for(book, consolidating: bool = False, previous: bool = False) -> Settings:
     """The job settings of a click: the compiled campaign with the roster of the 单位名单 sheet and the
-    tolerance on 设置; for 汇总 also the folder options and where the feedback copies go."""
+    tolerance on 设置; for 汇总 also the folder options and where the feedback copies go; with ``previous``
+    (审核, 汇总) last year's figures named on 设置 (WN_PREVIOUS)."""
     options: dict = {}
+    returns = None
     if consolidating:
         recursive = read.yes(book, "WN_RECURSIVE")
+        returns = read.folder_setting(book)
         options = {"recursive": recursive, "exclude_errors": read.yes(book, "WN_EXCLUDE_ERRORS"),
-                   "feedback_dir": read.feedback_setting(book, read.folder_setting(book), recursive)}
-    return settings(roster_rows=read.roster_rows(book), roster_source=read.ROSTER_SHEET,
-                    tolerance=read.tolerance_setting(book), **options)
+                   "feedback_dir": read.feedback_setting(book, returns, recursive)}
+    last_year = read.previous_setting(book, returns) if previous else None
+    try:
+        return settings(roster_rows=read.roster_rows(book), roster_source=read.ROSTER_SHEET,
+                        tolerance=read.tolerance_setting(book), previous=last_year, **options)
+    except PreviousUnusable as exc:
+        raise UserError(f"{exc.reason}\n（“设置”工作表中的“上年同期数据”；不需要与上年比较时请清空该格。）") from None
 
 
 def campaign_for(book) -> tuple[Campaign, RuleSet]:
-    """The campaign and rules of a click (``settings_for``)."""
-    job = settings_for(book)
+    """The campaign and rules of a click of 审核退回表 (``settings_for``, with last year's figures)."""
+    job = settings_for(book, previous=True)
     return job.campaign, job.rules
 
 
@@ -215,7 +223,7 @@ def _clear_one(book) -> list[str]:
 def consolidate(master) -> None:
     from .jobs import consolidate_in_excel
 
-    alert(master, consolidate_in_excel(master, settings_for(master, consolidating=True)))
+    alert(master, consolidate_in_excel(master, settings_for(master, consolidating=True, previous=True)))
 
 
 @entry(_caller)

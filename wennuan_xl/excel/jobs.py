@@ -85,6 +85,11 @@ def summary_text(result: Consolidation, campaign: Campaign, day: dt.date | None 
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     reported = sum(1 for r in result.rows if r.status == "已报")
     missing = sum(1 for r in result.rows if r.status == "未报")
+    previous = ""
+    if result.previous is not None:
+        compared = sum(1 for _, _, f in result.findings() if f.previous)
+        notes = f"；{len(result.previous.notes)} 条注意事项见“审核结果”末尾" if result.previous.notes else ""
+        previous = f"\n{result.previous.summary()}；上年同期提示 {compared} 个{notes}。"
     return (f"汇总完成：{counted}。\n已报 {reported} 个单位，未报 {missing} 个。\n"
-            f"审核：{result.audit_line()}，详见“审核结果”（点文件名可打开该单位的退回表）。\n"
+            f"审核：{result.audit_line()}，详见“审核结果”（点文件名可打开该单位的退回表）。{previous}\n"
             + remind.remind_line(result, campaign, remind.remind_dates(campaign, day or dt.date.today(), resubmit_by)))

@@ -86,6 +86,9 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
         Setting("WN_RESUBMIT_BY", "重新报送截止日期", None,
                 f"反馈副本和催报清单要求各单位重新报送的日期，如 {campaign.deadline.year}-1-25；"
                 f"留空：汇总当天之后第 {campaign.resubmit_working_days} 个工作日"),
+        Setting("WN_PREVIOUS", "上年同期数据", None,
+                "上年用本工具汇总得到的工作簿（如 D:\\送温暖\\上年汇总.xlsx），或上年各单位退回表所在的文件夹；"
+                "填写后审核和汇总时把各单位的数与其上年的数比较（变化大的给出提示）。留空：不比较"),
     )
 
 
@@ -177,7 +180,7 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
         ("提示", "数值可疑，请核实（如金额像是按“元”而不是“万元”填写）；单位可在空白表的“说明”栏写明原因。"),
         ("已说明", "单位已在“说明”栏解释的提示（空白表中显示为绿色），不再算作待处理。"),
         ("", ""),
-        ("设置", "“设置”表：文件夹、金额误差、汇总选项和反馈副本。“xlwings.conf”表：本机 Python 的位置（安装时设置一次）。"),
+        ("设置", "“设置”表：文件夹、金额误差、汇总选项、反馈副本和上年同期数据。“xlwings.conf”表：本机 Python 的位置（安装时设置一次）。"),
         ("退回表", "原件从不被改写；标记只加在打开的工作簿上，“反馈副本”另存为新文件。"),
     ]
     for r, (a, b) in enumerate(rows, start=1):

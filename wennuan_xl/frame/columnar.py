@@ -33,6 +33,7 @@ from ..core.check import (
     form_findings,
     normalise,
     rule_inputs,
+    with_previous,
 )
 from ..core.findings import Finding, Report, Skipped
 from ..core.findings_table import HEADINGS, KEYS, FindingRow, finding_rows
@@ -146,6 +147,7 @@ class _CompiledRule:
     columns: np.ndarray  # the table's columns of the rule's fields
     test: Compiled
     when: Compiled | None
+    previous: np.ndarray  # the columns (of ``RuleSet.previous_codes``) of the fields it reads last year's figure of
 
 
 # The vector form of a rule set, by the rule set and campaign it was compiled for. Kept here, not on the
@@ -160,9 +162,11 @@ def _compiled(rules: RuleSet, campaign: Campaign) -> tuple[tuple[_CompiledRule, 
     if known is not None and known[0]() is rules and known[1]() is campaign:
         return known[2], known[3]
     column = {f.code: j for j, f in enumerate(campaign.fields())}
+    previous = {code: j for j, code in enumerate(rules.previous_codes)}
     compiled = tuple(
         _CompiledRule(rule, np.array([column[c] for c in rule.codes], dtype=np.intp), compile_vector(rule.node),
-                      compile_vector(rule.when) if rule.when is not None else None)
+                      compile_vector(rule.when) if rule.when is not None else None,
+                      np.array([previous[c] for c in rule.previous], dtype=np.intp))
         for rule in rules.rules)
     incidence = np.zeros((len(column), len(compiled)), np.int32)  # integers: a float product would use BLAS threads
     for k, c in enumerate(compiled):
@@ -227,6 +231,7 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
     for i, j in zip(suspect_rows.tolist(), suspect_columns.tolist()):
         suspects[i].add(codes[j])
     base = [form_findings(state, rules, suspects[i]) for i, state in enumerate(states)]
+    states = [with_previous(state, rules) for state in states]  # after the cover checks matched each 填报单位
 
     numbers = table.numbers  # the DataFrame's own float block: its columns, without pandas' per-column cost
     cols = Columns(
@@ -235,6 +240,7 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
         {f.name: table.values[f.code].to_numpy(dtype=object) for f in fields if f.kind is Kind.YESNO},
         rules.constants,
     )
+    previous_known, previous_large = _previous_columns(states, rules, campaign, cols)
     outcomes: list[list[Finding | Skipped | None]] = [[] for _ in range(n)]
     inputs: list[tuple[dict[str, formula.Value], Presence] | None] = [None] * n
     status = table.status
@@ -246,6 +252,13 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
     filled = (status >= PLACEHOLDER).astype(np.int32) @ incidence
     large = (table.inexact.astype(np.int32) @ incidence) > 0
     applies = absent == 0
+    for k, compiled in enumerate(compiled_rules):  # a rule reading last year's figures applies where each is known
+        if len(compiled.previous):
+            if previous_known is None:
+                applies[:, k] = False
+            else:
+                applies[:, k] &= previous_known[:, compiled.previous].all(axis=1)
+                large[:, k] |= previous_large[:, compiled.previous].any(axis=1)
     # A field not found or unreadable: the scalar path words the skipped reason.
     skipped = applies & (unusable > 0)
     evaluated = applies & (unusable == 0) & (filled > 0)
@@ -273,6 +286,32 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
             outcomes[i].append(apply_rule(states[i], compiled.rule, got[0], got[1]))
     reports = [build_report(state, rules, base[i][0], outcomes[i], base[i][1]) for i, state in enumerate(states)]
     return reports, table
+
+
+def _previous_columns(states: Sequence[State], rules: RuleSet, campaign: Campaign, cols: Columns
+                      ) -> tuple[np.ndarray | None, np.ndarray]:
+    """Last year's figures the rules read, added to ``cols`` as ``PREV(name)`` columns (NaN / None where
+    unknown); and units × ``rules.previous_codes``: known, and an integer too large for a double (the
+    scalar path judges it). (None, …) when no rule reads any or no return has one."""
+    codes = rules.previous_codes
+    n = len(states)
+    large = np.zeros((n, len(codes)), bool)
+    if not codes or not any(state.previous for state in states):
+        return None, large
+    known = np.zeros((n, len(codes)), bool)
+    numbers, texts = dict(cols.numbers), dict(cols.texts)
+    for j, code in enumerate(codes):
+        f = campaign.field(code)
+        key = formula.previous_key(f.name)
+        values = [state.previous.get(code) for state in states]
+        known[:, j] = [v is not None for v in values]
+        if f.kind is Kind.YESNO:
+            texts[key] = np.array(values, dtype=object)
+        else:
+            large[:, j] = [type(v) is int and abs(v) >= _EXACT for v in values]
+            numbers[key] = np.array([np.nan if v is None else float(v) for v in values])  # type: ignore[arg-type]
+    cols.numbers, cols.texts = numbers, texts
+    return known, large
 
 
 def units_frame(reports: Sequence[Report]) -> pd.DataFrame:

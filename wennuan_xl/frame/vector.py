@@ -40,7 +40,8 @@ class Vec:
 
 @dataclass
 class Columns:
-    """The inputs of a vector evaluation: per field name, its numbers (NaN blank) or its text."""
+    """The inputs of a vector evaluation: per field name, its numbers (NaN blank) or its text; last year's
+    figures under ``PREV(name)`` (``formula.previous_key``)."""
 
     n: int
     numbers: Mapping[str, np.ndarray]  # name -> float64, NaN where blank
@@ -81,7 +82,7 @@ def compile_vector(node: Node) -> Compiled:
         flag = node.value
         return lambda cols, unsure: Vec(BOOL, np.full(cols.n, flag), cols.false)
     if isinstance(node, Ref):
-        return _compile_ref(node.name)
+        return _compile_ref(node.key)  # PREV(A1_01A) is a column of its own: last year's figures
     if isinstance(node, Unary):
         inner = compile_vector(node.operand)
         sign = -1.0 if node.op == "-" else 1.0

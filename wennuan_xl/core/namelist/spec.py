@@ -298,6 +298,8 @@ def _with_rules(spec: ListSpec, campaign: Campaign, path: str, data: Mapping) ->
             node = formula.parse(text)
         except formula.FormulaSyntaxError as exc:
             raise RuleError(f"{where}：公式“{text}”有误：{exc}") from None
+        if formula.previous_refs(node):
+            raise RuleError(f"{where}：实名制名单的核对公式不能用 PREV（上年数）")
         refs = formula.refs(node)
         for name in refs:
             if name not in names and not campaign.has_field(name):
@@ -308,6 +310,8 @@ def _with_rules(spec: ListSpec, campaign: Campaign, path: str, data: Mapping) ->
             raise RuleError(f"{where}：提示文字中的占位符有误：{exc}") from None
         if not str(raw.get("message") or "").strip():
             raise RuleError(f"{where}：缺少提示文字 message")
+        if message.previous_refs():
+            raise RuleError(f"{where}：实名制名单的提示文字不能用 PREV（上年数）")
         if message.words():
             raise RuleError(f"{where}：提示文字中有未知占位符 {{{'}、{'.join(sorted(message.words()))}}}")
         for name in message.refs():
