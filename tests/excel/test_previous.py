@@ -49,7 +49,7 @@ def test_consolidate_compares_units_and_totals_with_last_year(tmp_path, campaign
     master = open_master(tmp_path, {"WN_FOLDER": str(folder), "WN_PREVIOUS": str(tmp_path / "上年汇总.xlsx")})
     buttons.consolidate()
     sheet = book_model(master).sheet(FINDINGS_SHEET)
-    rule, message, unit = (FINDINGS_HEADERS.index(h) + 1 for h in ("规则编号", "问题说明", "单位"))
+    rule, message, unit = (FINDINGS_HEADERS.index(h) + 1 for h in ("规则", "问题说明", "单位"))
     rows = {r: {c: shown(v) for (rr, c), v in sheet.values.items() if rr == r} for (r, _c) in sheet.values}
     compared = {(cells.get(unit), cells.get(rule)) for cells in rows.values() if str(cells.get(rule)).startswith("PY-")}
     assert compared == {("市中区总工会", "PY-A1-01A-UP"), ("汇总", "PY-A1-01A-UP")}

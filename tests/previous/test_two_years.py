@@ -64,10 +64,10 @@ def test_last_years_workbook_gives_the_expected_findings(years, tmp_path, capsys
     assert str(sheet["A2"].value).startswith("上年同期数据：上年汇总工作簿")
     header = [c.value for c in sheet[3]]
     rows = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
-    shown = {(r["单位"], r["规则编号"]) for r in rows if str(r["规则编号"]).startswith("PY-")}
+    shown = {(r["单位"], r["规则"]) for r in rows if str(r["规则"]).startswith("PY-")}
     assert shown == expected(years)
-    row = next(r for r in rows if r["规则编号"] == "PY-A1-01A-UP" and r["单位"] == SZQ)
-    assert row["类别"] == "提示" and row["填写值"] == 182000 and row["单元格"] == "附件1!E7"
+    row = next(r for r in rows if r["规则"] == "PY-A1-01A-UP" and r["单位"] == SZQ)
+    assert row["级别"] == "提示" and row["填写值"] == 182000 and row["单元格"] == "附件1!E7"
     assert row["问题说明"] == grew["message"]
 
 
@@ -91,7 +91,8 @@ def test_check_compares_one_return_with_its_units_last_year(years, capsys):
     assert main(["check", str(path), "--previous", str(years.last_workbook)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("上年同期数据：上年汇总工作簿")
-    assert "提示  附件1!E7  01(A) 当地职工总数 182,000 人，比上年 121,500 人增加 49.8 %，请核实或在“说明”栏写明原因  [PY-A1-01A-UP]" in out
+    assert "单元格：附件1!E7　指标：01(A) 当地职工总数　规则：PY-A1-01A-UP　级别：提示　填写值：182,000" in out
+    assert "问题说明：01(A) 当地职工总数 182,000 人，比上年 121,500 人增加 49.8 %，请核实或在“说明”栏写明原因" in out
     assert main(["check", str(path), "--previous", str(years.last_workbook), "--json"]) == 0
     captured = capsys.readouterr()
     report = json.loads(captured.out)  # stdout stays the report's JSON; where the figures came from is on stderr

@@ -208,7 +208,8 @@ def by_level(rows: Iterable[FindingRow]) -> list[FindingRow]:
 def json_finding(row: FindingRow, keys: Sequence[str] = KEYS) -> dict[str, object]:
     """A finding in JSON: the table's row under its English keys, then what a program needs besides: the
     severity (error / warning / note), every field code, cell and value the finding names, whether a 提示
-    is explained, and the units whose errors a totals' error comes from."""
+    is explained, the units whose errors a totals' error comes from, and last year's figures a 上年同期 rule
+    compared with."""
     f = row.finding
     assert f is not None
     out = row.as_dict(keys)
@@ -216,4 +217,6 @@ def json_finding(row: FindingRow, keys: Sequence[str] = KEYS) -> dict[str, objec
                explained=f.explained)
     if f.caused_by:
         out["caused_by"] = list(f.caused_by)
+    if f.previous:
+        out["previous"] = dict(f.previous)
     return out

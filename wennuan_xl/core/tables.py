@@ -250,7 +250,7 @@ def findings_table(result: Consolidation, campaign: Campaign) -> Table:
 
 
 PREVIOUS_UNIT = "上年同期"  # the 单位 of a note about last year's figures in 审核结果
-PREVIOUS_NOTE_RULE = "PY-NOTE"
+PREVIOUS_NOTE_RULE = "F-PREVIOUS"  # a 注意 about last year's figures (PY- are the 上年同期 rules)
 
 
 def previous_notes(result: Consolidation) -> list[tuple[str, str, Finding]]:
