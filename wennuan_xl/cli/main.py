@@ -90,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--feedback-date", metavar="YYYY-MM-DD", help="审核意见上的日期（默认今天），也用于文件名")
     cons.add_argument("--resubmit-by", metavar="YYYY-MM-DD",
                       help="审核意见要求重新报送的日期（默认：审核意见日期之后第 3 个工作日）")
+    cons.add_argument("--unit", metavar="单位", help="本单位名称，写在汇总表的“填报单位”上（默认为通知的发文单位）；"
+                                                    "县（市、区）总工会汇总下级工会后报送上级时填本单位，如 犍为县总工会")
+    cons.add_argument("--person", metavar="姓名", help="汇总表的填报人（与 --unit 一起用）")
+    cons.add_argument("--phone", metavar="电话", help="汇总表的联系电话（与 --unit 一起用）")
     cons.set_defaults(run=run_consolidate)
 
     demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总", description="汇总自带的示例退回表，写出一份汇总工作簿")
@@ -245,7 +249,8 @@ def run_consolidate(args) -> int:
         return EXIT_UNUSABLE
     job = _settings(args, recursive=args.recursive, exclude_errors=args.exclude_errors,
                     feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day,
-                    resubmit_by=resubmit_by)
+                    resubmit_by=resubmit_by, unit=getattr(args, "unit", None), person=getattr(args, "person", None),
+                    phone=getattr(args, "phone", None))
     campaign = job.campaign
     # an OutputError (the output cannot be written) is main's: exit 2
     result, out = consolidate_folder(folder, Path(args.out), job, progress=_progress())
