@@ -305,6 +305,14 @@ def test_the_command_line_names_the_consolidating_union(tmp_path, capsys):
     code = main(["consolidate", str(folder), "-o", str(out), "--roster", str(roster), "--unit", "犍为县总工会",
                  "--person", PERSON, "--phone", PHONE])
     assert code in (0, 1), capsys.readouterr().err
+    city = tmp_path / "市"
+    city.mkdir()
+    shutil.copyfile(out, city / "犍为县汇总.xlsx")
+    capsys.readouterr()
+    main(["consolidate", str(city), "-o", str(tmp_path / "全市.xlsx"), "--json"])
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["base_counts"] == {"A1": 3, "A2": 3}
+    assert "（其中 1 个单位报送的是下级汇总表；按最基层的报表计：附件1 3 个单位、附件2 3 个单位）" in captured.err
     sheet = load(out)["汇总-附件1"]
     assert (sheet["B3"].value, sheet["E3"].value, sheet["B4"].value, sheet["E4"].value) == (
         "犍为县总工会", dt.date.today().strftime("%Y年%-m月%-d日"), PERSON, PHONE)

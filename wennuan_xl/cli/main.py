@@ -303,6 +303,7 @@ def consolidation_json(result) -> dict:
         ],
         "totals": result.totals,
         "unit_counts": result.unit_counts,
+        "base_counts": result.base_counts,  # 层层汇总: a roll-up counts the base returns it holds
         "findings": [{**f.to_dict(), "unit": unit, "file": file} for unit, file, f in result.findings()],
         "notes": [{"unit": unit, "file": file, "note": note} for unit, file, note in result.notes()],
         **({"namelist": lists_json(result.lists)} if result.lists is not None else {}),  # issue #16
@@ -331,6 +332,10 @@ def consolidation_summary(result, campaign, out: Path) -> str:
     if result.lists is not None:  # issue #16
         lists = (f"\n实名制名单：{len(result.lists.lists)} 个单位，{result.lists.people} 人；"
                  f"同一人在两个以上单位名单中：{len(result.lists.duplicates)} 人。")
+    rollups = {u.unit for u in result.used if u.included and u.returned.rollup is not None}
+    if rollups:  # 层层汇总
+        counted += (f"（其中 {len(rollups)} 个单位报送的是下级汇总表；按最基层的报表计："
+                    + "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.base_counts.items()) + "）")
     return (
         f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。{lists}\n"
         f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。\n输出：{visible(str(out))}"
