@@ -193,3 +193,33 @@ def test_a_second_consolidation_without_rollups_leaves_no_stale_lower_sheet(tmp_
     select(master, "汇总-附件1", "E7")
     buttons.trace()
     assert "其中" not in alerts(master)[-1] and alerts(master)[-1].startswith("01(A) 当地职工总数：汇总数")
+
+
+def test_the_master_after_its_consolidation_can_itself_be_sent_up_as_a_rollup(tmp_path, campaign, city):
+    # A county clerk consolidating in Excel (本单位名称 set on 设置) may send the master itself: its sheets, as Excel
+    # shows them after 汇总, are read by the city as that county's return, the chain under it included.
+    import openpyxl
+
+    from wennuan_xl.core.rollup_read import read_rollup
+
+    master = open_master(tmp_path, {"WN_FOLDER": str(city), "WN_UNIT": "峨边彝族自治县总工会", "WN_PERSON": "李红",
+                                    "WN_PHONE": "0833-5123456"})
+    buttons.consolidate()
+    saved = openpyxl.Workbook()
+    saved.remove(saved.worksheets[0])
+    for sheet in as_saved(master)["sheets"]:
+        ws = saved.create_sheet(sheet["name"])
+        for row in sheet["values"]:
+            ws.append([v for v in row])
+    path = tmp_path / "峨边县-主工作簿.xlsx"
+    saved.save(path)
+    data, rollup = read_rollup(read_workbook(path), campaign)
+    assert rollup.unit == "峨边彝族自治县总工会" and rollup.base_count("A1") == 5
+    _, cli = consolidate_folder(city, tmp_path / "cli.xlsx", settings(workers=1))
+    record = read_record(read_workbook(cli), campaign, statuses=False)
+    form = data.form("A1")
+    assert form is not None and form.cover_raw["PERSON"] == "李红"
+    for code in ("A1.01A", "A1.05", "A1.10H"):
+        assert form.raw[code] == record.totals[code]
+    deepest = {o.file for o in rollup.origins if o.level == 2 and o.form == "A1"}
+    assert deepest == {n for names in COUNTIES.values() for n in names if "附件1" in n}

@@ -45,6 +45,10 @@ class RollupError(Exception):
     """What in a consolidated workbook is not as this program writes it; the text names the sheet and the cell."""
 
 
+class NoResults(RollupError):
+    """A master (or a copy of it) that has not been consolidated: its 汇总 sheets hold only their hints."""
+
+
 @dataclass(frozen=True)
 class Record:
     """What a consolidated workbook says: who made it, its totals, and every return behind them."""
@@ -71,6 +75,9 @@ def read_rollup(book: WorkbookData, campaign: Campaign) -> tuple[ReturnData, Rol
     it records below them. ReturnUnusable, in Chinese naming the sheet and cell, when it cannot be trusted."""
     try:
         record = read_record(book, campaign)
+    except NoResults as exc:
+        raise ReturnUnusable(book.source, f"这是本程序的主工作簿（或汇总工作簿），但其中还没有汇总结果（{exc}），没有可用的数；"
+                                          "请报送单位点“汇总”后再发送") from None
     except RollupError as exc:
         raise ReturnUnusable(book.source, f"这是本程序生成的汇总表，但{exc}：表格可能被改动过或已损坏，无法确定各数的来历，"
                                           "未读取；请报送单位重新汇总后直接发送程序生成的文件，不要改动其中的表格") from None
@@ -121,6 +128,8 @@ def read_record(book: WorkbookData, campaign: Campaign, statuses: bool = True) -
         sheet = book.sheet(name)
         if sheet is None:
             continue
+        if not any(_text(v) for row in sheet.rows[1:] for v in row):  # one line at most: the master's hint
+            raise NoResults(f"工作表“{name}”是空的")
         unit, form_cover, form_totals, counts[form.id], expected = _total_sheet(sheet, form)
         units[name], cover[form.id], sheets[form.id] = unit, form_cover, name
         totals.update(form_totals)
