@@ -109,3 +109,15 @@ def test_a_rollup_message_may_not_quote_a_field():
     bad = {"rollup_checks": [{"id": "R-X", "check": "double", "severity": "提示", "message": "{A1_01A} 重复"}]}
     with pytest.raises(RuleError, match=r"R-X.*不能引用指标"):
         rules_from_data(CAMPAIGN, [("rules_rollup.yaml", bad)])
+
+
+def test_a_unit_that_sent_its_rollup_and_a_plain_return_counts_its_rollup():
+    from wennuan_xl.core.consolidate import SUPERSEDED
+
+    returns = [plain_return(CAMPAIGN, "犍为县总工会", "犍为县-附件.xlsx"),
+               rollup_return(CAMPAIGN, "犍为县总工会", ["清溪镇工会", "罗城镇工会"])]
+    result = consolidate(returns, replace(CAMPAIGN, roster=(RosterUnit("犍为县总工会"),)), RULES)
+    assert {u.returned.file for u in result.used} == {"犍为县总工会汇总.xlsx"}
+    (old,) = [r for r in result.rows if r.status == SUPERSEDED]
+    assert old.file == "犍为县-附件.xlsx"
+    assert "以“犍为县总工会汇总.xlsx”为准：那是本单位用本程序生成的汇总表，同一单位既报送汇总表又报送单独的报表时以汇总表为准" in old.remark

@@ -91,7 +91,10 @@ class Rollup:
     def counted(self, form: str) -> list[Origin]:
         """The origins of ``form`` whose figures are in this roll-up's totals: counted at their level, and
         every roll-up above them counted too."""
-        return counted_origins(self.origins, form)
+        cache = self.__dict__.setdefault("_counted", {})  # asked for each field of the totals: computed once
+        if form not in cache:
+            cache[form] = counted_origins(self.origins, form)
+        return cache[form]
 
     def base_count(self, form: str) -> int:
         """Returns at the bottom of the chain (not roll-ups) that its totals of ``form`` hold."""
