@@ -189,6 +189,11 @@ class ComDriver:
     def set_setting(self, master, name, value):
         master.names[name].refers_to_range.value = value
 
+    def select(self, book, sheet, a1):
+        book.activate()
+        book.sheets[sheet].activate()
+        book.sheets[sheet].range(a1).select()
+
     def open_return(self, path):
         return self.app.books.open(str(path))
 

@@ -22,6 +22,10 @@ Sub OnConsolidate(Optional control As IRibbonControl)
     If PythonReady() Then RunPython "import wennuan_xl.excel.buttons as b; b.consolidate()"
 End Sub
 
+Sub OnTrace(Optional control As IRibbonControl)
+    If PythonReady() Then RunPython "import wennuan_xl.excel.buttons as b; b.trace()"
+End Sub
+
 Sub OnMakeTemplates(Optional control As IRibbonControl)
     If PythonReady() Then RunPython "import wennuan_xl.excel.buttons as b; b.make_templates()"
 End Sub

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .core.consolidate import Consolidation, consolidate
+from .core.consolidate import Consolidation, Returned, consolidate
+from .core.forms import Campaign
+from .core.rollup_checks import unit_name_key
 from .files.atomic import Inputs
 from .files.bulk import CheckMany, Progress, find_returns, read_folder, scan_folder
 from .files.consolidated import is_consolidated_output
@@ -23,6 +25,7 @@ __all__ = [
     "check_files",
     "consolidate_folder",
     "not_returns",
+    "own_output",
     "read_and_consolidate",
     "sample_returns_folder",
     "settings",
@@ -49,11 +52,19 @@ def check_files(settings: Settings, files: Sequence[Path | str]) -> list[Report 
 
 
 def not_returns(folder: Path, recursive: bool, master: Path | None = None) -> tuple[Path, ...]:
-    """What a folder holds that is no unit's return, the one rule of every shell: a consolidated workbook
-    this program wrote (a previous run's output, saved in the folder), and the master being clicked."""
-    here = master.resolve() if master is not None else None
-    return tuple(p for p in find_returns(folder, recursive)
-                 if (here is not None and p.resolve() == here) or is_consolidated_output(p))
+    """What a folder holds that is no unit's return, known before reading: the master being clicked. A
+    consolidated workbook this program wrote is read (a lower union's roll-up is a return, 层层汇总) and set
+    aside once read when it is this union's own (``own_output``)."""
+    if master is None:
+        return ()
+    here = master.resolve()
+    return tuple(p for p in find_returns(folder, recursive) if p.resolve() == here)
+
+
+def own_output(returned: Returned, campaign: Campaign) -> bool:
+    """A consolidated workbook of this very union (a previous run's output saved in the folder), the one rule of
+    both shells: its 汇总 sheets name this consolidation's 填报单位. Any other union's is its roll-up."""
+    return returned.rollup is not None and unit_name_key(returned.unit_typed, campaign) == unit_name_key(campaign.issuer, campaign)
 
 
 def read_and_consolidate(settings: Settings, folder: Path, progress: Progress | None = None,
@@ -66,6 +77,7 @@ def read_and_consolidate(settings: Settings, folder: Path, progress: Progress | 
     skip = not_returns(folder, settings.recursive, master)
     returns = read_folder(folder, settings.campaign, settings.rules, recursive=settings.recursive,
                           progress=progress, workers=settings.workers, skip=skip, check_many=column_checker())
+    returns = [r for r in returns if not own_output(r, settings.campaign)]
     result = consolidate(returns, settings.campaign, settings.rules, exclude_errors=settings.exclude_errors)
     return Consolidated.of(result, settings.campaign)
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .core.forms import Campaign, roster_from_rows
+from .core.forms import Campaign, Contact, roster_from_rows
 from .core.previous import PreviousYear
 from .core.rules import RuleSet
 from .files.campaign_cache import compiled_campaign, with_tolerance
@@ -40,12 +40,14 @@ class Settings:
 
 def settings(campaign_folder: Path | str | None = None, roster: Path | str | None = None,
              roster_rows: list[list[object]] | None = None, roster_source: str = "",
-             tolerance: float | None = None, previous: Path | str | None = None, **options) -> Settings:
+             tolerance: float | None = None, previous: Path | str | None = None, unit: str | None = None,
+             person: str | None = None, phone: str | None = None, **options) -> Settings:
     """The campaign of ``campaign_folder`` (default: the shipped one), compiled and from the disk cache when
     its files are unchanged, with the roster of a file (``roster``) or of sheet rows (``roster_rows``, the
     master's 单位名单), the money tolerance ``tolerance`` (设置's WN_TOLERANCE), last year's figures from
     ``previous`` (a consolidated workbook or a folder of returns, ``files/previous.py``; raises
-    ``PreviousUnusable``), and the other options."""
+    ``PreviousUnusable``), the union consolidating (``unit``, ``person``, ``phone``: see ``as_unit``), and
+    the other options."""
     campaign, rules = compiled_campaign(campaign_folder, roster)
     if roster is None and roster_rows:
         campaign = replace(campaign, roster=roster_from_rows(roster_rows, roster_source))
@@ -55,4 +57,18 @@ def settings(campaign_folder: Path | str | None = None, roster: Path | str | Non
         from .files.previous import load_previous
 
         last_year = load_previous(previous, campaign, rules, options.get("workers"), options.get("recursive", False))
-    return Settings(campaign, rules, previous=last_year, **options)
+    return Settings(as_unit(campaign, unit, person, phone), rules, previous=last_year, **options)
+
+
+def as_unit(campaign: Campaign, unit: str | None, person: str | None = None, phone: str | None = None) -> Campaign:
+    """The campaign as the union ``unit`` consolidates it (层层汇总: a county union rolling up its base unions):
+    its name is the 填报单位 of the 汇总 sheets and signs the feedback letters, ``person`` and ``phone`` are
+    the 填报人 and 联系电话 there. Another union than the campaign's issuer gets no contact of the issuer's."""
+    unit = (unit or "").strip()
+    if unit and unit != campaign.issuer:
+        return replace(campaign, issuer=unit, contact=Contact(person=(person or "").strip(), phone=(phone or "").strip()))
+    if person or phone:
+        contact = campaign.contact
+        return replace(campaign, contact=replace(contact, person=(person or contact.person).strip(),
+                                                 phone=(phone or contact.phone).strip()))
+    return campaign

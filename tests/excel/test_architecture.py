@@ -122,6 +122,14 @@ def test_the_numpy_probe_sees_an_import_of_numpy():
     assert "numpy" in json.loads(out.strip().splitlines()[-1])
 
 
+def test_a_click_of_trace_loads_no_writer_and_no_folder_reader():
+    # 溯源 reads the master's own result sheets through the core: none of 汇总's machinery.
+    loaded = _loaded_by("import xlwings.utils; import wennuan_xl.excel.buttons, wennuan_xl.excel.trace") - _loaded_by(
+        "import xlwings.utils")
+    assert sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_FOR_A_CLICK)) == []
+    assert "wennuan_xl.core.rollup_read" in loaded
+
+
 def test_the_import_probe_sees_a_heavy_import():
     # The same probe over the consolidation's job must report what 汇总 does use.
     loaded = _loaded_by("import wennuan_xl.excel.jobs")

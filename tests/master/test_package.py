@@ -73,7 +73,7 @@ def test_defined_names_point_at_the_settings_values(book, campaign):
         assert ws.cell(row, 2).value == s.value
     assert {s.name for s in settings(campaign)} == {
         "WN_FOLDER", "WN_TOLERANCE", "WN_RECURSIVE", "WN_EXCLUDE_ERRORS", "WN_FEEDBACK", "WN_FEEDBACK_DIR",
-        "WN_RESUBMIT_BY", "WN_PREVIOUS"}
+        "WN_RESUBMIT_BY", "WN_PREVIOUS", "WN_UNIT", "WN_PERSON", "WN_PHONE"}
     tolerance = next(iter(book.defined_names["WN_TOLERANCE"].destinations))[1].replace("$", "")
     assert ws[tolerance].value == campaign.tolerance == 0.01
 

@@ -13,6 +13,7 @@ BUTTON_COMMANDS = {
     "OnValidate": "import wennuan_xl.excel.buttons as b; b.validate()",
     "OnClearFlags": "import wennuan_xl.excel.buttons as b; b.clear_flags()",
     "OnConsolidate": "import wennuan_xl.excel.buttons as b; b.consolidate()",
+    "OnTrace": "import wennuan_xl.excel.buttons as b; b.trace()",
     "OnMakeTemplates": "import wennuan_xl.excel.buttons as b; b.make_templates()",
 }
 FOLDER_PICKER = "OnPickFolder"
@@ -63,12 +64,12 @@ def test_schema_rejects_a_broken_ribbon(schema, ribbon):
     assert not schema.is_valid(ribbon.replace("2009/07/customui", "2006/01/customui"))
 
 
-def test_one_tab_with_the_five_buttons(ribbon):
+def test_one_tab_with_the_six_buttons(ribbon):
     assert re.findall(r'<tab [^>]*label="([^"]+)"', ribbon) == ["送温暖"]
     labels = re.findall(r'<button [^>]*label="([^"]+)"', ribbon)
-    assert labels == ["审核退回表", "清除标记", "选择文件夹", "汇总", "生成空白表"]
+    assert labels == ["审核退回表", "清除标记", "选择文件夹", "汇总", "溯源", "生成空白表"]
     for attr in ("imageMso", "screentip", "supertip"):
-        assert len(re.findall(rf'<button [^>]*{attr}="[^"]+"', ribbon)) == 5, attr
+        assert len(re.findall(rf'<button [^>]*{attr}="[^"]+"', ribbon)) == 6, attr
 
 
 def test_every_on_action_has_its_sub(ribbon, shim):

@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--remind", metavar="催报清单.xlsx",
                       help="另存催报清单：未报、有错误或文件无法读取的单位，附联系人和可复制的催报短信（文件名以 .csv 结尾时存为 CSV）")
     cons.add_argument("--previous", metavar="文件或文件夹", help=PREVIOUS_HELP)
+    cons.add_argument("--unit", metavar="单位", help="本单位名称，写在汇总表的“填报单位”上（默认为通知的发文单位）；"
+                                                    "县（市、区）总工会汇总下级工会后报送上级时填本单位，如 犍为县总工会")
+    cons.add_argument("--person", metavar="姓名", help="汇总表的填报人（与 --unit 一起用）")
+    cons.add_argument("--phone", metavar="电话", help="汇总表的联系电话（与 --unit 一起用）")
     cons.set_defaults(run=run_consolidate)
 
     demo = sub.add_parser("demo", help="用自带的示例退回表演示汇总", description="汇总自带的示例退回表，写出一份汇总工作簿")
@@ -281,7 +285,8 @@ def run_consolidate(args) -> int:
         return EXIT_UNUSABLE
     job = _settings(args, recursive=args.recursive, exclude_errors=args.exclude_errors,
                     feedback_dir=Path(feedback) if feedback else None, feedback_day=feedback_day,
-                    resubmit_by=resubmit_by)
+                    resubmit_by=resubmit_by, unit=getattr(args, "unit", None), person=getattr(args, "person", None),
+                    phone=getattr(args, "phone", None))
     campaign = job.campaign
     # an OutputError (the output cannot be written) is main's: exit 2
     result, out = consolidate_folder(folder, Path(args.out), job, progress=_progress())
@@ -367,6 +372,7 @@ def consolidation_json(result, job) -> dict:
         ],
         "totals": result.totals,
         "unit_counts": result.unit_counts,
+        "base_counts": result.base_counts,  # 层层汇总: a roll-up counts the base returns it holds
         "findings": findings_json(job.campaign, result.findings()),
         "reminders": [{"unit": r.unit, "reasons": list(r.reasons), "person": r.person, "phone": r.phone,
                        "email": r.email, "due": r.due.isoformat(), "message": r.message, "notes": list(r.notes)}
@@ -418,6 +424,10 @@ def consolidation_summary(result, campaign, out: Path, job) -> str:
     if result.previous is not None:
         compared = sum(1 for _, _, f in result.findings() if f.previous)
         previous = f"\n{previous_lines(result.previous)}\n上年同期：提示 {compared} 个（已计入上面的提示数）。"
+    rollups = {u.unit for u in result.used if u.included and u.returned.rollup is not None}
+    if rollups:  # 层层汇总
+        counted += (f"（其中 {len(rollups)} 个单位报送的是下级汇总表；按最基层的报表计："
+                    + "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.base_counts.items()) + "）")
     return (
         f"汇总完成：{counted}。\n上报情况：{'，'.join(parts)}。{lists}\n"
         f"审核：{result.audit_line()}（汇总数也按同样的规则审核）。{previous}\n{chase}\n输出：{visible(str(out))}"

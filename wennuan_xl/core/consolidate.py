@@ -18,6 +18,7 @@ from .check import check_values
 from .findings import Finding, Report, Severity
 from .forms import Campaign, Kind, RosterUnit
 from .previous import PreviousYear
+from .rollup_checks import resolve as resolve_double_counts
 from .roster import UnitMatch, roster_index, unit_in_file_name
 from .roster import identify as identify_unit
 from .rules import RuleSet
@@ -26,6 +27,7 @@ from .values import NO, YES, as_number, parse_date
 if TYPE_CHECKING:  # issue #16: the 实名制 lists travel with the returns and are consolidated beside them
     from .namelist.check import ListReport
     from .namelist.consolidate import ListConsolidation
+    from .rollup import Rollup
 
 # 上报情况
 REPORTED, MISSING, UNREADABLE, SUPERSEDED, OFF_ROSTER = "已报", "未报", "无法读取", "已被替代", "名单外"
@@ -51,6 +53,8 @@ class Returned:
     # The 填报单位 as the worker's cover check matched it against the roster (None when no check did):
     # the consolidation reuses it instead of matching the same name again.
     unit_match: UnitMatch | None = field(default=None, compare=False)
+    # 层层汇总: a lower union's consolidated workbook read as its return: what it records below its totals
+    rollup: Rollup | None = None
 
     def errors(self, form: str | None = None) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR and _in_form(f, form))
@@ -119,6 +123,9 @@ class Used:
     form: str
     returned: Returned
     included: bool
+    # 层层汇总: the roll-up (its unit and file) that already holds these figures; not counted again here
+    covered_by: str = ""
+    covered_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,10 @@ class Consolidation:
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lists: ListConsolidation | None = None  # issue #16: the units' 实名制 lists, duplicates, reconciliation
     previous: PreviousYear | None = None  # last year's figures the 上年同期 rules compared with (None: not given)
+    # 层层汇总: form -> returns at the bottom of the chain the totals hold (a roll-up counts its base returns)
+    base_counts: dict[str, int] = field(default_factory=dict)
+    # (unit, file, finding) of the checks across roll-ups and returns (rules_rollup.yaml): double counts
+    rollup_findings: tuple[tuple[str, str, Finding], ...] = ()
 
     def audit_counts(self) -> dict[str, int]:
         """错误 in the units' returns, 错误 of the totals that those cause, other 错误 of the totals, 提示
@@ -173,6 +184,7 @@ class Consolidation:
         for r in self.returns:
             unit = self.unit_of.get(r.file, r.unit_typed)
             out.extend((unit, r.file, f) for f in r.findings if (r.file, f.codes[0].split(".")[0] if f.codes else "") in in_use)
+        out.extend(self.rollup_findings)
         if self.lists is not None:  # issue #16
             out.extend(self.lists.findings)
         out.extend((TOTAL_UNIT, "", f) for f in self.total_report.findings)
@@ -208,7 +220,8 @@ def consolidate(
     chosen: dict[tuple[str, str], Returned] = {}
     superseded: dict[str, list[tuple[str, str]]] = {}  # file -> (annex, why another file was kept)
     for key, files in candidates.items():
-        files.sort(key=lambda r: (_report_date(r, key[1]), r.mtime, r.file), reverse=True)
+        # 层层汇总: a unit's roll-up comes before a plain return of the same unit, whatever their dates
+        files.sort(key=lambda r: (r.rollup is not None, _report_date(r, key[1]), r.mtime, r.file), reverse=True)
         chosen[key] = files[0]
         for older in files[1:]:
             superseded.setdefault(older.file, []).append((key[1], _why_kept(files[0], older, key[1])))
@@ -218,6 +231,7 @@ def consolidate(
         in_roster = unit in roster_names and roster_names[unit].included
         ok = in_roster and not (exclude_errors and r.errors(form))
         used.append(Used(unit, form, r, ok))
+    used, rollup_findings = resolve_double_counts(used, campaign, rules)
 
     rows = _status_rows(returns, matches, used, superseded, campaign, exclude_errors)
     totals, counts, lacking = _totals(used, campaign)
@@ -227,8 +241,17 @@ def consolidate(
         match = matches.get(r.file)
         unit_of[r.file] = match.unit.name if match is not None and match.unit else (r.unit_typed or PurePath(r.file).stem)
     result = Consolidation(tuple(rows), tuple(used), totals, counts, total_report, tuple(returns), unit_of, lacking,
-                           previous=rules.previous)
+                           previous=rules.previous, base_counts=_base_counts(used, campaign),
+                           rollup_findings=tuple(rollup_findings))
     return _with_lists(result, campaign)
+
+
+def _base_counts(used: list[Used], campaign: Campaign) -> dict[str, int]:
+    counts = {f.id: 0 for f in campaign.forms}
+    for u in used:
+        if u.included:
+            counts[u.form] += u.returned.rollup.base_count(u.form) if u.returned.rollup is not None else 1
+    return counts
 
 
 def _with_lists(result: Consolidation, campaign: Campaign) -> Consolidation:
@@ -304,6 +327,7 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
             if unread:
                 captions = "、".join(campaign.field(c).number for c in unread[:8]) + (f" 等 {len(unread)} 项" if len(unread) > 8 else "")
                 remarks.append(f"部分读取：{len(unread)} 项未能从表中读出（{captions}），汇总中缺这些数")
+            remarks += _rollup_remarks(group, campaign)
             if not member.included:
                 remarks.append("名单中未选择汇总")
             left_out = [form_names[g.form] for g in group if g.returned.errors(g.form) and not g.included]
@@ -317,7 +341,9 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     roster_names = {u.name for u in campaign.roster}
     for unit, group in sorted(by_unit.items()):
         if unit not in roster_names:
-            rows.append(row_for(unit, None, group, OFF_ROSTER, "不在单位名单中，未计入汇总；如属本市单位，请加入名单后重新汇总"))
+            covered = _rollup_remarks(group, campaign)
+            rows.append(row_for(unit, None, group, OFF_ROSTER, "；".join(covered) if covered and all(g.covered_by for g in group)
+                                else "不在单位名单中，未计入汇总；如属本市单位，请加入名单后重新汇总"))
     for r in returns:
         if r.file in superseded:
             forms = tuple(form for form, _ in superseded[r.file])
@@ -337,6 +363,29 @@ def _status_rows(returns, matches, used, superseded, campaign: Campaign, exclude
     return rows
 
 
+def _rollup_remarks(group: list[Used], campaign: Campaign) -> list[str]:
+    """上报情况's words on 层层汇总: what a roll-up holds, and a return left out because a roll-up holds it."""
+    form_names = {f.id: f.annex for f in campaign.forms}
+    out = []
+    rollup = next((g.returned.rollup for g in group if g.returned.rollup is not None), None)
+    if rollup is not None:
+        held = "、".join(f"{form_names[g.form]} {rollup.counts.get(g.form, 0)} 个单位" for g in group if g.returned.rollup is not None)
+        bases = "、".join(f"{form_names[g.form]} {rollup.base_count(g.form)} 个" for g in group if g.returned.rollup is not None)
+        text = f"下级汇总表：{rollup.unit}汇总了{held}（其名单应报 {rollup.expected} 个"
+        missing = rollup.missing()
+        if missing:
+            text += f"，未报 {len(missing)} 个：{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}"
+        text += f"）；按最基层的报表计：{bases}；各单位的文件和数见“来源”“下级明细”表"
+        out.append(text)
+    covered: dict[tuple[str, str], list[str]] = {}
+    for g in group:
+        if g.covered_by:
+            covered.setdefault((g.covered_by, g.covered_file), []).append(form_names[g.form])
+    for (by, file), annexes in covered.items():
+        out.append(f"{'、'.join(annexes)}已含在{by}的汇总表“{file}”中，为免重复计算未计入汇总（见审核结果）")
+    return out
+
+
 def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], dict[str, int], dict[str, tuple[str, ...]]]:
     fields = list(campaign.fields())
     sums = [0.0] * len(fields)
@@ -349,12 +398,21 @@ def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], di
             continue
         counts[u.form] += 1
         values = u.returned.values
+        rollup = u.returned.rollup
         for i, f in enumerate(fields):
             if f.form_id != u.form:
                 continue
+            # A roll-up's totals hold its base returns: those without a number are named, not the roll-up.
+            below = rollup.lacking(f.code, u.form) if rollup is not None else []
             if f.kind is Kind.YESNO:
                 text = u.returned.texts.get(f.code)
-                if text in (YES, NO):
+                if rollup is not None:  # its units' answers are counted, not its own 是 / 否
+                    answers = rollup.yes_no.get(f.code, {})
+                    yes_no[f.code][YES] += answers.get(YES, 0)
+                    yes_no[f.code][NO] += answers.get(NO, 0)
+                    if below:
+                        lacking.setdefault(f.code, []).extend(below)
+                elif text in (YES, NO):
                     yes_no[f.code][text] += 1
                 else:
                     lacking.setdefault(f.code, []).append(u.unit)
@@ -363,7 +421,9 @@ def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], di
             if not math.isnan(v):
                 sums[i] += v
                 filled[i] = True
-            else:
+            if below:
+                lacking.setdefault(f.code, []).extend(below)
+            elif math.isnan(v):
                 lacking.setdefault(f.code, []).append(u.unit)
     totals: dict[str, object] = {}
     for i, f in enumerate(fields):
@@ -378,7 +438,11 @@ def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], di
 
 
 def _why_kept(kept: Returned, older: Returned, form: str) -> str:
-    """Why ``kept`` counts rather than ``older``: the later 填报日期, or, dates equal or missing, the later file time."""
+    """Why ``kept`` counts rather than ``older``: a roll-up before a plain return (层层汇总), then the later
+    填报日期, or, dates equal or missing, the later file time."""
+    if kept.rollup is not None and older.rollup is None:
+        return (f"以“{kept.file}”为准：那是本单位用本程序生成的汇总表，同一单位既报送汇总表又报送单独的报表时以汇总表为准，"
+                "以免重复计算")
     new_date, old_date = _report_date(kept, form), _report_date(older, form)
     if new_date > old_date:
         shown = older.cover.get(form, {}).get("DATE", "") or "未填"

@@ -30,6 +30,9 @@ COVER_CHECKS = ("required", "roster", "phone", "date")
 # Checks of a whole form: blank ones, and what the locator could not settle (core/locate.py's Problem).
 FORM_CHECKS = ("blank_form", "blanks", "ambiguous_column", "stray_number", "no_values", "column_kind", "duplicate",
                "yuan", "doubtful")
+# Checks across the returns of a consolidation when lower unions send roll-ups (层层汇总, core/rollup_checks.py).
+ROLLUP_CHECKS = ("double", "overlap")
+ROLLUP_WORDS = {"unit", "annex", "file", "rollup", "rollup_file", "other", "other_file", "evidence", "difference"}
 FORM_WORDS = {"annex", "sheet", "count", "fields", "columns", "column", "cells", "reason"}
 FIELD_WORDS = {"caption", "name", "code", "label", "unit", "text", "value", "unit_found", "sheet", "cell", "min", "max"}
 COVER_WORDS = {"annex", "label", "text", "from", "to", "suggestion"}
@@ -105,6 +108,15 @@ class FormCheck:
 
 
 @dataclass(frozen=True)
+class RollupCheck:
+    id: str
+    severity: Severity
+    check: str  # double | overlap
+    message: messages.Template
+    examples: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     field_checks: tuple[FieldCheck, ...]
     cover_checks: tuple[CoverCheck, ...]
@@ -112,6 +124,7 @@ class RuleSet:
     placeholder_note: messages.Template
     constants: dict[str, float]
     form_checks: tuple[FormCheck, ...] = ()
+    rollup_checks: tuple[RollupCheck, ...] = ()
     # Last year's figures that PREV() reads (``settings.previous``); None: no previous year given, and
     # no rule that reads PREV applies.
     previous: PreviousYear | None = field(default=None, compare=False)
@@ -134,7 +147,7 @@ class RuleSet:
     @property
     def ids(self) -> list[str]:
         return ([c.id for c in self.field_checks] + [c.id for c in self.form_checks] + [c.id for c in self.cover_checks]
-                + [r.id for r in self.rules])
+                + [r.id for r in self.rules] + [c.id for c in self.rollup_checks])
 
 
 def rules_from_data(campaign: Campaign, documents: Sequence[tuple[str, Mapping]]) -> RuleSet:
@@ -143,6 +156,7 @@ def rules_from_data(campaign: Campaign, documents: Sequence[tuple[str, Mapping]]
     form_checks: list[FormCheck] = []
     cover_checks: list[CoverCheck] = []
     rules: list[Rule] = []
+    rollup_checks: list[RollupCheck] = []
     note: messages.Template | None = None
     constants = {"TOLERANCE": campaign.tolerance}
     origin: dict[str, str] = {}  # rule id -> the file that declared it first
@@ -153,7 +167,9 @@ def rules_from_data(campaign: Campaign, documents: Sequence[tuple[str, Mapping]]
         new_cc = [_cover_check(raw, path, campaign) for raw in data.get("cover_checks", []) or []]
         new_form = [_form_check(raw, path, campaign) for raw in data.get("form_checks", []) or []]
         new_rules = [r for raw in data.get("rules", []) or [] for r in _rules(raw, path, campaign)]
-        for rid in [c.id for c in new_fc] + [c.id for c in new_form] + [c.id for c in new_cc] + [r.id for r in new_rules]:
+        new_rollup = [_rollup_check(raw, path, campaign) for raw in data.get("rollup_checks", []) or []]
+        for rid in ([c.id for c in new_fc] + [c.id for c in new_form] + [c.id for c in new_cc] + [r.id for r in new_rules]
+                    + [c.id for c in new_rollup]):
             if rid in origin:
                 also = "" if origin[rid] == path else f"（已在 {origin[rid]} 中使用）"
                 raise RuleError(f"{path} 规则 {rid}：规则编号重复{also}")
@@ -162,11 +178,13 @@ def rules_from_data(campaign: Campaign, documents: Sequence[tuple[str, Mapping]]
         form_checks += new_form
         cover_checks += new_cc
         rules += new_rules
+        rollup_checks += new_rollup
         if "placeholder_note" in data:
             note = _template(str(data["placeholder_note"] or ""), path, "placeholder_note", campaign, FIELD_WORDS)
     if note is None:
         note = messages.parse_template("{caption} 填写的“{text}”按 0 计", lambda n: False)
-    return RuleSet(tuple(field_checks), tuple(cover_checks), tuple(rules), note, constants, tuple(form_checks))
+    return RuleSet(tuple(field_checks), tuple(cover_checks), tuple(rules), note, constants, tuple(form_checks),
+                   tuple(rollup_checks))
 
 
 def _severity(raw: dict, where: str) -> Severity:
@@ -234,6 +252,20 @@ def _form_check(raw: dict, path: str, campaign: Campaign) -> FormCheck:
     message = _template(str(raw.get("message") or ""), path, rid, campaign, FORM_WORDS)
     _known_keys(raw, {"id", "check", "severity", "message", "fires", "holds"}, where)
     return FormCheck(rid, _severity(raw, where), check, message, _examples(raw))
+
+
+def _rollup_check(raw: dict, path: str, campaign: Campaign) -> RollupCheck:
+    rid = str(raw.get("id", ""))
+    where = f"{path} 规则 {rid or '（无编号）'}"
+    check = str(raw.get("check", ""))
+    if not rid or check not in ROLLUP_CHECKS:
+        raise RuleError(f"{where}: 需要 id，check 应为 {'、'.join(ROLLUP_CHECKS)} 之一")
+    message = _template(str(raw.get("message") or ""), path, rid, campaign, ROLLUP_WORDS)
+    if message.refs():
+        raise RuleError(f"{where}: 层层汇总的提示文字中不能引用指标（{'、'.join(message.refs())}），可用的占位符："
+                        f"{'、'.join('{' + w + '}' for w in sorted(ROLLUP_WORDS))}")
+    _known_keys(raw, {"id", "check", "severity", "message", "fires", "holds"}, where)
+    return RollupCheck(rid, _severity(raw, where), check, message, _examples(raw))
 
 
 def _cover_check(raw: dict, path: str, campaign: Campaign) -> CoverCheck:

@@ -77,7 +77,7 @@ def consolidation_tables(result: Consolidation, campaign: Campaign, day: dt.date
         remind_table(result, campaign, remind_dates(campaign, day or dt.date.today(), resubmit_by)),
         findings_table(result, campaign),
         detail_table(result, campaign),
-        sources_table(result, campaign),
+        *provenance_tables(result, campaign),
     ]
     if result.lists is not None:  # issue #16: 实名制汇总, 实名制重复, 实名制核对
         from .namelist.spec import namelist_spec
@@ -87,6 +87,26 @@ def consolidation_tables(result: Consolidation, campaign: Campaign, day: dt.date
         if spec is not None:
             tables += namelist_tables(result.lists, campaign, spec)
     return tables
+
+
+def provenance_tables(result: Consolidation, campaign: Campaign) -> list[Table]:
+    """来源, and 下级明细 when a roll-up records returns below it (core/provenance.py)."""
+    from .provenance import chain, lower_detail_table, sources_table
+
+    origins = chain(result, campaign)
+    lower = lower_detail_table(result, campaign, origins)
+    return [sources_table(result, campaign, origins), *([lower] if lower is not None else [])]
+
+
+def unit_count_line(result: Consolidation, campaign: Campaign, form_id: str) -> str:
+    """The 汇总 sheet's 单位个数, with the base returns inside the lower unions' roll-ups (层层汇总)."""
+    counted = result.unit_counts.get(form_id, 0)
+    expected = sum(1 for u in campaign.roster if u.included)
+    line = f"单位个数：本表汇总 {counted} 个单位（名单中应报 {expected} 个）。"
+    rollups = sum(1 for u in result.used if u.form == form_id and u.included and u.returned.rollup is not None)
+    if rollups:
+        line += f"其中 {rollups} 个是下级单位的汇总表，按最基层的报表计共 {result.base_counts.get(form_id, counted)} 个单位。"
+    return line
 
 
 def total_table(result: Consolidation, campaign: Campaign, form_id: str, day: dt.date | None = None) -> Table:
@@ -141,9 +161,7 @@ def total_table(result: Consolidation, campaign: Campaign, form_id: str, day: dt
         else:
             put(r.row, VALUE_COL, Cell(total, number_style(r.field)))
     last = layout.rows[-1].row  # 1-based last row = 0-based row after it
-    counted = result.unit_counts.get(form_id, 0)
-    expected = sum(1 for u in campaign.roster if u.included)
-    rows.setdefault(last + 1, {})[0] = Cell(f"单位个数：本表汇总 {counted} 个单位（名单中应报 {expected} 个）。", "bold")
+    rows.setdefault(last + 1, {})[0] = Cell(unit_count_line(result, campaign, form_id), "bold")
     merges[(last + 1, 0)] = (last + 1, VALUE_COL - 1)
     widths = tuple((col - 1, col - 1, float(w)) for col, w in
                    {ITEM_COL: 11, LABEL_COL: 50, CODE_COL: 10, UNIT_COL: 9, VALUE_COL: 18, REMARK_COL: 28}.items())
@@ -298,6 +316,7 @@ def detail_units(result: Consolidation, campaign: Campaign) -> list[str]:
     return [n for n in roster if n in units] + sorted(n for n in units if n not in on_roster)
 
 
+DETAIL_TOTAL_LABEL = "合计（计入汇总的单位）"  # the first cell of 明细's last row
 DETAIL_HEADER_ROWS = 3  # 指标代码, 指标名称 (short label and unit), 模板单元格; units from row 4
 DETAIL_UNIT_WIDTH, DETAIL_FIXED_WIDTH, DETAIL_FIELD_WIDTH = 24.0, 9.0, 12.0
 LINE_HEIGHT = 14.25  # points per wrapped line of the sheets' 11-point font
@@ -370,11 +389,16 @@ def detail_table(result: Consolidation, campaign: Campaign) -> Table:
     return detail_sheet(result, campaign).table()
 
 
-def detail_sheet(result: Consolidation, campaign: Campaign) -> DetailSheet:
+def detail_labels(campaign: Campaign) -> list[str]:
+    return [f"{f.number} {f.short or f.label}（{f.unit}）" for f in campaign.fields()]
+
+
+def detail_header(campaign: Campaign, fixed: tuple[str, ...]) -> list[Row]:
+    """明细's three header rows (also 下级明细's): the fixed columns, then per field its code, its short label
+    with the unit, and its cell in the template."""
     fields = tuple(campaign.fields())
-    fixed = detail_fixed(campaign)
     first = len(fixed)
-    labels = [f"{f.number} {f.short or f.label}（{f.unit}）" for f in fields]
+    labels = detail_labels(campaign)
     header: list[Row] = [
         (0, {**{c: Cell(t, "header") for c, t in enumerate(fixed)}, **{first + i: Cell(f.code, "header") for i, f in enumerate(fields)}}),
         (1, {**{c: Cell("", "header") for c in range(first)}, **{first + i: Cell(t, "header") for i, t in enumerate(labels)}}),
@@ -386,6 +410,15 @@ def detail_sheet(result: Consolidation, campaign: Campaign) -> DetailSheet:
         row, col = layout.field_cell(f.code)
         cells[first + i] = Cell(f"{sheet}!{column_letter(col)}{row}", "code")
     header.append((2, {**{c: Cell("模板单元格" if c == 0 else "", "header") for c in range(first)}, **cells}))
+    return header
+
+
+def detail_sheet(result: Consolidation, campaign: Campaign) -> DetailSheet:
+    fields = tuple(campaign.fields())
+    fixed = detail_fixed(campaign)
+    first = len(fixed)
+    labels = detail_labels(campaign)
+    header = detail_header(campaign, fixed)
     units = detail_units(result, campaign)
     heights = {
         0: max(text_height(t, DETAIL_FIXED_WIDTH) for t in fixed[1:]),
@@ -457,7 +490,7 @@ def _marks(findings: Iterable[Finding], form: str) -> dict[str, str]:
 def _detail_total(result: Consolidation, campaign: Campaign, fields: tuple[Field, ...], first: int, unit_rows: int) -> Row:
     form_col = {f.id: 2 + k for k, f in enumerate(campaign.forms)}  # the annex's 计入汇总 column
     r = DETAIL_HEADER_ROWS + unit_rows  # the total row, 0-based; the units are 1-based rows 4..r
-    out = {0: Cell("合计（计入汇总的单位）", "total_text"), **{c: Cell("", "total_text") for c in range(1, first)}}
+    out = {0: Cell(DETAIL_TOTAL_LABEL, "total_text"), **{c: Cell("", "total_text") for c in range(1, first)}}
     for i, f in enumerate(fields):
         col = first + i
         total = result.totals.get(f.code)
@@ -471,27 +504,6 @@ def _detail_total(result: Consolidation, campaign: Campaign, fields: tuple[Field
         else:
             out[col] = Cell(None, "total_text")
     return r, out
-
-
-SOURCE_HEADERS = ("单位", "附件", "文件", "工作表", "读取方式", "与模板位置不同的单元格")
-
-
-def sources_table(result: Consolidation, campaign: Campaign) -> Table:
-    annex = {f.id: f.annex for f in campaign.forms}
-    out: list[Row] = [
-        (0, {0: Cell("数据来源：明细表中每个数字取自下列文件的对应工作表；单元格位置见明细表第 3 行，位置不同的在此列出。", "text")}),
-        (2, {col: Cell(text, "header") for col, text in enumerate(SOURCE_HEADERS)}),
-    ]
-    for i, u in enumerate(result.used, start=1):
-        returned = u.returned
-        moved = {c: ref for c, ref in (returned.cells or {}).items() if c.startswith(u.form + ".")}
-        out.append((2 + i, {
-            0: Cell(u.unit), 1: Cell(annex[u.form]), 2: Cell(returned.file), 3: Cell(returned.sheets.get(u.form, "")),
-            4: Cell("按表内文字定位" if moved else "单元格名称"),
-            5: Cell("；".join(f"{c}={ref}" for c, ref in moved.items()), "cell_wrap"),
-        }))
-    widths = tuple((i, i, float(w)) for i, w in enumerate((24, 8, 44, 14, 16, 80)))
-    return Table(SOURCE_SHEET, out, widths, header_row=2)
 
 
 def grid(table: Table) -> list[list[Cell | None]]:

@@ -83,6 +83,17 @@ def yes(book, name: str, default: bool = False) -> bool:
     return str(value).strip() in ("是", "Y", "y", "yes", "True", "TRUE", "1", "1.0")
 
 
+def text_setting(book, name: str) -> str | None:
+    """A setting typed as text (本单位名称 …), None when blank or absent. A number typed there (a phone
+    number Excel took for one) is given back as typed, without ".0"."""
+    value = setting(book, name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
 def folder_setting(book) -> Path:
     value = setting(book, "WN_FOLDER")
     if value is None or str(value).strip() == "":

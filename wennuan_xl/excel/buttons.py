@@ -1,4 +1,4 @@
-"""The ribbon's four buttons. VBA calls each as ``RunPython "import wennuan_xl.excel.buttons as b; b.validate()"``.
+"""The ribbon's buttons. VBA calls each as ``RunPython "import wennuan_xl.excel.buttons as b; b.validate()"``.
 
 Each is: the calling workbook (the master), read, the core, write, a message box. Errors: see errors.py.
 
@@ -10,7 +10,8 @@ reported and logged, and the others are still checked. With none open, Excel's f
 returns; those in Protected View are named, with what to click.
 
 Each click is a fresh Python (xlwings.conf: USE UDF SERVER False), so this module imports only what
-审核 needs: the consolidation (excel/jobs.py, xlsxwriter, the folder reader) is imported by 汇总 alone,
+审核 needs: the consolidation (excel/jobs.py, xlsxwriter, the folder reader) is imported by 汇总 alone, 溯源's
+reading of the master's result sheets (excel/trace.py) by 溯源 alone,
 and the campaign comes compiled from the disk cache (files/campaign_cache.py).
 """
 
@@ -61,7 +62,9 @@ def settings_for(book, consolidating: bool = False, previous: bool = False) -> S
     last_year = read.previous_setting(book, returns) if previous else None
     try:
         return settings(roster_rows=read.roster_rows(book), roster_source=read.ROSTER_SHEET,
-                        tolerance=read.tolerance_setting(book), previous=last_year, **options)
+                        tolerance=read.tolerance_setting(book), previous=last_year,
+                        unit=read.text_setting(book, "WN_UNIT"), person=read.text_setting(book, "WN_PERSON"),
+                        phone=read.text_setting(book, "WN_PHONE"), **options)
     except PreviousUnusable as exc:
         raise UserError(f"{exc.reason}\n（“设置”工作表中的“上年同期数据”；不需要与上年比较时请清空该格。）") from None
 
@@ -224,6 +227,14 @@ def consolidate(master) -> None:
     from .jobs import consolidate_in_excel
 
     alert(master, consolidate_in_excel(master, settings_for(master, consolidating=True, previous=True)))
+
+
+@entry(_caller)
+def trace(master) -> None:
+    """溯源: the units, files and cells behind the total selected on a 汇总 sheet (excel/trace.py)."""
+    from .trace import trace_in_excel
+
+    alert(master, trace_in_excel(master, settings_for(master)))
 
 
 @entry(_caller)

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core import remind
 from ..core.consolidate import Consolidation
 from ..core.forms import Campaign
+from ..core.provenance import LOWER_HINT, LOWER_SHEET, TRACE_HINT, TRACE_SHEET
 from ..core.tables import (
     DETAIL_SHEET,
     FINDINGS_SHEET,
@@ -25,7 +26,7 @@ from ..jobs import read_and_consolidate, write_feedback
 from ..settings import Settings
 from . import book as read
 from .chart import write_charts
-from .write import fresh_sheet, quiet_screen, status, write_table
+from .write import find_sheet, fresh_sheet, quiet_screen, status, write_table
 
 
 def consolidate_in_excel(master, settings: Settings, today: dt.date | None = None) -> str:
@@ -40,7 +41,9 @@ def consolidate_in_excel(master, settings: Settings, today: dt.date | None = Non
     try:
         with quiet_screen(master):
             detail: list = []
+            written = set()
             for table in consolidation_tables(result, campaign, day, settings.resubmit_by):
+                written.add(table.name)
                 if table.name == FINDINGS_SHEET:
                     table = with_file_links(table, lambda name: str(folder / name))
                 if table.name == DETAIL_SHEET:
@@ -48,10 +51,20 @@ def consolidate_in_excel(master, settings: Settings, today: dt.date | None = Non
                     detail = grid(table)
                 write_table(master, fresh_sheet(master, table.name), table)
             write_charts(master, consolidation_charts(result, campaign, len(detail_units(result, campaign))), detail)
+            _reset_stale(master, written)
         feedback = _feedback(master, result, settings, folder)
     finally:
         status(master, None)
     return summary_text(result, campaign, day, settings.resubmit_by) + feedback
+
+
+def _reset_stale(master, written: set[str]) -> None:
+    """What an earlier 汇总 left that this one does not replace: the 下级明细 of roll-ups no longer read, and
+    the 溯源 of earlier totals. Each sheet keeps only its hint (溯源 reads 下级明细 only when 来源 lists
+    returns below a roll-up)."""
+    for name, hint in ((LOWER_SHEET, LOWER_HINT), (TRACE_SHEET, TRACE_HINT)):
+        if name not in written and find_sheet(master, name) is not None:
+            fresh_sheet(master, name).range("A1").value = hint
 
 
 def _consolidate(master, folder: Path, settings: Settings) -> Consolidation:
@@ -85,11 +98,14 @@ def summary_text(result: Consolidation, campaign: Campaign, day: dt.date | None 
     counted = "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.unit_counts.items())
     reported = sum(1 for r in result.rows if r.status == "已报")
     missing = sum(1 for r in result.rows if r.status == "未报")
+    rollups = {u.unit for u in result.used if u.included and u.returned.rollup is not None}
+    below = (f"其中 {len(rollups)} 个单位报送的是下级汇总表，按最基层的报表计："
+             + "、".join(f"{campaign.form(f).annex} {n} 个单位" for f, n in result.base_counts.items()) + "。\n") if rollups else ""
     previous = ""
     if result.previous is not None:
         compared = sum(1 for _, _, f in result.findings() if f.previous)
         notes = f"；{len(result.previous.notes)} 条注意事项见“审核结果”末尾" if result.previous.notes else ""
         previous = f"\n{result.previous.summary()}；上年同期提示 {compared} 个{notes}。"
-    return (f"汇总完成：{counted}。\n已报 {reported} 个单位，未报 {missing} 个。\n"
+    return (f"汇总完成：{counted}。\n{below}已报 {reported} 个单位，未报 {missing} 个。\n"
             f"审核：{result.audit_line()}，详见“审核结果”（点文件名可打开该单位的退回表）。{previous}\n"
             + remind.remind_line(result, campaign, remind.remind_dates(campaign, day or dt.date.today(), resubmit_by)))

@@ -15,12 +15,15 @@ The scenario, in a work folder with copies of the master and of sample returns:
    finding, each sheet protected again with its own options, the password sheet named and left alone,
    the Protected View file named with 启用编辑, the master untouched, the status bar given back;
 2. 清除标记: the flagged cells show their own fill and note again;
-3. 汇总 (with feedback copies on): the master's 汇总-附件1/2, 上报情况, 催报清单, 审核结果, 明细 equal the CLI's
-   tables, 审核结果's file names link to the files, 图表 holds the 上报进度 bar chart and two stacked column charts, the
-   feedback copies are written;
-4. 审核退回表 with no return open: the file dialog, cancelled (a message), then answered with a file
+3. 汇总 (with feedback copies on) of a folder that also holds a county union's roll-up (层层汇总, made by
+   this program from two sample returns): the master's 汇总-附件1/2, 上报情况, 催报清单, 审核结果, 明细, 来源,
+   下级明细 equal the CLI's tables, 审核结果's file names link to the files, 图表 holds the 上报进度 bar chart and
+   two stacked column charts, the feedback copies are written;
+4. 溯源 with a total of 汇总-附件1 selected: the 溯源 sheet lists what the core traces, down to the base
+   files inside the roll-up, and the message box says so;
+5. 审核退回表 with no return open: the file dialog, cancelled (a message), then answered with a file
    (a return with both annexes: it is opened and checked);
-5. 生成空白表: two templates beside the master.
+6. 生成空白表: two templates beside the master.
 """
 
 from __future__ import annotations
@@ -35,11 +38,20 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..core.check import check_return
-from ..core.consolidate import consolidate
+from ..core.consolidate import Consolidation, consolidate
 from ..core.flags import flag_plan, summary
-from ..core.forms import Campaign
+from ..core.forms import Campaign, RosterUnit
+from ..core.layout import layout_for
+from ..core.provenance import LOWER_SHEET, TRACE_SHEET, chain, trace, trace_message, trace_table
 from ..core.rules import RuleSet
-from ..core.tables import FINDINGS_HEADERS, FINDINGS_SHEET, check_result_table, consolidation_tables, grid
+from ..core.tables import (
+    FINDINGS_HEADERS,
+    FINDINGS_SHEET,
+    check_result_table,
+    consolidation_tables,
+    grid,
+    total_sheet_name,
+)
 from ..files.bulk import read_folder
 from ..files.feedback import feedback_items
 from ..files.source import load_return
@@ -47,8 +59,12 @@ from ..files.style import FLAG_FILLS
 from ..files.template import template_filename
 
 RESULT_SHEET = "审核结果"
-CONSOLIDATED = ("汇总-附件1", "汇总-附件2", "上报情况", "催报清单", "审核结果", "明细")
+CONSOLIDATED = ("汇总-附件1", "汇总-附件2", "上报情况", "催报清单", "审核结果", "明细", "来源", LOWER_SHEET)
 CHARTS_CHECK = "汇总：“图表”表有上报进度的堆积条形图（4 个系列）和附件1、附件2 第05项的堆积柱形图（各 5 个系列）"
+# 层层汇总: a county union's roll-up of two sample returns, made by this program into the returns folder
+ROLLUP_UNIT, ROLLUP_FILE = "夹江县总工会", "夹江县-汇总.xlsx"
+ROLLUP_BASE = {"沙湾区总工会": ("沙湾区-附件1.xlsx", "沙湾区-附件2.xlsx"), "五通桥区总工会": ("五通桥区-附件1.xlsx", "五通桥区-附件2.xlsx")}
+TRACE_CODE = "A1.01A"  # the total 溯源 is tried on
 # Sample returns (workbooks/samples/returns), all made from our templates: their sheets arrive protected.
 PROTECTED_RETURN = "犍为县-附件1.xlsx"  # 1 错误 over 2 cells
 SECOND_RETURN = "沐川县-附件2.xlsx"  # 1 错误 over 10 cells
@@ -89,6 +105,7 @@ class Driver(Protocol):
     def close(self, book: Any) -> None: ...
     def find_book(self, name: str) -> Any: ...
     def set_setting(self, master: Any, name: str, value: object) -> None: ...
+    def select(self, book: Any, sheet: str, a1: str) -> None: ...  # the clerk clicks a cell (its sheet shown)
     def answer_file_dialog(self, paths: list[Path] | None) -> None: ...  # the next dialog: choose these, or cancel
     def run(self, master: Any, macro: str) -> list[str]: ...  # texts of the message boxes it showed
 
@@ -185,6 +202,7 @@ class Smoke:
     books: dict[str, Any] = field(default_factory=dict)  # the returns opened for 审核, by file name
     facts: dict[str, ReturnFacts] = field(default_factory=dict)
     originals: dict[str, dict[tuple[str, str], tuple[str, str | None]]] = field(default_factory=dict)
+    result: Consolidation | None = None  # the core's consolidation of the returns folder (step 汇总)
 
     @property
     def view(self) -> View:
@@ -219,6 +237,25 @@ def prepare(work: Path, master: Path, samples: Path) -> tuple[Path, Path]:
     return target, returns
 
 
+def make_rollup(campaign: Campaign, rules: RuleSet, samples: Path, returns: Path, work: Path) -> Path:
+    """``ROLLUP_FILE`` in the returns folder: ``ROLLUP_UNIT``'s consolidation of its two base unions' sample
+    returns, as that county union sends it up (its own folder of returns stays beside, in ``work``)."""
+    from ..files.consolidated import write_consolidated
+    from ..settings import as_unit
+
+    base = work / "rollup-base"
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir()
+    for files in ROLLUP_BASE.values():
+        for name in files:
+            shutil.copyfile(samples / name, base / name)
+    county = replace(as_unit(campaign, ROLLUP_UNIT, "张静", "0833-5180021"),
+                     roster=tuple(RosterUnit(name) for name in ROLLUP_BASE))
+    result = consolidate(read_folder(base, county, rules, workers=1), county, rules)
+    return write_consolidated(result, county, returns / ROLLUP_FILE, day=dt.date(2017, 1, 16))
+
+
 def _with_password(source: Path, target: Path) -> None:
     from openpyxl import load_workbook
 
@@ -247,12 +284,14 @@ def run_smoke(driver: Driver, campaign: Campaign, rules: RuleSet, work: Path, ma
               today: dt.date | None = None) -> list[Check]:
     smoke = Smoke(driver, campaign, rules, work)
     master_path, returns = prepare(work, master_file, samples)
+    make_rollup(campaign, rules, samples, returns, work)
     master = driver.open_master(master_path)
     driver.set_setting(master, "WN_FOLDER", str(returns))
     driver.set_setting(master, "WN_FEEDBACK", "是")
     smoke.step("审核退回表", lambda: _validate(smoke, master, returns))
     smoke.step("清除标记", lambda: _clear(smoke, master))
     smoke.step("汇总", lambda: _consolidate(smoke, master, returns))
+    smoke.step("溯源", lambda: _trace(smoke, master))
     smoke.step("没有打开退回表时的对话框", lambda: _dialog(smoke, master, returns))
     smoke.step("生成空白表", lambda: _templates(smoke, master, master_path.parent))
     return smoke.checks
@@ -320,7 +359,7 @@ def _clear(smoke: Smoke, master: Any) -> None:
 
 def _consolidate(smoke: Smoke, master: Any, returns: Path) -> None:
     view = smoke.view
-    result = consolidate(read_folder(returns, smoke.campaign, smoke.rules, workers=1), smoke.campaign, smoke.rules)
+    result = smoke.result = consolidate(read_folder(returns, smoke.campaign, smoke.rules, workers=1), smoke.campaign, smoke.rules)
     messages = smoke.driver.run(master, "OnConsolidate")
     smoke.check("汇总：弹出汇总完成的提示框", len(messages) == 1 and messages[0].startswith("汇总完成"), " | ".join(messages))
     tables = {t.name: replace(t, rows=list(t.rows)) for t in consolidation_tables(result, smoke.campaign, dt.date.today())}  # 明细 is lazy
@@ -340,6 +379,26 @@ def _consolidate(smoke: Smoke, master: Any, returns: Path) -> None:
     written = list((smoke.work / "审核意见副本").glob("*.xlsx"))  # 设置 names no folder: beside the master
     smoke.check("汇总：反馈副本已生成", expected > 0 and len(written) == expected, f"应有 {expected} 份，实有 {len(written)} 份")
     smoke.check("汇总：状态栏已恢复", view.status_bar() is None, str(view.status_bar()))
+
+
+def _trace(smoke: Smoke, master: Any) -> None:
+    campaign, result = smoke.campaign, smoke.result
+    assert result is not None, "汇总 did not run"
+    code = TRACE_CODE
+    form = campaign.field(code).form_id
+    lines = trace(chain(result, campaign), code, campaign)
+    total = result.totals.get(code)
+    row, col = layout_for(campaign.form(form)).field_cell(code)
+    smoke.driver.select(master, total_sheet_name(campaign, form), f"{_column(col)}{row}")
+    messages = smoke.driver.run(master, "OnTrace")
+    expected = trace_message(lines, code, total, campaign)
+    smoke.check("溯源：弹出一个提示框，写明汇总数来自几个单位、几个下级单位", messages == [expected], " | ".join(messages))
+    smoke.checks.append(compare_rows(f"溯源：“{TRACE_SHEET}”表与核心一致", smoke.view.values(master, TRACE_SHEET),
+                                     expected_rows(trace_table(lines, code, total, campaign))))
+    shown = smoke.view.values(master, TRACE_SHEET)
+    files = {str(r[4]) for r in shown[3:] if len(r) > 4 and r[0] in (2, 2.0) and r[1] == ROLLUP_UNIT}
+    wanted = {n for names in ROLLUP_BASE.values() for n in names if ("附件1" in n) == (form == "A1")}
+    smoke.check(f"溯源：列到{ROLLUP_UNIT}汇总表中的基层文件", files == wanted, f"列出 {sorted(files)}，应为 {sorted(wanted)}")
 
 
 def _kind(chart_type: str) -> str:

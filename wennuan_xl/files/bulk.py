@@ -22,8 +22,9 @@ from ..core.forms import Campaign
 from ..core.layout import VALUE_COL, layout_for
 from ..core.locate import ReturnData
 from ..core.namelist.check import ListReport
+from ..core.rollup import Rollup
 from ..core.rules import RuleSet
-from .namelist_source import load_any
+from .namelist_source import load_parts
 from .read import not_regular
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -114,6 +115,7 @@ class Located:
     moved: dict[str, str] | None  # field code -> cell, for fields not at the template's cell
     sheets: dict[str, str]  # form -> sheet
     namelist: ListReport | None = None  # issue #16: the workbook's 实名制 list, checked in the worker
+    rollup: Rollup | None = None  # 层层汇总: a lower union's consolidated workbook, what it records below its totals
 
 
 CheckMany = Callable[[Sequence[ReturnData], Campaign, RuleSet], list[Report]]
@@ -137,7 +139,7 @@ def locate_one(path: Path | str, shown: str, campaign: Campaign, follow_links: b
     try:
         # issue #16: a 实名制 list beside or instead of the annexes, from the same read (checked here: a
         # ListReport is plain data)
-        data, namelist = load_any(path, campaign, shown, follow_links=follow_links)
+        data, namelist, rollup = load_parts(path, campaign, shown, follow_links=follow_links)
     except ReturnUnusable as exc:
         return Returned(shown, mtime, error=exc.reason)
     except MemoryError:
@@ -155,7 +157,7 @@ def locate_one(path: Path | str, shown: str, campaign: Campaign, follow_links: b
             ref = located.cells.get(r.field.code)
             if ref is not None and (ref.row, ref.col) != (r.row, VALUE_COL):
                 moved[r.field.code] = str(ref)
-    return Located(shown, mtime, data, moved or None, {f.form_id: f.sheet for f in data.forms}, namelist)
+    return Located(shown, mtime, data, moved or None, {f.form_id: f.sheet for f in data.forms}, namelist, rollup)
 
 
 def check_located(items: Sequence[Located], campaign: Campaign, rules: RuleSet,
@@ -174,7 +176,8 @@ def check_located(items: Sequence[Located], campaign: Campaign, rules: RuleSet,
                 reports.append(Returned(it.shown, it.mtime, error=_unexpected(exc)))
     out = [r if isinstance(r, Returned) else compact(r, campaign, it.mtime, it.moved, it.sheets)
            for it, r in zip(items, reports)]
-    return [replace(r, namelist=it.namelist) if it.namelist is not None else r for it, r in zip(items, out)]
+    return [replace(r, namelist=it.namelist, rollup=it.rollup) if it.namelist is not None or it.rollup is not None else r
+            for it, r in zip(items, out)]
 
 
 def _unexpected(exc: BaseException) -> str:

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import Severity
 from ..core.forms import Campaign
+from ..core.provenance import LOWER_HINT, LOWER_SHEET, TRACE_HINT, TRACE_SHEET
 from . import style
 from .atomic import atomic_path
 from .master_package import finish_package
@@ -36,6 +37,7 @@ RIBBON_FILE = "customUI14.xml"
 
 GUIDE, SETTINGS, ROSTER, CONFIG, TEXTS = "说明", "设置", "单位名单", "xlwings.conf", "_wennuan_text"
 VALIDATE_BUTTON = "审核退回表"  # the ribbon label (vba_shims/customUI14.xml) the texts below name
+TRACE_BUTTON = "溯源"
 RESULTS = {
     "汇总-附件1": "点“送温暖”选项卡的“汇总”后，这里是附件1 的全市汇总（与附件格式相同）。",
     "汇总-附件2": "点“送温暖”选项卡的“汇总”后，这里是附件2 的全市汇总（与附件格式相同）。",
@@ -43,7 +45,10 @@ RESULTS = {
     "催报清单": "点“汇总”后，这里列出要催报的单位（未报、有错误、文件无法读取），附联系人和可复制的催报短信。",
     "审核结果": "点“汇总”后，这里列出每份退回表的错误和提示；点“文件”一栏的文件名可打开该单位的退回表。",
     "明细": "点“汇总”后，这里是每个单位、每个指标的填报数。",
+    "来源": "点“汇总”后，这里列出每个数取自哪个文件的哪张表；下级单位报送汇总表时，也列出汇总表中记录的下级单位的文件。",
+    LOWER_SHEET: LOWER_HINT,
     "图表": "点“汇总”后，这里是上报进度图，以及各单位按来源的筹集款物（附件1 第05项）和帮扶中心资金来源（附件2 第05项）图。",
+    TRACE_SHEET: TRACE_HINT,
 }
 # Texts the VBA shim shows before Python runs (it checks the interpreter in xlwings.conf exists). VBA stays
 # ASCII: it reads them by these names from the very hidden sheet TEXTS; "{path}" is the path looked for.
@@ -89,6 +94,11 @@ def settings(campaign: Campaign) -> tuple[Setting, ...]:
         Setting("WN_PREVIOUS", "上年同期数据", None,
                 "上年用本工具汇总得到的工作簿（如 D:\\送温暖\\上年汇总.xlsx），或上年各单位退回表所在的文件夹；"
                 "填写后审核和汇总时把各单位的数与其上年的数比较（变化大的给出提示）。留空：不比较"),
+        Setting("WN_UNIT", "本单位名称（汇总表的填报单位）", None,
+                f"留空：{campaign.issuer}。县（市、区）总工会汇总下级工会的报表、再把汇总结果报送上级时，填本单位名称，"
+                "如 犍为县总工会（上级汇总时按此名称认出这份汇总表）"),
+        Setting("WN_PERSON", "汇总表的填报人", None, "填了本单位名称时填写；留空则汇总表上不写填报人"),
+        Setting("WN_PHONE", "汇总表的联系电话", None, "填了本单位名称时填写"),
     )
 
 
@@ -171,8 +181,11 @@ def _guide(ws: Worksheet, campaign: Campaign) -> None:
                            "（“送温暖”选项卡只在本工作簿中显示，所以先打开退回表，再回到本工作簿点此按钮。）")),
         ("清除标记", f"去掉“{VALIDATE_BUTTON}”在已打开的退回表上加的颜色和批注，恢复原样；您自己设置的颜色和批注不受影响。"),
         ("选择文件夹", "选择存放退回表的文件夹，写入“设置”表。"),
-        ("汇总", ("审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、催报清单、审核结果、明细、图表；"
-                 "“设置”中“汇总时生成反馈副本”为“是”时，另存各单位的反馈副本。")),
+        ("汇总", ("审核并汇总文件夹中的全部退回表，写入汇总-附件1、汇总-附件2、上报情况、催报清单、审核结果、明细、来源、图表；"
+                 "“设置”中“汇总时生成反馈副本”为“是”时，另存各单位的反馈副本。下级单位用本程序汇总后报送的汇总表"
+                 "（层层汇总）也放进这个文件夹：按其填报单位计入，其中的下级单位列在“来源”“下级明细”表。")),
+        (TRACE_BUTTON, ("在“汇总-附件1”或“汇总-附件2”表中点选一个汇总数，再点此按钮：“溯源”表列出这个数来自哪些单位、"
+                        "哪个文件的哪个单元格、各是多少；有下级汇总表时，逐级列到最基层的文件。")),
         ("生成空白表", "在本工作簿所在文件夹生成附件1、附件2空白统计表（金额误差按“设置”表），供发给各单位。"),
         ("", ""),
         ("颜色", "含义"),

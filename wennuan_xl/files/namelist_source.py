@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..core import printed
+from ..core import printed, rollup_read
 from ..core.findings import ReturnUnusable
 from ..core.forms import Campaign
 from ..core.locate import ReturnData, locate
 from ..core.namelist.check import ListReport, check_book
 from ..core.namelist.locate import HEADER_SCAN_ROWS, list_sheets
 from ..core.namelist.spec import ListSpec, namelist_spec
+from ..core.rollup import Rollup
 from ..core.values import raw_text
 from ..core.workbook import WorkbookData
 from .read import read_workbook
@@ -27,8 +28,21 @@ def load_any(path: Path | str, campaign: Campaign, display: str | None = None, f
              ) -> tuple[ReturnData, ListReport | None]:
     """The annexes found (possibly none) and the list (None when there is none); ReturnUnusable when neither.
     Parses the file in this process, like ``source.load_return``: callers run it in an isolated worker."""
+    data, namelist, _ = load_parts(path, campaign, display, follow_links)
+    return data, namelist
+
+
+def load_parts(path: Path | str, campaign: Campaign, display: str | None = None, follow_links: bool = True,
+               ) -> tuple[ReturnData, ListReport | None, Rollup | None]:
+    """``load_any``, and what a lower union's consolidated workbook records below its totals (层层汇总): such a
+    workbook is recognised by its own sheets and read as that union's return (core/rollup_read.py)."""
     shown = display or str(path)
-    return split_book(read_workbook(path, shown, follow_links=follow_links), campaign)
+    book = read_workbook(path, shown, follow_links=follow_links)
+    if rollup_read.marked(book, campaign):
+        data, rollup = rollup_read.read_rollup(book, campaign)
+        return data, None, rollup
+    data, namelist = split_book(book, campaign)
+    return data, namelist, None
 
 
 def without_lists(book: WorkbookData, campaign: Campaign) -> WorkbookData:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core import rollup_read
 from ..core.findings import ReturnUnusable
 from ..core.forms import Campaign
 from ..core.locate import ReturnData, locate
@@ -40,6 +41,8 @@ def load_return(path: Path | str, campaign: Campaign, display: str | None = None
     folder, which are read only when they are regular files)."""
     shown = display or str(path)
     book = read_workbook(path, shown, follow_links=follow_links)
+    if rollup_read.marked(book, campaign):  # 层层汇总: a lower union's consolidated workbook, read by its own sheets
+        return rollup_read.read_rollup(book, campaign)[0]
     check_locator_input(book, shown)
     data = locate(book, campaign)
     if not data.forms:
