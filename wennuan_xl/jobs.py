@@ -17,7 +17,7 @@ from .core.forms import Campaign
 from .core.rollup_checks import unit_name_key
 from .files.atomic import Inputs
 from .files.bulk import CheckMany, Progress, find_returns, read_folder, scan_folder
-from .files.consolidated import is_consolidated_output
+from .files.consolidated import CONSOLIDATED_MARK, is_consolidated_output, output_mark
 from .settings import Settings, settings
 
 __all__ = [
@@ -52,13 +52,13 @@ def check_files(settings: Settings, files: Sequence[Path | str]) -> list[Report 
 
 
 def not_returns(folder: Path, recursive: bool, master: Path | None = None) -> tuple[Path, ...]:
-    """What a folder holds that is no unit's return, known before reading: the master being clicked. A
-    consolidated workbook this program wrote is read (a lower union's roll-up is a return, 层层汇总) and set
-    aside once read when it is this union's own (``own_output``)."""
-    if master is None:
-        return ()
-    here = master.resolve()
-    return tuple(p for p in find_returns(folder, recursive) if p.resolve() == here)
+    """What a folder holds that is no unit's return, known before reading: the master being clicked, and a
+    one-table workbook this program wrote (a 催报清单 saved there). A consolidated workbook this program wrote
+    is read (a lower union's roll-up is a return, 层层汇总) and set aside once read when it is this union's
+    own (``own_output``)."""
+    here = master.resolve() if master is not None else None
+    return tuple(p for p in find_returns(folder, recursive)
+                 if (here is not None and p.resolve() == here) or output_mark(p) not in (None, CONSOLIDATED_MARK))
 
 
 def own_output(returned: Returned, campaign: Campaign) -> bool:

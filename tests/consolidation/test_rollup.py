@@ -233,8 +233,8 @@ def test_a_base_return_sent_straight_to_the_city_is_flagged_and_not_summed_twice
     row = one_row(status_table(book), 单位=unit)
     assert (row["上报情况"], row["文件"], row["计入汇总"]) == ("已报", again, "否")
     assert "附件1已含在犍为县总工会的汇总表“犍为县-汇总.xlsx”中，为免重复计算未计入汇总" in row["备注"]
-    findings = [r for r in table(book, "审核结果", 3) if r["规则编号"] == "R-DOUBLE"]
-    assert len(findings) == 1 and (findings[0]["单位"], findings[0]["文件"], findings[0]["类别"]) == (unit, again, "提示")
+    findings = [r for r in table(book, "审核结果", 3) if r["规则"] == "R-DOUBLE"]
+    assert len(findings) == 1 and (findings[0]["单位"], findings[0]["文件"], findings[0]["级别"]) == (unit, again, "提示")
     text = findings[0]["问题说明"]
     assert text.startswith(f"可能重复计算：{unit}的附件1已含在犍为县总工会报送的汇总表“犍为县-汇总.xlsx”中")
     assert "汇总只计入犍为县总工会的汇总表，本文件的数未计入；两份的数完全相同" in text

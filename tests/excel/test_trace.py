@@ -193,6 +193,7 @@ def test_a_second_consolidation_without_rollups_leaves_no_stale_lower_sheet(tmp_
     entry = next(n for n in master.impl.api["names"] if n["name"] == "WN_FOLDER")
     master.impl.api["sheets"][entry["sheet_index"]]["values"][1][1] = str(plain)
     buttons.consolidate()
+    assert alerts(master)[-1].startswith("汇总完成"), alerts(master)[-1]
     hold(master)
     assert shown_rows(master, LOWER_SHEET) == [[LOWER_HINT]]
     assert shown_rows(master, TRACE_SHEET) == [[TRACE_HINT]]

@@ -40,7 +40,9 @@ def _number(cell: Cell | None) -> object:
 def write_charts(book, specs: list[ChartSpec], detail: list[list[Cell | None]]) -> list:
     """Replace the 图表 sheet's charts; returns the charts drawn."""
     sheet = fresh_sheet(book, CHART_SHEET)
-    for old in list(sheet.charts):
+    # Last first: a chart is addressed by its position (xlwings' remote engine; Excel's own collection too),
+    # so deleting the first of three would leave the third out of range.
+    for old in reversed(list(sheet.charts)):
         old.delete()
     if not specs:
         sheet.range("A1").value = NO_CHART

@@ -40,25 +40,40 @@ _MARK_PART_BYTES = 64 * 1024  # docProps/custom.xml of our own output is < 1 KB
 
 
 def is_consolidated_output(path: Path) -> bool:
-    """A workbook this tool wrote (so a later run may skip and replace it), not a unit's return.
+    """A workbook this tool wrote (so a later run may skip and replace it), not a unit's return."""
+    return output_mark(path) is not None
+
+
+CONSOLIDATED_MARK = "consolidated"  # the mark's value on a consolidated workbook; a one-table book has its table's name
+
+
+def output_mark(path: Path) -> str | None:
+    """The value of our output mark when ``path`` is a workbook this tool wrote: ``CONSOLIDATED_MARK`` for a
+    consolidated workbook (a lower union's is a return, 层层汇总), a table's name (催报清单) for a one-table
+    book; None for anything else.
 
     The file may be anything (a unit's return under that name, a bomb, a FIFO): only a regular file is
     opened, and only a small, plainly compressed custom.xml is read."""
+    import re
     import stat
     import zipfile
 
     try:
         info = Path(path).stat()
         if not stat.S_ISREG(info.st_mode) or info.st_size > 50 * 1024 * 1024:
-            return False
+            return None
         with zipfile.ZipFile(path) as zf:
             member = zf.getinfo("docProps/custom.xml")
             if member.file_size > _MARK_PART_BYTES or member.compress_type not in (0, 8):
-                return False
+                return None
             with zf.open(member) as f:
-                return OUTPUT_MARK.encode() in f.read(_MARK_PART_BYTES + 1)
+                part = f.read(_MARK_PART_BYTES + 1).decode("utf-8", "replace")
     except (OSError, KeyError, ValueError, NotImplementedError, RuntimeError, zipfile.BadZipFile, EOFError):
-        return False
+        return None
+    found = re.search(rf'name="{OUTPUT_MARK}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', part)
+    if found:
+        return found.group(1)
+    return "" if OUTPUT_MARK in part else None
 
 
 def text(value: str) -> str:
@@ -92,7 +107,7 @@ def write_consolidated(result: Consolidation, campaign: Campaign, out: Path | st
             _write_table(wb, styles, table)
         _write_charts(wb, styles, result, campaign, detail_rows)
 
-    return write_book(out, protect, f"{campaign.name}统计汇总", campaign.issuer, "consolidated", build)
+    return write_book(out, protect, f"{campaign.name}统计汇总", campaign.issuer, CONSOLIDATED_MARK, build)
 
 
 def write_table_book(table: Table, out: Path | str, protect: Inputs | Iterable[Path] = (), title: str = "",
