@@ -99,3 +99,10 @@ def test_other_formulas_read_in_words_too(campaign: Campaign, rules: RuleSet, te
     said = formula_words(formula.parse(text), None, campaign_terms(campaign, rules.constants))
     assert said == words
     _readable(said)
+
+
+def test_a_function_without_words_is_said_so(campaign: Campaign, rules: RuleSet) -> None:
+    """A function added to the formula language needs its words here before a template can show it."""
+    node = formula.Call("PREV", (formula.Ref("A1_02A"),))
+    with pytest.raises(ValueError, match="PREV"):
+        formula_words(formula.Binary("<=", formula.Ref("A1_02B"), node), None, campaign_terms(campaign, rules.constants))

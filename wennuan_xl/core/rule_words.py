@@ -276,7 +276,9 @@ class _Words:
         if node.func == "IF":
             otherwise = f"，否则为 {self.noun(args[2])}" if len(args) == 3 else ""
             return f"（{self.fact(args[0])} 时为 {self.noun(args[1])}{otherwise}）"
-        return self.fact(node)
+        if node.func in ("AND", "OR", "NOT", "ISBLANK"):
+            return self.fact(node)
+        raise ValueError(f"函数 {node.func} 还没有文字写法（core/rule_words.py）")
 
     def _operand(self, node: formula.Node) -> str:
         """A value inside a product or a quotient: a sum in brackets."""
