@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sheet_rows import rows_under_header
 
-from wennuan_xl.core.forms import Campaign
+from wennuan_xl.core.forms import Campaign, Form
 from wennuan_xl.core.layout import note_name
 from wennuan_xl.core.rules import RuleSet
-from wennuan_xl.files.live_checks import CHECK_SHEET, FIRST_RULE_ROW
+from wennuan_xl.files.live_checks import (
+    CHECK_SHEET,
+    ERRORS_COL,
+    FIELDS_COL,
+    FIRST_RULE_ROW,
+    MESSAGE_COL,
+    OPEN_COL,
+    READING_COLUMNS,
+    RESULT_COL,
+    WARNINGS_COL,
+)
 from wennuan_xl.files.template import template_filename, write_templates
 
 REPO = Path(__file__).resolve().parents[2]
 needs_soffice = pytest.mark.usefixtures("soffice_path")
-
-
 
 
 @pytest.fixture(scope="session")
@@ -53,17 +63,70 @@ class Filler:
         return target
 
 
-def live_results(path: Path) -> dict[str, tuple[str, str]]:
-    """rule id -> (结果, 问题说明) on the 审核 sheet of a recalculated workbook; 结果 is "错误", "提示",
-    "已说明" or "" (the rule holds)."""
+@dataclass(frozen=True)
+class LiveCellRow:
+    """A field's row of the 审核 sheet, recalculated: its cell checks' result and message, and the 错误 /
+    提示 / unexplained 提示 they count; and the input cell as the template read it (status, value)."""
+
+    result: str
+    message: str
+    errors: int
+    warnings: int
+    open: int
+    status: int
+    value: object
+
+
+def _check_rows(path: Path) -> list[list]:
     import python_calamine as pc
 
     book = pc.CalamineWorkbook.from_path(str(path))
     try:
-        rows = book.get_sheet_by_name(CHECK_SHEET).to_python()
+        return book.get_sheet_by_name(CHECK_SHEET).to_python()
     finally:
         book.close()
-    return {str(r[0]): (str(r[3]), str(r[4])) for r in rows[FIRST_RULE_ROW - 1:] if r and r[0]}
+
+
+def _is_cell_row(row: list) -> bool:
+    return len(row) >= ERRORS_COL and isinstance(row[ERRORS_COL - 1], (int, float))
+
+
+def live_results(path: Path) -> dict[str, tuple[str, str]]:
+    """rule id -> (结果, 问题说明) on the 审核 sheet of a recalculated workbook, for the rules and F-BLANKS
+    (not the fields' rows); 结果 is "错误", "提示", "已说明" or "" (the rule holds)."""
+    rows = _check_rows(path)[FIRST_RULE_ROW - 1:]
+    return {str(r[0]): (str(r[RESULT_COL - 1]), str(r[MESSAGE_COL - 1])) for r in rows if r and r[0] and not _is_cell_row(r)}
+
+
+def live_cells(path: Path, form: Form) -> dict[str, LiveCellRow]:
+    """field code -> its row of the 审核 sheet of a recalculated workbook (the rows after the rules, in the
+    form's order)."""
+    rows = [r for r in _check_rows(path)[FIRST_RULE_ROW - 1:] if r and _is_cell_row(r)]
+    assert len(rows) == len(form.fields), (len(rows), len(form.fields))
+    out = {}
+    for f, r in zip(form.fields, rows):
+        assert r[FIELDS_COL - 1] == f.number, (r[FIELDS_COL - 1], f.code)
+        out[f.code] = LiveCellRow(str(r[RESULT_COL - 1]), str(r[MESSAGE_COL - 1]), int(r[ERRORS_COL - 1]),
+                                  int(r[WARNINGS_COL - 1]), int(r[OPEN_COL - 1]), int(r[READING_COLUMNS["status"] - 1]),
+                                  r[READING_COLUMNS["value"] - 1])
+    return out
+
+
+def live_summary(path: Path) -> str:
+    """The count the form shows above its table (the 审核 sheet's second row holds the same formula)."""
+    return str(_check_rows(path)[1][0])
+
+
+_SUMMARY = re.compile(r"审核：错误 (\d+) 个（须修改），提示 (\d+) 个（请核实或说明）(?:，已说明 (\d+) 个)?")
+
+
+def summary_counts(text: str) -> tuple[int, int, int]:
+    """(错误, open 提示, 已说明) from the form's count line; "未发现问题" is (0, 0, 0)."""
+    if text.startswith("审核：未发现问题"):
+        return 0, 0, 0
+    m = _SUMMARY.fullmatch(text)
+    assert m, text
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
 
 
 # --- a return with findings, some explained ----------------------------------------------------------

@@ -1,7 +1,9 @@
 """说明 for 提示, end to end: typed beside a row of the template, read by the engine, shown everywhere.
 
 An explained 提示 is no longer open (text report, JSON, 上报情况, 审核结果); a 错误 with a 说明 stays
-a 错误. A 说明 attaches to the findings whose first (offending) field sits on its row.
+a 错误. A 说明 on the row of any field of a finding explains it — the form colours every field of a rule
+that fires, and the clerk writes beside the one that caught the eye — in the engine and in the live form
+alike (LibreOffice recalculates the form).
 """
 
 from __future__ import annotations
@@ -27,8 +29,13 @@ from .conftest import (
     annex1_with_findings,
     consistent,
     cover,
+    live_results,
+    live_summary,
+    needs_soffice,
     sheet_table,
+    summary_counts,
 )
+from .lo import convert_batch
 
 
 @pytest.fixture
@@ -50,6 +57,41 @@ def test_engine_reads_the_note_beside_the_row(campaign, rules, explained_return:
     assert [f.rule for f in report.open_warnings] == ["A1-03-SUM"]
     assert [f.rule for f in report.explained] == ["A1-10-PER-I"]
     assert len(report.errors) == 1 and not report.valid
+
+
+# The 提示 of 03(A) against (C)+(D)+(E) explained on the row of 03(D), not of 03(A) where its message shows;
+# the 2,000 people on one plane explained on 10(I)'s row, not 10(J)'s; and the same words on 10(J) too.
+ELSEWHERE = {"A1.03D": "含上年结转家庭", "A1.10I": PLANE_NOTE, "A1.10J": PLANE_NOTE}
+
+
+@pytest.fixture
+def explained_elsewhere(campaign, templates, tmp_path: Path) -> Path:
+    return Filler(campaign, "A1", templates["A1"]).save(
+        tmp_path / "市中区-附件1.xlsx", annex1_with_findings(), ELSEWHERE, cover())
+
+
+def test_engine_takes_a_note_on_any_row_of_the_findings_fields(campaign, rules, explained_elsewhere: Path) -> None:
+    report = check_return(locate(read_workbook(explained_elsewhere), campaign), campaign, rules)
+    by_rule = {f.rule: f for f in report.findings}
+    assert by_rule["A1-03-SUM"].explanation == "含上年结转家庭" and by_rule["A1-03-SUM"].explained
+    assert by_rule["A1-10-PER-I"].explanation == PLANE_NOTE  # the same words on two rows: once
+    assert by_rule["A1-02"].explanation == "" and not by_rule["A1-02"].explained
+    assert [f.rule for f in report.explained] == ["A1-03-SUM", "A1-10-PER-I"] and not report.open_warnings
+
+
+@needs_soffice
+def test_the_live_form_takes_it_the_same_way(campaign, rules, explained_elsewhere: Path, tmp_path: Path) -> None:
+    report = check_return(locate(read_workbook(explained_elsewhere), campaign), campaign, rules)
+    recalculated = convert_batch([explained_elsewhere], tmp_path / "lo", "xlsx", 300)[explained_elsewhere]
+    live = live_results(recalculated)
+    assert (live["A1-03-SUM"][0], live["A1-10-PER-I"][0], live["A1-02"][0]) == ("已说明", "已说明", "错误")
+    assert summary_counts(live_summary(recalculated)) == (
+        len(report.errors), len(report.open_warnings), len(report.explained)) == (1, 0, 2)
+    import python_calamine as pc
+
+    rows = pc.CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("审核").to_python()
+    said = {r[0]: r[6] for r in rows if r and r[0] in ("A1-03-SUM", "A1-10-PER-I")}
+    assert said == {"A1-03-SUM": "含上年结转家庭", "A1-10-PER-I": PLANE_NOTE}
 
 
 def test_check_text_report_shows_the_warning_as_explained(explained_return: Path, capsys) -> None:

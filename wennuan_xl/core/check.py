@@ -211,12 +211,11 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
     findings.sort(key=lambda fd: _sort_key(fd, order, state))
     explanations = data.explanations
     if explanations:
-        # A 说明 attaches to the findings whose first (offending) field sits on its row; a finding about the
-        # whole form (blank fields, a column that cannot be told) is answered by filling the form, not explained.
+        # A finding about the whole form (blank fields, a column that cannot be told) is answered by filling
+        # the form, not explained.
         whole_form = {c.id for c in rules.form_checks} | {CANNOT_EVALUATE}
         findings = [
-            replace(fd, explanation=explanations[fd.codes[0]])
-            if fd.codes and fd.codes[0] in explanations and fd.rule not in whole_form else fd
+            replace(fd, explanation=explanation_of(fd.codes, explanations)) if fd.rule not in whole_form else fd
             for fd in findings
         ]
     cleaned = state.cleaned
@@ -235,6 +234,14 @@ def build_report(state: State, rules: RuleSet, findings: list[Finding], outcomes
         located_by=_merged([f.how for f in data.forms]),
         unit_match=state.unit_matches.get(unit),
     )
+
+
+def explanation_of(codes: Iterable[str], explanations: Mapping[str, str]) -> str:
+    """A finding's 说明: what the unit wrote on the rows of its fields — any of them, since the form colours
+    every field of a rule that fires and the clerk writes beside the one that caught the eye — the distinct
+    texts in the order of the fields, joined by “；”. The templates join them the same way
+    (``excel_formulas.explanation_formula``)."""
+    return "；".join(dict.fromkeys(explanations[c] for c in codes if c in explanations))
 
 
 def _coded(form) -> tuple[tuple[Field, str], ...]:

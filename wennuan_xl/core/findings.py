@@ -41,8 +41,8 @@ class Finding:
     cells: tuple[str, ...]  # "附件1!E9", same order as codes where known
     values: dict[str, object]  # code -> value found (None for blank)
     message: str  # Chinese, rendered from the rule's template
-    # The unit's 说明 on the row of the finding's first field (the template's 说明 column), "" when none.
-    # It explains a 提示 (no longer open); a 错误 stays open whatever is written.
+    # The unit's 说明 on the rows of the finding's fields (the template's 说明 column; check.explanation_of),
+    # "" when none. It explains a 提示 (no longer open); a 错误 stays open whatever is written.
     explanation: str = ""
     # A finding on the consolidated totals that the named units' own errors cause (the same rule fired in
     # their returns): it goes away when they correct them, and is counted apart from the units' errors.

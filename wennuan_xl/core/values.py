@@ -19,8 +19,8 @@ from .formula import BLANK, Blank
 YES, NO = "是", "否"
 
 # Units a clerk may append that do not belong to the field: "2000万" in a 人 field, "12.5元" in 万元.
-_FOREIGN_UNITS = ("万元", "千元", "亿元", "元", "万人", "万", "千", "亿", "%", "％")
-_ZERO_WORDS = ("零", "〇")
+FOREIGN_UNITS = ("万元", "千元", "亿元", "元", "万人", "万", "千", "亿", "%", "％")
+ZERO_WORDS = ("零", "〇")
 _TICKED = re.compile(r"[☑✓✔√■●☒](是|否)|(?<![□○☐])(是|否)[☑✓✔√]")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d+)?$")
@@ -118,7 +118,7 @@ def _clean_number(
     squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if text.strip() in placeholders or squeezed in placeholders:
         return Cleaned(0, Status.PLACEHOLDER, text)
-    if squeezed in _ZERO_WORDS:
+    if squeezed in ZERO_WORDS:
         return Cleaned(0, Status.OK, text)
     if squeezed.endswith(field.unit) and len(squeezed) > len(field.unit):
         squeezed = squeezed[: -len(field.unit)]
@@ -130,7 +130,7 @@ def _clean_number(
     if number is not None and -_HUGE < number < _HUGE:
         return Cleaned(as_number(number), Status.OK, text)
     m = _SPLIT_UNIT.match(squeezed)
-    if m and _parse_number(m.group(1)) is not None and m.group(2) in _FOREIGN_UNITS + units:
+    if m and _parse_number(m.group(1)) is not None and m.group(2) in FOREIGN_UNITS + units:
         return Cleaned(text, Status.WRONG_UNIT, text, unit_found=m.group(2))
     return Cleaned(text, Status.NOT_NUMBER, text)
 
