@@ -21,6 +21,7 @@ from .layout import CODE_COL, HEADERS, VALUE_COL, layout_for
 from .locate import LocatedForm, ReturnData
 from .provenance import LOWER_FIXED, LOWER_SHEET, SOURCE_HEADER_ROW, SOURCE_HEADERS
 from .rollup import CHAIN, READ_METHODS, Origin, Rollup, StatusLine, counted_origins
+from .roster_rows import cell_text as _text
 from .tables import (
     DETAIL_HEADER_ROWS,
     DETAIL_SHEET,
@@ -167,14 +168,6 @@ def _shown(value: object) -> str:
 
 def _bad(sheet: SheetData, row: int, col: int, wanted: str) -> RollupError:
     return RollupError(f"{_where(sheet, row, col)} 应为{wanted}，现在是{_shown(sheet.value(row, col))}")
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _number(value: object) -> bool:

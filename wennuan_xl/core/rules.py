@@ -243,28 +243,28 @@ def _field_check(raw: dict, path: str, campaign: Campaign) -> FieldCheck:
     return FieldCheck(rid, _severity(raw, where), check, message, kinds, params, _examples(raw))
 
 
-def _form_check(raw: dict, path: str, campaign: Campaign) -> FormCheck:
+def _named_check(raw: dict, path: str, campaign: Campaign, checks, words) -> tuple[str, str, str, messages.Template]:
+    """A check of a kind named in ``checks`` (a form's, a roll-up's): its id, where it is, its kind, its message."""
     rid = str(raw.get("id", ""))
     where = f"{path} 规则 {rid or '（无编号）'}"
     check = str(raw.get("check", ""))
-    if not rid or check not in FORM_CHECKS:
-        raise RuleError(f"{where}: 需要 id，check 应为 {'、'.join(FORM_CHECKS)} 之一")
-    message = _template(str(raw.get("message") or ""), path, rid, campaign, FORM_WORDS)
+    if not rid or check not in checks:
+        raise RuleError(f"{where}: 需要 id，check 应为 {'、'.join(checks)} 之一")
+    message = _template(str(raw.get("message") or ""), path, rid, campaign, words)
     _known_keys(raw, {"id", "check", "severity", "message", "fires", "holds"}, where)
+    return rid, where, check, message
+
+
+def _form_check(raw: dict, path: str, campaign: Campaign) -> FormCheck:
+    rid, where, check, message = _named_check(raw, path, campaign, FORM_CHECKS, FORM_WORDS)
     return FormCheck(rid, _severity(raw, where), check, message, _examples(raw))
 
 
 def _rollup_check(raw: dict, path: str, campaign: Campaign) -> RollupCheck:
-    rid = str(raw.get("id", ""))
-    where = f"{path} 规则 {rid or '（无编号）'}"
-    check = str(raw.get("check", ""))
-    if not rid or check not in ROLLUP_CHECKS:
-        raise RuleError(f"{where}: 需要 id，check 应为 {'、'.join(ROLLUP_CHECKS)} 之一")
-    message = _template(str(raw.get("message") or ""), path, rid, campaign, ROLLUP_WORDS)
+    rid, where, check, message = _named_check(raw, path, campaign, ROLLUP_CHECKS, ROLLUP_WORDS)
     if message.refs():
         raise RuleError(f"{where}: 层层汇总的提示文字中不能引用指标（{'、'.join(message.refs())}），可用的占位符："
                         f"{'、'.join('{' + w + '}' for w in sorted(ROLLUP_WORDS))}")
-    _known_keys(raw, {"id", "check", "severity", "message", "fires", "holds"}, where)
     return RollupCheck(rid, _severity(raw, where), check, message, _examples(raw))
 
 
