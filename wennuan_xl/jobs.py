@@ -30,6 +30,7 @@ __all__ = [
     "sample_returns_folder",
     "settings",
     "write_feedback",
+    "write_personal_templates",
     "write_reminders",
     "write_templates",
 ]
@@ -165,6 +166,19 @@ def write_templates(settings: Settings, out_dir: Path | str) -> list[Path]:
     from .files.template import write_templates as write
 
     return write(settings.campaign, out_dir, settings.rules)
+
+
+def write_personal_templates(settings: Settings, out_dir: Path | str) -> list[Path]:
+    """``wennuan template --for-units``: each roster unit's own templates (填报单位 filled in and locked),
+    with last year's figures (``settings.previous``) in a locked 上年数 column and the 上年同期 rules live.
+    None is written over last year's source or a file in its folder."""
+    from .files.template import write_personal_templates as write
+
+    protect = Inputs()
+    if settings.previous is not None:
+        source = Path(settings.previous.source)
+        protect = run_inputs(source, True) if source.is_dir() else Inputs([source])
+    return write(settings.campaign, out_dir, settings.rules, settings.previous, protect)
 
 
 def sample_returns_folder() -> Path | None:

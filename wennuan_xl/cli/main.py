@@ -118,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="生成两张空白统计表和实名制名单空白表",
                               description="生成附件1、附件2 的空白填报模板（带实时审核）和“送温暖”资金发放实名制名单的空白表")
     template.add_argument("--out", default="workbooks", metavar="目录", help="输出目录（默认 workbooks）")
+    template.add_argument("--for-units", action="store_true",
+                          help="为单位名单中每个计入汇总的单位各生成一套填报表：已填好并锁定“填报单位”")
+    template.add_argument("--roster", metavar="名单", help="单位名单（CSV 或 Excel），默认用内置名单（与 --for-units 一起用）")
+    template.add_argument("--previous", metavar="文件或文件夹",
+                          help="与 --for-units 一起用：每个单位的表中增加锁定的“上年数”一栏，填报时即对照上年数审核；"
+                               "上年数取自上年用本程序汇总得到的工作簿（读其“明细”表），或上年各单位退回表所在的文件夹")
     template.set_defaults(run=run_template)
 
     # For whoever maintains the add-in; not in the clerks' list of commands.
@@ -454,9 +460,21 @@ def _progress():
 
 def run_template(args) -> int:
     from ..files.namelist_template import write_list_template
-    from ..jobs import write_templates
+    from ..jobs import write_personal_templates, write_templates
 
+    if not args.for_units and (args.previous or args.roster):
+        print("--previous 和 --roster 只用于为各单位生成填报表，请同时写 --for-units", file=sys.stderr)
+        return EXIT_CONFIG
     job = _settings(args)
+    if args.for_units:
+        if job.previous is not None:
+            print(previous_lines(job.previous))
+        written = write_personal_templates(job, args.out)
+        for path in written:
+            print(f"已生成：{path}")
+        units = sum(u.included for u in job.campaign.roster)
+        print(f"共为 {units} 个单位生成 {len(written)} 个填报表" + ("，含上年数" if job.previous is not None else ""))
+        return EXIT_OK
     campaign = job.campaign
     for path in write_templates(job, args.out):
         print(f"已生成：{path}")

@@ -57,6 +57,7 @@ class Source:
     status: str  # the reading's status: BLANK, READ, PLACEHOLDER, NOT_NUMBER ...
     note: str = '""'  # the unit's 说明 on the field's row, trimmed; "" when none
     unit_found: str = '""'  # the foreign unit typed after the number (``万`` of ``2000万``)
+    previous: str = ""  # a personalised template's locked 上年数 cell of the field; "" when it has none
 
 
 Sources = Callable[[Field], Source]
@@ -90,12 +91,13 @@ def string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def applicable(rule: Rule, names: Iterable[str]) -> bool:
+def applicable(rule: Rule, names: Iterable[str], previous: Iterable[str] = ()) -> bool:
     """A rule can be checked in a workbook only when all its fields are in it (cross-form rules need
-    both annexes in one workbook). A rule reading last year's figures (PREV) needs a 上年数 cell for each,
-    which a blank template has not: it is left to the engine."""
+    both annexes in one workbook). A rule reading last year's figures (PREV) needs a 上年数 cell for each
+    (``previous``: the codes of the fields that have one, in a personalised template); a blank template
+    has none, and leaves such rules to the engine."""
     available = set(names)
-    return not rule.previous and all(n in available for n in rule.names)
+    return set(rule.previous) <= set(previous) and all(n in available for n in rule.names)
 
 
 # --- formulas ---------------------------------------------------------------------------------------
@@ -126,6 +128,8 @@ class Compiler:
         if isinstance(node, formula.Ref):
             if node.name in self.constants:
                 return formula.unparse(formula.Num(self.constants[node.name]))
+            if node.previous:
+                return self.previous(self.campaign.field(node.name), context)
             return self.field(self.campaign.field(node.name), context)
         if isinstance(node, formula.Unary):
             return f"{node.op}{self._paren(node.operand, Context.NUMBER)}"
@@ -154,6 +158,16 @@ class Compiler:
         if context is Context.LOGICAL:
             return f"IF({src.status}={BLANK},FALSE,N({src.value}))"
         return f"N({src.value})"
+
+    def previous(self, f: Field, context: Context) -> str:
+        """``PREV(f)``: the 上年数 cell. A rule that reads it fires only when it is filled (``fired_formula``),
+        as the engine applies such a rule only when last year's figure is known."""
+        cell = self.sources(f).previous
+        if not cell:
+            raise ValueError(f"规则读取 PREV({f.name})，但模板中没有 {f.caption} 的上年数单元格")
+        if context is Context.REFERENCE or context is Context.TEXT:
+            return cell
+        return f"N({cell})"
 
     def call(self, name: str, args: Iterable[str]) -> str:
         return f"{name}({','.join(args)})"
@@ -223,10 +237,18 @@ def fired_formula(rule: Rule, compile: Compiler) -> str:
     fields = [compile.campaign.field(n) for n in rule.names if n not in CONSTANTS]
     statuses = ",".join(compile.sources(f).status for f in fields)
     parts = [f"MAX({statuses})>{BLANK}", f"MAX({statuses})<{UNUSABLE}"]  # something filled; all usable
+    # Last year's figures it reads are all known (a blank 上年数 cell: the rule does not apply).
+    parts += [f"NOT(ISBLANK({compile.sources(compile.campaign.field(n)).previous}))"
+              for n in dict.fromkeys(_previous_names(rule))]
     if rule.when is not None:
         parts.append(compile(rule.when))
     parts.append(f"NOT({compile(rule.node)})")
     return f"IFERROR(AND({','.join(parts)}),FALSE)"
+
+
+def _previous_names(rule: Rule) -> list[str]:
+    names = formula.previous_refs(rule.node)
+    return names + (formula.previous_refs(rule.when) if rule.when is not None else [])
 
 
 def number_text(expr: str, money: bool, decimals: int | None = None) -> str:
@@ -280,6 +302,12 @@ def message_formula(
                 out.append(string(cell_of(f)))
             else:
                 out.append(string(str(getattr(f, p.attr))))
+        elif p.kind == "previous":
+            # ``{PREV(x)}``: last year's figure with its unit, “121,500 人” (messages.FieldView.amount)
+            f = campaign.field(p.text)
+            cell = compile.sources(f).previous
+            out.append(f'IF(ISNUMBER({cell}),{number_text(cell, f.kind is Kind.MONEY)}&{string(" " + f.unit)},'
+                       f'IF(ISBLANK({cell}),{string(NOT_FILLED)},"“"&{cell}&"”"))')
         elif p.kind == "expr":
             assert p.node is not None
             money = any(
@@ -312,11 +340,12 @@ def compile_rule(
 
 def live_rules(
     rules: Iterable[Rule], campaign: Campaign, names: Iterable[str], constants: Mapping[str, float],
-    cell_of: Callable[[Field], str] = lambda f: "", sources: Sources = named,
+    cell_of: Callable[[Field], str] = lambda f: "", sources: Sources = named, previous: Iterable[str] = (),
 ) -> list[LiveCheck]:
-    """Every rule whose fields are all among ``names``, compiled, in rule-file order."""
-    available = set(names)
-    return [compile_rule(r, campaign, constants, cell_of, sources) for r in rules if applicable(r, available)]
+    """Every rule whose fields are all among ``names`` (and whose PREV fields all among ``previous``, the
+    codes with a 上年数 cell), compiled, in rule-file order."""
+    available, known = set(names), set(previous)
+    return [compile_rule(r, campaign, constants, cell_of, sources) for r in rules if applicable(r, available, known)]
 
 
 def field_check_fired(check: FieldCheck, src: Source) -> str:

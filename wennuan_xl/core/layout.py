@@ -20,6 +20,25 @@ SUBTOTAL_LEAD = "其中："
 CHECK_COL, NOTE_COL = 6, 7
 CHECK_HEADER, NOTE_HEADER = "审核", "说明"
 NOTE_SUFFIX = "_NOTE"
+# A personalised template's locked column of last year's figures (issue 15), right of the value column;
+# 审核 and 说明 move one column to the right. The reader never takes it for values: it reads the value
+# column by its defined names or its header (VALUE_HEADERS), and 上年数 is none of them.
+PREVIOUS_COL, PREVIOUS_HEADER = 6, "上年数"
+
+
+@dataclass(frozen=True)
+class SideColumns:
+    """Where the columns beside the form are: 上年数 (None without last year's figures), 审核, 说明."""
+
+    previous: int | None
+    check: int
+    note: int
+
+
+def side_columns(with_previous: bool) -> SideColumns:
+    if with_previous:
+        return SideColumns(PREVIOUS_COL, CHECK_COL + 1, NOTE_COL + 1)
+    return SideColumns(None, CHECK_COL, NOTE_COL)
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,8 @@ class _Words:
 
     def noun(self, node: formula.Node) -> str:
         if isinstance(node, formula.Ref):
-            return self.terms(node.name).caption
+            caption = self.terms(node.name).caption
+            return f"上年的 {caption}" if node.previous else caption
         if isinstance(node, formula.Num):
             return messages.format_number(node.value)
         if isinstance(node, formula.Str):

@@ -49,14 +49,14 @@ from ..core.excel_reading import ReadingCells, reading_formulas
 from ..core.findings import Severity
 from ..core.forms import Campaign, Field, Form, Kind
 from ..core.layout import (
-    CHECK_COL,
     CHECK_HEADER,
-    NOTE_COL,
     NOTE_HEADER,
     VALUE_COL,
     FormLayout,
+    SideColumns,
     layout_for,
     note_name,
+    side_columns,
 )
 from ..core.rules import FieldCheck, Rule, RuleSet
 from ..core.workbook import column_letter
@@ -118,19 +118,25 @@ class Checklist:
         return self.cell_rows[0][0] if self.cell_rows else self.last + 1
 
 
-def checklist(campaign: Campaign, form: Form, rules: RuleSet) -> Checklist:
+def checklist(campaign: Campaign, form: Form, rules: RuleSet, columns: SideColumns | None = None) -> Checklist:
     """The 审核 sheet of ``form``'s template, planned: the rules that can be checked in it (all their fields
-    on the form), F-BLANKS, then one row per field, each field read from its row's reading cells."""
+    on the form), F-BLANKS, then one row per field, each field read from its row's reading cells. With a
+    上年数 column (``columns.previous``, a personalised template) the 上年同期 rules are live too, PREV(x)
+    read from x's 上年数 cell."""
     layout = layout_for(form)
+    columns = columns or side_columns(False)
     row_of = {r.field.name: r.row for r in layout.rows if r.field is not None}
     cell_of = {f.name: f"{form.sheet}!{column_letter(VALUE_COL)}{row_of[f.name]}" for f in form.fields}
     available = {f.name for f in form.fields}
+    with_previous = {f.code for f in form.fields} if columns.previous is not None else set()
     blanks = any(c.check == "blanks" for c in rules.form_checks)
-    first_cell_row = FIRST_RULE_ROW + sum(applicable(r, available) for r in rules.rules) + blanks
+    first_cell_row = FIRST_RULE_ROW + sum(applicable(r, available, with_previous) for r in rules.rules) + blanks
     field_row = {f.name: first_cell_row + i for i, f in enumerate(form.fields)}
-    sources = {f.name: _source(f, field_row[f.name]) for f in form.fields}
+    previous_cell = {f.name: (f"{_quoted(form.sheet)}!${column_letter(columns.previous)}${row_of[f.name]}"
+                              if columns.previous is not None else "") for f in form.fields}
+    sources = {f.name: _source(f, field_row[f.name], previous_cell[f.name]) for f in form.fields}
     compiled = live_rules(rules.rules, campaign, available, rules.constants, lambda f: cell_of.get(f.name, ""),
-                          lambda f: sources[f.name])
+                          lambda f: sources[f.name], with_previous)
     cells = live_cells(rules.field_checks, form.fields, campaign, rules.constants, form.sheet,
                        lambda f: cell_of[f.name], lambda f: sources[f.name])
     return Checklist(
@@ -143,12 +149,15 @@ def checklist(campaign: Campaign, form: Form, rules: RuleSet) -> Checklist:
 
 
 def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: Form, layout: FormLayout,
-                    rules: RuleSet) -> Checklist:
-    """Add the 审核 sheet, the 审核 / 说明 columns and the colouring; returns the plan it followed."""
+                    rules: RuleSet, columns: SideColumns | None = None) -> Checklist:
+    """Add the 审核 sheet, the 审核 / 说明 columns and the colouring; returns the plan it followed.
+    ``columns``: where 审核 and 说明 go, and the 上年数 column the PREV of the rules reads (none by default)."""
+    columns = columns or side_columns(False)
+    check_col, note_col = columns.check, columns.note
     form_ref = _quoted(ws.title)
     check = book.create_sheet(CHECK_SHEET)
     check_ref = _quoted(CHECK_SHEET)
-    plan = checklist(campaign, form, rules)
+    plan = checklist(campaign, form, rules, columns)
     rule_rows, cell_rows, sources, last = plan.rule_rows, plan.cell_rows, plan.sources, plan.last
     compiled = [live for _, live in rule_rows]
     first_cell_row = plan.first_cell_row
@@ -210,22 +219,22 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
     placed: list[tuple[int, tuple[str, ...]]] = [(row, live.names) for row, live in rule_rows]
     placed += [(row, (cell.field.name,)) for row, cell in cell_rows]
     # --- the form sheet: count on top, 审核 and 说明 columns, colours --------------------------
-    ws.column_dimensions[column_letter(CHECK_COL)].width = CHECK_WIDTH
-    ws.column_dimensions[column_letter(NOTE_COL)].width = 24
+    ws.column_dimensions[column_letter(check_col)].width = CHECK_WIDTH
+    ws.column_dimensions[column_letter(note_col)].width = 24
     top = (layout.cover_cells and min(r for r, _ in layout.cover_cells.values())) or layout.title_row + 1
-    count = ws.cell(top, CHECK_COL, "=" + summary.text)
+    count = ws.cell(top, check_col, "=" + summary.text)
     # Green while nothing is found (a blank form is no error), red with a 错误, dark yellow with a 提示.
     count.font = Font(name=FONT, size=11, bold=True, color=style.OK_TEXT)
     count_a1 = count.coordinate
     for total, colour in ((summary.errors, style.RED_TEXT), (summary.warnings, style.WARNING_TEXT)):
         ws.conditional_formatting.add(count_a1, FormulaRule(
             formula=[f"{total}>0"], font=Font(bold=True, color=colour), stopIfTrue=True))
-    ws.merge_cells(start_row=top, start_column=CHECK_COL, end_row=top, end_column=NOTE_COL)
-    legend = ws.cell(top + 1, CHECK_COL, LEGEND)
+    ws.merge_cells(start_row=top, start_column=check_col, end_row=top, end_column=note_col)
+    legend = ws.cell(top + 1, check_col, LEGEND)
     legend.font = Font(name=FONT, size=9)
     legend.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=top + 1, start_column=CHECK_COL, end_row=top + 1, end_column=NOTE_COL)
-    for col, text in ((CHECK_COL, CHECK_HEADER), (NOTE_COL, NOTE_HEADER)):
+    ws.merge_cells(start_row=top + 1, start_column=check_col, end_row=top + 1, end_column=note_col)
+    for col, text in ((check_col, CHECK_HEADER), (note_col, NOTE_HEADER)):
         _header(ws.cell(layout.header_row, col, text), size=11)
     anchored: dict[str, list[int]] = {}
     touching: dict[str, list[int]] = {}
@@ -234,7 +243,7 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
         for name in names:
             touching.setdefault(name, []).append(row)
     for r in layout.rows:
-        for col in (CHECK_COL, NOTE_COL):
+        for col in (check_col, note_col):
             ws.cell(r.row, col).border = BOX
         if r.field is None:
             continue
@@ -247,9 +256,9 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
                 f'&"】"&{check_ref}!${column_letter(MESSAGE_COL)}${i})'
                 for i in rows
             ]
-            msg = ws.cell(r.row, CHECK_COL, f"=MID({'&'.join(parts)},2,4000)")
+            msg = ws.cell(r.row, check_col, f"=MID({'&'.join(parts)},2,4000)")
         else:
-            msg = ws.cell(r.row, CHECK_COL)
+            msg = ws.cell(r.row, check_col)
         msg.font = Font(name=FONT, size=CHECK_SIZE)
         msg.alignment = Alignment(wrap_text=True, vertical="center")
         # Room for the longest message of the row's rules. Not for a field check's: those appear only when
@@ -258,14 +267,14 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
         if lines > 1:
             # Spreadsheets do not grow a row for a formula's text: leave room for the longest message.
             ws.row_dimensions[r.row].height = max(ws.row_dimensions[r.row].height or 0, style.lines_height(min(lines, 4), 9))
-        note_cell = ws.cell(r.row, NOTE_COL)
+        note_cell = ws.cell(r.row, note_col)
         note_cell.protection = Protection(locked=False)
         note_cell.font = Font(name=FONT, size=10, color=style.ENTRY_TEXT)
         note_cell.alignment = Alignment(wrap_text=True, vertical="center")
         book.defined_names[note_name(f)] = DefinedName(
-            note_name(f), attr_text=f"{form_ref}!${column_letter(NOTE_COL)}${r.row}"
+            note_name(f), attr_text=f"{form_ref}!${column_letter(note_col)}${r.row}"
         )
-        ws.add_data_validation(_note_validation(f, f"{column_letter(NOTE_COL)}{r.row}"))
+        ws.add_data_validation(_note_validation(f, f"{column_letter(note_col)}{r.row}"))
         a1 = f"{column_letter(VALUE_COL)}{r.row}"
         mine = touching.get(f.name, [])
         if mine:
@@ -276,7 +285,7 @@ def add_live_checks(book: Workbook, ws: Worksheet, campaign: Campaign, form: For
                     a1, FormulaRule(formula=[f"OR({cond})" if len(mine) > 1 else cond], fill=fill, font=font, stopIfTrue=True)
                 )
         if rows:
-            f_a1 = f"{column_letter(CHECK_COL)}{r.row}"
+            f_a1 = f"{column_letter(check_col)}{r.row}"
             for text, fill in ((RESULT_ERROR, ERROR_FILL), (RESULT_WARNING, WARNING_FILL)):
                 ws.conditional_formatting.add(
                     f_a1, FormulaRule(formula=[f'ISNUMBER(SEARCH("【{text}】",{f_a1}))'], fill=fill, stopIfTrue=True)
@@ -343,10 +352,10 @@ def _numbers(fields: list[Field]) -> str:
     return text + f"（{len(fields)} 项）" if style.text_width(text) > 0.8 * room else text
 
 
-def _source(f: Field, row: int) -> Source:
-    """Where the reading cells of the field on ``row`` are."""
+def _source(f: Field, row: int, previous: str = "") -> Source:
+    """Where the reading cells of the field on ``row`` are (and its 上年数 cell, when there is one)."""
     cells = ReadingCells(**{key: f"${column_letter(col)}${row}" for key, col in READING_COLUMNS.items()})
-    return Source(f.name, cells.value, cells.status, cells.note, cells.unit)
+    return Source(f.name, cells.value, cells.status, cells.note, cells.unit, previous)
 
 
 def _reading_cells(check: Worksheet, row: int, f: Field, campaign: Campaign) -> None:

@@ -8,6 +8,7 @@ messages; everything else is protected without a password. The rules run live in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,16 +23,18 @@ from ..core.layout import (
     HEADERS,
     ITEM_COL,
     LABEL_COL,
-    NOTE_COL,
+    PREVIOUS_HEADER,
     UNIT_COL,
     VALUE_COL,
     FormLayout,
     layout_for,
+    side_columns,
 )
+from ..core.previous import PreviousYear, Value
 from ..core.rules import RuleSet
 from ..core.workbook import column_letter
 from . import style
-from .atomic import atomic_path
+from .atomic import Inputs, atomic_path
 from .campaign_files import load_rules
 from .live_checks import add_live_checks
 from .sheet_setup import show
@@ -63,28 +66,109 @@ def write_templates(campaign: Campaign, out_dir: Path | str, rules: RuleSet | No
     return out
 
 
-def build_template(campaign: Campaign, form: Form, rules: RuleSet | None = None) -> Workbook:
-    """The blank form with its live checks (``live_checks``): the rules run while the clerk types."""
+def personal_filename(unit: str, form: Form) -> str:
+    """``市中区总工会-附件1-2017年工会送温暖活动统计表.xlsx``: the unit's name first, as clerks name returns."""
+    safe = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in unit).strip(" .") or "单位"
+    return f"{safe}-{template_filename(form)}"
+
+
+def write_personal_templates(campaign: Campaign, out_dir: Path | str, rules: RuleSet | None = None,
+                             previous: PreviousYear | None = None,
+                             protect: Inputs | Iterable[Path | str] = ()) -> list[Path]:
+    """``wennuan template --for-units``: for every unit of the roster counted in the consolidation (选择汇总
+    是), each annex with its 填报单位 filled in and locked; with ``previous``, a locked 上年数 column holding
+    the unit's figures of last year and the 上年同期 rules live. Never written over an input (``protect``)."""
+    rules = rules if rules is not None else load_rules(campaign)
+    out = []
+    for unit in campaign.roster:
+        if not unit.included:
+            continue
+        last_year = previous.values(unit.name) if previous is not None else None
+        for form in campaign.forms:
+            target = Path(out_dir) / personal_filename(unit.name, form)
+            book = build_template(campaign, form, rules, unit.name, last_year,
+                                  previous_label(previous) if previous is not None else "")
+            with atomic_path(target, protect) as tmp:
+                book.save(tmp)
+            out.append(target)
+    return out
+
+
+def previous_label(previous: PreviousYear) -> str:
+    """Where the 上年数 come from, for the column's header: the file or folder's own name."""
+    name = Path(previous.source).name or previous.source
+    return f"上年退回表文件夹“{name}”" if previous.folder else f"上年汇总表“{name}”"
+
+
+def build_template(campaign: Campaign, form: Form, rules: RuleSet | None = None, unit: str | None = None,
+                   previous: Mapping[str, Value] | None = None, previous_source: str = "") -> Workbook:
+    """The blank form with its live checks (``live_checks``): the rules run while the clerk types.
+
+    Personalised (``unit``): the 填报单位 is filled in and locked. With ``previous`` (the unit's figures of
+    last year by code, perhaps none) a locked 上年数 column beside the value column holds them, its header
+    naming ``previous_source``, and the 上年同期 rules run live on it; a figure not known stays blank and
+    its rules do not fire, as in the engine."""
     book = Workbook()
     ws = book.active
     assert isinstance(ws, Worksheet)  # a new Workbook's one sheet
     ws.title = form.sheet
     layout = fill_form_sheet(ws, campaign, form)
+    columns = side_columns(previous is not None)
+    if unit is not None:
+        _fixed_unit(ws, layout, unit)
+    if previous is not None:
+        _previous_column(ws, form, layout, previous, previous_source)
     book.properties.creator = campaign.issuer
     book.properties.lastModifiedBy = campaign.issuer
     book.properties.title = form.title
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     add_defined_names(book, ws, form, layout_for(form))
-    add_live_checks(book, ws, campaign, form, layout, rules if rules is not None else load_rules(campaign))
+    add_live_checks(book, ws, campaign, form, layout, rules if rules is not None else load_rules(campaign), columns)
     last_row = (layout.rows[-1].row if layout.rows else layout.header_row) + 2  # with the signature lines
     # The form with its 审核 and 说明 columns, landscape; the title centred over all of it.
     ws.unmerge_cells(start_row=layout.title_row, start_column=ITEM_COL, end_row=layout.title_row, end_column=VALUE_COL)
-    ws.merge_cells(start_row=layout.title_row, start_column=ITEM_COL, end_row=layout.title_row, end_column=NOTE_COL)
+    ws.merge_cells(start_row=layout.title_row, start_column=ITEM_COL, end_row=layout.title_row, end_column=columns.note)
     style.openpyxl_page(ws, style.Page(landscape=True, repeat_rows=(layout.header_row - 1, layout.header_row - 1),
-                                       area=(0, 0, last_row - 1, NOTE_COL - 1), centered=True))
+                                       area=(0, 0, last_row - 1, columns.note - 1), centered=True))
     style.openpyxl_fit_rows(ws, layout.header_row + 1)
     return book
+
+
+def _fixed_unit(ws: Worksheet, layout: FormLayout, unit: str) -> None:
+    """The 填报单位 typed in for the unit and locked: the form is this unit's."""
+    if "UNIT" not in layout.cover_cells:
+        return
+    row, col = layout.cover_cells["UNIT"]
+    cell = ws.cell(row, col, unit)
+    cell.protection = Protection(locked=True)
+    cell.fill = PatternFill(fill_type=None)
+    cell.font = Font(name=FONT, size=11, bold=True)
+
+
+def _previous_column(ws: Worksheet, form: Form, layout: FormLayout, previous: Mapping[str, Value],
+                     source: str) -> None:
+    """The locked 上年数 column: last year's figure of each field on its row, blank when not known."""
+    col = side_columns(True).previous
+    assert col is not None
+    ws.column_dimensions[column_letter(col)].width = WIDTHS[VALUE_COL]
+    header = ws.cell(layout.header_row, col, f"{PREVIOUS_HEADER}\n（{source}）" if source else PREVIOUS_HEADER)
+    header.font = Font(name=FONT, size=9, bold=True)
+    header.fill = HEADER_FILL
+    header.border = BOX
+    header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[layout.header_row].height = max(ws.row_dimensions[layout.header_row].height or 0, 40)
+    for r in layout.rows:
+        cell = ws.cell(r.row, col)
+        cell.border = BOX
+        cell.font = Font(name=FONT, size=11, color=style.GREY_TEXT)
+        if r.field is None:
+            continue
+        value = previous.get(r.field.code)
+        cell.value = value
+        cell.number_format = NUMBER_FORMATS[r.field.kind]
+        cell.alignment = Alignment(horizontal="right" if r.field.kind is not Kind.YESNO else "center", vertical="center")
+        cell.protection = Protection(locked=True)
 
 
 def add_defined_names(book: Workbook, ws: Worksheet, form: Form, layout: FormLayout) -> None:
