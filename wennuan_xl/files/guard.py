@@ -420,10 +420,11 @@ def _keep(z: _Zip, m: _Member, chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | None = None) -> frozenset[int]:
-    """A part through ``guard_xml.scan_part``; one that is no worksheet and comes out of the inflater in a
-    single chunk through ``guard_xml.scan_known`` (a part seen before in this process is not tokenized again)."""
+    """A part through ``guard_xml.scan_part``; one that comes out of the inflater in a single chunk through
+    ``guard_xml.scan_sheet`` (a worksheet: its plain sheetData counted from the bytes) or ``guard_xml.scan_known``
+    (any other part: one seen before in this process is not tokenized again)."""
     z.scanned.add(m.name)
-    if shared is None and m.compressed <= _CHUNK and m.size <= guard_xml.KNOWN_MAX_BYTES:
+    if m.compressed <= _CHUNK and (shared is not None or m.size <= guard_xml.KNOWN_MAX_BYTES):
         chunks = _xml_chunks(z, m)
         first = next(chunks, None)
         if first is not None and len(first) < _CHUNK:
@@ -433,6 +434,8 @@ def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | Non
             rest = list(chunks)
             if not rest:
                 z.keep(m, first)
+                if shared is not None:
+                    return guard_xml.scan_sheet(first, totals, z.label(m), shared)
                 guard_xml.scan_known(first, totals, lambda: z.label(m))
                 return frozenset()
             chunks = iter([first, *rest])

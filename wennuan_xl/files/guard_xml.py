@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from xml.parsers import expat
 
+from . import guard_sheet
 from . import limits as L
 from .limits import Refused
 
@@ -320,7 +321,57 @@ def _get(attrs: list[str], key: str) -> str | None:
     return None
 
 
-def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[int] | None = None) -> frozenset[int]:
+@dataclass(frozen=True)
+class _Edge:
+    """What the callbacks count in the bytes before a plain sheetData (a head) or after it (a tail), for parts
+    that begin or end with the same bytes; ``depth``: the nesting where it ends (a head) or starts (a tail),
+    ``limit``: the depth limit it passed under."""
+
+    elements: int
+    rows: int
+    cell_elements: int
+    merges: int
+    merged: int
+    links: int
+    linked: int
+    styles: tuple[tuple[str, int], ...]
+    depth: int
+    limit: int
+    root_styles: bool = False  # a head: the root is a styleSheet (its style records count)
+
+
+# Returns made from one template begin and end their sheets with the same bytes (columns, panes, the
+# validations, merged cells and page setup); only the cells differ. The key is the bytes themselves.
+_EDGE_MAX_BYTES = 64 * 1024
+_EDGE_MAX_PARTS = 64
+_HEADS: dict[bytes, _Edge] = {}
+_TAILS: dict[bytes, _Edge] = {}
+
+
+def _remember(known: dict[bytes, _Edge], key: bytes, counts: _Edge) -> None:
+    if len(key) <= _EDGE_MAX_BYTES and len(known) < _EDGE_MAX_PARTS:
+        known[key] = counts
+
+
+class _NotPlain(Exception):
+    """The split scan of ``scan_sheet`` met its events elsewhere than the bytes said: scan it whole."""
+
+
+def scan_sheet(data: bytes, totals: Totals, where: str, shared: list[int]) -> frozenset[int]:
+    """``scan_part([data], totals, where, shared)`` for a worksheet taken whole from one chunk: its sheetData,
+    when in the plain shape every writer uses, counted from the bytes (``guard_sheet``) while expat parses it
+    without callbacks; the same counts, hidden rows, refusals and messages."""
+    inner = guard_sheet.count_sheet_data(data, shared)
+    if inner is not None:
+        try:
+            return scan_part([data], totals, where, shared, inner)
+        except _NotPlain:
+            pass
+    return scan_part([data], totals, where, shared)
+
+
+def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[int] | None = None,
+              inner: guard_sheet.SheetDataCounts | None = None) -> frozenset[int]:
     """One part through expat with the common counts; with ``shared`` (the shared strings' lengths), also
     as calamine's ``XlsxCellReader`` reads a worksheet:
 
@@ -336,6 +387,11 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     parsed only when its cell holds a value, or when a cell without an address needs the column.
     Returns the 1-based numbers of the rows written ``hidden="1"`` (a worksheet: the locator prefers what
     the clerk sees).
+
+    ``inner`` (from ``scan_sheet``: ``chunks`` is then the whole part as one chunk): what sheetData holds,
+    counted from the bytes; the callbacks are off between ``<sheetData>`` and ``</sheetData>`` and those
+    counts are added instead. ``_NotPlain`` (nothing added to ``totals``) when expat's events do not meet
+    the bytes where ``inner`` says.
     """
     sheet = shared is not None
     lengths = shared or []
@@ -359,6 +415,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     max_row = max_col = -1
     cells = text = 0
     hidden: set[int] = set()
+    opened_at = -1  # where the sheetData start was met
 
     def refuse_dtd(*_args) -> None:
         raise Refused(_DTD.format(where=where))
@@ -378,7 +435,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     def start(name: str, attrs: list[str]) -> None:
         nonlocal elements, depth, rows, cell_elements, merges, merged, links, linked, row, col, last_r
         nonlocal in_cell, has_value, cell_shared, cell_text, cell_start, cell_row, cell_r, pieces, state, f_start
-        nonlocal f_bytes
+        nonlocal f_bytes, opened_at
         elements += 1
         depth += 1
         if depth > L.MAX_DEPTH:
@@ -446,6 +503,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         elif kind == _SHEET_DATA:
             if sheet and state == 0:
                 state = 1
+                opened_at = parser.CurrentByteIndex
         elif kind == _MERGE:
             merges += 1
             merged += range_cells(_get(attrs, "ref") or "")
@@ -531,16 +589,104 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
             styles_done[local] = count
         check_totals(totals, where)
 
-    def feed(chunk: bytes, final: bool) -> None:
+    def parse(chunk: bytes, final: bool = False) -> None:
         try:
             parser.Parse(chunk, final)
         except expat.ExpatError as exc:
             raise Refused(_XML_ERROR.format(where=where, line=exc.lineno, col=exc.offset + 1)) from None
+
+    def feed(chunk: bytes, final: bool) -> None:
+        parse(chunk, final)
         flush()
 
-    for chunk in chunks:
-        feed(chunk, False)
-    feed(b"", True)
+    def not_plain(*_args) -> None:
+        raise _NotPlain
+
+    def counters() -> tuple[int, ...]:
+        return elements, rows, cell_elements, merges, merged, links, linked
+
+    def add(counts: _Edge) -> None:
+        nonlocal elements, rows, cell_elements, merges, merged, links, linked
+        elements += counts.elements
+        rows += counts.rows
+        cell_elements += counts.cell_elements
+        merges += counts.merges
+        merged += counts.merged
+        links += counts.links
+        linked += counts.linked
+        for local, count in counts.styles:
+            style_counts[local] = style_counts.get(local, 0) + count
+
+    def edge(before: tuple[int, ...], styles_before: dict[str, int], depth_at: int) -> _Edge:
+        now = counters()
+        added = tuple((k, v - styles_before.get(k, 0)) for k, v in style_counts.items() if v != styles_before.get(k, 0))
+        e, r, c, m, mc, h, hc = (a - b for a, b in zip(now, before))
+        return _Edge(e, r, c, m, mc, h, hc, styles=added, depth=depth_at, limit=L.MAX_DEPTH)
+
+    def sheet_data_end(name: str) -> None:
+        # The first event after sheetData's content, with the callbacks back on: its end, where the bytes say.
+        assert inner is not None
+        if name != "sheetData" or parser.CurrentByteIndex != inner.end:
+            raise _NotPlain
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        kinds[name] = _SHEET_DATA  # its start may have come with the callbacks off (a remembered head)
+        end(name)
+
+    def split(whole: bytes) -> None:
+        # Before sheetData, its content, after it: the callbacks on for the first and the last, or their
+        # counts remembered from a part that began (ended) with the same bytes; off for the content.
+        nonlocal depth, state, styles, cells, text, max_row, max_col, elements, rows, cell_elements
+        assert inner is not None
+        head, tail = whole[: inner.start], whole[inner.end :]
+        known = _HEADS.get(head)
+        if known is not None and known.limit <= L.MAX_DEPTH:
+            parser.StartElementHandler = parser.EndElementHandler = None
+            parse(head)
+            add(known)
+            depth, state, styles = known.depth, 1, known.root_styles
+        else:
+            parse(head)
+            if state != 1 or opened_at != inner.start - len(b"<sheetData>"):
+                raise _NotPlain
+            _remember(_HEADS, head, replace(edge((0,) * 7, {}, depth), root_styles=styles))
+        if depth + guard_sheet.DEPTH > L.MAX_DEPTH:
+            raise _NotPlain
+        parser.StartElementHandler = parser.EndElementHandler = None
+        parse(whole[inner.start : inner.end])
+        elements += inner.elements
+        rows += inner.rows
+        cell_elements += inner.cell_elements
+        cells += inner.cells
+        text += inner.text
+        max_row = max(max_row, inner.max_row)
+        max_col = max(max_col, inner.max_col)
+        hidden.update(inner.hidden)
+        known = None if styles else _TAILS.get(tail)
+        if known is not None and depth + known.limit - known.depth <= L.MAX_DEPTH:
+            parse(tail)
+            add(known)
+            state = 2
+            flush()
+            feed(b"", True)
+            return
+        before, styles_before, depth_before = counters(), dict(style_counts), depth
+        parser.StartElementHandler = not_plain
+        parser.EndElementHandler = sheet_data_end
+        parse(tail)
+        if parser.EndElementHandler is not end:
+            raise _NotPlain
+        flush()
+        feed(b"", True)
+        if not styles:
+            _remember(_TAILS, tail, edge(before, styles_before, depth_before))
+
+    if inner is None:
+        for chunk in chunks:
+            feed(chunk, False)
+        feed(b"", True)
+    else:
+        split(chunks[0])  # type: ignore[index]
     if cells:
         totals.area += (max_row + 1) * (max_col + 1)
         check_area(totals, where, f"{column_letters(max_col + 1)}{max_row + 1}")
