@@ -450,8 +450,9 @@ def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | Non
 def stored_copy(z: _Zip) -> bytes:
     """The zip again with every part in ``z.inflated`` stored as inflated, when its length and CRC are the
     directory's (a part that lies about either is copied as it was, and the reader says what it says)."""
-    out = bytearray()
-    directory = bytearray()
+    pieces: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
     for m in z.members:
         body = z.inflated.get(m.name)
         flags = (m.flags & ~0x8) & 0xFFFF  # sizes are in the local header: no data descriptor
@@ -461,17 +462,15 @@ def stored_copy(z: _Zip) -> bytes:
             start = _data_start(z.data, m)
             body = z.data[start : start + m.compressed]
             method, compressed = m.method, m.compressed
-        offset = len(out)
         name = m.raw_name
-        out += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0x21, m.crc, compressed, m.size,
-                           len(name), 0)
-        out += name
-        out += body
-        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, m.crc,
-                                 compressed, m.size, len(name), 0, 0, 0, 0, 0, offset)
-        directory += name
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(z.members), len(z.members), len(directory), len(out), 0)
-    return bytes(out + directory + end)
+        pieces += (struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0x21, m.crc, compressed, m.size,
+                               len(name), 0), name, body)
+        directory += (struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, m.crc,
+                                  compressed, m.size, len(name), 0, 0, 0, 0, 0, offset), name)
+        offset += 30 + len(name) + len(body)
+    size = sum(map(len, directory))
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(z.members), len(z.members), size, offset, 0)
+    return b"".join((*pieces, *directory, end))
 
 
 def _looks_like_xml(z: _Zip, m: _Member) -> bool:
