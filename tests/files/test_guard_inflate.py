@@ -109,6 +109,51 @@ def test_a_part_seen_before_that_now_breaks_a_limit_is_refused_in_the_same_words
     assert f"XML 元素超过 {elements - 1:,} 个" in fresh.value.reason
 
 
+def _forget(monkeypatch) -> None:
+    from wennuan_xl.files import guard_xml
+
+    for memo in ("_KNOWN", "_INDEXED", "_HEADS", "_TAILS"):
+        monkeypatch.setattr(guard_xml, memo, {})
+
+
+def test_remembered_relationships_and_workbook_give_what_a_scan_gives(monkeypatch):
+    """workbook.xml, the relationships and the content types of a second return from the same template are
+    not parsed again: the same sheets, names, counts; and a caller changing the lists it got changes
+    nothing remembered."""
+    from wennuan_xl.files import guard_xml
+
+    data = SAMPLES[0].read_bytes()
+    _forget(monkeypatch)
+    fresh = guard.inspect(data, "a.xlsx")
+    assert {key[0].__name__ for key in guard_xml._INDEXED} >= {"RelsScanner", "WorkbookScanner", "ContentTypesScanner"}
+    for _added, results, _limit in guard_xml._INDEXED.values():
+        for value in results.values():
+            if isinstance(value, list):
+                value.append("x")  # the memo hands out copies: this must not reach the next file
+    _forget(monkeypatch)
+    guard.inspect(data, "a.xlsx")
+    again = guard.inspect(data, "b.xlsx")
+    assert (again.kind, again.counts, again.names, again.sheets, again.hidden_rows, again.payload) == (
+        fresh.kind, fresh.counts, fresh.names, fresh.sheets, fresh.hidden_rows, fresh.payload)
+
+
+@pytest.mark.parametrize("limit", ["MAX_DEFINED_NAMES", "MAX_SHEETS", "MAX_DEPTH"])
+def test_a_remembered_workbook_that_now_breaks_a_limit_is_refused_in_the_same_words(monkeypatch, limit):
+    from wennuan_xl.files import guard_xml
+
+    data = SAMPLES[0].read_bytes()
+    _forget(monkeypatch)
+    found = guard.inspect(data, "a.xlsx")  # remembered under the real limits
+    low = {"MAX_DEFINED_NAMES": len(found.names) - 1, "MAX_SHEETS": len(found.sheets) - 1, "MAX_DEPTH": 3}[limit]
+    monkeypatch.setattr(guard_xml.L, limit, low)
+    with pytest.raises(ReturnUnusable) as remembered:
+        guard.inspect(data, "b.xlsx")
+    _forget(monkeypatch)
+    with pytest.raises(ReturnUnusable) as fresh:
+        guard.inspect(data, "b.xlsx")
+    assert remembered.value.reason == fresh.value.reason
+
+
 def test_past_the_keep_limit_parts_go_to_the_reader_as_sent(monkeypatch):
     """The guard keeps at most MAX_KEPT_BYTES of inflated parts; the rest reach calamine compressed, and the
     workbook reads the same."""

@@ -633,27 +633,9 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         kinds[name] = _SHEET_DATA  # its start may have come with the callbacks off (a remembered head)
         end(name)
 
-    def split(whole: bytes) -> None:
-        # Before sheetData, its content, after it: the callbacks on for the first and the last, or their
-        # counts remembered from a part that began (ended) with the same bytes; off for the content.
-        nonlocal depth, state, styles, cells, text, max_row, max_col, elements, rows, cell_elements
+    def add_inner() -> None:
+        nonlocal cells, text, max_row, max_col, elements, rows, cell_elements
         assert inner is not None
-        head, tail = whole[: inner.start], whole[inner.end :]
-        known = _HEADS.get(head)
-        if known is not None and known.limit <= L.MAX_DEPTH:
-            parser.StartElementHandler = parser.EndElementHandler = None
-            parse(head)
-            add(known)
-            depth, state, styles = known.depth, 1, known.root_styles
-        else:
-            parse(head)
-            if state != 1 or opened_at != inner.start - len(b"<sheetData>"):
-                raise _NotPlain
-            _remember(_HEADS, head, replace(edge((0,) * 7, {}, depth), root_styles=styles))
-        if depth + guard_sheet.DEPTH > L.MAX_DEPTH:
-            raise _NotPlain
-        parser.StartElementHandler = parser.EndElementHandler = None
-        parse(whole[inner.start : inner.end])
         elements += inner.elements
         rows += inner.rows
         cell_elements += inner.cell_elements
@@ -662,6 +644,47 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         max_row = max(max_row, inner.max_row)
         max_col = max(max_col, inner.max_col)
         hidden.update(inner.hidden)
+
+    def split(whole: bytes) -> None:
+        # Before sheetData, its content, after it: the callbacks on for the first and the last, or their
+        # counts remembered from a part that began (ended) with the same bytes; off for the content.
+        nonlocal depth, state, styles, cells, text, max_row, max_col, elements, rows, cell_elements
+        assert inner is not None
+        head, body, tail = whole[: inner.start], whole[inner.start : inner.end], whole[inner.end :]
+        known_head = _HEADS.get(head)
+        if known_head is not None and known_head.limit > L.MAX_DEPTH:
+            known_head = None
+        known_tail = None if known_head is None or known_head.root_styles else _TAILS.get(tail)
+        if (known_head is not None and known_tail is not None and known_head.depth + guard_sheet.DEPTH <= L.MAX_DEPTH
+                and known_head.depth + known_tail.limit - known_tail.depth <= L.MAX_DEPTH):
+            # Both ends are bytes expat accepted around another sheetData: what it would check now is that
+            # this content is well-formed, which it is as the content of any element (no DTD, no namespaces
+            # here). Any error is left to the whole scan, for its line and column.
+            check = expat.ParserCreate("UTF-8")
+            try:
+                check.Parse(b"<x>" + body + b"</x>", True)
+            except expat.ExpatError:
+                raise _NotPlain from None
+            for counts in (known_head, known_tail):
+                add(counts)
+            add_inner()
+            flush()
+            return
+        if known_head is not None:
+            parser.StartElementHandler = parser.EndElementHandler = None
+            parse(head)
+            add(known_head)
+            depth, state, styles = known_head.depth, 1, known_head.root_styles
+        else:
+            parse(head)
+            if state != 1 or opened_at != inner.start - len(b"<sheetData>"):
+                raise _NotPlain
+            _remember(_HEADS, head, replace(edge((0,) * 7, {}, depth), root_styles=styles))
+        if depth + guard_sheet.DEPTH > L.MAX_DEPTH:
+            raise _NotPlain
+        parser.StartElementHandler = parser.EndElementHandler = None
+        parse(body)
+        add_inner()
         known = None if styles else _TAILS.get(tail)
         if known is not None and depth + known.limit - known.depth <= L.MAX_DEPTH:
             parse(tail)
@@ -806,7 +829,15 @@ def raw_attributes(data: bytes, at: int) -> dict[str, bytes]:
 
 
 class IndexScanner(Scanner):
-    """A whole small part: relationships, content types, workbook.xml, an .ods manifest."""
+    """A whole small part: relationships, content types, workbook.xml, an .ods manifest.
+
+    Returns from one template carry the same relationships, content types and workbook.xml byte for byte: a
+    part scanned before without a refusal (same class, same ``strict``) gives its remembered results and
+    adds its remembered counts, when the limits it could break inside the scan (depth, sheet entries,
+    defined names) still hold with them; otherwise it is scanned, so a refusal is always a real scan's."""
+
+    RESULTS: tuple[str, ...] = ()  # the attributes a scan leaves for the caller
+    strict = False
 
     def __init__(self, totals: Totals, where: str, part: str, data: bytes):
         super().__init__(totals, where, part)
@@ -816,11 +847,39 @@ class IndexScanner(Scanner):
     def scan(self) -> None:
         if len(self.data) > L.MAX_INDEX_PART_BYTES:
             raise Refused(f"{self.where}过大（{len(self.data) / L.MB:.0f} MB），不像一份统计表，不予读取")
+        key = (type(self), self.strict, self.data)
+        known = _INDEXED.get(key)
+        t = self.totals
+        if known is not None:
+            added, results, limit = known
+            if (limit <= L.MAX_DEPTH and t.sheets + added.sheets <= L.MAX_SHEETS
+                    and t.names + added.names <= L.MAX_DEFINED_NAMES):
+                for name in _COUNTED:
+                    setattr(t, name, getattr(t, name) + getattr(added, name))
+                for local, count in added.styles.items():
+                    t.styles[local] = t.styles.get(local, 0) + count
+                for name, value in results.items():
+                    setattr(self, name, _fresh(value))
+                check_totals(t, self.where)
+                return
+        before = _copy(t)
         self.feed(self.data, True)
         self.finish()
+        if len(self.data) <= KNOWN_MAX_BYTES and len(_INDEXED) < _KNOWN_MAX_PARTS:
+            added = Totals(**{name: getattr(t, name) - getattr(before, name) for name in _COUNTED})
+            added.styles = {k: v - before.styles.get(k, 0) for k, v in t.styles.items() if v != before.styles.get(k, 0)}
+            _INDEXED[key] = (added, {name: _fresh(getattr(self, name)) for name in self.RESULTS}, L.MAX_DEPTH)
 
     def raw(self) -> dict[str, bytes]:
         return raw_attributes(self.data, self.parser.CurrentByteIndex)
+
+
+_INDEXED: dict[tuple[type, bool, bytes], tuple[Totals, dict[str, object], int]] = {}
+
+
+def _fresh(value):
+    """A copy of a scan's result a caller may change (lists and dicts of frozen entries)."""
+    return type(value)(value) if isinstance(value, (list, dict)) else value
 
 
 @dataclass(frozen=True)
@@ -835,6 +894,8 @@ class RelsScanner(IndexScanner):
     """``<Relationship Id Type Target>`` (calamine reads the attributes by these exact names). ``strict``:
     a part calamine resolves paths from: an ``&`` in a raw tag is refused, because calamine compares the
     raw bytes and expat the unescaped text, and the two could name different parts."""
+
+    RESULTS = ("relationships",)
 
     def __init__(self, totals: Totals, where: str, part: str, data: bytes, strict: bool):
         super().__init__(totals, where, part, data)
@@ -854,6 +915,8 @@ class RelsScanner(IndexScanner):
 
 
 class ContentTypesScanner(IndexScanner):
+    RESULTS = ("defaults", "overrides")
+
     def __init__(self, totals: Totals, where: str, part: str, data: bytes):
         super().__init__(totals, where, part, data)
         self.defaults: dict[str, str] = {}
@@ -878,6 +941,8 @@ class SheetEntry:
 class WorkbookScanner(IndexScanner):
     """``<sheet>`` entries (name, state, the last attribute whose local name is ``id``, raw as calamine
     compares it) and ``<definedName>`` texts."""
+
+    RESULTS = ("sheets", "names")
 
     def __init__(self, totals: Totals, where: str, part: str, data: bytes):
         super().__init__(totals, where, part, data)
@@ -925,6 +990,7 @@ class WorkbookScanner(IndexScanner):
 class ManifestScanner(IndexScanner):
     """An .ods manifest: ``encryption-data`` means the content is encrypted (calamine: PasswordError)."""
 
+    RESULTS = ("encrypted",)
     encrypted = False
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
