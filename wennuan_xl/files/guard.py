@@ -27,6 +27,7 @@ checks found that the reader needs: the format and the workbook's defined names.
 from __future__ import annotations
 
 import itertools
+import re
 import struct
 import zlib
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ COMPRESSION_METHODS = {0: "stored", 8: "deflate"}
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 _CHUNK = 256 * 1024
+_ROW_OR_COLUMN = re.compile(rb"<(?:\w+:)?(?:row|col)\b")  # what visibility.py's patterns start with
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _BROKEN = "文件已损坏或不完整（压缩结构有误），请对方重新发送"
 _ODD = "文件的压缩结构异常（{}），不是 Excel 正常保存的工作簿，可能是损坏或恶意构造的文件，不予读取"
@@ -83,6 +85,10 @@ class Inspected:
     # The file again for the reader, every part the guard inflated and checked stored uncompressed (the
     # other members as they were): calamine then parses the very bytes the guard scanned, inflated once.
     payload: bytes | None = field(default=None, repr=False)
+    # Whether visibility.py could find a hidden row or column: False when the guard inflated every member of
+    # the .xlsx and none holds both the word "hidden" and a tag its patterns take for a row or a column (a
+    # template's styles say hidden="0" of cell protection).
+    may_hide: bool = True
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -136,6 +142,7 @@ class _Zip:
     labelled: bool = False
     inflated: dict[str, bytes] = field(default_factory=dict)  # member -> its bytes, inflated whole
     kept: int = 0  # bytes in ``inflated``, at most L.MAX_KEPT_BYTES
+    hiding: set[str] = field(default_factory=set)  # the parts that hold the word "hidden"
 
     def keep(self, m: _Member, data: bytes) -> None:
         if self.kept + len(data) <= L.MAX_KEPT_BYTES:
@@ -374,8 +381,13 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     limit = min(L.MAX_PART_BYTES, L.MAX_XML_BYTES - z.xml_total)
     produced = 0
     first = True
+    last = b""
     for chunk in _inflate(z.data, m, limit):
         produced += len(chunk)
+        if m.name not in z.hiding:
+            if b"hidden" in last + chunk[:5] or b"hidden" in chunk:
+                z.hiding.add(m.name)
+            last = chunk[-5:]
         if produced > limit:
             if limit < L.MAX_PART_BYTES:
                 raise Refused(_ODD.format(f"解压后的内容合计超过 {L.MAX_XML_BYTES // MB} MB，远超一份统计表"))
@@ -593,8 +605,10 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
         if rows:
             hidden.append((entry.name, rows))
     _scan_rest(z, totals, content_types, defaults)
+    may_hide = any(m.name not in z.scanned for m in z.members) or any(
+        part not in z.inflated or _ROW_OR_COLUMN.search(z.inflated[part]) for part in z.hiding)
     return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden),
-                     _counts(totals), stored_copy(z))
+                     _counts(totals), stored_copy(z), may_hide)
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:
