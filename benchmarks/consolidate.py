@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import random
@@ -31,32 +32,57 @@ ROOT = Path(os.environ.get("WN_BENCH_ROOT") or Path(__file__).resolve().parent.p
 sys.path.insert(0, str(ROOT))
 
 
-def unit_name(i: int) -> str:
+@functools.cache
+def _roster_names() -> tuple[str, ...]:
     from wennuan_xl.files.campaign_files import load_campaign
 
-    roster = [u.name for u in load_campaign().roster]
+    return tuple(u.name for u in load_campaign().roster)
+
+
+def unit_name(i: int) -> str:
+    roster = _roster_names()
     return roster[i] if i < len(roster) else f"测试单位{i:05d}工会"
 
 
-def _write_one(args: tuple[str, int, int, bool]) -> None:
+def typed_name(i: int, off_roster: bool) -> str:
+    """The 填报单位 unit i types: its roster name, or with ``off_roster`` for one unit in twenty a name slightly
+    off the roster (a wrong character, so the roster index and difflib must find it), one in five of those
+    no unit of the roster at all."""
+    name = unit_name(i)
+    if not off_roster or i % 20 != 7:
+        return name
+    if i % 100 == 7:
+        return f"乐山市某某{i:05d}有限公司"
+    return name.replace("单位", "单住", 1) if "单位" in name else name[:-3] + "工曾"
+
+
+def _write_one(args: tuple[str, int, int, bool, bool]) -> None:
     from wennuan_xl.files.campaign_files import load_campaign
     from wennuan_xl.samples import consistent_values, cover_for, write_plain_return, write_template_return
 
-    path, i, n, plain = args
+    path, i, n, plain, off_roster = args
     rng = random.Random(n * 100_003 + i)
     campaign = load_campaign()
     write = write_plain_return if plain else write_template_return
-    write(Path(path), campaign, consistent_values(rng, rng.uniform(0.2, 2)), cover_for(rng, unit_name(i)), ("A1", "A2"))
+    write(Path(path), campaign, consistent_values(rng, rng.uniform(0.2, 2)), cover_for(rng, typed_name(i, off_roster)),
+          ("A1", "A2"))
 
 
-def generate(folder: Path, n: int, plain: bool = False) -> Path:
+def generate(folder: Path, n: int, plain: bool = False, off_roster: bool = False) -> Path:
     """N returns as units send them (the styled template, both annexes), and a roster naming them all."""
     from concurrent.futures import ProcessPoolExecutor
 
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(str(folder / f"return_{i:05d}.xlsx"), i, n, plain) for i in range(n) if not (folder / f"return_{i:05d}.xlsx").exists()]
+    jobs = [(str(folder / f"return_{i:05d}.xlsx"), i, n, plain, off_roster) for i in range(n)
+            if not (folder / f"return_{i:05d}.xlsx").exists()]
+    if not jobs:
+        return _roster(folder, n)
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         list(pool.map(_write_one, jobs, chunksize=16))
+    return _roster(folder, n)
+
+
+def _roster(folder: Path, n: int) -> Path:
     roster = folder.parent / f"{folder.name}-roster.csv"
     roster.write_text("单位名称,选择汇总\n" + "".join(f"{unit_name(i)},是\n" for i in range(n)), encoding="utf-8")
     return roster
@@ -178,12 +204,14 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the slow openpyxl loop")
     parser.add_argument("--plain", action="store_true", help="generate unstyled returns (fast; for large N)")
     parser.add_argument("--dir", help="where generated returns are kept (default: a cache under the temp dir)")
+    parser.add_argument("--off-roster", action="store_true",
+                        help="5 %% of the units type their name slightly off the roster (1 %% no roster unit at all)")
     parser.add_argument("--compare", metavar="REV", help="also time the read stage and the guard of this git revision")
     args = parser.parse_args()
-    kind = "plain" if args.plain else "styled"
+    kind = ("plain" if args.plain else "styled") + ("-off" if args.off_roster else "")
     folder = Path(args.dir or Path(tempfile.gettempdir()) / f"wennuan-bench-{kind}-{args.n}")
     t = time.perf_counter()
-    generate(folder, args.n, args.plain)
+    generate(folder, args.n, args.plain, args.off_roster)
     print(f"{args.n} {kind} returns in {folder} (generated or reused in {time.perf_counter() - t:.1f} s), {os.cpu_count()} cores")
     stages = ["ours", "read", "calamine", "guard"] + ([] if args.no_naive else ["naive"])
     results = {name: run_stage(name, folder) for name in stages}
