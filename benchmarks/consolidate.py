@@ -44,6 +44,9 @@ def unit_name(i: int) -> str:
     return roster[i] if i < len(roster) else f"测试单位{i:05d}工会"
 
 
+_CAMPAIGN: dict = {}  # one per generating process (each load also keeps the 实名制 list's form built for it)
+
+
 def typed_name(i: int, off_roster: bool) -> str:
     """The 填报单位 unit i types: its roster name, or with ``off_roster`` for one unit in twenty a name slightly
     off the roster (a wrong character, so the roster index and difflib must find it), one in five of those
@@ -62,7 +65,7 @@ def _write_one(args: tuple[str, int, int, bool, bool]) -> None:
 
     path, i, n, plain, off_roster = args
     rng = random.Random(n * 100_003 + i)
-    campaign = load_campaign()
+    campaign = _CAMPAIGN.get("campaign") or _CAMPAIGN.setdefault("campaign", load_campaign())
     write = write_plain_return if plain else write_template_return
     write(Path(path), campaign, consistent_values(rng, rng.uniform(0.2, 2)), cover_for(rng, typed_name(i, off_roster)),
           ("A1", "A2"))

@@ -141,6 +141,7 @@ class ListSources:
 
 
 _SPECS: dict[int, tuple[ListSources, float, ListSpec]] = {}
+_SPECS_KEPT = 8
 
 
 def namelist_spec(campaign: Campaign) -> ListSpec | None:
@@ -156,6 +157,8 @@ def namelist_spec(campaign: Campaign) -> ListSpec | None:
         return cached[2]
     spec = spec_from_data(campaign, sources)
     _SPECS[id(sources)] = (sources, campaign.tolerance, spec)  # the sources are kept, so their id is not reused
+    while len(_SPECS) > _SPECS_KEPT:  # a process that loads campaign after campaign keeps the last few
+        del _SPECS[next(iter(_SPECS))]
     return spec
 
 
