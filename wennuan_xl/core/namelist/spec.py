@@ -10,6 +10,7 @@ the file and the rule.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -140,8 +141,7 @@ class ListSources:
     divisions: tuple[tuple[str, ...], ...]
 
 
-_SPECS: dict[int, tuple[ListSources, float, ListSpec]] = {}
-_SPECS_KEPT = 8
+_SPECS: dict[int, tuple[weakref.ref, float, ListSpec]] = {}
 
 
 def namelist_spec(campaign: Campaign) -> ListSpec | None:
@@ -153,12 +153,12 @@ def namelist_spec(campaign: Campaign) -> ListSpec | None:
     if sources is None:
         return None
     cached = _SPECS.get(id(sources))
-    if cached is not None and cached[0] is sources and cached[1] == campaign.tolerance:
+    if cached is not None and cached[0]() is sources and cached[1] == campaign.tolerance:
         return cached[2]
     spec = spec_from_data(campaign, sources)
-    _SPECS[id(sources)] = (sources, campaign.tolerance, spec)  # the sources are kept, so their id is not reused
-    while len(_SPECS) > _SPECS_KEPT:  # a process that loads campaign after campaign keeps the last few
-        del _SPECS[next(iter(_SPECS))]
+    if cached is None:  # the entry goes with its sources (a process loading campaign after campaign keeps none)
+        weakref.finalize(sources, _SPECS.pop, id(sources), None)
+    _SPECS[id(sources)] = (weakref.ref(sources), campaign.tolerance, spec)
     return spec
 
 
