@@ -98,6 +98,8 @@ def test_a_libreoffice_resave_counts_the_same_and_is_plain(tmp_path):
     for _name, data in sheets:
         assert b'hidden="false"' in data  # LibreOffice writes it on every row
         assert _same(data, SHARED)
+    with zipfile.ZipFile(tmp_path / "out" / "a.xlsx") as z:
+        assert _same_strings(z.read("xl/sharedStrings.xml"))  # rich text runs, as LibreOffice writes them
 
 
 # --- generated sheets, then mutated -------------------------------------------------------------------------
@@ -241,3 +243,77 @@ def test_a_return_is_guarded_the_same_with_or_without_the_split_scan(monkeypatch
             slow = guard.inspect(data, path.name)
         assert (fast.kind, fast.names, fast.sheets, fast.hidden_rows, fast.counts, fast.payload) == (
             slow.kind, slow.names, slow.sheets, slow.hidden_rows, slow.counts, slow.payload), path
+
+
+# --- shared strings -------------------------------------------------------------------------------------------
+
+
+def _strings_by_callbacks(data: bytes):
+    totals = Totals()
+    scanner = guard_xml.SharedStringsScanner(totals, "共享字符串表", "xl/sharedStrings.xml")
+    try:
+        scanner.run([data])
+    except Refused as exc:
+        return "refused", exc.reason
+    return totals, scanner.lengths
+
+
+def _strings_split(data: bytes):
+    totals = Totals()
+    try:
+        lengths = guard_xml.scan_shared_strings(data, totals, "共享字符串表", "xl/sharedStrings.xml")
+    except Refused as exc:
+        return "refused", exc.reason
+    return totals, lengths
+
+
+def _same_strings(data: bytes) -> bool:
+    assert _strings_split(data) == _strings_by_callbacks(data)
+    return guard_sheet.count_shared_strings(data) is not None
+
+
+STRINGS_BOOKS = [p for p in BOOKS if "xl/sharedStrings.xml" in zipfile.ZipFile(p).namelist()]
+
+
+@pytest.mark.parametrize("path", STRINGS_BOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_committed_shared_strings_part_counts_the_same(path):
+    with zipfile.ZipFile(path) as z:
+        assert _same_strings(z.read("xl/sharedStrings.xml"))  # Excel and xlsxwriter write them plain
+
+
+SST_HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+SST_PIECES = ["<si><t>附件1</t></si>", '<si><t xml:space="preserve"> 02(B) </t></si>', "<si><t/></si>",
+              '<si><r><rPr><b/><sz val="11"/><rFont val="宋体"/></rPr><t>粗</t></r><r><t>体</t></r></si>',
+              '<si><t>单位</t><phoneticPr fontId="1" type="noConversion"/></si>',
+              '<si><t>ア</t><rPh sb="0" eb="1"><t>ア</t></rPh><phoneticPr fontId="1"/></si>',
+              "<si><t>a&amp;b &lt;c&gt;</t></si>", "<si><t>x\r\ny</t></si>"]
+SST_MUTATIONS = [(b"<si>", b"<si/><si>"), (b"<si>", b"<!-- c --><si>"), (b"</t>", b"&bogus;</t>"),
+                 (b"</t>", b"\xff</t>"), (b"<si>", b"<si><si>"), (b"</si>", b"</si> "), (b"<t>", b"<t a='1'>"),
+                 (b"<t>", b"<x:t>"), (b"</sst>", b"</sst><sst>"), (b"<si>", b"<si><![CDATA[a]]>"),
+                 (b' count="', b' count="9999999999'), (b' uniqueCount="', b' uniqueCount="-'),
+                 (b' count="', b' count="2" count="'), (b"<rPr>", b"<rPr><b><i/></b>"), (b"</si>", b"</si></sst>")]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(0, 2))
+def test_generated_and_mutated_shared_strings_count_the_same(seed, mutations):
+    rng = random.Random(seed)
+    strings = [rng.choice(SST_PIECES) for _ in range(rng.randint(0, 30))]
+    attrs = rng.choice(['', f' count="{len(strings)}" uniqueCount="{len(strings)}"', ' uniqueCount="5"',
+                        f' xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}"'])
+    data = SST_HEAD + f"<sst{attrs}>{''.join(strings)}</sst>".encode()
+    for _ in range(mutations):
+        old, new = rng.choice(SST_MUTATIONS)
+        at = data.find(old, rng.randrange(len(data)))
+        if at >= 0:
+            data = data[:at] + new + data[at + len(old):]
+    _same_strings(data)
+
+
+def test_shared_strings_at_the_limits_are_refused_in_the_same_words(monkeypatch):
+    data = SST_HEAD + b'<sst count="3" uniqueCount="3">' + b"".join(s.encode() for s in SST_PIECES[:3]) + b"</sst>"
+    assert _same_strings(data)
+    for limit, value in (("MAX_SHARED_STRINGS", 2), ("MAX_SHARED_STRINGS", 3), ("MAX_DEPTH", 3), ("MAX_ELEMENTS", 5)):
+        monkeypatch.setattr(L, limit, value)
+        _same_strings(data)
+        monkeypatch.undo()

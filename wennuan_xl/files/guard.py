@@ -459,6 +459,21 @@ def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | Non
     return guard_xml.scan_part(_kept(z, m), totals, z.label(m), shared)
 
 
+def _shared_strings(z: _Zip, m: _Member, totals: guard_xml.Totals) -> list[int]:
+    """The shared strings' lengths: from ``guard_xml.scan_shared_strings`` when the part comes out of the
+    inflater whole in one chunk (as ``_scan`` takes a part), else from the scanner over its chunks."""
+    chunks = _xml_chunks(z, m)
+    first = next(chunks, None) if m.compressed <= _CHUNK else None
+    if first is not None and len(first) < _CHUNK and not (rest := list(chunks)):
+        z.keep(m, first)
+        return guard_xml.scan_shared_strings(first, totals, z.label(m), m.name)
+    if first is not None:
+        chunks = itertools.chain((first,), rest if len(first) < _CHUNK else (), chunks)
+    scanner = guard_xml.SharedStringsScanner(totals, z.label(m), m.name)
+    scanner.run(_keep(z, m, chunks))
+    return scanner.lengths
+
+
 def stored_copy(z: _Zip) -> bytes:
     """The zip again with every part in ``z.inflated`` stored as inflated, when its length and CRC are the
     directory's (a part that lies about either is copied as it was, and the reader says what it says)."""
@@ -561,9 +576,7 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
     if sst is not None:
         z.where[sst.name] = "共享字符串表（sharedStrings.xml）"
         z.scanned.add(sst.name)
-        scanner = guard_xml.SharedStringsScanner(totals, z.label(sst), sst.name)
-        scanner.run(_kept(z, sst))
-        shared = scanner.lengths
+        shared = _shared_strings(z, sst, totals)
     styles = z.find(f"{xl}styles.xml")
     if styles is not None:
         z.where[styles.name] = "样式表（styles.xml）"

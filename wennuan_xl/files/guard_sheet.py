@@ -1,4 +1,5 @@
-"""A worksheet's ``sheetData`` counted at C speed, when it is written the way spreadsheet programs write it.
+"""A worksheet's ``sheetData``, and the shared strings, counted at C speed when written the way spreadsheet
+programs write them.
 
 ``guard_xml.scan_part`` runs a Python callback for every start and end of every element: for a return's
 two sheets (~2,500 elements) that was two thirds of the guard's time. Nearly all of those elements are
@@ -21,6 +22,10 @@ duplicate attributes), and the limits are checked on the same totals in the same
 and every message is the one the callbacks alone give. A part of any other shape, or one whose events do
 not come where the bytes say, is scanned with the callbacks throughout. ``tests/files/test_guard_sheet.py``
 holds the two ways to identical counts on real and mutated parts.
+
+``count_shared_strings`` does the same for sharedStrings.xml (an Excel-saved return keeps every text there):
+``<sst>`` holding only ``<si>`` with a ``<t>`` or rich-text runs (and Chinese Excel's ``<phoneticPr/>``), each
+string's length being the bytes of its element as the callbacks measure it.
 """
 
 from __future__ import annotations
@@ -137,3 +142,33 @@ def _shared_length(cell: bytes, lengths: list[int]) -> int:
         index = int(values[0])
         return lengths[index] if index < len(lengths) else 0
     return max(lengths, default=0)
+
+
+# --- sharedStrings.xml ------------------------------------------------------------------------------------
+
+_ATTR = rb' [A-Za-z_][A-Za-z0-9_.:-]*+="[^"<>&\t\r\n]*+"'
+_T = rb"(?:<t(?: xml:space=\"preserve\")?>[^<]*+</t>|<t/>)"
+_RUN = rb"<r>(?:<rPr>(?:<[A-Za-z]++(?:" + _ATTR + rb")*+ ?/>)*+</rPr>)?" + _T + rb"</r>"
+_SI = (rb"<si>(?:" + _T + rb"|(?:" + _RUN + rb")++)(?:<rPh(?:" + _ATTR + rb")*+>" + _T + rb"</rPh>)*+"
+       rb"(?:<phoneticPr(?:" + _ATTR + rb")*+ ?/>)?</si>")
+_SST = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[^?<>]*+\?>)?[ \t\r\n]*+<sst((?:" + _ATTR + rb")*+) ?>((?:" + _SI + rb")*+)"
+                  rb"</sst>[ \t\r\n]*+")
+_SST_ATTR = re.compile(rb' ([^=]++)="([^"]*+)"')
+
+
+@dataclass(frozen=True)
+class SharedStringsCounts:
+    lengths: list[int]  # each <si>'s bytes, from <si to </si>
+    elements: int
+    declared: dict[str, str]  # the <sst> element's attributes (count, uniqueCount …)
+
+
+def count_shared_strings(data: bytes) -> SharedStringsCounts | None:
+    """The counts of a sharedStrings.xml in the plain shape, or None (the callbacks then scan it)."""
+    m = _SST.fullmatch(data)
+    if m is None:
+        return None
+    body = m.group(3)
+    pieces = body.split(b"</si>")
+    declared = {k.decode(): v.decode() for k, v in _SST_ATTR.findall(m.group(2))}
+    return SharedStringsCounts([len(p) for p in pieces[:-1]], 1 + body.count(b"<") - body.count(b"</"), declared)

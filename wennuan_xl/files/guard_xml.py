@@ -762,6 +762,38 @@ def scan_known(data: bytes, totals: Totals, where: Callable[[], str]) -> None:
 # --- sharedStrings.xml ---------------------------------------------------------------------------------------
 
 
+def scan_shared_strings(data: bytes, totals: Totals, where: str, part: str) -> list[int]:
+    """``SharedStringsScanner(totals, where, part).run([data])``'s lengths for a part taken whole from one
+    chunk: counted from the bytes (``guard_sheet``) when in the plain shape and nothing in it is refused
+    (expat still checks it, callbacks off); any doubt, any refusal, and the scanner runs."""
+    plain = guard_sheet.count_shared_strings(data)
+    if plain is not None and _plain_strings_pass(plain):
+        check = expat.ParserCreate("UTF-8")
+        try:
+            check.Parse(data, True)
+        except expat.ExpatError:
+            plain = None
+        if plain is not None:
+            totals.elements += plain.elements
+            check_totals(totals, where)
+            return plain.lengths
+    scanner = SharedStringsScanner(totals, where, part)
+    scanner.run([data])
+    return scanner.lengths
+
+
+def _plain_strings_pass(plain: guard_sheet.SharedStringsCounts) -> bool:
+    """What the scanner refuses inside its callbacks does not happen: declared counts, the number of
+    strings, the nesting (sst, si, r, rPr and its items)."""
+    if len(plain.lengths) > L.MAX_SHARED_STRINGS or L.MAX_DEPTH < 5:
+        return False
+    for key in ("count", "uniqueCount"):
+        value = plain.declared.get(key)
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) <= L.MAX_SHARED_STRINGS):
+            return False
+    return True
+
+
 class SharedStringsScanner(Scanner):
     """The strings as calamine indexes them: ``<si>`` elements after the first ``<sst>`` start, each closed
     by the first end tag of the same name. Each length is the bytes of its element (>= its text)."""
