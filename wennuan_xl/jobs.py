@@ -8,6 +8,7 @@ buttons from the master's 设置 and 单位名单 sheets) and renders what a job
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,13 +60,29 @@ def not_returns(folder: Path, recursive: bool, master: Path | None = None) -> tu
     own (``own_output``)."""
     here = master.resolve() if master is not None else None
     return tuple(p for p in find_returns(folder, recursive)
-                 if (here is not None and p.resolve() == here) or output_mark(p) not in (None, CONSOLIDATED_MARK))
+                 if (here is not None and p.resolve() == here) or (_may_be_output(p) and output_mark(p) not in (None, CONSOLIDATED_MARK)))
 
 
 def own_output(returned: Returned, campaign: Campaign) -> bool:
     """A consolidated workbook of this very union (a previous run's output saved in the folder), the one rule of
     both shells: its 汇总 sheets name this consolidation's 填报单位. Any other union's is its roll-up."""
     return returned.rollup is not None and unit_name_key(returned.unit_typed, campaign) == unit_name_key(campaign.issuer, campaign)
+
+
+def _may_be_output(path: Path) -> bool:
+    """False when ``path`` surely is no workbook this program wrote: a file of at most 1 MB whose bytes do
+    not hold the name of the part that marks one (docProps/custom.xml). Reading its bytes costs a return
+    ~20 µs; opening it as a zip, ~0.4 ms of the parent's time, for each of a thousand files."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return False  # is_consolidated_output opens regular files only
+        if info.st_size > 1024 * 1024:
+            return True
+        with open(path, "rb") as fh:
+            return b"docProps/custom.xml" in fh.read()
+    except OSError:
+        return True  # let is_consolidated_output say
 
 
 def read_and_consolidate(settings: Settings, folder: Path, progress: Progress | None = None,

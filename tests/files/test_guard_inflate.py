@@ -109,6 +109,51 @@ def test_a_part_seen_before_that_now_breaks_a_limit_is_refused_in_the_same_words
     assert f"XML 元素超过 {elements - 1:,} 个" in fresh.value.reason
 
 
+def _forget(monkeypatch) -> None:
+    from wennuan_xl.files import guard_xml
+
+    for memo in ("_KNOWN", "_INDEXED", "_HEADS", "_TAILS"):
+        monkeypatch.setattr(guard_xml, memo, {})
+
+
+def test_remembered_relationships_and_workbook_give_what_a_scan_gives(monkeypatch):
+    """workbook.xml, the relationships and the content types of a second return from the same template are
+    not parsed again: the same sheets, names, counts; and a caller changing the lists it got changes
+    nothing remembered."""
+    from wennuan_xl.files import guard_xml
+
+    data = SAMPLES[0].read_bytes()
+    _forget(monkeypatch)
+    fresh = guard.inspect(data, "a.xlsx")
+    assert {key[0].__name__ for key in guard_xml._INDEXED} >= {"RelsScanner", "WorkbookScanner", "ContentTypesScanner"}
+    for _added, results, _limit in guard_xml._INDEXED.values():
+        for value in results.values():
+            if isinstance(value, list):
+                value.append("x")  # the memo hands out copies: this must not reach the next file
+    _forget(monkeypatch)
+    guard.inspect(data, "a.xlsx")
+    again = guard.inspect(data, "b.xlsx")
+    assert (again.kind, again.counts, again.names, again.sheets, again.hidden_rows, again.payload) == (
+        fresh.kind, fresh.counts, fresh.names, fresh.sheets, fresh.hidden_rows, fresh.payload)
+
+
+@pytest.mark.parametrize("limit", ["MAX_DEFINED_NAMES", "MAX_SHEETS", "MAX_DEPTH"])
+def test_a_remembered_workbook_that_now_breaks_a_limit_is_refused_in_the_same_words(monkeypatch, limit):
+    from wennuan_xl.files import guard_xml
+
+    data = SAMPLES[0].read_bytes()
+    _forget(monkeypatch)
+    found = guard.inspect(data, "a.xlsx")  # remembered under the real limits
+    low = {"MAX_DEFINED_NAMES": len(found.names) - 1, "MAX_SHEETS": len(found.sheets) - 1, "MAX_DEPTH": 3}[limit]
+    monkeypatch.setattr(guard_xml.L, limit, low)
+    with pytest.raises(ReturnUnusable) as remembered:
+        guard.inspect(data, "b.xlsx")
+    _forget(monkeypatch)
+    with pytest.raises(ReturnUnusable) as fresh:
+        guard.inspect(data, "b.xlsx")
+    assert remembered.value.reason == fresh.value.reason
+
+
 def test_past_the_keep_limit_parts_go_to_the_reader_as_sent(monkeypatch):
     """The guard keeps at most MAX_KEPT_BYTES of inflated parts; the rest reach calamine compressed, and the
     workbook reads the same."""
@@ -126,3 +171,45 @@ def test_past_the_keep_limit_parts_go_to_the_reader_as_sent(monkeypatch):
         kinds = {i.compress_type for i in stored.infolist() if i.file_size}
     assert kinds == {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
     assert read.read_bytes(data, path.name, ".xlsx") == expected
+
+
+def _with_sheet(data: bytes, edit) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            dst.writestr(info.filename, edit(body) if info.filename == "xl/worksheets/sheet1.xml" else body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("padding", [0, 1, 3, 5, 6])
+def test_a_hidden_column_reaches_the_locator_whatever_chunk_its_word_falls_in(padding):
+    """The reader skips looking for hidden rows and columns only when no part the guard inflated holds the
+    word "hidden": a <col hidden="1"> is found also when the word straddles two of the guard's chunks."""
+    data = SAMPLES[0].read_bytes()
+    plain = guard.inspect(data, "a.xlsx")
+    assert not plain.may_hide  # a filled template: no hidden rows, nothing to look for
+
+    def hide_column_b(xml: bytes) -> bytes:
+        at = xml.index(b"<sheetData")
+        col = b'<cols><col min="2" max="2" width="9" hidden="1"/></cols>'
+        if b"<cols>" in xml:
+            start, end = xml.index(b"<cols>"), xml.index(b"</cols>") + len(b"</cols>")
+            xml, at = xml[:start] + xml[end:], start
+        fill = 256 * 1024 - at - col.index(b"hidden") - padding  # the word starts `padding` bytes before a chunk ends
+        return xml[:at] + b" " * max(fill, 0) + col + xml[at:]
+
+    hidden = _with_sheet(data, hide_column_b)
+    assert guard.inspect(hidden, "b.xlsx").may_hide
+    book = read.read_bytes(hidden, "b.xlsx", ".xlsx")
+    assert 2 in book.sheets[0].hidden_cols
+
+
+def test_a_member_the_guard_did_not_inflate_leaves_the_reader_looking():
+    data = SAMPLES[0].read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    assert guard.inspect(out.getvalue(), "c.xlsx").may_hide

@@ -96,3 +96,21 @@ def test_an_edited_division_file_is_a_new_cached_campaign(folder, tmp_path, monk
     second, _ = campaign_cache.compiled_campaign(folder)
     spec = namelist_spec(second)
     assert spec is not None and spec.divisions["519999"].name == "试验区"
+
+
+def test_the_division_codes_are_parsed_when_a_list_first_needs_them():
+    """A check of an annex without a list never parses the 7,185 division codes (the cached campaign was
+    checked when it was built); the first ID looked up parses them."""
+    from wennuan_xl.files.isolated import set_state
+    from wennuan_xl.files.namelist_isolated import _check_any_task
+
+    campaign, rules = campaign_cache.compiled_campaign()
+    copy = pickle.loads(pickle.dumps(campaign))  # new sources: a spec of their own, as in a fresh process
+    set_state(copy, rules)
+    annex = DEFAULT_CAMPAIGN_DIR.parent.parent / "workbooks" / "samples" / "returns" / "犍为县-附件1.xlsx"
+    status, report, namelist = _check_any_task(str(annex), annex.name, True)
+    assert status == "ok" and report is not None and namelist is None
+    spec = namelist_spec(copy)
+    assert spec is not None and spec.divisions._table is None  # type: ignore[attr-defined]
+    assert spec.divisions["511102"].name == "市中区"
+    assert spec.divisions._table is not None  # type: ignore[attr-defined]

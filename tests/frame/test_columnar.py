@@ -243,6 +243,23 @@ def test_the_package_and_the_single_return_path_do_not_import_pandas(tmp_path):
     assert "五通桥区" in proc.stdout  # the report was printed: the check really ran
 
 
+def test_a_consolidation_checks_with_numpy_and_imports_pandas_only_for_the_analysts_views(tmp_path):
+    """pandas costs a consolidation ~0.4 s to import; the column-wise checks need numpy only, and
+    ``result.frame`` imports pandas when an analyst asks for it."""
+    code = (
+        "import sys\n"
+        "from wennuan_xl import jobs\n"
+        "result = jobs.read_and_consolidate(jobs.settings(workers=1), jobs.sample_returns_folder())\n"
+        "print('numpy' in sys.modules, 'pandas' in sys.modules)\n"
+        "frame = result.frame\n"
+        "print('pandas' in sys.modules, len(frame) > 10)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-2:] == ["True False", "True True"], proc.stdout
+
+
 def test_rules_used_by_the_columnar_path_still_travel_to_workers(campaign, rules):
     import pickle
 

@@ -91,6 +91,26 @@ def test_a_worker_that_aborts_or_overruns_costs_only_its_call(bombs):
         assert pool.deaths == 2
 
 
+def _either(kind: str, x: float):
+    return {"ok": _ok, "abort": _abort, "sleep": _sleep}[kind](x)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.abort and signals are POSIX")
+def test_calls_waiting_behind_a_dying_call_are_answered_by_another_worker():
+    """A worker is sent its next call while it works on one: when it aborts or overruns, only the call it
+    was on is lost; the one waiting in its pipe is answered by its replacement, in order."""
+    with Pool(1, seconds=2) as pool:
+        calls = [("ok", 1), ("abort", 0), ("ok", 2), ("sleep", 30), ("ok", 3), ("ok", 4)]
+        answers = list(pool.map(_either, calls))
+    assert [a if not isinstance(a, Died) else "died" for a in answers] == [2, "died", 4, "died", 6, 8]
+    assert "SIGABRT" in answers[1].reason and "超过 2 秒" in answers[3].reason
+
+
+def test_a_calls_time_limit_runs_from_when_its_worker_starts_it():
+    with Pool(1, seconds=2) as pool:  # both calls are sent at once; together they take longer than the limit
+        assert list(pool.map(_sleep, [(1.3,), (1.3,)])) == ["woke", "woke"]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="the abort is reported by its signal")
 def test_calamine_aborting_on_an_unguarded_file_is_one_files_answer(bombs):
     """uniqueCount=10^12: calamine reserves that many strings and the allocator aborts the process."""

@@ -75,7 +75,7 @@ PREVIOUS_HELP = ("上年同期数据：上年用本程序汇总得到的工作�
 
 def _parser() -> argparse.ArgumentParser:
     parser = Parser(prog="wennuan", description="送温暖统计表（附件1、附件2）的审核与汇总")
-    parser.add_argument("--version", action="version", version=f"wennuan-xl {_version()}", help="显示版本号后退出")
+    parser.add_argument("--version", action=_Version, help="显示版本号后退出")
     parser.add_argument("--campaign", metavar="目录", help="表样与审核规则所在目录（默认：内置的本年度设置）")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
 
@@ -134,6 +134,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked for: the package metadata costs every other run ~50 ms."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.exit(message=f"wennuan-xl {_version()}\n")
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -146,7 +156,7 @@ def _version() -> str:
 def _settings(args, **options):
     """The job settings of a command: the campaign (compiled, from the cache when its files are unchanged)
     with ``--roster`` when given, and the command's options."""
-    from ..jobs import settings
+    from ..settings import settings  # not jobs: a check needs neither the consolidation nor its writer
 
     return settings(args.campaign, roster=getattr(args, "roster", None) or None,
                     previous=getattr(args, "previous", None) or None, **options)

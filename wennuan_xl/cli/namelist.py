@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from ..core.consolidate import Returned as _Returned
-from ..core.consolidate import identify
 from ..core.findings import Finding, Report
 from ..core.findings_table import finding_rows
 from ..core.flags import summary
-from ..core.forms import Campaign
 from ..core.idnumber import mask_text
-from ..core.namelist.check import ListReport
-from ..core.namelist.reconcile import reconcile
-from ..core.namelist.spec import namelist_spec
+
+if TYPE_CHECKING:  # a check without a list never needs the list's modules
+    from ..core.forms import Campaign
+    from ..core.namelist.check import ListReport
 
 
 def screen(text: str) -> str:
@@ -25,6 +24,11 @@ def screen(text: str) -> str:
 
 def with_reconciliation(lists: list[ListReport], reports: list[Report], campaign: Campaign) -> list[tuple[ListReport, list[Finding] | None]]:
     """Each list with its findings against the same unit's 附件1 among the files checked (None: no 附件1)."""
+    if not lists:
+        return []
+    from ..core.namelist.reconcile import reconcile
+    from ..core.namelist.spec import namelist_spec
+
     spec = namelist_spec(campaign)
     if spec is None:
         return [(r, None) for r in lists]
@@ -44,6 +48,9 @@ def with_reconciliation(lists: list[ListReport], reports: list[Report], campaign
 
 
 def _unit(file: str, typed: str, campaign: Campaign) -> str:
+    from ..core.consolidate import Returned as _Returned
+    from ..core.consolidate import identify
+
     match = identify(_Returned(file=file, mtime=0.0, unit_typed=typed), campaign)
     return match.unit.name if match.unit is not None else (typed or PurePath(file).stem)
 

@@ -393,38 +393,43 @@ def _totals(used: list[Used], campaign: Campaign) -> tuple[dict[str, object], di
     lacking: dict[str, list[str]] = {}
     yes_no: dict[str, dict[str, int]] = {f.code: {YES: 0, NO: 0} for f in fields if f.kind is Kind.YESNO}
     counts = {f.id: 0 for f in campaign.forms}
+    # Each annex's fields once: (position in ``values``, code, 是/否?); a unit's row is walked over its own annex.
+    by_form: dict[str, list[tuple[int, str, bool]]] = {form.id: [] for form in campaign.forms}
+    for i, f in enumerate(fields):
+        by_form.setdefault(f.form_id, []).append((i, f.code, f.kind is Kind.YESNO))
+    isnan = math.isnan
     for u in used:
         if not u.included:
             continue
         counts[u.form] += 1
         values = u.returned.values
+        texts = u.returned.texts
         rollup = u.returned.rollup
-        for i, f in enumerate(fields):
-            if f.form_id != u.form:
-                continue
+        n = len(values)
+        for i, code, yesno in by_form[u.form]:
             # A roll-up's totals hold its base returns: those without a number are named, not the roll-up.
-            below = rollup.lacking(f.code, u.form) if rollup is not None else []
-            if f.kind is Kind.YESNO:
-                text = u.returned.texts.get(f.code)
+            below = rollup.lacking(code, u.form) if rollup is not None else []
+            if yesno:
+                text = texts.get(code)
                 if rollup is not None:  # its units' answers are counted, not its own 是 / 否
-                    answers = rollup.yes_no.get(f.code, {})
-                    yes_no[f.code][YES] += answers.get(YES, 0)
-                    yes_no[f.code][NO] += answers.get(NO, 0)
+                    answers = rollup.yes_no.get(code, {})
+                    yes_no[code][YES] += answers.get(YES, 0)
+                    yes_no[code][NO] += answers.get(NO, 0)
                     if below:
-                        lacking.setdefault(f.code, []).extend(below)
+                        lacking.setdefault(code, []).extend(below)
                 elif text in (YES, NO):
-                    yes_no[f.code][text] += 1
+                    yes_no[code][text] += 1
                 else:
-                    lacking.setdefault(f.code, []).append(u.unit)
+                    lacking.setdefault(code, []).append(u.unit)
                 continue
-            v = values[i] if i < len(values) else math.nan
-            if not math.isnan(v):
+            v = values[i] if i < n else math.nan
+            if not isnan(v):
                 sums[i] += v
                 filled[i] = True
             if below:
-                lacking.setdefault(f.code, []).extend(below)
-            elif math.isnan(v):
-                lacking.setdefault(f.code, []).append(u.unit)
+                lacking.setdefault(code, []).extend(below)
+            elif isnan(v):
+                lacking.setdefault(code, []).append(u.unit)
     totals: dict[str, object] = {}
     for i, f in enumerate(fields):
         if f.kind is Kind.YESNO:

@@ -47,7 +47,9 @@ def load_campaign(folder: Path | str | None = None, roster: Path | str | None = 
     forms = {name: _yaml(folder / name, CampaignError) for name in names}
     campaign = campaign_from_data(main, forms, read_roster(roster_file), folder, str(main_file),
                                   namelist=read_namelist(folder))
-    namelist_spec(campaign)  # a mistake in the list's files stops here, as one in the annexes' does
+    spec = namelist_spec(campaign)  # a mistake in the list's files stops here, as one in the annexes' does
+    if spec is not None:
+        len(spec.divisions)  # the division codes too (parsed on first use)
     return campaign
 
 

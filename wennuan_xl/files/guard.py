@@ -27,6 +27,7 @@ checks found that the reader needs: the format and the workbook's defined names.
 from __future__ import annotations
 
 import itertools
+import re
 import struct
 import zlib
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ COMPRESSION_METHODS = {0: "stored", 8: "deflate"}
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 _CHUNK = 256 * 1024
+_ROW_OR_COLUMN = re.compile(rb"<(?:\w+:)?(?:row|col)\b")  # what visibility.py's patterns start with
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _BROKEN = "文件已损坏或不完整（压缩结构有误），请对方重新发送"
 _ODD = "文件的压缩结构异常（{}），不是 Excel 正常保存的工作簿，可能是损坏或恶意构造的文件，不予读取"
@@ -83,6 +85,10 @@ class Inspected:
     # The file again for the reader, every part the guard inflated and checked stored uncompressed (the
     # other members as they were): calamine then parses the very bytes the guard scanned, inflated once.
     payload: bytes | None = field(default=None, repr=False)
+    # Whether visibility.py could find a hidden row or column: False when the guard inflated every member of
+    # the .xlsx and none holds both the word "hidden" and a tag its patterns take for a row or a column (a
+    # template's styles say hidden="0" of cell protection).
+    may_hide: bool = True
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -136,6 +142,7 @@ class _Zip:
     labelled: bool = False
     inflated: dict[str, bytes] = field(default_factory=dict)  # member -> its bytes, inflated whole
     kept: int = 0  # bytes in ``inflated``, at most L.MAX_KEPT_BYTES
+    hiding: set[str] = field(default_factory=set)  # the parts that hold the word "hidden"
 
     def keep(self, m: _Member, data: bytes) -> None:
         if self.kept + len(data) <= L.MAX_KEPT_BYTES:
@@ -374,8 +381,13 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     limit = min(L.MAX_PART_BYTES, L.MAX_XML_BYTES - z.xml_total)
     produced = 0
     first = True
+    last = b""
     for chunk in _inflate(z.data, m, limit):
         produced += len(chunk)
+        if m.name not in z.hiding:
+            if b"hidden" in last + chunk[:5] or b"hidden" in chunk:
+                z.hiding.add(m.name)
+            last = chunk[-5:]
         if produced > limit:
             if limit < L.MAX_PART_BYTES:
                 raise Refused(_ODD.format(f"解压后的内容合计超过 {L.MAX_XML_BYTES // MB} MB，远超一份统计表"))
@@ -420,10 +432,11 @@ def _keep(z: _Zip, m: _Member, chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | None = None) -> frozenset[int]:
-    """A part through ``guard_xml.scan_part``; one that is no worksheet and comes out of the inflater in a
-    single chunk through ``guard_xml.scan_known`` (a part seen before in this process is not tokenized again)."""
+    """A part through ``guard_xml.scan_part``; one that comes out of the inflater in a single chunk through
+    ``guard_xml.scan_sheet`` (a worksheet: its plain sheetData counted from the bytes) or ``guard_xml.scan_known``
+    (any other part: one seen before in this process is not tokenized again)."""
     z.scanned.add(m.name)
-    if shared is None and m.compressed <= _CHUNK and m.size <= guard_xml.KNOWN_MAX_BYTES:
+    if m.compressed <= _CHUNK and (shared is not None or m.size <= guard_xml.KNOWN_MAX_BYTES):
         chunks = _xml_chunks(z, m)
         first = next(chunks, None)
         if first is not None and len(first) < _CHUNK:
@@ -433,6 +446,8 @@ def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | Non
             rest = list(chunks)
             if not rest:
                 z.keep(m, first)
+                if shared is not None:
+                    return guard_xml.scan_sheet(first, totals, z.label(m), shared)
                 guard_xml.scan_known(first, totals, lambda: z.label(m))
                 return frozenset()
             chunks = iter([first, *rest])
@@ -444,11 +459,27 @@ def _scan(z: _Zip, m: _Member, totals: guard_xml.Totals, shared: list[int] | Non
     return guard_xml.scan_part(_kept(z, m), totals, z.label(m), shared)
 
 
+def _shared_strings(z: _Zip, m: _Member, totals: guard_xml.Totals) -> list[int]:
+    """The shared strings' lengths: from ``guard_xml.scan_shared_strings`` when the part comes out of the
+    inflater whole in one chunk (as ``_scan`` takes a part), else from the scanner over its chunks."""
+    chunks = _xml_chunks(z, m)
+    first = next(chunks, None) if m.compressed <= _CHUNK else None
+    if first is not None and len(first) < _CHUNK and not (rest := list(chunks)):
+        z.keep(m, first)
+        return guard_xml.scan_shared_strings(first, totals, z.label(m), m.name)
+    if first is not None:
+        chunks = itertools.chain((first,), rest if len(first) < _CHUNK else (), chunks)
+    scanner = guard_xml.SharedStringsScanner(totals, z.label(m), m.name)
+    scanner.run(_keep(z, m, chunks))
+    return scanner.lengths
+
+
 def stored_copy(z: _Zip) -> bytes:
     """The zip again with every part in ``z.inflated`` stored as inflated, when its length and CRC are the
     directory's (a part that lies about either is copied as it was, and the reader says what it says)."""
-    out = bytearray()
-    directory = bytearray()
+    pieces: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
     for m in z.members:
         body = z.inflated.get(m.name)
         flags = (m.flags & ~0x8) & 0xFFFF  # sizes are in the local header: no data descriptor
@@ -458,17 +489,15 @@ def stored_copy(z: _Zip) -> bytes:
             start = _data_start(z.data, m)
             body = z.data[start : start + m.compressed]
             method, compressed = m.method, m.compressed
-        offset = len(out)
         name = m.raw_name
-        out += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0x21, m.crc, compressed, m.size,
-                           len(name), 0)
-        out += name
-        out += body
-        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, m.crc,
-                                 compressed, m.size, len(name), 0, 0, 0, 0, 0, offset)
-        directory += name
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(z.members), len(z.members), len(directory), len(out), 0)
-    return bytes(out + directory + end)
+        pieces += (struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0x21, m.crc, compressed, m.size,
+                               len(name), 0), name, body)
+        directory += (struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, m.crc,
+                                  compressed, m.size, len(name), 0, 0, 0, 0, 0, offset), name)
+        offset += 30 + len(name) + len(body)
+    size = sum(map(len, directory))
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(z.members), len(z.members), size, offset, 0)
+    return b"".join((*pieces, *directory, end))
 
 
 def _looks_like_xml(z: _Zip, m: _Member) -> bool:
@@ -547,9 +576,7 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
     if sst is not None:
         z.where[sst.name] = "共享字符串表（sharedStrings.xml）"
         z.scanned.add(sst.name)
-        scanner = guard_xml.SharedStringsScanner(totals, z.label(sst), sst.name)
-        scanner.run(_kept(z, sst))
-        shared = scanner.lengths
+        shared = _shared_strings(z, sst, totals)
     styles = z.find(f"{xl}styles.xml")
     if styles is not None:
         z.where[styles.name] = "样式表（styles.xml）"
@@ -591,8 +618,10 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
         if rows:
             hidden.append((entry.name, rows))
     _scan_rest(z, totals, content_types, defaults)
+    may_hide = any(m.name not in z.scanned for m in z.members) or any(
+        part not in z.inflated or _ROW_OR_COLUMN.search(z.inflated[part]) for part in z.hiding)
     return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden),
-                     _counts(totals), stored_copy(z))
+                     _counts(totals), stored_copy(z), may_hide)
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:

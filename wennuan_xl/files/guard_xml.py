@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from xml.parsers import expat
 
+from . import guard_sheet
 from . import limits as L
 from .limits import Refused
 
@@ -320,7 +321,57 @@ def _get(attrs: list[str], key: str) -> str | None:
     return None
 
 
-def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[int] | None = None) -> frozenset[int]:
+@dataclass(frozen=True)
+class _Edge:
+    """What the callbacks count in the bytes before a plain sheetData (a head) or after it (a tail), for parts
+    that begin or end with the same bytes; ``depth``: the nesting where it ends (a head) or starts (a tail),
+    ``limit``: the depth limit it passed under."""
+
+    elements: int
+    rows: int
+    cell_elements: int
+    merges: int
+    merged: int
+    links: int
+    linked: int
+    styles: tuple[tuple[str, int], ...]
+    depth: int
+    limit: int
+    root_styles: bool = False  # a head: the root is a styleSheet (its style records count)
+
+
+# Returns made from one template begin and end their sheets with the same bytes (columns, panes, the
+# validations, merged cells and page setup); only the cells differ. The key is the bytes themselves.
+_EDGE_MAX_BYTES = 64 * 1024
+_EDGE_MAX_PARTS = 64
+_HEADS: dict[bytes, _Edge] = {}
+_TAILS: dict[bytes, _Edge] = {}
+
+
+def _remember(known: dict[bytes, _Edge], key: bytes, counts: _Edge) -> None:
+    if len(key) <= _EDGE_MAX_BYTES and len(known) < _EDGE_MAX_PARTS:
+        known[key] = counts
+
+
+class _NotPlain(Exception):
+    """The split scan of ``scan_sheet`` met its events elsewhere than the bytes said: scan it whole."""
+
+
+def scan_sheet(data: bytes, totals: Totals, where: str, shared: list[int]) -> frozenset[int]:
+    """``scan_part([data], totals, where, shared)`` for a worksheet taken whole from one chunk: its sheetData,
+    when in the plain shape every writer uses, counted from the bytes (``guard_sheet``) while expat parses it
+    without callbacks; the same counts, hidden rows, refusals and messages."""
+    inner = guard_sheet.count_sheet_data(data, shared)
+    if inner is not None:
+        try:
+            return scan_part([data], totals, where, shared, inner)
+        except _NotPlain:
+            pass
+    return scan_part([data], totals, where, shared)
+
+
+def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[int] | None = None,
+              inner: guard_sheet.SheetDataCounts | None = None) -> frozenset[int]:
     """One part through expat with the common counts; with ``shared`` (the shared strings' lengths), also
     as calamine's ``XlsxCellReader`` reads a worksheet:
 
@@ -336,6 +387,11 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     parsed only when its cell holds a value, or when a cell without an address needs the column.
     Returns the 1-based numbers of the rows written ``hidden="1"`` (a worksheet: the locator prefers what
     the clerk sees).
+
+    ``inner`` (from ``scan_sheet``: ``chunks`` is then the whole part as one chunk): what sheetData holds,
+    counted from the bytes; the callbacks are off between ``<sheetData>`` and ``</sheetData>`` and those
+    counts are added instead. ``_NotPlain`` (nothing added to ``totals``) when expat's events do not meet
+    the bytes where ``inner`` says.
     """
     sheet = shared is not None
     lengths = shared or []
@@ -359,6 +415,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     max_row = max_col = -1
     cells = text = 0
     hidden: set[int] = set()
+    opened_at = -1  # where the sheetData start was met
 
     def refuse_dtd(*_args) -> None:
         raise Refused(_DTD.format(where=where))
@@ -378,7 +435,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
     def start(name: str, attrs: list[str]) -> None:
         nonlocal elements, depth, rows, cell_elements, merges, merged, links, linked, row, col, last_r
         nonlocal in_cell, has_value, cell_shared, cell_text, cell_start, cell_row, cell_r, pieces, state, f_start
-        nonlocal f_bytes
+        nonlocal f_bytes, opened_at
         elements += 1
         depth += 1
         if depth > L.MAX_DEPTH:
@@ -446,6 +503,7 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
         elif kind == _SHEET_DATA:
             if sheet and state == 0:
                 state = 1
+                opened_at = parser.CurrentByteIndex
         elif kind == _MERGE:
             merges += 1
             merged += range_cells(_get(attrs, "ref") or "")
@@ -531,16 +589,127 @@ def scan_part(chunks: Iterable[bytes], totals: Totals, where: str, shared: list[
             styles_done[local] = count
         check_totals(totals, where)
 
-    def feed(chunk: bytes, final: bool) -> None:
+    def parse(chunk: bytes, final: bool = False) -> None:
         try:
             parser.Parse(chunk, final)
         except expat.ExpatError as exc:
             raise Refused(_XML_ERROR.format(where=where, line=exc.lineno, col=exc.offset + 1)) from None
+
+    def feed(chunk: bytes, final: bool) -> None:
+        parse(chunk, final)
         flush()
 
-    for chunk in chunks:
-        feed(chunk, False)
-    feed(b"", True)
+    def not_plain(*_args) -> None:
+        raise _NotPlain
+
+    def counters() -> tuple[int, ...]:
+        return elements, rows, cell_elements, merges, merged, links, linked
+
+    def add(counts: _Edge) -> None:
+        nonlocal elements, rows, cell_elements, merges, merged, links, linked
+        elements += counts.elements
+        rows += counts.rows
+        cell_elements += counts.cell_elements
+        merges += counts.merges
+        merged += counts.merged
+        links += counts.links
+        linked += counts.linked
+        for local, count in counts.styles:
+            style_counts[local] = style_counts.get(local, 0) + count
+
+    def edge(before: tuple[int, ...], styles_before: dict[str, int], depth_at: int) -> _Edge:
+        now = counters()
+        added = tuple((k, v - styles_before.get(k, 0)) for k, v in style_counts.items() if v != styles_before.get(k, 0))
+        e, r, c, m, mc, h, hc = (a - b for a, b in zip(now, before))
+        return _Edge(e, r, c, m, mc, h, hc, styles=added, depth=depth_at, limit=L.MAX_DEPTH)
+
+    def sheet_data_end(name: str) -> None:
+        # The first event after sheetData's content, with the callbacks back on: its end, where the bytes say.
+        assert inner is not None
+        if name != "sheetData" or parser.CurrentByteIndex != inner.end:
+            raise _NotPlain
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        kinds[name] = _SHEET_DATA  # its start may have come with the callbacks off (a remembered head)
+        end(name)
+
+    def add_inner() -> None:
+        nonlocal cells, text, max_row, max_col, elements, rows, cell_elements
+        assert inner is not None
+        elements += inner.elements
+        rows += inner.rows
+        cell_elements += inner.cell_elements
+        cells += inner.cells
+        text += inner.text
+        max_row = max(max_row, inner.max_row)
+        max_col = max(max_col, inner.max_col)
+        hidden.update(inner.hidden)
+
+    def split(whole: bytes) -> None:
+        # Before sheetData, its content, after it: the callbacks on for the first and the last, or their
+        # counts remembered from a part that began (ended) with the same bytes; off for the content.
+        nonlocal depth, state, styles, cells, text, max_row, max_col, elements, rows, cell_elements
+        assert inner is not None
+        head, body, tail = whole[: inner.start], whole[inner.start : inner.end], whole[inner.end :]
+        known_head = _HEADS.get(head)
+        if known_head is not None and known_head.limit > L.MAX_DEPTH:
+            known_head = None
+        known_tail = None if known_head is None or known_head.root_styles else _TAILS.get(tail)
+        if (known_head is not None and known_tail is not None and known_head.depth + guard_sheet.DEPTH <= L.MAX_DEPTH
+                and known_head.depth + known_tail.limit - known_tail.depth <= L.MAX_DEPTH):
+            # Both ends are bytes expat accepted around another sheetData: what it would check now is that
+            # this content is well-formed, which it is as the content of any element (no DTD, no namespaces
+            # here). Any error is left to the whole scan, for its line and column.
+            check = expat.ParserCreate("UTF-8")
+            try:
+                check.Parse(b"<x>" + body + b"</x>", True)
+            except expat.ExpatError:
+                raise _NotPlain from None
+            for counts in (known_head, known_tail):
+                add(counts)
+            add_inner()
+            flush()
+            return
+        if known_head is not None:
+            parser.StartElementHandler = parser.EndElementHandler = None
+            parse(head)
+            add(known_head)
+            depth, state, styles = known_head.depth, 1, known_head.root_styles
+        else:
+            parse(head)
+            if state != 1 or opened_at != inner.start - len(b"<sheetData>"):
+                raise _NotPlain
+            _remember(_HEADS, head, replace(edge((0,) * 7, {}, depth), root_styles=styles))
+        if depth + guard_sheet.DEPTH > L.MAX_DEPTH:
+            raise _NotPlain
+        parser.StartElementHandler = parser.EndElementHandler = None
+        parse(body)
+        add_inner()
+        known = None if styles else _TAILS.get(tail)
+        if known is not None and depth + known.limit - known.depth <= L.MAX_DEPTH:
+            parse(tail)
+            add(known)
+            state = 2
+            flush()
+            feed(b"", True)
+            return
+        before, styles_before, depth_before = counters(), dict(style_counts), depth
+        parser.StartElementHandler = not_plain
+        parser.EndElementHandler = sheet_data_end
+        parse(tail)
+        if parser.EndElementHandler is not end:
+            raise _NotPlain
+        flush()
+        feed(b"", True)
+        if not styles:
+            _remember(_TAILS, tail, edge(before, styles_before, depth_before))
+
+    if inner is None:
+        for chunk in chunks:
+            feed(chunk, False)
+        feed(b"", True)
+    else:
+        split(chunks[0])  # type: ignore[index]
     if cells:
         totals.area += (max_row + 1) * (max_col + 1)
         check_area(totals, where, f"{column_letters(max_col + 1)}{max_row + 1}")
@@ -591,6 +760,38 @@ def scan_known(data: bytes, totals: Totals, where: Callable[[], str]) -> None:
 
 
 # --- sharedStrings.xml ---------------------------------------------------------------------------------------
+
+
+def scan_shared_strings(data: bytes, totals: Totals, where: str, part: str) -> list[int]:
+    """``SharedStringsScanner(totals, where, part).run([data])``'s lengths for a part taken whole from one
+    chunk: counted from the bytes (``guard_sheet``) when in the plain shape and nothing in it is refused
+    (expat still checks it, callbacks off); any doubt, any refusal, and the scanner runs."""
+    plain = guard_sheet.count_shared_strings(data)
+    if plain is not None and _plain_strings_pass(plain):
+        check = expat.ParserCreate("UTF-8")
+        try:
+            check.Parse(data, True)
+        except expat.ExpatError:
+            plain = None
+        if plain is not None:
+            totals.elements += plain.elements
+            check_totals(totals, where)
+            return plain.lengths
+    scanner = SharedStringsScanner(totals, where, part)
+    scanner.run([data])
+    return scanner.lengths
+
+
+def _plain_strings_pass(plain: guard_sheet.SharedStringsCounts) -> bool:
+    """What the scanner refuses inside its callbacks does not happen: declared counts, the number of
+    strings, the nesting (sst, si, r, rPr and its items)."""
+    if len(plain.lengths) > L.MAX_SHARED_STRINGS or L.MAX_DEPTH < 5:
+        return False
+    for key in ("count", "uniqueCount"):
+        value = plain.declared.get(key)
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) <= L.MAX_SHARED_STRINGS):
+            return False
+    return True
 
 
 class SharedStringsScanner(Scanner):
@@ -660,7 +861,15 @@ def raw_attributes(data: bytes, at: int) -> dict[str, bytes]:
 
 
 class IndexScanner(Scanner):
-    """A whole small part: relationships, content types, workbook.xml, an .ods manifest."""
+    """A whole small part: relationships, content types, workbook.xml, an .ods manifest.
+
+    Returns from one template carry the same relationships, content types and workbook.xml byte for byte: a
+    part scanned before without a refusal (same class, same ``strict``) gives its remembered results and
+    adds its remembered counts, when the limits it could break inside the scan (depth, sheet entries,
+    defined names) still hold with them; otherwise it is scanned, so a refusal is always a real scan's."""
+
+    RESULTS: tuple[str, ...] = ()  # the attributes a scan leaves for the caller
+    strict = False
 
     def __init__(self, totals: Totals, where: str, part: str, data: bytes):
         super().__init__(totals, where, part)
@@ -670,11 +879,39 @@ class IndexScanner(Scanner):
     def scan(self) -> None:
         if len(self.data) > L.MAX_INDEX_PART_BYTES:
             raise Refused(f"{self.where}过大（{len(self.data) / L.MB:.0f} MB），不像一份统计表，不予读取")
+        key = (type(self), self.strict, self.data)
+        known = _INDEXED.get(key)
+        t = self.totals
+        if known is not None:
+            added, results, limit = known
+            if (limit <= L.MAX_DEPTH and t.sheets + added.sheets <= L.MAX_SHEETS
+                    and t.names + added.names <= L.MAX_DEFINED_NAMES):
+                for name in _COUNTED:
+                    setattr(t, name, getattr(t, name) + getattr(added, name))
+                for local, count in added.styles.items():
+                    t.styles[local] = t.styles.get(local, 0) + count
+                for name, value in results.items():
+                    setattr(self, name, _fresh(value))
+                check_totals(t, self.where)
+                return
+        before = _copy(t)
         self.feed(self.data, True)
         self.finish()
+        if len(self.data) <= KNOWN_MAX_BYTES and len(_INDEXED) < _KNOWN_MAX_PARTS:
+            added = Totals(**{name: getattr(t, name) - getattr(before, name) for name in _COUNTED})
+            added.styles = {k: v - before.styles.get(k, 0) for k, v in t.styles.items() if v != before.styles.get(k, 0)}
+            _INDEXED[key] = (added, {name: _fresh(getattr(self, name)) for name in self.RESULTS}, L.MAX_DEPTH)
 
     def raw(self) -> dict[str, bytes]:
         return raw_attributes(self.data, self.parser.CurrentByteIndex)
+
+
+_INDEXED: dict[tuple[type, bool, bytes], tuple[Totals, dict[str, object], int]] = {}
+
+
+def _fresh(value):
+    """A copy of a scan's result a caller may change (lists and dicts of frozen entries)."""
+    return type(value)(value) if isinstance(value, (list, dict)) else value
 
 
 @dataclass(frozen=True)
@@ -689,6 +926,8 @@ class RelsScanner(IndexScanner):
     """``<Relationship Id Type Target>`` (calamine reads the attributes by these exact names). ``strict``:
     a part calamine resolves paths from: an ``&`` in a raw tag is refused, because calamine compares the
     raw bytes and expat the unescaped text, and the two could name different parts."""
+
+    RESULTS = ("relationships",)
 
     def __init__(self, totals: Totals, where: str, part: str, data: bytes, strict: bool):
         super().__init__(totals, where, part, data)
@@ -708,6 +947,8 @@ class RelsScanner(IndexScanner):
 
 
 class ContentTypesScanner(IndexScanner):
+    RESULTS = ("defaults", "overrides")
+
     def __init__(self, totals: Totals, where: str, part: str, data: bytes):
         super().__init__(totals, where, part, data)
         self.defaults: dict[str, str] = {}
@@ -732,6 +973,8 @@ class SheetEntry:
 class WorkbookScanner(IndexScanner):
     """``<sheet>`` entries (name, state, the last attribute whose local name is ``id``, raw as calamine
     compares it) and ``<definedName>`` texts."""
+
+    RESULTS = ("sheets", "names")
 
     def __init__(self, totals: Totals, where: str, part: str, data: bytes):
         super().__init__(totals, where, part, data)
@@ -779,6 +1022,7 @@ class WorkbookScanner(IndexScanner):
 class ManifestScanner(IndexScanner):
     """An .ods manifest: ``encryption-data`` means the content is encrypted (calamine: PasswordError)."""
 
+    RESULTS = ("encrypted",)
     encrypted = False
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:

@@ -348,36 +348,52 @@ class Pool:
         self.workers = []
 
     def map(self, fn: Callable, calls: Sequence[tuple], seconds: float | None = None) -> Iterator[Any]:
-        """``fn(*args)`` for each args in ``calls``, in order: the result, or ``Died``."""
+        """``fn(*args)`` for each args in ``calls``, in order: the result, or ``Died``.
+
+        Each worker has up to ``DEPTH`` calls sent: the next waits in its pipe while it works on one, so a
+        worker never idles while the caller is busy with the answers it has (a consolidation checks them
+        here). A call's time limit runs from when its worker starts it (when the call before it was
+        answered); when a worker dies or overruns, the call it was on gets ``Died`` and the calls waiting
+        behind it go to another worker."""
         limit = self.seconds if seconds is None else seconds
         pending = deque(enumerate(calls))
         done: dict[int, Any] = {}
-        busy: dict[_Worker, tuple[int, float]] = {}
+        busy: dict[_Worker, deque[list]] = {}  # worker -> its calls in order: [index, deadline of the first]
         idle = [w for w in self.workers if w.process.is_alive()]
         following = 0
+
+        def send(worker: _Worker) -> bool:
+            index, args = pending.popleft()
+            try:
+                worker.conn.send((fn, args))
+            except (OSError, ValueError):  # the worker died: the call goes to another one
+                pending.appendleft((index, args))
+                if worker not in busy:
+                    self._replace(worker)
+                return False  # a busy one: its death is seen below, and its call answered
+            queue = busy.setdefault(worker, deque())
+            queue.append([index, time.monotonic() + limit if not queue else 0.0])
+            return True
+
         while following < len(calls):
             while pending and (idle or len(self.workers) < self.size):
-                worker = idle.pop() if idle else self._start()
-                index, args = pending.popleft()
-                try:
-                    worker.conn.send((fn, args))
-                except (OSError, ValueError):  # the worker died while idle: start another for this call
-                    self._replace(worker)
-                    pending.appendleft((index, args))
-                    continue
-                busy[worker] = (index, time.monotonic() + limit)
+                send(idle.pop() if idle else self._start())
+            for worker in list(busy):
+                while pending and len(busy[worker]) < DEPTH and send(worker):
+                    pass
             if not busy:  # nothing running: every remaining answer is in ``done``
                 while following in done:
                     yield done.pop(following)
                     following += 1
                 continue
             now = time.monotonic()
-            soonest = min(deadline for _, deadline in busy.values())
+            soonest = min(queue[0][1] for queue in busy.values())
             waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
             ready = set(multiprocessing.connection.wait(waitables, timeout=max(0.0, soonest - now)))
             now = time.monotonic()
             for worker in list(busy):
-                index, deadline = busy[worker]
+                queue = busy[worker]
+                index, deadline = queue[0]
                 answer: Any = None
                 if worker.conn in ready or (worker.process.sentinel in ready and worker.conn.poll()):
                     try:
@@ -386,9 +402,13 @@ class Pool:
                     except (EOFError, OSError):
                         answer = None
                 if answer is not None:
-                    del busy[worker]
+                    queue.popleft()
                     done[index] = answer
-                    idle.append(worker)
+                    if queue:
+                        queue[0][1] = time.monotonic() + limit  # the next call starts now
+                    else:
+                        del busy[worker]
+                        idle.append(worker)
                     continue
                 if worker.process.sentinel in ready or not worker.process.is_alive():
                     worker.process.join(1)
@@ -397,11 +417,16 @@ class Pool:
                     done[index] = Died(crash_reason(_describe_exit(None, limit)))
                 else:
                     continue
+                queue.popleft()
+                pending.extendleft(reversed([(i, calls[i]) for i, _ in queue]))  # not started: sent again
                 del busy[worker]
                 self._replace(worker)
             while following in done:
                 yield done.pop(following)
                 following += 1
+
+
+DEPTH = 2  # calls a worker has been sent and not answered, at most
 
 
 # --- what the workers do ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ call them inside an isolated worker (``isolated.py``); tests call them directly 
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import os
 import re
@@ -99,7 +100,8 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
     sheets = _calamine_sheets(book, shown)
     # Hidden rows and columns (files/visibility.py, after the guard has passed every part); an .xlsx's hidden
     # rows also as the guard's own parse saw them, in any spelling of <row hidden="1">.
-    hidden = dict(hidden_rows_xlsx(book) if found.kind == "xlsx" else hidden_rows_xls(data) if found.kind == "xls" else {})
+    hidden = dict(hidden_rows_xlsx(book) if found.kind == "xlsx" and found.may_hide
+                  else hidden_rows_xls(data) if found.kind == "xls" else {})
     for name, rows in found.hidden_rows:
         before = hidden.get(name, (frozenset(), frozenset()))
         hidden[name] = (before[0] | rows, before[1])
@@ -160,8 +162,19 @@ def defined_names(entries) -> dict[str, CellRef]:
     """Single-cell defined names: ``'附件1'!$E$9`` and ``附件1!$E$9`` both occur. Ranges, formulas,
     #REF! and print areas are not input cells; precedence between duplicates is ``core.workbook.name_table``'s.
     ``entries``: (name, text) or (name, text, sheet-scoped?) as the guard read them from workbook.xml."""
+    entries = tuple(entries)
+    return dict(_names(entries) if len(entries) <= _NAMES_KEPT_ENTRIES else _name_table(entries))
+
+
+def _name_table(entries: tuple) -> dict[str, CellRef]:
     return name_table((raw[0], _name_target(raw[0], raw[1]), bool(raw[2]) if len(raw) > 2 else False)
                       for raw in entries)
+
+
+# Returns from one template define the same ~160 names: the table is made once per set of names (a copy
+# each time: callers own theirs).
+_NAMES_KEPT_ENTRIES = 2_000
+_names = functools.lru_cache(maxsize=16)(_name_table)
 
 
 def _name_target(raw_name: str, raw_target: str) -> CellRef | None:

@@ -63,6 +63,8 @@ def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:
 def _hidden_cols(xml: bytes) -> frozenset[int]:
     cols: set[int] = set()
     head = xml[: xml.find(b"sheetData")] if b"sheetData" in xml else xml[:65536]
+    if b"hidden" not in head:
+        return frozenset()
     for m in _COL.finditer(head):
         a = _attrs(m.group(1))
         if a.get(b"hidden") in (b"1", b"true") and a.get(b"min", b"").isdigit() and a.get(b"max", b"").isdigit():
@@ -72,7 +74,9 @@ def _hidden_cols(xml: bytes) -> frozenset[int]:
 
 
 def _hidden_rows(xml: bytes) -> frozenset[int]:
-    rows = set()
+    rows: set[int] = set()
+    if b"hidden" not in xml:
+        return frozenset()
     for m in _ROW.finditer(xml):
         a = _attrs(m.group(1))
         if a.get(b"hidden") in (b"1", b"true") and a.get(b"r", b"").isdigit():

@@ -4,7 +4,8 @@
 by one — the same findings in the same order, messages, cells, values, skipped reasons and notes — because
 every finding is still made by the core's own code: this module only decides, for all units together,
 which (unit, rule) pairs need looking at. Each return is normalised by ``core.check.normalise``; its
-values go into a pandas DataFrame (``UnitsTable``); each rule's ``when`` and formula are evaluated over
+values go into a table of numpy arrays (``UnitsTable``, also a pandas DataFrame when asked for: the checks
+themselves need numpy only, which spares a consolidation pandas' import); each rule's ``when`` and formula are evaluated over
 the table's columns by ``frame.vector``; a row where the rule surely holds (or surely does not apply) is
 done, and only the rows where it fires, where a field is missing or unreadable, or where the vector
 answer is unsure (an edge, text, a division by zero) go through ``core.check.apply_rule``, which renders
@@ -16,12 +17,13 @@ The core never imports numpy or pandas; this package is imported only where many
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..core import formula
 from ..core.check import (
@@ -43,6 +45,15 @@ from ..core.rules import Rule, RuleSet
 from ..core.values import Status
 from .vector import Columns, Compiled, compile_vector, evaluate_truth
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _pandas():
+    import pandas  # the analysts' views only (units_frame, findings_frame, UnitsTable.values …)
+
+    return pandas
+
 # What a return holds for a field, in the table's ``status`` matrix (ordered: >= BLANK is usable).
 ABSENT, MISSING, UNUSABLE, BLANK, PLACEHOLDER, OK = range(6)
 _STATUS_NAMES = {ABSENT: "absent", MISSING: "missing", UNUSABLE: "unusable", BLANK: "blank",
@@ -54,18 +65,37 @@ _EXACT = 2**53  # a Python int beyond this is not one double: the scalar path ju
 class UnitsTable:
     """The located, normalised values of many returns, one row per return.
 
-    ``values``: units × field codes (``A1.02B``), numbers as float64 (NaN where blank, not read or not a
-    number), 是/否 fields as text (None where blank); ``status``: the same shape as int8 (ABSENT … OK);
-    ``raw``: side table of what was typed in each non-blank cell that is not a plain number (row, code,
-    text, status); ``notes``: side table of the units' 说明 (row, code, text).
+    ``numbers``: units × fields, float64 (NaN where blank, not read, not a number, and in the 是/否 columns);
+    ``texts``: the 是/否 fields' text by column (None where blank); ``status``: the same shape as int8
+    (ABSENT … OK); ``inexact``: an integer too large for a double (the scalar path decides). As pandas
+    DataFrames (pandas imported on first use): ``values`` (units × field codes, ``A1.02B``, numbers and the
+    是/否 texts), ``raw`` (what was typed in each non-blank cell that is not a plain number: row, code, text,
+    status) and ``notes`` (the units' 说明: row, code, text).
     """
 
-    values: pd.DataFrame
+    codes: list[str]
+    numbers: np.ndarray
+    texts: dict[int, list[object]]
     status: np.ndarray
-    raw: pd.DataFrame
-    notes: pd.DataFrame
-    inexact: np.ndarray  # units × fields: an integer too large for a double (the scalar path decides)
-    numbers: np.ndarray  # units × fields, float64: the numbers of ``values`` (NaN in the 是/否 columns too)
+    inexact: np.ndarray
+    raw_rows: list[tuple[int, str, str, str]]
+    note_rows: list[tuple[int, str, str]]
+
+    @functools.cached_property
+    def values(self) -> pd.DataFrame:
+        pd = _pandas()
+        frame = pd.DataFrame(self.numbers, columns=self.codes, copy=False)
+        for j, texts in self.texts.items():
+            frame[self.codes[j]] = pd.Series(texts, dtype=object)
+        return frame
+
+    @functools.cached_property
+    def raw(self) -> pd.DataFrame:
+        return _pandas().DataFrame(self.raw_rows, columns=["row", "code", "text", "status"])
+
+    @functools.cached_property
+    def notes(self) -> pd.DataFrame:
+        return _pandas().DataFrame(self.note_rows, columns=["row", "code", "text"])
 
 
 def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
@@ -133,12 +163,7 @@ def units_table(states: Sequence[State], campaign: Campaign) -> UnitsTable:
     for i, j in zip(*np.nonzero(np.abs(numbers) >= _EXACT)):
         if type(states[i].cleaned[codes[j]].value) is int:
             inexact[i, j] = True
-    frame = pd.DataFrame(numbers, columns=codes, copy=False)
-    for j in yesno:
-        frame[codes[j]] = pd.Series(texts[j], dtype=object)
-    raw = pd.DataFrame(raw_rows, columns=["row", "code", "text", "status"])
-    notes = pd.DataFrame(note_rows, columns=["row", "code", "text"])
-    return UnitsTable(frame, status, raw, notes, inexact, numbers)
+    return UnitsTable(codes, numbers, texts, status, inexact, raw_rows, note_rows)
 
 
 @dataclass(frozen=True)
@@ -233,11 +258,11 @@ def _check(datas: Sequence[ReturnData], campaign: Campaign, rules: RuleSet) -> t
     base = [form_findings(state, rules, suspects[i]) for i, state in enumerate(states)]
     states = [with_previous(state, rules) for state in states]  # after the cover checks matched each 填报单位
 
-    numbers = table.numbers  # the DataFrame's own float block: its columns, without pandas' per-column cost
+    numbers = table.numbers
     cols = Columns(
         n,
         {f.name: numbers[:, j] for j, f in enumerate(fields) if f.kind is not Kind.YESNO},
-        {f.name: table.values[f.code].to_numpy(dtype=object) for f in fields if f.kind is Kind.YESNO},
+        {f.name: _objects(table.texts[j]) for j, f in enumerate(fields) if f.kind is Kind.YESNO},
         rules.constants,
     )
     previous_known, previous_large = _previous_columns(states, rules, campaign, cols)
@@ -312,11 +337,16 @@ def _previous_columns(states: Sequence[State], rules: RuleSet, campaign: Campaig
             numbers[key] = np.array([np.nan if v is None else float(v) for v in values])  # type: ignore[arg-type]
     cols.numbers, cols.texts = numbers, texts
     return known, large
+def _objects(values: list[object]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def units_frame(reports: Sequence[Report]) -> pd.DataFrame:
     """One row per report: ``unit`` (填报单位 as found), ``file``, then one column per field code with the
     value read (None / NaN where blank or not located; text that could not be read as typed)."""
+    pd = _pandas()
     rows = [{"unit": r.unit, "file": r.file, **r.values} for r in reports]
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -333,7 +363,7 @@ def findings_frame(reports: Sequence[Report], campaign: Campaign, chinese: bool 
 
 
 def table_frame(rows: list[FindingRow], chinese: bool = False) -> pd.DataFrame:
-    frame = pd.DataFrame([r.as_dict() for r in rows], columns=list(KEYS))
+    frame = _pandas().DataFrame([r.as_dict() for r in rows], columns=list(KEYS))
     if chinese:
         frame.columns = list(HEADINGS)
     return frame
