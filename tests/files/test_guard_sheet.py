@@ -317,3 +317,13 @@ def test_shared_strings_at_the_limits_are_refused_in_the_same_words(monkeypatch)
         monkeypatch.setattr(L, limit, value)
         _same_strings(data)
         monkeypatch.undo()
+
+
+def test_shared_strings_with_bytes_that_are_not_utf8_go_to_the_scanner_and_are_refused_in_chinese():
+    # A fuzzed return (CI, seed 2024) had a byte 0x81 inside <sst …>: the plain path decoded it and the reader
+    # died with a UnicodeDecodeError. Not UTF-8 is not the plain shape; the scanner refuses it, saying where.
+    data = SST_HEAD + b'<sst count="1\x81" uniqueCount="1">' + SST_PIECES[0].encode() + b"</sst>"
+    assert guard_sheet.count_shared_strings(data) is None
+    with pytest.raises(Refused) as refused:
+        guard_xml.scan_shared_strings(data, Totals(), "共享字符串表", "xl/sharedStrings.xml")
+    assert "不是正确的 XML" in str(refused.value)

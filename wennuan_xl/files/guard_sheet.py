@@ -170,5 +170,8 @@ def count_shared_strings(data: bytes) -> SharedStringsCounts | None:
         return None
     body = m.group(3)
     pieces = body.split(b"</si>")
-    declared = {k.decode(): v.decode() for k, v in _SST_ATTR.findall(m.group(2))}
+    try:
+        declared = {k.decode(): v.decode() for k, v in _SST_ATTR.findall(m.group(2))}
+    except UnicodeDecodeError:
+        return None  # not UTF-8: the scanner says where the XML is broken, in Chinese
     return SharedStringsCounts([len(p) for p in pieces[:-1]], 1 + body.count(b"<") - body.count(b"</"), declared)
