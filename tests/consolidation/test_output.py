@@ -284,3 +284,19 @@ def test_the_progress_table_under_its_chart(run):
     assert [cells.get((header + 2, c)) for c in range(1, 7)] == ["附件2", 3, 0, 1, 12, 16]
     lines = [v for (r, c), v in cells.items() if c == 1 and isinstance(v, str) and "（" in v and r > header + 2]
     assert "附件1已报，有错误（1 个）：犍为县总工会" in lines and "附件1文件无法读取（1 个）：五通桥区总工会" in lines
+
+
+def test_every_table_gives_the_same_rows_each_time_it_is_read(run, campaign):
+    """The long sheets are made row by row as a writer asks (a 10,000-unit folder is never held as cells); a
+    writer that reads a table twice (the live Excel writer reads 明细 for its sheet and for the charts) must
+    get the same rows the second time, not an exhausted generator."""
+    from wennuan_xl.core.tables import consolidation_tables
+
+    result = run[0]
+    tables = list(consolidation_tables(result, campaign, dt.date(2017, 1, 20)))
+    assert [t.name for t in tables][:5] == ["汇总-附件1", "汇总-附件2", STATUS_SHEET, "催报清单", FINDINGS_SHEET]
+    for table in tables:
+        first, second = list(table.rows), list(table.rows)
+        assert first and first == second, table.name
+    status = next(t for t in tables if t.name == STATUS_SHEET)
+    assert len(list(status.rows)) == 4 + len(result.rows)  # heading, summary, hint, header, a line per unit

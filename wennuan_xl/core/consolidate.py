@@ -73,26 +73,64 @@ def _in_form(finding: Finding, form: str | None) -> bool:
 
 
 def compact(report: Report, campaign: Campaign, mtime: float, cells: dict[str, str] | None, sheets: dict[str, str]) -> Returned:
-    values = array("d")
+    fields = tuple(campaign.fields())
+    values = array("d", [math.nan]) * len(fields)  # exactly its size: appending over-allocates
     texts: dict[str, str] = {}
-    for f in campaign.fields():
+    for i, f in enumerate(fields):
         v = report.values.get(f.code)
         if isinstance(v, str):
             texts[f.code] = v
-        values.append(float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else math.nan)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            values[i] = float(v)
     return Returned(
         file=report.file,
         mtime=mtime,
         unit_typed=report.unit,
-        forms=report.forms,
-        cover=report.cover,
+        forms=_shared(report.forms),
+        cover=_cover(report.cover, report.unit),
         values=values,
-        texts=texts,
+        texts=texts or _NO_TEXTS,
         cells=cells,
-        sheets=sheets,
+        sheets=_shared(sheets),
         findings=report.findings,
         unit_match=report.unit_match,
     )
+
+
+# What every return repeats (its forms, its sheets' names, the cover's keys) is kept once for all of them, not
+# once per return: ten thousand returns held ~15 MB of copies of the same few strings and dicts. The shared
+# objects are never changed (a Returned is read, never written to).
+_SHARED: dict[object, object] = {}
+_SHARED_MAX = 4096
+_NO_TEXTS: dict[str, str] = {}
+
+
+def _shared(value):
+    key = (type(value), tuple(value.items()) if isinstance(value, dict) else value)
+    known = _SHARED.get(key)
+    if known is not None:
+        return known
+    if len(_SHARED) < _SHARED_MAX:
+        _SHARED[key] = value
+    return value
+
+
+def _cover(cover: dict[str, dict[str, str]], unit: str) -> dict[str, dict[str, str]]:
+    """The cover texts by form, an annex whose cover says what another's says sharing its dict, the keys
+    shared by all returns, a 填报单位 as typed the very string of ``unit_typed``."""
+    out: dict[str, dict[str, str]] = {}
+    seen: list[dict[str, str]] = []
+    for form, texts in cover.items():
+        same = next((d for d in seen if d == texts), None)
+        if same is None:
+            same = {_key(k): (unit if v == unit else v) for k, v in texts.items()}
+            seen.append(same)
+        out[_key(form)] = same
+    return out
+
+
+def _key(text: str) -> str:
+    return _shared(text) if len(text) <= 32 else text
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ The consolidated workbook carries both sheets, so the next level up reads the ch
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from .consolidate import OFF_ROSTER, REPORTED, Consolidation, Used
@@ -26,6 +26,7 @@ from .tables import (
     DETAIL_UNIT_WIDTH,
     SOURCE_SHEET,
     Cell,
+    Lazy,
     Row,
     Table,
     detail_fixed,
@@ -55,12 +56,14 @@ TRACE_HEADERS = ("层级", "经由", "单位", "附件", "文件", "单元格", 
 TRACE_HEADER_ROW = 3
 
 
-def level_one(u: Used, campaign: Campaign, status: str = "", fields: list[Field] | None = None) -> Origin:
-    """The return a consolidation counted for one unit and annex, as the first link of its chain."""
+def level_one(u: Used, campaign: Campaign, status: str = "", fields: list[Field] | None = None,
+              with_values: bool = True) -> Origin:
+    """The return a consolidation counted for one unit and annex, as the first link of its chain
+    (``with_values=False``: without its figures, for the 来源 sheet, which lists only where they came from)."""
     fields = fields if fields is not None else list(campaign.fields())
     r = u.returned
     values: dict[str, object] = {}
-    for i, f in enumerate(fields):
+    for i, f in enumerate(fields if with_values else ()):
         if f.form_id != u.form:
             continue
         text = r.texts.get(f.code)
@@ -76,43 +79,56 @@ def level_one(u: Used, campaign: Campaign, status: str = "", fields: list[Field]
 def chain(result: Consolidation, campaign: Campaign) -> list[Origin]:
     """Every return behind the consolidation, depth first: each return it read, and under each roll-up the
     returns that roll-up records (one level further down, ``via`` the roll-up's unit)."""
+    return list(walk(result, campaign))
+
+
+def walk(result: Consolidation, campaign: Campaign, with_values: bool = True) -> Iterator[Origin]:
+    """``chain`` one origin at a time (``with_values=False``: the level-one origins without their figures)."""
     fields = list(campaign.fields())
     status = {r.unit: r.status for r in result.rows if r.status in (REPORTED, OFF_ROSTER)}
-    out: list[Origin] = []
     for u in result.used:
-        out.append(level_one(u, campaign, status.get(u.unit, ""), fields))
+        yield level_one(u, campaign, status.get(u.unit, ""), fields, with_values)
         rollup = u.returned.rollup
         if rollup is not None:
-            out.extend(replace(o, level=o.level + 1, via=(u.unit, *o.via)) for o in rollup.origins if o.form == u.form)
-    return out
+            yield from (replace(o, level=o.level + 1, via=(u.unit, *o.via)) for o in rollup.origins if o.form == u.form)
 
 
 def lower(origins: Iterable[Origin]) -> list[Origin]:
     return [o for o in origins if o.level > 1]
 
 
-def sources_table(result: Consolidation, campaign: Campaign, origins: list[Origin] | None = None) -> Table:
-    origins = origins if origins is not None else chain(result, campaign)
+def below_rollups(result: Consolidation) -> list[Origin]:
+    """The origins a consolidation's roll-ups record below them (``lower(chain(...))`` without making the
+    level-one origins)."""
+    return [replace(o, level=o.level + 1, via=(u.unit, *o.via))
+            for u in result.used if u.returned.rollup is not None for o in u.returned.rollup.origins if o.form == u.form]
+
+
+def sources_table(result: Consolidation, campaign: Campaign, origins: Iterable[Origin] | None = None) -> Table:
+    """来源: a line per return behind the consolidation (``origins``, default the whole chain, walked as the
+    sheet is written: one origin at a time)."""
     annex = {f.id: f.annex for f in campaign.forms}
-    out: list[Row] = [
-        (0, {0: Cell(SOURCE_INTRO, "text")}),
-        (SOURCE_HEADER_ROW, {col: Cell(text, "header") for col, text in enumerate(SOURCE_HEADERS)}),
-    ]
-    for i, o in enumerate(origins, start=SOURCE_HEADER_ROW + 1):
-        out.append((i, {
-            0: Cell(o.level, "center"), 1: Cell(via_text(o.via)), 2: Cell(o.unit), 3: Cell(annex[o.form]),
-            4: Cell(o.file), 5: Cell(o.sheet), 6: Cell(o.method), 7: Cell("是" if o.included else "否", "center"),
-            8: Cell("；".join(f"{c}={ref}" for c, ref in o.moved.items()), "cell_wrap"),
-        }))
+
+    def make() -> Iterator[Row]:
+        yield 0, {0: Cell(SOURCE_INTRO, "text")}
+        yield SOURCE_HEADER_ROW, {col: Cell(text, "header") for col, text in enumerate(SOURCE_HEADERS)}
+        for i, o in enumerate(origins if origins is not None else walk(result, campaign, with_values=False),
+                              start=SOURCE_HEADER_ROW + 1):
+            yield i, {
+                0: Cell(o.level, "center"), 1: Cell(via_text(o.via)), 2: Cell(o.unit), 3: Cell(annex[o.form]),
+                4: Cell(o.file), 5: Cell(o.sheet), 6: Cell(o.method), 7: Cell("是" if o.included else "否", "center"),
+                8: Cell("；".join(f"{c}={ref}" for c, ref in o.moved.items()), "cell_wrap"),
+            }
+
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 24, 24, 8, 44, 14, 14, 9, 80)))
-    return Table(SOURCE_SHEET, out, widths, header_row=SOURCE_HEADER_ROW)
+    return Table(SOURCE_SHEET, Lazy(make), widths, header_row=SOURCE_HEADER_ROW)
 
 
 def lower_detail_table(result: Consolidation, campaign: Campaign, origins: list[Origin] | None = None) -> Table | None:
     """下级明细: one row per unit below a roll-up (its level, the roll-ups it came through), the columns of 明细.
     These figures are already inside the roll-ups' own figures in 明细: the sheet has no total row. None
     when no roll-up records anything below it."""
-    below = lower(origins if origins is not None else chain(result, campaign))
+    below = lower(origins) if origins is not None else below_rollups(result)
     if not below:
         return None
     fields = tuple(campaign.fields())

@@ -4,7 +4,8 @@ One source of truth for every shell that writes the consolidation: the xlsxwrite
 (files/consolidated.py) and the live Excel writer (excel/write.py) render these tables, each in its own
 way. A ``Cell`` carries its value and a style name ("header", "error", "count", ...) that each writer maps
 to its own formats; a row is ``(row, {col: Cell})`` with 0-based row and column, in ascending row order.
-The 明细 rows are generated lazily, so the file writer keeps its constant memory.
+The long sheets' rows are generated lazily (``Lazy``), and each table only when a writer comes to it, so the
+file writer keeps its constant memory.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
 from .consolidate import MISSING, REPORTED, TOTAL_UNIT, UNREADABLE, Consolidation, Used
 from .dates import chinese_date
@@ -36,6 +38,19 @@ class Cell:
 
 
 Row = tuple[int, dict[int, Cell]]
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """A table's rows, made again by ``make`` each time they are iterated: a sheet of one line per unit (上报情况,
+    明细, 来源) is never held whole, so ten thousand units cost the writer no more memory than sixteen, and a
+    writer that reads the rows twice (the live Excel writer) gets them twice."""
+
+    def __init__(self, make: Callable[[], Iterator[T]]):
+        self.make = make
+
+    def __iter__(self) -> Iterator[T]:
+        return self.make()
 
 
 @dataclass
@@ -65,37 +80,35 @@ def yes_no_text(counts: dict) -> str:
 
 
 def consolidation_tables(result: Consolidation, campaign: Campaign, day: dt.date | None = None,
-                         resubmit_by: dt.date | None = None) -> list[Table]:
+                         resubmit_by: dt.date | None = None) -> Iterator[Table]:
     """Every sheet of the consolidated workbook except the chart, in workbook order; ``day`` is the
     汇总 sheets' 填报日期 (blank without one) and the 催报清单's date (today without one), which asks for
-    returns to correct by ``resubmit_by`` (None: ``day`` plus the campaign's working days)."""
+    returns to correct by ``resubmit_by`` (None: ``day`` plus the campaign's working days). Each table is
+    made when the writer comes to it, after the one before was written."""
     from .remind import remind_dates, remind_table
 
-    tables = [
-        *(total_table(result, campaign, form.id, day) for form in campaign.forms),
-        status_table(result, campaign),
-        remind_table(result, campaign, remind_dates(campaign, day or dt.date.today(), resubmit_by)),
-        findings_table(result, campaign),
-        detail_table(result, campaign),
-        *provenance_tables(result, campaign),
-    ]
+    for form in campaign.forms:
+        yield total_table(result, campaign, form.id, day)
+    yield status_table(result, campaign)
+    yield remind_table(result, campaign, remind_dates(campaign, day or dt.date.today(), resubmit_by))
+    yield findings_table(result, campaign)
+    yield detail_table(result, campaign)
+    yield from provenance_tables(result, campaign)
     if result.lists is not None:  # issue #16: 实名制汇总, 实名制重复, 实名制核对
         from .namelist.spec import namelist_spec
         from .namelist.tables import namelist_tables
 
         spec = namelist_spec(campaign)
         if spec is not None:
-            tables += namelist_tables(result.lists, campaign, spec)
-    return tables
+            yield from namelist_tables(result.lists, campaign, spec)
 
 
 def provenance_tables(result: Consolidation, campaign: Campaign) -> list[Table]:
     """来源, and 下级明细 when a roll-up records returns below it (core/provenance.py)."""
-    from .provenance import chain, lower_detail_table, sources_table
+    from .provenance import lower_detail_table, sources_table
 
-    origins = chain(result, campaign)
-    lower = lower_detail_table(result, campaign, origins)
-    return [sources_table(result, campaign, origins), *([lower] if lower is not None else [])]
+    lower = lower_detail_table(result, campaign)
+    return [sources_table(result, campaign), *([lower] if lower is not None else [])]
 
 
 def unit_count_line(result: Consolidation, campaign: Campaign, form_id: str) -> str:
@@ -191,25 +204,27 @@ def status_table(result: Consolidation, campaign: Campaign) -> Table:
          "汇总单位个数：" + "，".join(f"{campaign.form(f).annex} {n} 个" for f, n in result.unit_counts.items())
     )
     annex = {f.id: f.annex for f in campaign.forms}
-    out: list[Row] = [
-        (0, {0: Cell(f"{campaign.name} 上报情况", "heading")}),
-        (1, {0: Cell(summary, "text")}),
-        (2, {0: Cell("未报、有错误或文件无法读取的单位，连同联系人和可复制的催报短信，见“催报清单”工作表。", "text")}),
-        (3, {col: Cell(text, "header") for col, text in enumerate(STATUS_HEADERS)}),
-    ]
-    for i, row in enumerate(rows, start=1):
-        read = row.status not in (MISSING, UNREADABLE)  # no return read: its counts are blank, not 0
-        out.append((3 + i, {
-            0: Cell(i, "center"), 1: Cell(row.unit), 2: Cell(row.status, STATUS_STYLE.get(row.status, "cell")),
-            3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file, "cell_wrap"), 5: Cell(row.typed, "cell_wrap"),
-            6: Cell(row.person), 7: Cell(row.phone), 8: Cell(row.date),
-            9: Cell(row.errors if read else None, "error" if row.errors else "center"),
-            10: Cell(row.warnings if read else None, "warning" if row.warnings else "center"),
-            11: Cell(row.explained if read else None, "center"),
-            12: Cell("是" if row.included else "否", "center"), 13: Cell(row.remark, "cell_wrap"),
-        }))
+
+    def make() -> Iterator[Row]:
+        yield 0, {0: Cell(f"{campaign.name} 上报情况", "heading")}
+        yield 1, {0: Cell(summary, "text")}
+        yield 2, {0: Cell("未报、有错误或文件无法读取的单位，连同联系人和可复制的催报短信，见“催报清单”工作表。", "text")}
+        yield 3, {col: Cell(text, "header") for col, text in enumerate(STATUS_HEADERS)}
+        for i, row in enumerate(rows, start=1):
+            read = row.status not in (MISSING, UNREADABLE)  # no return read: its counts are blank, not 0
+            yield 3 + i, {
+                0: Cell(i, "center"), 1: Cell(row.unit), 2: Cell(row.status, STATUS_STYLE.get(row.status, "cell")),
+                3: Cell("、".join(annex[f] for f in row.forms)), 4: Cell(row.file, "cell_wrap"), 5: Cell(row.typed, "cell_wrap"),
+                6: Cell(row.person), 7: Cell(row.phone), 8: Cell(row.date),
+                9: Cell(row.errors if read else None, "error" if row.errors else "center"),
+                10: Cell(row.warnings if read else None, "warning" if row.warnings else "center"),
+                11: Cell(row.explained if read else None, "center"),
+                12: Cell("是" if row.included else "否", "center"), 13: Cell(row.remark, "cell_wrap"),
+            }
+
     widths = tuple((i, i, float(w)) for i, w in enumerate((6, 24, 10, 14, 40, 24, 10, 16, 12, 6, 6, 7, 9, 50)))
-    return Table(STATUS_SHEET, out, widths, freeze=(4, 2), autofilter=(3, 0, 3 + len(rows), len(STATUS_HEADERS) - 1), header_row=3)
+    return Table(STATUS_SHEET, Lazy(make), widths, freeze=(4, 2), autofilter=(3, 0, 3 + len(rows), len(STATUS_HEADERS) - 1),
+                 header_row=3)
 
 
 NUMBER_HEADING = "序号"  # a sheet numbers its rows of findings in front of the findings table's columns
@@ -286,16 +301,19 @@ MAX_LINK = 255  # HYPERLINK's link_location: Excel refuses longer strings
 def with_file_links(table: Table, target_of: Callable[[str], str]) -> Table:
     """审核结果 with each 文件 cell a link (a HYPERLINK formula) that opens the unit's file: ``target_of``
     gives the path of a file named as the table names it (relative to the returns folder)."""
-    rows = []
-    for r, cells in table.rows:
-        cell = cells.get(FILE_COLUMN)
-        if r > 2 and cell is not None and isinstance(cell.value, str) and cell.value:
-            target = target_of(cell.value)
-            if len(target) <= MAX_LINK:
-                formula = f'=HYPERLINK("{_q(target)}","{_q(cell.value)}")'
-                cells = {**cells, FILE_COLUMN: Cell(cell.value, "link", formula=formula)}
-        rows.append((r, cells))
-    return replace(table, rows=rows)
+    source = table.rows
+
+    def make() -> Iterator[Row]:
+        for r, cells in source:
+            cell = cells.get(FILE_COLUMN)
+            if r > 2 and cell is not None and isinstance(cell.value, str) and cell.value:
+                target = target_of(cell.value)
+                if len(target) <= MAX_LINK:
+                    formula = f'=HYPERLINK("{_q(target)}","{_q(cell.value)}")'
+                    cells = {**cells, FILE_COLUMN: Cell(cell.value, "link", formula=formula)}
+            yield r, cells
+
+    return replace(table, rows=Lazy(make))
 
 
 def _q(text: str) -> str:
@@ -356,7 +374,7 @@ class DetailSheet:
 
     def table(self) -> Table:
         """The same sheet as a plain ``Table`` of cells (what the live Excel writer renders)."""
-        return Table(self.name, self._rows(), self.widths, self.heights, freeze=self.freeze, page="")
+        return Table(self.name, Lazy(self._rows), self.widths, self.heights, freeze=self.freeze, page="")
 
     def _rows(self) -> Iterator[Row]:
         yield from self.header
@@ -426,7 +444,7 @@ def detail_sheet(result: Consolidation, campaign: Campaign) -> DetailSheet:
     }
     widths = ((0, 0, DETAIL_UNIT_WIDTH), (1, first - 1, DETAIL_FIXED_WIDTH), (first, first + len(fields) - 1, DETAIL_FIELD_WIDTH))
     return DetailSheet(
-        DETAIL_SHEET, fields, fixed, header, _detail_units(result, campaign, fields, units), len(units),
+        DETAIL_SHEET, fields, fixed, header, Lazy(lambda: _detail_units(result, campaign, fields, units)), len(units),
         _detail_total(result, campaign, fields, first, len(units)), widths, heights, freeze=(DETAIL_HEADER_ROWS, 1),
     )
 

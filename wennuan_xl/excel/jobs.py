@@ -47,7 +47,6 @@ def consolidate_in_excel(master, settings: Settings, today: dt.date | None = Non
                 if table.name == FINDINGS_SHEET:
                     table = with_file_links(table, lambda name: str(folder / name))
                 if table.name == DETAIL_SHEET:
-                    table = replace(table, rows=list(table.rows))  # generated lazily: read once, used twice
                     detail = grid(table)
                 write_table(master, fresh_sheet(master, table.name), table)
             write_charts(master, consolidation_charts(result, campaign, len(detail_units(result, campaign))), detail)
