@@ -45,6 +45,9 @@ class WorkbookData:
     source: str  # the file as the clerk knows it
     sheets: tuple[SheetData, ...]
     names: dict[str, CellRef] = field(default_factory=dict)  # upper-case defined name -> cell
+    # What the reader's checks before parsing counted at most in the whole workbook: (value cells, bytes of
+    # their text). None when nothing was counted (a workbook built in memory, an .xls or .ods).
+    at_most: tuple[int, int] | None = None
 
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:

@@ -27,6 +27,7 @@ replaced, the run goes on. The main process never hands a return's bytes to cala
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -459,6 +460,26 @@ def _preload(folder: bool = False) -> None:
         from . import bulk  # noqa: F401
 
 
+_FROZEN = [0]  # depth of nested ``frozen_heap`` blocks
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """What is alive when a pool starts (the package, the campaign, the compiled rules) is set aside from the
+    cyclic garbage collector for the pool's life (``gc.freeze``): the parent's collections no longer walk it
+    each time a thousand returns' objects arrive (~0.5 ms a return in a consolidation), and forked workers do
+    not copy its pages by touching their reference counts' neighbours (Python's advice for fork)."""
+    _FROZEN[0] += 1
+    if _FROZEN[0] == 1:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        _FROZEN[0] -= 1
+        if _FROZEN[0] == 0:
+            gc.unfreeze()
+
+
 def workers_for(count: int, workers: int | None) -> int:
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
@@ -494,6 +515,7 @@ def check_files(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int |
     _preload()
     out: list = []
     with contextlib.ExitStack() as stack:
+        stack.enter_context(frozen_heap())
         if pool is None:
             pool = stack.enter_context(
                 Pool(workers_for(len(jobs), workers), set_state, (campaign, rules), seconds=READ_SECONDS))
@@ -533,7 +555,7 @@ def read_returns(jobs: Sequence[tuple[str, str]], campaign, rules, workers: int 
         chunk.clear()
         return out
 
-    with Pool(workers_for(len(jobs), workers), set_state, (campaign,), seconds=READ_SECONDS) as pool:
+    with frozen_heap(), Pool(workers_for(len(jobs), workers), set_state, (campaign,), seconds=READ_SECONDS) as pool:
         for i, ((path, shown), answer) in enumerate(zip(jobs, pool.map(_locate_task, calls)), start=1):
             if isinstance(answer, Died):
                 answer = Returned(shown, _mtime(path), error=answer.reason)

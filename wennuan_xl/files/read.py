@@ -109,7 +109,24 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         none: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
         sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, none)[0], hidden_cols=hidden.get(s.name, none)[1])
                        for s in sheets)
-    return WorkbookData(shown, sheets, names)
+    return WorkbookData(shown, sheets, names, _at_most(found))
+
+
+# An error cell (t="e") holds no text for the guard; calamine gives it as "" today, a reader that gave its
+# text ("#DIV/0!", "#GETTING_DATA") would give at most this many bytes.
+_ERROR_TEXT_BYTES = 16
+
+
+def _at_most(found: guard.Inspected) -> tuple[int, int] | None:
+    """(value cells, text bytes) the guard counted over the whole .xlsx, as upper bounds of what calamine gives:
+    a cell with any child element counts, and a text the bytes of its XML (an escape is longer than what it
+    stands for) or of its shared string; an error cell, which the guard counts as no text, an error's longest text."""
+    if found.kind != "xlsx":
+        return None
+    counts = dict(found.counts)
+    if "cells" not in counts or "text_bytes" not in counts:
+        return None
+    return counts["cells"], counts["text_bytes"] + _ERROR_TEXT_BYTES * counts["cells"]
 
 
 def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:

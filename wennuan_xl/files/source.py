@@ -17,7 +17,10 @@ def check_locator_input(book: WorkbookData, shown: str) -> None:
     """Refuse a workbook whose sheets for the annex locator hold more text or value cells than it can compare
     in time (``limits.LOCATOR_TEXT_BYTES``, ``LOCATOR_CELLS``). The guard lets a list's size through before the
     read; here only the sheets the locator is given count, so a 实名制 list of thousands of people is read while
-    as much where 附件1 is looked for is still refused."""
+    as much where 附件1 is looked for is still refused. A workbook whose whole content the guard counted under
+    both limits is not counted again cell by cell."""
+    if book.at_most is not None and book.at_most[0] <= limits.LOCATOR_CELLS and book.at_most[1] <= limits.LOCATOR_TEXT_BYTES:
+        return
     text = cells = 0
     for sheet in book.sheets:
         for row in sheet.rows:
