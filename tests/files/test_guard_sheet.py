@@ -327,3 +327,12 @@ def test_shared_strings_with_bytes_that_are_not_utf8_go_to_the_scanner_and_are_r
     with pytest.raises(Refused) as refused:
         guard_xml.scan_shared_strings(data, Totals(), "共享字符串表", "xl/sharedStrings.xml")
     assert "不是正确的 XML" in str(refused.value)
+
+
+@pytest.mark.parametrize("item", ['<mergeCell ref="A1:XFD100000"/>', '<c r="A1"/>', '<row r="1"/>', '<hyperlink ref="A1:Z9999"/>'])
+def test_a_run_property_the_callbacks_count_is_not_the_plain_shape(item):
+    # The plain pattern took any name inside <rPr>: a <mergeCell> there was counted by the callbacks (and refused
+    # for its size) but not by the bytes, and the file passed. Only Excel's run properties are the plain shape.
+    data = SST_HEAD + f'<sst count="1"><si><r><rPr><b/>{item}</rPr><t>a</t></r></si></sst>'.encode()
+    assert guard_sheet.count_shared_strings(data) is None
+    assert _strings_split(data) == _strings_by_callbacks(data)

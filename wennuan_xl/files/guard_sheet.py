@@ -148,7 +148,10 @@ def _shared_length(cell: bytes, lengths: list[int]) -> int:
 
 _ATTR = rb' [A-Za-z_][A-Za-z0-9_.:-]*+="[^"<>&\t\r\n]*+"'
 _T = rb"(?:<t(?: xml:space=\"preserve\")?>[^<]*+</t>|<t/>)"
-_RUN = rb"<r>(?:<rPr>(?:<[A-Za-z]++(?:" + _ATTR + rb")*+ ?/>)*+</rPr>)?" + _T + rb"</r>"
+# A run's properties, by the names Excel writes (CT_RPrElt): any other name could be one the scanner counts (a
+# <mergeCell ref> or <c> inside <rPr> is counted by the callbacks, and refused when it breaks a limit).
+_RPR_ITEM = rb"(?:rFont|charset|family|b|i|strike|outline|shadow|condense|extend|color|sz|u|vertAlign|scheme)"
+_RUN = rb"<r>(?:<rPr>(?:<" + _RPR_ITEM + rb"(?:" + _ATTR + rb")*+ ?/>)*+</rPr>)?" + _T + rb"</r>"
 _SI = (rb"<si>(?:" + _T + rb"|(?:" + _RUN + rb")++)(?:<rPh(?:" + _ATTR + rb")*+>" + _T + rb"</rPh>)*+"
        rb"(?:<phoneticPr(?:" + _ATTR + rb")*+ ?/>)?</si>")
 _SST = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[^?<>]*+\?>)?[ \t\r\n]*+<sst((?:" + _ATTR + rb")*+) ?>((?:" + _SI + rb")*+)"
