@@ -8,7 +8,7 @@ from ..core import rollup_read
 from ..core.findings import ReturnUnusable
 from ..core.forms import Campaign
 from ..core.locate import ReturnData, locate
-from ..core.workbook import WorkbookData
+from ..core.workbook import SheetData, WorkbookData
 from . import limits
 from .read import read_workbook
 
@@ -23,19 +23,27 @@ def check_locator_input(book: WorkbookData, shown: str) -> None:
         return
     text = cells = 0
     for sheet in book.sheets:
-        for row in sheet.rows:
-            for v in row:
-                if v is None or v == "":
-                    continue
-                cells += 1
-                if isinstance(v, str):
-                    text += len(v.encode("utf-8", "surrogatepass"))
+        more_cells, more_text = sheet_content(sheet)
+        cells, text = cells + more_cells, text + more_text
         if text > limits.LOCATOR_TEXT_BYTES or cells > limits.LOCATOR_CELLS:
             sheets = "、".join(f"“{s.name}”" for s in book.sheets)
             what = (f"的文字内容合计超过 {limits.LOCATOR_TEXT_BYTES // 1024:,} KB" if text > limits.LOCATOR_TEXT_BYTES
                     else f"有超过 {limits.LOCATOR_CELLS:,} 个填有内容的单元格")
             raise ReturnUnusable(shown, f"工作表 {sheets} {what}，远超一份统计表，不予读取；若其中是实名制名单，"
                                         "请按模板的表头填写（应有“姓名”“公民身份号码”等栏目），名单即可读取")
+
+
+def sheet_content(sheet: SheetData) -> tuple[int, int]:
+    """(value cells, bytes of their text) of a sheet as read: what the locator's limits count."""
+    text = cells = 0
+    for row in sheet.rows:
+        for v in row:
+            if v is None or v == "":
+                continue
+            cells += 1
+            if isinstance(v, str):
+                text += len(v.encode("utf-8", "surrogatepass"))
+    return cells, text
 
 
 def load_return(path: Path | str, campaign: Campaign, display: str | None = None, follow_links: bool = True) -> ReturnData:
