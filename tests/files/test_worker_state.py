@@ -80,3 +80,25 @@ def test_a_rule_pickles_as_its_formula_and_compiles_itself_again():
     values = {"A1_02A": 1200.0, "A1_02B": 1250.0}
     assert rule.test is not None and rule.test(values.__getitem__) is False
     assert Severity.ERROR is rule.severity
+
+
+def test_objects_set_aside_from_the_collector_for_a_run_are_handed_back_after_it(folder):
+    """A pool's run freezes the heap (gc.freeze) for speed; the Excel add-in's Python may live on between clicks,
+    so after a run, finished or abandoned halfway, nothing may stay frozen (frozen garbage is never freed)."""
+    import gc
+
+    from wennuan_xl.files.bulk import read_files
+
+    campaign = load_campaign()
+    rules = load_rules(campaign)
+    assert gc.get_freeze_count() == 0
+    assert len(read_folder(folder, campaign, rules, workers=2)) == 4
+    assert gc.get_freeze_count() == 0
+    jobs = [(str(p), p.name) for p in sorted(folder.iterdir())]
+    running = read_files(jobs, campaign, rules, workers=2)
+    next(running)
+    assert gc.get_freeze_count() > 0  # frozen while the run goes on
+    running.close()  # the caller stops reading (a clerk's Ctrl-C, an error in the caller)
+    assert gc.get_freeze_count() == 0
+    check_files(jobs, campaign, rules, workers=2)
+    assert gc.get_freeze_count() == 0
