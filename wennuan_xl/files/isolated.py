@@ -427,7 +427,11 @@ class Pool:
                 following += 1
 
 
-DEPTH = 2  # calls a worker has been sent and not answered, at most
+# Calls a worker has been sent and not answered, at most. With 2 a worker idled while the parent checked a
+# chunk of answers (~0.25 s for 256 returns); with 8 it goes on until its answers fill the pipe: a consolidation
+# of 1,000 returns 7 % faster (wall, median of 8 paired runs), 5 % less CPU. A death costs still only the call
+# it was on: the ones behind it are sent again.
+DEPTH = 8
 
 
 # --- what the workers do ---------------------------------------------------------------------------------
