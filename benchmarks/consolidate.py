@@ -137,6 +137,10 @@ def stage(name: str, folder: Path) -> dict:
     elif name == "floor":
         from concurrent.futures import ProcessPoolExecutor
 
+        import python_calamine  # noqa: F401 - imported before the fork, as our pool does
+
+        from wennuan_xl.files import read  # noqa: F401
+
         with ProcessPoolExecutor(os.cpu_count()) as pool:
             list(pool.map(_guard_and_read, map(str, files), chunksize=64))
     elif name == "calamine":
