@@ -14,6 +14,7 @@ import posixpath
 import re
 import struct
 import zipfile
+from collections.abc import Iterator
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
@@ -29,8 +30,9 @@ def _attrs(text: bytes) -> dict[bytes, bytes]:
 Hidden = tuple[frozenset[int], frozenset[int]]  # (rows, columns), 1-based
 
 
-def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:
-    """Sheet name -> its hidden rows and columns, for an .xlsx/.xlsm already passed by the guard."""
+def sheet_parts(data: bytes) -> Iterator[tuple[str, bytes]]:
+    """(sheet name, its XML) of each worksheet of an .xlsx/.xlsm already passed by the guard, in the workbook's
+    order; nothing (or as far as it got) when its structure cannot be followed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             book = zf.read("xl/workbook.xml")
@@ -42,22 +44,26 @@ def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:
                     target = html.unescape(a[b"Target"].decode("utf-8", "replace"))
                     targets[a[b"Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                         posixpath.join("xl", target))
-            out: dict[str, Hidden] = {}
             names = set(zf.namelist())
             for m in _SHEET.finditer(book):
                 a = _attrs(m.group(1))
                 rid = next((v for k, v in a.items() if k.endswith(b":id") or k == b"id"), None)
                 name = html.unescape(a.get(b"name", b"").decode("utf-8", "replace"))
                 part = targets.get(rid) if rid is not None else None
-                if not name or part not in names:
-                    continue
-                xml = zf.read(part)
-                hidden = (_hidden_rows(xml), _hidden_cols(xml))
-                if hidden[0] or hidden[1]:
-                    out[name] = hidden
-            return out
+                if name and part in names:
+                    yield name, zf.read(part)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError):
-        return {}
+        return
+
+
+def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:
+    """Sheet name -> its hidden rows and columns, for an .xlsx/.xlsm already passed by the guard."""
+    out: dict[str, Hidden] = {}
+    for name, xml in sheet_parts(data):
+        hidden = (_hidden_rows(xml), _hidden_cols(xml))
+        if hidden[0] or hidden[1]:
+            out[name] = hidden
+    return out
 
 
 def _hidden_cols(xml: bytes) -> frozenset[int]:
