@@ -438,7 +438,7 @@ def _form_finding(state: State, located: LocatedForm, check: FormCheck, fields: 
     if len(fields) > _MAX_LISTED:
         listed += f" 等 {len(fields)} 项"
     words: dict[str, object] = {"annex": form.annex, "sheet": located.sheet, "count": str(len(fields)), "fields": listed,
-                                "columns": "", "column": "", "cells": "、".join(cells), "reason": "", **extra}
+                                "columns": "", "column": "", "cells": "、".join(cells), "reason": "", "formula": "", **extra}
     codes = tuple(f.code for f in fields)
     values = {f.code: state.value(f.code) for f in fields}
     try:

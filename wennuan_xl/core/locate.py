@@ -326,6 +326,8 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         read_at = tuple(str(cells[c]) if cells.get(c) is not None else "" for c in stale)
         notes.append(Finding(STALE_NAMES, Severity.NOTE, tuple(stale), read_at, {}, message))
     ordered = {f.code: cells.get(f.code) for f in form.fields}
+    if sheet.uncached:
+        _refuse_uncached(sheet, ordered, problems)
     if not any(ordered.values()) and not problems:
         if place.evidence < 10 and not place.names:
             return None  # a sheet that merely mentions a few labels is not this form
@@ -338,6 +340,20 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         form.id, sheet.name, method, ordered, {c: raw[c] for c, r in ordered.items() if r is not None},
         cover_cells, cover_raw, explanations, how, tuple(problems), tuple(notes),
     )
+
+
+def _refuse_uncached(sheet: SheetData, ordered: dict[str, CellRef | None], problems: list[Problem]) -> None:
+    """Fields whose cell holds a formula the file carries no result of: not read (it reads empty, though Excel
+    shows a figure there); F-LOCATE-FORMULA names them, their cells and the first formula."""
+    formulas = {(r, c): f for r, c, f in sheet.uncached}
+    refused = [(code, ref) for code, ref in ordered.items() if ref is not None and (ref.row, ref.col) in formulas]
+    if not refused:
+        return
+    first = refused[0][1]
+    problems.append(Problem("uncached_formula", tuple(code for code, _ in refused), tuple(str(ref) for _, ref in refused),
+                            {"formula": f"{first.a1} 的公式 {formulas[(first.row, first.col)]}"}))
+    for code, _ in refused:
+        ordered[code] = None
 
 
 def _crop(region: Region) -> SheetData:

@@ -30,6 +30,9 @@ class SheetData:
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), 1-based
     hidden_rows: frozenset[int] = frozenset()  # 1-based numbers of rows the unit hid
     hidden_cols: frozenset[int] = frozenset()  # and of columns
+    # (row, col, formula), 1-based: cells holding a formula whose result the file does not carry (a workbook
+    # written by a program that computes nothing): read as empty, though Excel shows a figure there.
+    uncached: tuple[tuple[int, int, str], ...] = ()
 
     def value(self, row: int, col: int) -> object:
         if 1 <= row <= len(self.rows):

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..core.findings import ReturnUnusable
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
+from .uncached import uncached_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx
 
 ZIP_MAGIC = guard.ZIP_MAGIC
@@ -109,7 +110,19 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         none: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
         sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, none)[0], hidden_cols=hidden.get(s.name, none)[1])
                        for s in sheets)
-    return WorkbookData(shown, sheets, names, _at_most(found))
+    at_most = _at_most(found)
+    if at_most is not None and at_most[0] > _filled(sheets):
+        # Some cell with a child element reads empty: perhaps a formula saved without its result.
+        uncached = uncached_xlsx(book)
+        if uncached:
+            sheets = tuple(replace(s, uncached=uncached[s.name]) if s.name in uncached else s for s in sheets)
+    return WorkbookData(shown, sheets, names, at_most)
+
+
+def _filled(sheets: tuple[SheetData, ...]) -> int:
+    """The cells calamine gave a value: as many as the guard counted cells with a child element, unless some
+    child held nothing (an empty <v/>, a formula's missing result, an empty text, an error)."""
+    return sum(len(row) - row.count("") for s in sheets for row in s.rows)
 
 
 # An error cell (t="e") holds no text for the guard; calamine gives it as "" today, a reader that gave its

@@ -1,0 +1,147 @@
+"""A figure typed as a formula in a workbook that holds no result for it (written by a program that computes
+nothing, here openpyxl) reads as an empty cell; Excel shows the figure. The field is refused, naming the cell
+and the formula (F-LOCATE-FORMULA), never read as 未填 or as 0 in the totals; the same workbook saved by
+LibreOffice, which stores each formula's result, reads the figures.
+
+Every workbook is built here cell by cell or XML by XML, not by our writers.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from system_tools import require_tool
+
+from wennuan_xl import jobs
+from wennuan_xl.core.check import check_return
+from wennuan_xl.core.findings import Severity
+from wennuan_xl.files.source import load_return
+from wennuan_xl.files.uncached import uncached_xlsx
+
+ROWS = [  # item, label, unit, figure
+    ("01", "（A）当地职工总数", "人", "=50000+2340"),
+    ("", "（B）其中农民工总数", "人", 12000),
+    ("02", "（A）当地困难职工总数", "人", 1200),
+    ("", "（B）其中困难农民工", "人", '=IF(1>2,1,"")'),  # its result is an empty text
+]
+
+
+def retyped(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["附件1"])
+    ws.append(["2017年工会送温暖活动统计表"])
+    ws.append(["填报单位：市中区总工会"])
+    ws.append(["项目", "指标名称", "计量单位", "数值"])
+    for row in ROWS:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def saved_by_libreoffice(source: Path, out_dir: Path) -> Path:
+    exe = require_tool("soffice")
+    profile = Path(tempfile.gettempdir()) / f"lo_profile_{os.getpid()}_{uuid.uuid4().hex}"
+    try:
+        subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "xlsx", "--outdir", str(out_dir), str(source)],
+                       check=False, capture_output=True, text=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    out = out_dir / source.name
+    assert out.is_file(), "LibreOffice wrote nothing"
+    return out
+
+
+def report_of(path: Path, campaign, rules):
+    return check_return(load_return(path, campaign), campaign, rules)
+
+
+def test_a_formula_without_its_result_is_refused_naming_the_cell_and_the_formula(tmp_path, campaign, rules):
+    report = report_of(retyped(tmp_path / "script.xlsx"), campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-FORMULA"]
+    assert refusal.severity is Severity.ERROR
+    # Both formulas: without a saved result nothing says that the second one's is an empty text
+    assert refusal.codes == ("A1.01A", "A1.02B") and refusal.cells == ("Sheet1!D5", "Sheet1!D8")
+    assert ("Sheet1!D5、Sheet1!D8 填的是公式，但文件里没有保存公式的计算结果（D5 的公式 =50000+2340"
+            in refusal.message)
+    assert "01(A) 当地职工总数、02(B) 其中困难农民工" in refusal.message
+    assert "用 Excel 或 WPS 打开此文件、保存后重新报送" in refusal.message
+    assert report.values.get("A1.01A") is None  # not read, so not counted
+    assert report.values["A1.01B"] == 12000 and report.values["A1.02A"] == 1200
+    # Refused, so not also called 未填 (which would say it counts as 0)
+    assert not [f for f in report.findings if f.rule == "F-BLANKS" and "A1.01A" in f.codes]
+
+
+def test_the_same_workbook_saved_by_libreoffice_reads_the_results(tmp_path, campaign, rules):
+    saved = saved_by_libreoffice(retyped(tmp_path / "script.xlsx"), tmp_path / "lo")
+    report = report_of(saved, campaign, rules)
+    assert not [f for f in report.findings if f.rule == "F-LOCATE-FORMULA"]
+    assert report.values["A1.01A"] == 52340
+    assert report.values.get("A1.02B") is None  # its saved result is an empty text: a blank field
+
+
+def test_the_consolidation_leaves_the_figure_out_and_says_so(tmp_path, campaign, rules):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    retyped(folder / "市中区-附件1.xlsx")
+    result = jobs.read_and_consolidate(jobs.settings(workers=1), folder)
+    [row] = [r for r in result.rows if r.unit == "市中区总工会"]
+    assert "部分读取：58 项未能从表中读出（01(A)、02(B)、03(A)" in row.remark  # the sheet holds four fields
+    assert result.totals["A1.01B"] == 12000
+    [line] = [(unit, f) for unit, _file, f in result.findings() if f.rule == "F-LOCATE-FORMULA"]
+    assert line[0] == "市中区总工会" and line[1].codes == ("A1.01A", "A1.02B")
+
+
+def test_the_worker_path_reports_it_too(tmp_path, capsys):
+    from wennuan_xl.cli.main import main
+
+    path = retyped(tmp_path / "script.xlsx")
+    main(["check", str(path)])
+    out = capsys.readouterr().out
+    assert "规则：F-LOCATE-FORMULA" in out and "=50000+2340" in out
+
+
+def _xlsx(sheet_data: bytes) -> bytes:
+    """A minimal workbook around one sheetData, prefixes and all, as another program might write it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/workbook.xml", b'<x:workbook xmlns:x="urn:s" xmlns:r="urn:r"><x:sheets>'
+                                      b'<x:sheet name="\xe8\xa1\xa8" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", b'<Relationships><Relationship Id="rId1" Target="worksheets/s.xml"/>'
+                                                 b"</Relationships>")
+        z.writestr("xl/worksheets/s.xml", b'<x:worksheet xmlns:x="urn:s"><x:sheetData>' + sheet_data
+                   + b"</x:sheetData></x:worksheet>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    # addresses given
+    (b'<x:row r="3"><x:c r="E3"><x:f>1+2</x:f><x:v/></x:c><x:c r="F3"><x:f>1+2</x:f><x:v>3</x:v></x:c></x:row>',
+     [(3, 5, "=1+2")]),
+    # no <v> at all; a shared formula's other cells carry no text of their own
+    ((b'<x:row r="2"><x:c r="B2"><x:f t="shared" ref="B2:B3" si="0">A2*2</x:f></x:c></x:row>'
+      b'<x:row r="3"><x:c r="B3"><x:f t="shared" si="0"/></x:c></x:row>'),
+     [(2, 2, "=A2*2"), (3, 2, "（共享公式）")]),
+    # rows and cells without addresses: the next row, the next column
+    (b'<x:row><x:c><x:v>1</x:v></x:c><x:c><x:f>A1</x:f></x:c></x:row><x:row><x:c><x:f>B1</x:f><x:v> </x:v></x:c></x:row>',
+     [(1, 2, "=A1"), (2, 1, "=B1")]),
+    # results that are saved: a number, an error, an empty text, an inline text
+    ((b'<x:row r="1"><x:c r="A1" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c><x:c r="B1" t="str"><x:f>""</x:f>'
+      b'<x:v></x:v></x:c><x:c r="C1" t="inlineStr"><x:f>"a"</x:f><x:is><x:t>a</x:t></x:is></x:c><x:c r="D1"><x:v>4</x:v>'
+      b"</x:c></x:row>"),
+     []),
+])
+def test_formula_cells_without_a_result_as_calamine_places_them(cells, expected):
+    found = uncached_xlsx(_xlsx(cells))
+    assert list(found.get("表", ())) == expected

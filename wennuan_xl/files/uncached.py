@@ -1,0 +1,99 @@
+"""Formula cells whose result the file does not hold, which python-calamine reads as empty.
+
+Excel, WPS and LibreOffice save every formula with the value it last computed (``<f>…</f><v>73295</v>``), and
+the readers take that value. A workbook written by a program that computes nothing (openpyxl, many export
+scripts) holds the formula alone (``<f>70000+3295</f><v/>``): Excel shows 73295 when it opens it, calamine
+reads an empty cell, and a unit's figure would count as not filled, as 0 in the totals. The locator refuses such
+a field instead (F-LOCATE-FORMULA, naming the cell and its formula), so this lists those cells, from the
+worksheets' own XML, after the guard has checked every part.
+
+A formula whose saved result is an empty text (``t="str"`` with an empty ``<v>``: ``=IF(A1>0,"",…)``) is not one:
+that empty text is its value.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..core.workbook import column_index
+from .visibility import sheet_parts
+
+_QUICK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|is)(?=[\s/>])([^>]*?)(/?)>")
+_ATTR = re.compile(rb"([\w:]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
+MAX_FORMULA = 200  # characters of a formula quoted in a message
+
+Uncached = tuple[tuple[int, int, str], ...]  # (row, col, formula), 1-based
+
+
+def _attrs(text: bytes) -> dict[bytes, bytes]:
+    """Attributes by local name (``r``, ``t``)."""
+    return {m.group(1).rpartition(b":")[2]: (m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _ATTR.finditer(text)}
+
+
+def uncached_xlsx(data: bytes) -> dict[str, Uncached]:
+    """Sheet name -> its formula cells without a saved result, for an .xlsx/.xlsm already passed by the guard."""
+    out: dict[str, Uncached] = {}
+    for name, xml in sheet_parts(data):
+        start, end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
+        if start < 0 or not _QUICK.search(xml, start, end):
+            continue
+        found = _uncached_cells(xml[start:end])
+        if found:
+            out[name] = found
+    return out
+
+
+def _uncached_cells(xml: bytes) -> Uncached:
+    """The cells of one sheetData, followed as calamine follows them: ``<row r>`` sets the row (else the next),
+    ``<c r>`` the cell (else the next column)."""
+    out: list[tuple[int, int, str]] = []
+    row, col = 0, 0
+    in_cell = False
+    formula: str | None = None
+    cached = False
+    cell_type = b""
+    for m in _TAG.finditer(xml):
+        closing, tag, attrs, empty = m.group(1), m.group(2), m.group(3), m.group(4)
+        if tag == b"row":
+            if closing:
+                continue
+            r = _attrs(attrs).get(b"r", b"")
+            row = int(r) if r.isdigit() else row + 1
+            col = 0
+        elif tag == b"c":
+            if closing:
+                if in_cell and formula is not None and not cached and cell_type != b"str":
+                    out.append((row, col, formula))
+                in_cell = False
+                continue
+            a = _attrs(attrs)
+            ref = _REF.fullmatch(a.get(b"r", b""))
+            if ref is not None:
+                row, col = int(ref.group(2)), column_index(ref.group(1).decode())
+            else:
+                col += 1
+            in_cell, formula, cached, cell_type = not empty, None, False, a.get(b"t", b"")
+        elif not in_cell or closing:
+            continue
+        elif tag == b"f":
+            text = b"" if empty else xml[m.end(): xml.find(b"<", m.end())]
+            formula = _formula_text(text, _attrs(attrs))
+        elif tag == b"v":
+            if not empty:
+                stop = xml.find(b"<", m.end())
+                cached = cached or bool(xml[m.end(): stop].strip())
+        elif tag == b"is":
+            cached = True
+    return tuple(out)
+
+
+def _formula_text(text: bytes, attrs: dict[bytes, bytes]) -> str:
+    shown = html.unescape(text.decode("utf-8", "replace")).strip()
+    if not shown and attrs.get(b"t") == b"shared":
+        return "（共享公式）"
+    shown = "=" + shown if shown else "（公式）"
+    return shown if len(shown) <= MAX_FORMULA else shown[:MAX_FORMULA] + "…"
