@@ -138,7 +138,7 @@ def _place_forms(book: WorkbookData, campaign: Campaign) -> dict[str, _Place]:
     if not pending:
         return out
     # A sheet that holds a form as we sent it holds no other form; the templates' checklist sheet none.
-    taken = {p.region.sheet.name for p in out.values()} | {s.name for s in book.sheets if _is_checklist(s)}
+    taken = {p.region.sheet.name for p in out.values()} | {s.name for s in book.sheets if is_checklist(s)}
     titles: dict[str, dict[str, int]] = {}  # sheet -> form -> title row
     title_cells: dict[str, dict[str, list[tuple[int, int, bool]]]] = {}  # sheet -> form -> (row, col, this year)
     for sheet in book.sheets:
@@ -188,7 +188,7 @@ def _columns_of(sheet: SheetData, form: Form, title_cells: dict[str, list[tuple[
     return row, (col if left else 1, right[0] - 1 if right else 10**6)
 
 
-def _is_checklist(sheet: SheetData) -> bool:
+def is_checklist(sheet: SheetData) -> bool:
     """The templates' own 审核 sheet (a list of 规则编号 and their live results), not a form."""
     return any(cell == "规则编号" for row in sheet.rows[:6] for cell in row)
 

@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.findings import ReturnUnusable
+from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
 from .uncached import uncached_xlsx
@@ -113,7 +114,7 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
     at_most = _at_most(found)
     if at_most is not None and at_most[0] > _filled(sheets):
         # Some cell with a child element reads empty: perhaps a formula saved without its result.
-        uncached = uncached_xlsx(book)
+        uncached = uncached_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
         if uncached:
             sheets = tuple(replace(s, uncached=uncached[s.name]) if s.name in uncached else s for s in sheets)
     return WorkbookData(shown, sheets, names, at_most)

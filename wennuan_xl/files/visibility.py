@@ -14,7 +14,7 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
@@ -30,9 +30,9 @@ def _attrs(text: bytes) -> dict[bytes, bytes]:
 Hidden = tuple[frozenset[int], frozenset[int]]  # (rows, columns), 1-based
 
 
-def sheet_parts(data: bytes) -> Iterator[tuple[str, bytes]]:
+def sheet_parts(data: bytes, skip: Container[str] = ()) -> Iterator[tuple[str, bytes]]:
     """(sheet name, its XML) of each worksheet of an .xlsx/.xlsm already passed by the guard, in the workbook's
-    order; nothing (or as far as it got) when its structure cannot be followed."""
+    order, but those named in ``skip``; nothing (or as far as it got) when its structure cannot be followed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             book = zf.read("xl/workbook.xml")
@@ -50,7 +50,7 @@ def sheet_parts(data: bytes) -> Iterator[tuple[str, bytes]]:
                 rid = next((v for k, v in a.items() if k.endswith(b":id") or k == b"id"), None)
                 name = html.unescape(a.get(b"name", b"").decode("utf-8", "replace"))
                 part = targets.get(rid) if rid is not None else None
-                if name and part in names:
+                if name and part in names and name not in skip:
                     yield name, zf.read(part)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError):
         return
