@@ -171,3 +171,22 @@ def test_template_command_writes_both_annexes(tmp_path, capsys):
     assert spec is not None
     # the two annexes, and the 实名制 list's blank template (issue #16)
     assert names == sorted([*(f"{f.annex}-{f.title}.xlsx" for f in CAMPAIGN.forms), list_template_filename(spec)])
+
+
+def test_a_reader_that_stops_reading_ends_the_run_quietly_in_chinese():
+    """`wennuan check --json … | head`: the pipe closes under us; no 意外错误 asking for a technician."""
+    import subprocess
+    import sys
+
+    from wennuan_xl.jobs import sample_returns_folder
+
+    files = sorted(str(p) for p in sample_returns_folder().glob("*.xlsx"))
+    proc = subprocess.Popen([sys.executable, "-m", "wennuan_xl", "check", "--json", *files],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(100)  # far less than the report (over 100 KB) ...
+    proc.stdout.close()  # ... and gone, as head goes
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=300) == 141
+    assert "输出已无人读取（管道已关闭），本次运行提前结束；本次没有写入任何文件" in err
+    assert "意外错误" not in err and "Traceback" not in err

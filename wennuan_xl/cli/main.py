@@ -1,7 +1,8 @@
 """``wennuan``: the same jobs as the Excel ribbon, from a command line.
 
 Exit codes of ``check`` and ``consolidate``: 0 no 错误, 1 错误 found, 2 a file or folder could not be used,
-3 the campaign's forms, rules or roster are wrong, 4 an unexpected error (reported in one Chinese line).
+3 the campaign's forms, rules or roster are wrong, 4 an unexpected error (reported in one Chinese line), 141 the
+output's reader went away (``| head``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .parser import Parser
 from .text import render_report, render_unusable, to_json
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_CONFIG, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_PIPE = 141  # as a shell reports a command ended by SIGPIPE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,9 +52,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"已中断{written_note(atomic.written[before:])}", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # what reads our output stopped reading (`wennuan check … | head`): no bug of ours
+        _quiet_stdout()
+        print(f"输出已无人读取（管道已关闭），本次运行提前结束{written_note(atomic.written[before:])}", file=sys.stderr)
+        return EXIT_PIPE
     except Exception as exc:  # noqa: BLE001 - a bug: a short message, never a traceback in the clerk's face
         print(f"本次运行未完成：{unexpected(exc)}{written_note(atomic.written[before:])}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _quiet_stdout() -> None:
+    """Standard output to /dev/null, so that the interpreter's last flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def written_note(paths) -> str:
