@@ -47,9 +47,12 @@ def list_sheet(
     person: str = "李华",
     phone: str = "0833-2133419",
     date: object = dt.date(2017, 1, 15),
+    formulas: Sequence[str] = (),
 ) -> SheetData:
     """``headers``: column key -> header text, in the order of the sheet's columns (default: the template's
-    columns and headers); a key not in the spec (``ID2``) is a column of its own holding the row's ``ID``."""
+    columns and headers); a key not in the spec (``ID2``) is a column of its own holding the row's ``ID``.
+    ``formulas``: columns whose ``=…`` values are formulas saved without a result (read empty, as calamine
+    reads a workbook written by a program that computes nothing)."""
     heads = dict(headers) if headers is not None else {c.key: c.label for c in spec.columns}
     keys = list(heads)
     pad: list[object] = [None] * max(0, len(keys) - 5)
@@ -59,8 +62,14 @@ def list_sheet(
         ["填报人：", person, None, "联系电话：", phone, *pad],
         list[object](heads.values()),
     ]
+    uncached: list[tuple[int, int, str]] = []
     for row in rows:
-        grid.append([row.get(k if k in row else k.rstrip("0123456789")) for k in keys])
+        cells: list[object] = [row.get(k if k in row else k.rstrip("0123456789")) for k in keys]
+        for col, key in enumerate(keys):
+            if key in formulas and isinstance(cells[col], str) and str(cells[col]).startswith("="):
+                uncached.append((len(grid) + 1, col + 1, str(cells[col])))
+                cells[col] = ""
+        grid.append(cells)
     hidden_rows = frozenset(HEADER_ROW + 1 + i for i in hidden)
     if total is not None:
         label_col = keys.index("SEQ") if "SEQ" in keys else 0
@@ -69,7 +78,7 @@ def list_sheet(
         if "AMOUNT" in keys:
             line[keys.index("AMOUNT")] = total
         grid.append(line)
-    return SheetData(name or spec.sheet, tuple(tuple(r) for r in grid), hidden_rows=hidden_rows)
+    return SheetData(name or spec.sheet, tuple(tuple(r) for r in grid), hidden_rows=hidden_rows, uncached=tuple(uncached))
 
 
 def list_workbook(spec: ListSpec, rows: Sequence[Mapping[str, object]], source: str = "内存中的名单", **kwargs) -> WorkbookData:

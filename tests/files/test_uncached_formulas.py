@@ -145,3 +145,27 @@ def _xlsx(sheet_data: bytes) -> bytes:
 def test_formula_cells_without_a_result_as_calamine_places_them(cells, expected):
     found = uncached_xlsx(_xlsx(cells))
     assert list(found.get("表", ())) == expected
+
+
+def test_a_list_amount_typed_as_a_formula_without_its_result_is_named_not_called_unfilled(tmp_path, campaign):
+    """The 实名制 list, retyped by a script: 金额 as a formula, no result saved."""
+    from wennuan_xl.core.namelist.spec import namelist_spec
+    from wennuan_xl.files.namelist_source import load_any
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["2017年元旦春节“送温暖”资金发放实名制汇总表"])
+    ws.append(["填报单位：市中区总工会"])
+    ws.append(["序号", "姓名", "性别", "公民身份号码", "困难类别", "慰问形式", "金额（元）", "其中物资折款（元）", "发放日期"])
+    ws.append([1, "李四", "男", "110101199003074970", "困难职工", "现金", "=500+300", 300, "2017-01-05"])
+    ws.append([2, "王芳", "女", "110101199003072813", "困难职工", "现金", 600, 0, "2017-01-05"])
+    path = tmp_path / "名单.xlsx"
+    wb.save(path)
+    assert namelist_spec(campaign) is not None
+    _data, report = load_any(path, campaign)
+    assert report is not None and len(report.people) == 2
+    [refusal] = [f for f in report.findings if f.rule == "L-FORMULA"]
+    assert refusal.severity is Severity.ERROR and refusal.cells == ("名单!G4",)
+    assert "名单!G4 填的是公式，但文件里没有保存公式的计算结果（G4 的公式 =500+300" in refusal.message
+    assert not [f for f in report.findings if "名单!G4" in f.cells and f.rule != "L-FORMULA"]  # not 未填写金额

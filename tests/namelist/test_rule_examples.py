@@ -43,6 +43,8 @@ def list_report(example: dict):
         kwargs["total"] = example["total"]
     if "unit" in example:
         kwargs["unit"] = example["unit"]
+    if "formulas" in example:
+        kwargs["formulas"] = tuple(example["formulas"])
     return run_rows(example.get("rows", [{}]), **kwargs)
 
 

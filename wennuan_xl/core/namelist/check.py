@@ -78,6 +78,9 @@ def check_list(data: ListData, spec: ListSpec, unit_fallback: str = "") -> ListR
             person, found = check_row(raw, sheet, spec, tests)
             people.append(person)
             findings.extend(found)
+    refused = {c for sheet in data.sheets for p in sheet.problems if p.check == "uncached_formula" for c in p.cells}
+    if refused:  # read as empty, they are not: a row's check on one of them would say what is not so (未填写金额)
+        findings = [f for f in findings if not refused.intersection(f.cells)]
     totals = list_totals(people, spec)
     cover = {k: raw_text(v).strip() for k, v in data.cover_raw.items() if v not in (None, "")}
     unit = cover.get("UNIT", "") or unit_fallback or unit_in_title(data.title)
@@ -155,11 +158,12 @@ def _list_findings(data: ListData, spec: ListSpec, people: list[Person], totals:
             if not people:
                 out.append(_list_finding(check, "NAME", first_sheet.header_row, (f"{first_sheet.sheet}!A{first_sheet.header_row}",),
                                          {"sheet": first_sheet.sheet}, None))
-        elif check.check in ("column_missing", "column_ambiguous"):
+        elif check.check in ("column_missing", "column_ambiguous", "uncached_formula"):
             for sheet in data.sheets:
                 for problem in sheet.problems:
                     if problem.check == check.check:
-                        out.append(_list_finding(check, "COLUMN", sheet.header_row, problem.cells, problem.words, problem.words.get("column")))
+                        shown = problem.words.get("column") or problem.words.get("formula")
+                        out.append(_list_finding(check, "COLUMN", sheet.header_row, problem.cells, problem.words, shown))
         elif check.check == "unit_missing" and not unit:
                 out.append(_list_finding(check, "UNIT", 1, (f"{first_sheet.sheet}!A1",), {"sheet": first_sheet.sheet}, None))
     return out
@@ -176,7 +180,7 @@ def unit_in_title(title: str) -> str:
 
 def _list_finding(check: Check, key: str, row: int, cells: tuple[str, ...], words: Mapping[str, object], value: object) -> Finding:
     all_words = {"sheet": "", "row": str(row), "cell": cells[0] if cells else "", "cells": "", "name": "", "id": "",
-                 "ids": "", "count": "", "column": "", "columns": "", "stated": "", "sum": "", **words}
+                 "ids": "", "count": "", "column": "", "columns": "", "stated": "", "sum": "", "formula": "", **words}
     return Finding(
         rule=check.id, severity=check.severity, codes=(f"L.{key}", f"L.R{row}"), cells=cells,
         values={f"L.{key}": value}, message=messages.render(check.message, no_field, no_lookup, all_words),

@@ -38,7 +38,7 @@ class RawRow:
 
 @dataclass(frozen=True)
 class ListProblem:
-    check: str  # column_missing | column_ambiguous
+    check: str  # column_missing | column_ambiguous | uncached_formula
     words: dict[str, str]
     cells: tuple[str, ...]
 
@@ -274,7 +274,25 @@ def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[i
         notes.append(f"工作表“{sheet.name}”中以下列未能识别，未读取："
                      + "、".join(f"{column_letter(c)} 列“{_header_text(sheet, first, last, c)}”" for c in unknown[:6]))
     rows, total = _body(sheet, spec, columns, last)
+    if sheet.uncached:
+        refused = _uncached(sheet, columns, last)
+        if refused is not None:
+            problems.append(refused)
     return ListSheet(sheet.name, last, columns, tuple(rows), total, tuple(problems), tuple(notes))
+
+
+def _uncached(sheet: SheetData, columns: dict[str, int], header_last: int) -> ListProblem | None:
+    """The list's cells holding a formula the file carries no result of (they read empty: a workbook written by a
+    program that computes nothing)."""
+    read = set(columns.values())
+    found = sorted((r, c, f) for r, c, f in sheet.uncached if r > header_last and c in read)
+    if not found:
+        return None
+    r, c, formula = found[0]
+    cells = tuple(f"{sheet.name}!{column_letter(col)}{row}" for row, col, _ in found)
+    return ListProblem("uncached_formula", {"sheet": sheet.name, "count": str(len(found)),
+                                            "cells": "、".join(cells[:10]) + (f" 等 {len(cells)} 个" if len(cells) > 10 else ""),
+                                            "formula": f"{column_letter(c)}{r} 的公式 {formula}"}, cells)
 
 
 def _header_text(sheet: SheetData, first: int, last: int, col: int) -> str:

@@ -28,11 +28,12 @@ ROW_CHECKS = (
     "amount_positive", "amount_max", "goods_number", "goods_negative", "goods_over", "form_goods", "date_text",
     "date_period", "phone", "hidden",
 )
-LIST_CHECKS = ("dup_id", "dup_name_birth", "total_row", "empty", "column_missing", "column_ambiguous", "unit_missing")
+LIST_CHECKS = ("dup_id", "dup_name_birth", "total_row", "empty", "column_missing", "column_ambiguous", "unit_missing",
+               "uncached_formula")
 CROSS_CHECKS = ("dup_units",)
 ROW_WORDS = {"sheet", "row", "cell", "name", "id", "text", "length", "expected", "region", "region_name", "province",
              "sex", "sex_id", "choices", "amount", "goods", "form", "value", "max", "from", "to"}
-LIST_WORDS = {"sheet", "row", "cell", "cells", "name", "id", "ids", "count", "column", "columns", "stated", "sum"}
+LIST_WORDS = {"sheet", "row", "cell", "cells", "name", "id", "ids", "count", "column", "columns", "stated", "sum", "formula"}
 CROSS_WORDS = {"name", "id", "units", "places", "count"}
 CONSTANTS = ("TOLERANCE",)
 
