@@ -105,9 +105,12 @@ def test_hidden_decoy_sheet_is_not_read(checked):
 
 
 def test_a_formula_without_a_cached_value_is_not_a_number(checked):
-    """openpyxl writes formulas without results; the reader must not invent one (it is left blank)."""
+    """openpyxl writes formulas without results; the reader must not invent one, nor call the field 未填: it is
+    refused, naming the cell and the formula (F-LOCATE-FORMULA)."""
     obj = checked["r02-公式无缓存值.xlsx"]
-    assert obj["values"]["A1.01B"] in (None, "=100+1")
+    assert obj["values"].get("A1.01B") is None
+    [refusal] = [f for f in obj["findings"] if f["rule"] == "F-LOCATE-FORMULA"]
+    assert "A1.01B" in refusal["codes"] and "=100+1" in refusal["message"]
 
 
 @pytest.mark.parametrize("argv", [
