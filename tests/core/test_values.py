@@ -234,3 +234,15 @@ def test_a_whole_number_too_large_for_a_double_is_refused_as_text_not_a_crash():
         report = check_values({"A1.01A": huge, "A1.02A": 5}, campaign, rules, ("A1",))
         (finding,) = [f for f in report.findings if f.codes and f.codes[0] == "A1.01A"]
         assert finding.rule == "F-NUMBER" and "01(A) 当地职工总数 填写的“1000" in finding.message
+
+
+@pytest.mark.parametrize("typed", ["67930¹", "91²", "28.76①", "13666³", "4.69⑴", "52₂", "⒈5", "1½", "𝟏𝟐𝟑"])
+def test_a_figure_with_a_footnote_mark_or_a_digit_not_typed_as_one_is_no_number(typed):
+    """NFKC turns ¹ ② ⑴ into digits: 67930¹ (a figure and its footnote mark) would read 679301."""
+    assert run(typed, PERSONS).status is NN
+    assert run(typed, MONEY).status is NN
+
+
+@pytest.mark.parametrize(("typed", "value"), [("１２３", 123), ("１２，３４５", 12345), ("３．５", 3.5)])
+def test_full_width_digits_are_digits(typed, value):
+    assert run(typed, MONEY).value == value

@@ -25,6 +25,11 @@ _TICKED = re.compile(r"[☑✓✔√■●☒](是|否)|(?<![□○☐])(是|否
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d+)?$")
 _SPLIT_UNIT = re.compile(r"^([+-]?(?:[\d,]+(?:\.\d*)?|\.\d+))(\D+)$")
+# Digits that are not typed as digits: superscripts and subscripts, circled, bracketed and dotted numbers,
+# mathematical digits. NFKC makes each a plain digit, so ``67930¹`` (a figure with its footnote mark) would
+# read 679301 and ``28.76①`` 28.761; a cell holding one is no plain number.
+_MARKED_DIGITS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u2776-\u2793\u3220-\u325f"
+                            "\u3280-\u32bf\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10c]")
 
 
 class Status(Enum):
@@ -115,6 +120,8 @@ def _clean_number(
             return Cleaned(str(raw), Status.NOT_NUMBER, str(raw))
         return Cleaned(as_number(raw), Status.OK, raw_text(raw))
     text = str(raw)
+    if _MARKED_DIGITS.search(text):
+        return Cleaned(text, Status.NOT_NUMBER, text)
     squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if text.strip() in placeholders or squeezed in placeholders:
         return Cleaned(0, Status.PLACEHOLDER, text)
