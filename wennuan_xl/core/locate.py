@@ -127,10 +127,13 @@ def _place_forms(book: WorkbookData, campaign: Campaign) -> dict[str, _Place]:
             if ref is not None and book.sheet(ref.sheet) is not None:
                 named[f.code] = ref
         sheets = {r.sheet for r in named.values()}
+        if named and _hidden_behind_a_copy(book, form, sheets):
+            named = {}
+            sheets = set()
         if len(named) == len(form.fields) and len(sheets) == 1:
             sheet = book.sheet(next(iter(sheets)))
             assert sheet is not None
-            if all(_prints_own_code(sheet, ref, code) for code, ref in named.items()):
+            if all(_prints_own_code(sheet, ref, code) for code, ref in named.items()) and _all_seen(sheet, named):
                 # The template as we sent it: nothing to search for.
                 out[form.id] = _Place(Region(sheet, 1, len(sheet.rows)), named, _AS_SENT)
                 continue
@@ -159,7 +162,9 @@ def _place_forms(book: WorkbookData, campaign: Campaign) -> dict[str, _Place]:
             if sheet.name not in tokens:
                 tokens[sheet.name] = _sheet_tokens(sheet)
             score = _sheet_score(sheet, form, titles.get(sheet.name, {}), named, labels_of, tokens[sheet.name])
-            if score >= 5 and (best is None or score > best[0]):
+            # A visible sheet that carries the form beats any hidden one: a person reads the copy they see, not
+            # the original the unit hid (named 附件1 as ours is, and holding our names, it would score higher).
+            if score >= 5 and (best is None or (sheet.visible, score) > (best[2].visible, best[0])):
                 best = (score, -order, sheet)
         if best is None:
             continue
@@ -300,6 +305,7 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
     layout = Layout()
     if place.evidence == _AS_SENT or (
         len(names) == len(form.fields) and all(_prints_own_code(sheet, ref, code) for code, ref in names.items())
+        and _all_seen(sheet, names)
     ):
         # The template as we sent it: every named cell's row prints that field's code.
         for code, ref in names.items():
@@ -379,6 +385,23 @@ def _field_words(campaign: Campaign, form: Form) -> FieldWords:
 
 
 # --- defined names, verified ------------------------------------------------------------------------
+
+
+def _hidden_behind_a_copy(book: WorkbookData, form: Form, sheets: set[str]) -> bool:
+    """The names point into hidden sheets only, and a visible sheet carries this form's title: the unit copied
+    our sheet, filled the copy and hid the original (its names stay with it). A person reads the copy."""
+    named_sheets = [book.sheet(name) for name in sheets]
+    if any(s is None or s.visible for s in named_sheets):
+        return False
+    return any(s.visible and s.name not in sheets and not is_checklist(s) and _title_cells(s, form) for s in book.sheets)
+
+
+def _all_seen(sheet: SheetData, named: dict[str, CellRef]) -> bool:
+    """No named cell in a row or column the unit hid: a template reused with last year's value column hidden
+    and this year's figures typed beside it is read by what the sheet shows, not by its names."""
+    if not sheet.hidden_rows and not sheet.hidden_cols:
+        return True
+    return not any(ref.row in sheet.hidden_rows or ref.col in sheet.hidden_cols for ref in named.values())
 
 
 def _prints_own_code(sheet: SheetData, ref: CellRef, code: str) -> bool:

@@ -51,6 +51,7 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 _CHUNK = 256 * 1024
 _ROW_OR_COLUMN = re.compile(rb"<(?:\w+:)?(?:row|col)\b")  # what visibility.py's patterns start with
+_ZERO_SIZE, _ZERO_WIDTH = b' ht="0', b' width="0'  # a row's height, a column's width, of 0 (or 0.x: visibility.py says)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _BROKEN = "文件已损坏或不完整（压缩结构有误），请对方重新发送"
 _ODD = "文件的压缩结构异常（{}），不是 Excel 正常保存的工作簿，可能是损坏或恶意构造的文件，不予读取"
@@ -382,12 +383,15 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     produced = 0
     first = True
     last = b""
+    sheet = "worksheets/" in m.name
     for chunk in _inflate(z.data, m, limit):
+        if first and sheet and m.name not in z.hiding and _ZERO_WIDTH in chunk[: chunk.find(b"sheetData")]:
+            z.hiding.add(m.name)
         produced += len(chunk)
         if m.name not in z.hiding:
-            if b"hidden" in last + chunk[:5] or b"hidden" in chunk:
-                z.hiding.add(m.name)
-            last = chunk[-5:]
+            if b"hidden" in last + chunk[:5] or b"hidden" in chunk or (sheet and _ZERO_SIZE in last + chunk):
+                z.hiding.add(m.name)  # a row of no height hides it as hidden="1" does (a column of no width: below)
+            last = chunk[-7:]
         if produced > limit:
             if limit < L.MAX_PART_BYTES:
                 raise Refused(_ODD.format(f"解压后的内容合计超过 {L.MAX_XML_BYTES // MB} MB，远超一份统计表"))

@@ -66,14 +66,23 @@ def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:
     return out
 
 
+def _no_size(value: bytes | None) -> bool:
+    """A row height or column width of 0: nothing of it shows, as if hidden (a script's way to hide)."""
+    try:
+        return value is not None and float(value) == 0.0
+    except ValueError:
+        return False
+
+
 def _hidden_cols(xml: bytes) -> frozenset[int]:
     cols: set[int] = set()
     head = xml[: xml.find(b"sheetData")] if b"sheetData" in xml else xml[:65536]
-    if b"hidden" not in head:
+    if b"hidden" not in head and b' width="0' not in head:
         return frozenset()
     for m in _COL.finditer(head):
         a = _attrs(m.group(1))
-        if a.get(b"hidden") in (b"1", b"true") and a.get(b"min", b"").isdigit() and a.get(b"max", b"").isdigit():
+        if ((a.get(b"hidden") in (b"1", b"true") or _no_size(a.get(b"width")))
+                and a.get(b"min", b"").isdigit() and a.get(b"max", b"").isdigit()):
             lo, hi = int(a[b"min"]), min(int(a[b"max"]), int(a[b"min"]) + 256)
             cols.update(range(lo, hi + 1))
     return frozenset(cols)
@@ -81,11 +90,11 @@ def _hidden_cols(xml: bytes) -> frozenset[int]:
 
 def _hidden_rows(xml: bytes) -> frozenset[int]:
     rows: set[int] = set()
-    if b"hidden" not in xml:
+    if b"hidden" not in xml and b' ht="0' not in xml:
         return frozenset()
     for m in _ROW.finditer(xml):
         a = _attrs(m.group(1))
-        if a.get(b"hidden") in (b"1", b"true") and a.get(b"r", b"").isdigit():
+        if (a.get(b"hidden") in (b"1", b"true") or _no_size(a.get(b"ht"))) and a.get(b"r", b"").isdigit():
             rows.add(int(a[b"r"]))
     return frozenset(rows)
 
