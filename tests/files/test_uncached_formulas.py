@@ -25,7 +25,7 @@ from wennuan_xl import jobs
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import Severity
 from wennuan_xl.files.source import load_return
-from wennuan_xl.files.uncached import uncached_xlsx
+from wennuan_xl.files.uncached import uncached_xlsx, unreadable_xlsx
 
 ROWS = [  # item, label, unit, figure
     ("01", "（A）当地职工总数", "人", "=50000+2340"),
@@ -169,3 +169,34 @@ def test_a_list_amount_typed_as_a_formula_without_its_result_is_named_not_called
     assert refusal.severity is Severity.ERROR and refusal.cells == ("名单!G4",)
     assert "名单!G4 填的是公式，但文件里没有保存公式的计算结果（G4 的公式 =500+300" in refusal.message
     assert not [f for f in report.findings if "名单!G4" in f.cells and f.rule != "L-FORMULA"]  # not 未填写金额
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    # an error a formula gives, saved with it; one typed as a value; a plain number beside
+    ((b'<x:row r="4"><x:c r="D4" s="2" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c><x:c r="E4" t="e"><x:v>#N/A</x:v></x:c>'
+      b'<x:c r="F4"><x:v>4</x:v></x:c></x:row>'),
+     [(4, 4, "#DIV/0!，公式 =1/0"), (4, 5, "#N/A")]),
+    ((b'<row r="2"><c r="B2" t="e"><f>#REF!*1</f><v>#REF!</v></c></row>'
+      b'<row r="3"><c r="B3" s="1" t="e"><v>#VALUE!</v></c><c r="C3"><f>1</f><v>1</v></c></row>'),
+     [(2, 2, "#REF!，公式 =#REF!*1"), (3, 2, "#VALUE!")]),
+])
+def test_cells_showing_an_error_value(cells, expected):
+    [(formulas, errors)] = unreadable_xlsx(_xlsx(cells)).values()
+    assert formulas == () and list(errors) == expected
+
+
+def test_a_field_showing_an_error_value_is_refused_naming_it(tmp_path, campaign, rules):
+    """LibreOffice computes =1/0 and saves #DIV/0! as the result (t="e"), which calamine reads as empty."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    for row in (["附件1"], ["2017年工会送温暖活动统计表"], ["填报单位：市中区总工会"], ["项目", "指标名称", "计量单位", "数值"],
+                ["01", "（A）当地职工总数", "人", 52340], ["", "（B）其中农民工总数", "人", "=1/0"]):
+        ws.append(row)
+    wb.save(tmp_path / "div0.xlsx")
+    report = report_of(saved_by_libreoffice(tmp_path / "div0.xlsx", tmp_path / "lo"), campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-ERROR"]
+    assert refusal.severity is Severity.ERROR and refusal.codes == ("A1.01B",) and refusal.cells == ("Sheet1!D6",)
+    assert "Sheet1!D6 显示的是错误值（D6 显示 #DIV/0!，公式 =1/0），不是数字" in refusal.message
+    assert report.values["A1.01A"] == 52340 and report.values.get("A1.01B") is None
+    assert not [f for f in report.findings if f.rule == "F-BLANKS" and "A1.01B" in f.codes]

@@ -333,7 +333,9 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         notes.append(Finding(STALE_NAMES, Severity.NOTE, tuple(stale), read_at, {}, message))
     ordered = {f.code: cells.get(f.code) for f in form.fields}
     if sheet.uncached:
-        _refuse_uncached(sheet, ordered, problems)
+        _refuse_unreadable(sheet.uncached, "uncached_formula", "的公式", ordered, problems)
+    if sheet.errors:
+        _refuse_unreadable(sheet.errors, "error_value", "显示", ordered, problems)
     if not any(ordered.values()) and not problems:
         if place.evidence < 10 and not place.names:
             return None  # a sheet that merely mentions a few labels is not this form
@@ -348,16 +350,17 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
     )
 
 
-def _refuse_uncached(sheet: SheetData, ordered: dict[str, CellRef | None], problems: list[Problem]) -> None:
-    """Fields whose cell holds a formula the file carries no result of: not read (it reads empty, though Excel
-    shows a figure there); F-LOCATE-FORMULA names them, their cells and the first formula."""
-    formulas = {(r, c): f for r, c, f in sheet.uncached}
-    refused = [(code, ref) for code, ref in ordered.items() if ref is not None and (ref.row, ref.col) in formulas]
+def _refuse_unreadable(cells: tuple[tuple[int, int, str], ...], check: str, verb: str,
+                       ordered: dict[str, CellRef | None], problems: list[Problem]) -> None:
+    """Fields whose cell reads empty though Excel shows something there (a formula the file carries no result
+    of; an error value): not read; F-LOCATE-FORMULA / F-LOCATE-ERROR names them, their cells and the first."""
+    shown = {(r, c): text for r, c, text in cells}
+    refused = [(code, ref) for code, ref in ordered.items() if ref is not None and (ref.row, ref.col) in shown]
     if not refused:
         return
     first = refused[0][1]
-    problems.append(Problem("uncached_formula", tuple(code for code, _ in refused), tuple(str(ref) for _, ref in refused),
-                            {"formula": f"{first.a1} 的公式 {formulas[(first.row, first.col)]}"}))
+    problems.append(Problem(check, tuple(code for code, _ in refused), tuple(str(ref) for _, ref in refused),
+                            {"formula": f"{first.a1} {verb} {shown[(first.row, first.col)]}"}))
     for code, _ in refused:
         ordered[code] = None
 

@@ -33,6 +33,8 @@ class SheetData:
     # (row, col, formula), 1-based: cells holding a formula whose result the file does not carry (a workbook
     # written by a program that computes nothing): read as empty, though Excel shows a figure there.
     uncached: tuple[tuple[int, int, str], ...] = ()
+    # (row, col, "#REF!，公式 =…"): cells showing an error value, read as empty too.
+    errors: tuple[tuple[int, int, str], ...] = ()
 
     def value(self, row: int, col: int) -> object:
         if 1 <= row <= len(self.rows):

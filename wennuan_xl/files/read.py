@@ -26,7 +26,7 @@ from ..core.findings import ReturnUnusable
 from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
-from .uncached import uncached_xlsx
+from .uncached import unreadable_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx
 
 ZIP_MAGIC = guard.ZIP_MAGIC
@@ -113,10 +113,11 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
                        for s in sheets)
     at_most = _at_most(found)
     if at_most is not None and at_most[0] > _filled(sheets):
-        # Some cell with a child element reads empty: perhaps a formula saved without its result.
-        uncached = uncached_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
-        if uncached:
-            sheets = tuple(replace(s, uncached=uncached[s.name]) if s.name in uncached else s for s in sheets)
+        # Some cell with a child element reads empty: perhaps a formula saved without its result, or an error.
+        unreadable = unreadable_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
+        if unreadable:
+            sheets = tuple(replace(s, uncached=unreadable[s.name][0], errors=unreadable[s.name][1]) if s.name in unreadable
+                           else s for s in sheets)
     return WorkbookData(shown, sheets, names, at_most)
 
 

@@ -8,7 +8,8 @@ a field instead (F-LOCATE-FORMULA, naming the cell and its formula), so this lis
 worksheets' own XML, after the guard has checked every part.
 
 A formula whose saved result is an empty text (``t="str"`` with an empty ``<v>``: ``=IF(A1>0,"",…)``) is not one:
-that empty text is its value.
+that empty text is its value. A cell showing an error value (``#REF!``, ``#DIV/0!``: ``t="e"``) reads as empty too;
+those are listed beside (F-LOCATE-ERROR): a person sees no blank there.
 """
 
 from __future__ import annotations
@@ -46,17 +47,30 @@ _NO_RESULT = re.compile(_ADDRESSED + _FORMULA + rb"(?:<v\s*/>|<v>\s*</v>)?</c>")
 def uncached_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, Uncached]:
     """Sheet name -> its formula cells without a saved result, for an .xlsx/.xlsm already passed by the guard;
     not in the sheets named in ``skip`` (our templates' 审核 sheet: a thousand formulas, and no field)."""
-    out: dict[str, Uncached] = {}
+    return {name: found[0] for name, found in unreadable_xlsx(data, skip).items() if found[0]}
+
+
+def unreadable_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, tuple[Uncached, Uncached]]:
+    """Sheet name -> (formula cells without a saved result, cells showing an error value: (row, col, "#REF!"
+    and its formula)), which calamine both reads as empty."""
+    out: dict[str, tuple[Uncached, Uncached]] = {}
     for name, xml in sheet_parts(data, skip):
         start, end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
-        if start < 0 or not _QUICK.search(xml, start, end):
+        if start < 0:
             continue
         body = xml[start:end]
-        found = _plain(body)
+        formulas, errors = _QUICK.search(body) is not None, b'"e"' in body
+        if not formulas and not errors:
+            continue
+        found = _plain(body) if formulas else ()
         if found is None:
-            found = _uncached_cells(body)
-        if found:
-            out[name] = found
+            found, shown = _walk(body)
+        else:
+            shown = _plain_errors(body) if errors else ()
+            if shown is None:
+                found, shown = _walk(body)
+        if found or shown:
+            out[name] = (found, shown)
     return out
 
 
@@ -86,10 +100,38 @@ def _plain(xml: bytes) -> Uncached | None:
     return tuple(out)
 
 
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*?\st="e"[^<>]*>' + _FORMULA + rb"?<v>([^<]*)</v></c>")
+
+
+def _plain_errors(xml: bytes) -> Uncached | None:
+    """The cells of type e (an error value) when all of them are in the plain shape, else None."""
+    out = []
+    for m in _ERROR_CELL.finditer(xml):
+        element = m.group(3)
+        formula = ""
+        if element:
+            formula = _formula_text(b"" if element.endswith(b"/>") else element[element.index(b">") + 1 : -4], {})
+        out.append((int(m.group(2)), column_index(m.group(1).decode()), _error_text(m.group(4), formula)))
+    if len(out) != xml.count(b' t="e"'):
+        return None
+    return tuple(out)
+
+
+def _error_text(value: bytes, formula: str) -> str:
+    shown = html.unescape(value.decode("utf-8", "replace")).strip() or "#错误"
+    return f"{shown}，公式 {formula}" if formula else shown
+
+
 def _uncached_cells(xml: bytes) -> Uncached:
+    return _walk(xml)[0]
+
+
+def _walk(xml: bytes) -> tuple[Uncached, Uncached]:
     """The cells of one sheetData, followed as calamine follows them: ``<row r>`` sets the row (else the next),
-    ``<c r>`` the cell (else the next column)."""
+    ``<c r>`` the cell (else the next column); (formula cells without a result, error cells)."""
     out: list[tuple[int, int, str]] = []
+    errors: list[tuple[int, int, str]] = []
+    value = b""
     row, col = 0, 0
     in_cell = False
     formula: str | None = None
@@ -105,7 +147,9 @@ def _uncached_cells(xml: bytes) -> Uncached:
             col = 0
         elif tag == b"c":
             if closing:
-                if in_cell and formula is not None and not cached and cell_type != b"str":
+                if in_cell and cell_type == b"e":
+                    errors.append((row, col, _error_text(value, formula or "")))
+                elif in_cell and formula is not None and not cached and cell_type != b"str":
                     out.append((row, col, formula))
                 in_cell = False
                 continue
@@ -115,7 +159,9 @@ def _uncached_cells(xml: bytes) -> Uncached:
                 row, col = int(ref.group(2)), column_index(ref.group(1).decode())
             else:
                 col += 1
-            in_cell, formula, cached, cell_type = not empty, None, False, a.get(b"t", b"")
+            in_cell, formula, cached, cell_type, value = not empty, None, False, a.get(b"t", b""), b""
+            if empty and cell_type == b"e":
+                errors.append((row, col, "#错误"))
         elif not in_cell or closing:
             continue
         elif tag == b"f":
@@ -124,10 +170,11 @@ def _uncached_cells(xml: bytes) -> Uncached:
         elif tag == b"v":
             if not empty:
                 stop = xml.find(b"<", m.end())
-                cached = cached or bool(xml[m.end(): stop].strip())
+                value = xml[m.end(): stop]
+                cached = cached or bool(value.strip())
         elif tag == b"is":
             cached = True
-    return tuple(out)
+    return tuple(out), tuple(errors)
 
 
 _ENTITIES = ((b"&quot;", b'"'), (b"&lt;", b"<"), (b"&gt;", b">"), (b"&apos;", b"'"), (b"&amp;", b"&"))
