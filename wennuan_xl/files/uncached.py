@@ -62,13 +62,12 @@ def unreadable_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, tuple[U
         formulas, errors = _QUICK.search(body) is not None, b'"e"' in body
         if not formulas and not errors:
             continue
-        found = _plain(body) if formulas else ()
-        if found is None:
-            found, shown = _walk(body)
+        plain = _plain(body) if formulas else ()
+        plain_errors = _plain_errors(body) if errors and plain is not None else ()
+        if plain is None or plain_errors is None:
+            found, shown = _walk(body)  # something not in the plain shape: the walk over every tag
         else:
-            shown = _plain_errors(body) if errors else ()
-            if shown is None:
-                found, shown = _walk(body)
+            found, shown = plain, plain_errors
         if found or shown:
             out[name] = (found, shown)
     return out
