@@ -125,3 +125,35 @@ def test_an_old_draft_in_rows_of_no_height_is_not_read(tmp_path, campaign, rules
     report = _report(path, campaign, rules)
     assert {c: report.values[c] for c in ("A1.01A", "A1.01B", "A1.05", "A1.11")} == {
         "A1.01A": 52340, "A1.01B": 12000, "A1.05": 137.62, "A1.11": 38.34}
+
+
+def _merge(path: Path, ref: str) -> Path:
+    """The range merged in the saved sheet's XML, every value kept (openpyxl drops those under a merge; a
+    program writing the XML itself keeps them, and Excel shows only the top-left one)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {i: z.read(i) for i in z.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'
+                                    .encode())
+            z.writestr(info, data)
+    return path
+
+
+def test_a_figure_under_a_merge_is_refused_not_read(tmp_path, campaign, rules):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    for row in (["附件1"], ["2017年工会送温暖活动统计表"], ["填报单位：市中区总工会"], ["项目", "指标名称", "计量单位", "数值"],
+                ["01", "（A）当地职工总数", "人", 52340], ["", "（B）其中农民工总数", "人", 12000],
+                ["02", "（A）当地困难职工总数", "人", 1200]):
+        ws.append(row)
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    report = _report(_merge(path, "C6:D6"), campaign, rules)  # row 6 shows only 人 across C:D
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-MERGED"]
+    assert refusal.codes == ("A1.01B",) and refusal.cells == ("Sheet1!D6",)
+    assert "D6 在合并单元格 C6:D6 中，显示的是 C6 的“人”，D6 里的“12000”看不见" in refusal.message
+    assert report.values.get("A1.01B") is None
+    assert report.values["A1.01A"] == 52340 and report.values["A1.02A"] == 1200

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import columns, printed
+from .values import raw_text
 from .align import FieldWords, Match, align, score, sure
 from .cover import find_cover
 from .findings import Finding, Severity
@@ -332,6 +333,8 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         read_at = tuple(str(cells[c]) if cells.get(c) is not None else "" for c in stale)
         notes.append(Finding(STALE_NAMES, Severity.NOTE, tuple(stale), read_at, {}, message))
     ordered = {f.code: cells.get(f.code) for f in form.fields}
+    if sheet.merged:
+        _refuse_under_merges(sheet, ordered, problems)
     if sheet.uncached:
         _refuse_unreadable(sheet.uncached, "uncached_formula", "的公式", ordered, problems)
     if sheet.errors:
@@ -348,6 +351,31 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         form.id, sheet.name, method, ordered, {c: raw[c] for c, r in ordered.items() if r is not None},
         cover_cells, cover_raw, explanations, how, tuple(problems), tuple(notes),
     )
+
+
+def _refuse_under_merges(sheet: SheetData, ordered: dict[str, CellRef | None], problems: list[Problem]) -> None:
+    """Fields whose figure sits in a merged cell other than the merge's top-left one: Excel shows only the
+    top-left cell's content over the whole merge, so nobody sees that figure (a workbook written by a program
+    keeps it; Excel itself drops it when cells are merged). Not read; F-LOCATE-MERGED names them."""
+    hidden: list[tuple[str, CellRef, tuple[int, int, int, int]]] = []
+    for code, ref in ordered.items():
+        if ref is None or sheet.value(ref.row, ref.col) in (None, ""):
+            continue
+        for m in sheet.merged:
+            r1, c1, r2, c2 = m
+            if r1 <= ref.row <= r2 and c1 <= ref.col <= c2 and (ref.row, ref.col) != (r1, c1):
+                hidden.append((code, ref, m))
+                break
+    if not hidden:
+        return
+    _code, first, (r1, c1, r2, c2) = hidden[0]
+    shown = sheet.value(r1, c1)
+    what = f"显示的是 {column_letter(c1)}{r1} 的“{raw_text(shown)}”" if shown not in (None, "") else "显示为空白"
+    problems.append(Problem("merged_hidden", tuple(code for code, _, _ in hidden), tuple(str(ref) for _, ref, _ in hidden),
+                            {"formula": f"{first.a1} 在合并单元格 {column_letter(c1)}{r1}:{column_letter(c2)}{r2} 中，"
+                                        f"{what}，{first.a1} 里的“{raw_text(sheet.value(first.row, first.col))}”看不见"}))
+    for code, _, _ in hidden:
+        ordered[code] = None
 
 
 def _refuse_unreadable(cells: tuple[tuple[int, int, str], ...], check: str, verb: str,
