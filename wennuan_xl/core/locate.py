@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import columns, printed
-from .values import raw_text
 from .align import FieldWords, Match, align, score, sure
 from .cover import find_cover
 from .findings import Finding, Severity
@@ -32,6 +31,7 @@ from .segments import (
     is_header_row,
     segment_region,
 )
+from .values import raw_text
 from .workbook import CellRef, SheetData, WorkbookData, column_letter
 
 
