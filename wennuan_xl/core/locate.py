@@ -339,6 +339,10 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         _refuse_unreadable(sheet.uncached, "uncached_formula", "的公式", ordered, problems)
     if sheet.errors:
         _refuse_unreadable(sheet.errors, "error_value", "显示", ordered, problems)
+    if sheet.shown:
+        filled = tuple((r, c, f"{why}，存的是“{raw_text(sheet.value(r, c))}”") for r, c, why in sheet.shown
+                       if sheet.value(r, c) not in (None, ""))
+        _refuse_unreadable(filled, "shown_otherwise", "的", ordered, problems)
     if not any(ordered.values()) and not problems:
         if place.evidence < 10 and not place.names:
             return None  # a sheet that merely mentions a few labels is not this form

@@ -35,6 +35,8 @@ class SheetData:
     uncached: tuple[tuple[int, int, str], ...] = ()
     # (row, col, "#REF!，公式 =…"): cells showing an error value, read as empty too.
     errors: tuple[tuple[int, int, str], ...] = ()
+    # (row, col, why): cells that show something else than they store (a percent or 元-as-万元 format, struck out).
+    shown: tuple[tuple[int, int, str], ...] = ()
 
     def value(self, row: int, col: int) -> object:
         if 1 <= row <= len(self.rows):

@@ -90,6 +90,11 @@ class Inspected:
     # the .xlsx and none holds both the word "hidden" and a tag its patterns take for a row or a column (a
     # template's styles say hidden="0" of cell protection).
     may_hide: bool = True
+    # Parts the guard inflated and checked, for the readers that look at what calamine does not give (a cell's
+    # format and font, a formula's missing result): the styles, the shared strings, each worksheet by sheet name
+    # (None where it was too big to keep).
+    styles_xml: bytes | None = field(default=None, repr=False)
+    strings_xml: bytes | None = field(default=None, repr=False)
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -625,7 +630,9 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
     may_hide = any(m.name not in z.scanned for m in z.members) or any(
         part not in z.inflated or _ROW_OR_COLUMN.search(z.inflated[part]) for part in z.hiding)
     return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden),
-                     _counts(totals), stored_copy(z), may_hide)
+                     _counts(totals), stored_copy(z), may_hide,
+                     z.inflated.get(styles.name) if styles is not None else None,
+                     z.inflated.get(sst.name) if sst is not None else None)
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:

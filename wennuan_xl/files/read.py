@@ -26,8 +26,9 @@ from ..core.findings import ReturnUnusable
 from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
+from .display import marked_strings, shown_otherwise, suspicious_styles
 from .uncached import unreadable_xlsx
-from .visibility import hidden_rows_xls, hidden_rows_xlsx
+from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts
 
 ZIP_MAGIC = guard.ZIP_MAGIC
 OLE_MAGIC = guard.OLE_MAGIC
@@ -112,6 +113,8 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, none)[0], hidden_cols=hidden.get(s.name, none)[1])
                        for s in sheets)
     at_most = _at_most(found)
+    if found.kind == "xlsx":
+        sheets = _shown_otherwise(found, book, sheets)
     if at_most is not None and at_most[0] > _filled(sheets):
         # Some cell with a child element reads empty: perhaps a formula saved without its result, or an error.
         unreadable = unreadable_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
@@ -119,6 +122,17 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
             sheets = tuple(replace(s, uncached=unreadable[s.name][0], errors=unreadable[s.name][1]) if s.name in unreadable
                            else s for s in sheets)
     return WorkbookData(shown, sheets, names, at_most)
+
+
+def _shown_otherwise(found: guard.Inspected, book: bytes, sheets: tuple[SheetData, ...]) -> tuple[SheetData, ...]:
+    """The sheets with their cells that show something else than they store (files/display.py), when the
+    styles or shared strings hold what makes a cell do so (once per distinct styles part: a template's returns
+    share it)."""
+    if not suspicious_styles(found.styles_xml or b"") and not marked_strings(found.strings_xml):
+        return sheets
+    skip = {s.name for s in sheets if is_checklist(s)}
+    shown = shown_otherwise(dict(sheet_parts(book, skip)), found.styles_xml, found.strings_xml)
+    return tuple(replace(s, shown=shown[s.name]) if s.name in shown else s for s in sheets) if shown else sheets
 
 
 def _filled(sheets: tuple[SheetData, ...]) -> int:

@@ -1,0 +1,97 @@
+"""Cells that show something else than they store are refused (F-LOCATE-SHOWN), never read as stored.
+
+A person reads what Excel shows: 87.55% where 0.8755 is stored, 47.0700 where 470700 (元) is stored under
+``0!.0000`` (元 shown as 万元), a figure struck out. Each workbook is built here with openpyxl (formats and fonts
+as a clerk sets them), one passed through LibreOffice so that its rich text sits in the shared strings as Excel
+and LibreOffice keep it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Font
+
+from wennuan_xl.core.check import check_return
+from wennuan_xl.core.findings import Severity
+from wennuan_xl.files.source import load_return
+
+from .test_uncached_formulas import saved_by_libreoffice
+
+ROWS = [  # item, label, unit, figure
+    ("01", "（A）当地职工总数", "人", 52340),
+    ("", "（B）其中农民工总数", "人", 12000),
+    ("05", "筹集款物总额", "万元", 47.07),
+    ("11", "为农民工返乡争取经济补贴", "万元", 7.36),
+]
+CELLS = {"A1.01A": "D5", "A1.01B": "D6", "A1.05": "D7", "A1.11": "D8"}
+
+
+def retyped(path: Path, dress=None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    for row in (["附件1"], ["2017年工会送温暖活动统计表"], ["填报单位：市中区总工会"], ["项目", "指标名称", "计量单位", "数值"], *ROWS):
+        ws.append(list(row))
+    if dress is not None:
+        dress(ws)
+    wb.save(path)
+    return path
+
+
+def report_of(path: Path, campaign, rules):
+    return check_return(load_return(path, campaign), campaign, rules)
+
+
+def _percent(ws):
+    ws["D7"].value, ws["D7"].number_format = 0.4707, "0.00%"  # 47.07 typed into a %-formatted cell
+
+
+def _yuan_as_wan(ws):
+    ws["D8"].value, ws["D8"].number_format = 73600, "0!.0000"  # 73,600 元 shown as 7.3600
+
+
+def _struck(ws):
+    ws["D6"].font = Font(strike=True)
+    ws["E6"] = 12500  # the correction typed beside it
+
+
+@pytest.mark.parametrize(("dress", "code", "why", "stored"), [
+    (_percent, "A1.05", "单元格格式按百分比显示", "0.4707"),
+    (_yuan_as_wan, "A1.11", "单元格格式“0!.0000”移动了小数点显示（如把元显示为万元）", "73600"),
+    (_struck, "A1.01B", "数字加了删除线", "12000"),
+])
+def test_a_cell_that_shows_another_figure_than_it_stores_is_refused(tmp_path, campaign, rules, dress, code, why, stored):
+    report = report_of(retyped(tmp_path / "shown.xlsx", dress), campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-SHOWN"]
+    assert refusal.severity is Severity.ERROR and refusal.codes == (code,) and refusal.cells == (f"Sheet1!{CELLS[code]}",)
+    assert f"显示的与存的数不同（{CELLS[code]} 的 {why}，存的是“{stored}”）" in refusal.message
+    assert report.values.get(code) is None
+    assert report.values["A1.01A"] == 52340
+
+
+def test_plain_number_formats_read_as_stored(tmp_path, campaign, rules):
+    def dress(ws):
+        ws["D5"].number_format = "#,##0"
+        ws["D7"].number_format = '0.00"万元"'
+        ws["D8"].number_format = "0.00_ "
+
+    report = report_of(retyped(tmp_path / "plain.xlsx", dress), campaign, rules)
+    assert not [f for f in report.findings if f.rule == "F-LOCATE-SHOWN"]
+    assert [report.values[c] for c in CELLS] == [52340, 12000, 47.07, 7.36]
+
+
+def test_a_figure_struck_out_inside_its_cell_is_refused(tmp_path, campaign, rules):
+    """~~70~~ 76 in one cell: calamine reads the text "70 76" (7076 once the space goes)."""
+    def dress(ws):
+        ws["D6"] = CellRichText([TextBlock(InlineFont(strike=True), "12000"), " 12500"])
+
+    saved = saved_by_libreoffice(retyped(tmp_path / "runs.xlsx", dress), tmp_path / "lo")  # runs into sharedStrings
+    report = report_of(saved, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-SHOWN"]
+    assert refusal.codes == ("A1.01B",) and "部分文字加了删除线" in refusal.message
+    assert report.values.get("A1.01B") is None and report.values["A1.01A"] == 52340

@@ -1,0 +1,150 @@
+"""Cells that show something else than the value they store, which python-calamine reads as stored.
+
+A person reads what Excel shows; the readers get the stored value. They differ where a cell's number format or
+font changes what is seen:
+
+- a percent format: 87.55 typed into a cell formatted ``0.00%`` is stored as 0.8755 and shown as 87.55%;
+- a format that moves the decimal point or scales: ``0!.0000`` shows 470700 (元) as 47.0700 (the Chinese way of
+  showing 元 as 万元), ``#,##0,`` shows thousands;
+- a format that shows nothing (``;;;``);
+- a struck-through font: the clerk struck the figure out (and typed the right one elsewhere);
+- a shared string with struck-through or superscript runs: ``~~70~~ 76`` and ``963¹`` are one text to calamine,
+  ``70 76`` or ``9631``.
+
+The locator refuses a field whose cell is one of these (F-LOCATE-SHOWN, naming the cell and why), so this lists
+them from the workbook's styles, shared strings and worksheets, which the guard has checked. Looked for only
+when the styles hold such a format or font, or the shared strings such a run (decided once per distinct
+styles part: the returns of one template share theirs).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Container, Mapping
+
+from ..core.workbook import column_index
+
+Shown = tuple[tuple[int, int, str], ...]  # (row, col, why), 1-based
+
+_XF_BLOCK = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*?)/?>")
+_FONTS_BLOCK = re.compile(rb"<(?:\w+:)?fonts\b[^>]*>(.*?)</(?:\w+:)?fonts>", re.S)
+_FONT = re.compile(rb"<(?:\w+:)?font\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?font>)", re.S)
+_STRIKE = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=\"(?:0|false)\")[^>]*/?>")
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*?)/?>")
+_ATTR = re.compile(rb"([\w:]+)\s*=\s*\"([^\"]*)\"")
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
+_RUN_SIGNS = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=\"(?:0|false)\")|<(?:\w+:)?vertAlign\b[^>]*val=\"su(?:per|b)script\"")
+_PERCENT_IDS = {b"9", b"10"}
+_CACHE: dict[bytes, dict[int, str]] = {}
+_CACHE_MAX = 64
+
+
+def _attrs(text: bytes) -> dict[bytes, bytes]:
+    return {m.group(1).rpartition(b":")[2]: m.group(2) for m in _ATTR.finditer(text)}
+
+
+def _format_says(code: str) -> str | None:
+    """Why a custom number format shows something else than the number, or None."""
+    if "!." in code or "\\." in code or '"."' in code:
+        return f"单元格格式“{code}”移动了小数点显示（如把元显示为万元）"
+    bare = re.sub(r"!.", "", _QUOTED.sub("", code))  # text in quotes, escaped characters and [colours] say nothing
+    if "%" in bare:
+        return f"单元格格式“{code}”按百分比显示"
+    if re.search(r"[0#?],+(?![0#?,])", bare.split(";")[0]):
+        return f"单元格格式“{code}”把数按千或百万缩小显示"
+    sections = code.split(";")
+    if len(sections) >= 3 and not any(s.strip() for s in sections[:3]):
+        return f"单元格格式“{code}”不显示任何内容"
+    return None
+
+
+def suspicious_styles(styles: bytes) -> dict[int, str]:
+    """Cell style (xf) index -> why cells of that style show something else than their value."""
+    cached = _CACHE.get(styles)
+    if cached is not None:
+        return cached
+    formats: dict[bytes, str] = {}
+    for m in _NUMFMT.finditer(styles):
+        a = _attrs(m.group(1))
+        if b"numFmtId" in a and b"formatCode" in a:
+            formats[a[b"numFmtId"]] = html.unescape(a[b"formatCode"].decode("utf-8", "replace"))
+    struck: set[bytes] = set()
+    block = _FONTS_BLOCK.search(styles)
+    if block is not None:
+        for i, m in enumerate(_FONT.finditer(block.group(1))):
+            if m.group(1) and _STRIKE.search(m.group(1)):
+                struck.add(str(i).encode())
+    out: dict[int, str] = {}
+    xfs = _XF_BLOCK.search(styles)
+    if xfs is not None:
+        for i, m in enumerate(_XF.finditer(xfs.group(1))):
+            a = _attrs(m.group(1))
+            reasons = []
+            fmt = a.get(b"numFmtId", b"0")
+            if fmt in _PERCENT_IDS:
+                reasons.append("单元格格式按百分比显示")
+            elif fmt in formats:
+                said = _format_says(formats[fmt])
+                if said:
+                    reasons.append(said)
+            if a.get(b"fontId", b"0") in struck:
+                reasons.append("数字加了删除线")
+            if reasons:
+                out[i] = "，".join(reasons)
+    if len(_CACHE) < _CACHE_MAX:
+        _CACHE[styles] = out
+    return out
+
+
+def marked_strings(strings: bytes | None) -> dict[int, str]:
+    """Shared string index -> why, for strings with struck-through or superscript/subscript runs."""
+    if not strings or (b"strike" not in strings and b"vertAlign" not in strings) or not _RUN_SIGNS.search(strings):
+        return {}
+    out: dict[int, str] = {}
+    for i, m in enumerate(_SI.finditer(strings)):
+        body = m.group(1)
+        if b"<r>" in body or b":r>" in body or b"<r " in body:
+            signs = _RUN_SIGNS.findall(body)
+            if signs:
+                struck = any(b"strike" in s for s in signs)
+                out[i] = "部分文字加了删除线" if struck else "部分文字是上标或下标（如注释序号）"
+    return out
+
+
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^<>]*?)(/?)>')
+_S = re.compile(rb'\ss="([0-9]+)"')
+_T_SHARED = re.compile(rb'\st="s"')
+_V = re.compile(rb"\s*<v>([0-9]+)</v>")
+
+
+def shown_otherwise(sheets: Mapping[str, bytes], styles: bytes | None, strings: bytes | None,
+                    skip: Container[str] = ()) -> dict[str, Shown]:
+    """Sheet name -> its cells that show something else than they store (see the module's docstring)."""
+    by_style = suspicious_styles(styles) if styles else {}
+    by_string = marked_strings(strings)
+    if not by_style and not by_string:
+        return {}
+    out: dict[str, Shown] = {}
+    for name, xml in sheets.items():
+        if name in skip:
+            continue
+        found: list[tuple[int, int, str]] = []
+        for m in _CELL.finditer(xml):
+            attrs = m.group(3)
+            why = None
+            if by_style:
+                s = _S.search(attrs)
+                if s is not None:
+                    why = by_style.get(int(s.group(1)))
+            if by_string and m.group(4) != b"/" and _T_SHARED.search(attrs):
+                v = _V.match(xml, m.end())
+                if v is not None and int(v.group(1)) in by_string:
+                    why = "，".join(x for x in (why, by_string[int(v.group(1))]) if x)
+            if why:
+                found.append((int(m.group(2)), column_index(m.group(1).decode()), why))
+        if found:
+            out[name] = tuple(found)
+    return out
