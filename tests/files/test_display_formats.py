@@ -95,3 +95,15 @@ def test_a_figure_struck_out_inside_its_cell_is_refused(tmp_path, campaign, rule
     [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-SHOWN"]
     assert refusal.codes == ("A1.01B",) and "部分文字加了删除线" in refusal.message
     assert report.values.get("A1.01B") is None and report.values["A1.01A"] == 52340
+
+
+@pytest.mark.parametrize(("dress", "code", "why"), [
+    (_percent, "A1.05", "按百分比显示"), (_yuan_as_wan, "A1.11", "移动了小数点显示"), (_struck, "A1.01B", "数字加了删除线"),
+])
+def test_the_same_saved_as_xls_by_libreoffice(tmp_path, campaign, rules, dress, code, why):
+    """An .xls keeps formats and fonts in its XF records: read from them, the same refusal."""
+    saved = saved_by_libreoffice(retyped(tmp_path / "shown.xlsx", dress), tmp_path / "lo", "xls")
+    report = report_of(saved, campaign, rules)
+    refusals = [f for f in report.findings if f.rule in ("F-LOCATE-SHOWN", "F-LOCATE-STRAY") and code in f.codes]
+    assert refusals and (refusals[0].rule == "F-LOCATE-STRAY" or why in refusals[0].message)
+    assert report.values.get(code) is None

@@ -26,7 +26,7 @@ from ..core.findings import ReturnUnusable
 from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
-from .display import marked_strings, shown_otherwise, suspicious_styles
+from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
 from .uncached import unreadable_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts
 
@@ -115,6 +115,10 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
     at_most = _at_most(found)
     if found.kind == "xlsx":
         sheets = _shown_otherwise(found, book, sheets)
+    elif found.kind == "xls":
+        shown = shown_otherwise_xls(data)
+        if shown:
+            sheets = tuple(replace(s, shown=shown[s.name]) if s.name in shown else s for s in sheets)
     if at_most is not None and at_most[0] > _filled(sheets):
         # Some cell with a child element reads empty: perhaps a formula saved without its result, or an error.
         unreadable = unreadable_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
