@@ -116,9 +116,9 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
     if found.kind == "xlsx":
         sheets = _shown_otherwise(found, book, sheets)
     elif found.kind == "xls":
-        shown = shown_otherwise_xls(data)
-        if shown:
-            sheets = tuple(replace(s, shown=shown[s.name]) if s.name in shown else s for s in sheets)
+        otherwise = shown_otherwise_xls(data)
+        if otherwise:
+            sheets = tuple(replace(s, shown=otherwise[s.name]) if s.name in otherwise else s for s in sheets)
     if at_most is not None and at_most[0] > _filled(sheets):
         # Some cell with a child element reads empty: perhaps a formula saved without its result, or an error.
         unreadable = unreadable_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
