@@ -17,6 +17,8 @@ import pytest
 from wennuan_xl.core.check import check_return
 from wennuan_xl.files.source import load_return
 
+from .test_uncached_formulas import retyped_sheet
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "workbooks" / "samples" / "returns" / "五通桥区-附件1.xlsx"
 FIELDS = ("A1.01A", "A1.04D", "A1.05", "A1.07K")
@@ -106,13 +108,7 @@ def test_last_years_value_column_hidden_this_years_beside_it(tmp_path, campaign,
 def test_an_old_draft_in_rows_of_no_height_is_not_read(tmp_path, campaign, rules):
     rows = [("01", "（A）当地职工总数", "人", 52340), ("", "（B）其中农民工总数", "人", 12000),
             ("05", "筹集款物总额", "万元", 137.62), ("11", "为农民工返乡争取经济补贴", "万元", 38.34)]
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append(["附件1"])
-    ws.append(["2017年工会送温暖活动统计表"])
-    ws.append(["填报单位：市中区总工会"])
-    ws.append(["项目", "指标名称", "计量单位", "数值"])
+    wb, ws = retyped_sheet()
     for item, label, unit, value in rows:  # the draft: a row height of 0, not marked hidden
         ws.append([item, label, unit, _scaled(value)])
         ws.row_dimensions[ws.max_row].height = MARK

@@ -35,14 +35,18 @@ ROWS = [  # item, label, unit, figure
 ]
 
 
-def retyped(path: Path) -> Path:
+def retyped_sheet():
+    """A new workbook whose Sheet1 carries 附件1's title, a 填报单位 line and a retyped header (项目 … 数值)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Sheet1"
-    ws.append(["附件1"])
-    ws.append(["2017年工会送温暖活动统计表"])
-    ws.append(["填报单位：市中区总工会"])
-    ws.append(["项目", "指标名称", "计量单位", "数值"])
+    for row in (["附件1"], ["2017年工会送温暖活动统计表"], ["填报单位：市中区总工会"], ["项目", "指标名称", "计量单位", "数值"]):
+        ws.append(row)
+    return wb, ws
+
+
+def retyped(path: Path) -> Path:
+    wb, ws = retyped_sheet()
     for row in ROWS:
         ws.append(list(row))
     wb.save(path)

@@ -24,6 +24,7 @@ import re
 from collections.abc import Container, Mapping
 
 from ..core.workbook import column_index
+from .visibility import biff_stream
 
 Shown = tuple[tuple[int, int, str], ...]  # (row, col, why), 1-based
 
@@ -164,18 +165,8 @@ def _biff_string(body: bytes, pos: int) -> str:
 
 def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
     """Sheet name -> its cells whose format or font shows another figure than they store, for an .xls."""
-    try:
-        import olefile
-
-        ole = olefile.OleFileIO(data)
-        try:
-            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
-            if stream is None:
-                return {}
-            biff = ole.openstream(stream).read()
-        finally:
-            ole.close()
-    except Exception:  # noqa: BLE001 - a container the guard let through but this cannot follow: nothing listed
+    biff = biff_stream(data)
+    if biff is None:
         return {}
     formats: dict[int, str] = {}
     struck_fonts: set[int] = set()

@@ -99,20 +99,26 @@ def _hidden_rows(xml: bytes) -> frozenset[int]:
     return frozenset(rows)
 
 
-def hidden_rows_xls(data: bytes) -> dict[str, Hidden]:
-    """Sheet name -> hidden rows and columns of an old .xls (BIFF8): ROW and COLINFO records carry the flag."""
+def biff_stream(data: bytes) -> bytes | None:
+    """The workbook stream of an .xls already passed by the guard (its BIFF records), or None when the
+    container cannot be followed."""
     try:
         import olefile
 
         ole = olefile.OleFileIO(data)
         try:
             stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
-            if stream is None:
-                return {}
-            biff = ole.openstream(stream).read()
+            return ole.openstream(stream).read() if stream is not None else None
         finally:
             ole.close()
-    except Exception:  # noqa: BLE001 - a container the guard let through but this cannot follow: no hidden rows
+    except Exception:  # noqa: BLE001 - a container the guard let through but this cannot follow: nothing from it
+        return None
+
+
+def hidden_rows_xls(data: bytes) -> dict[str, Hidden]:
+    """Sheet name -> hidden rows and columns of an old .xls (BIFF8): ROW and COLINFO records carry the flag."""
+    biff = biff_stream(data)
+    if biff is None:
         return {}
     sheets: list[tuple[int, str]] = []  # (offset of the sheet's BOF, name)
     pos, n = 0, len(biff)
