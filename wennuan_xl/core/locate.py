@@ -357,19 +357,50 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
     )
 
 
+class _Under(dict):
+    """(row, col) of each cell under a merge but its top-left -> the merge; merges of more than ``_MERGE_CELLS``
+    cells kept aside in ``big`` (a sheet merged whole would not be spelled out cell by cell)."""
+
+    big: tuple[tuple[int, int, int, int], ...] = ()
+
+
+_MERGE_CELLS = 4096
+
+
+def _under_merges(sheet: SheetData) -> _Under:
+    cached = sheet.__dict__.get("_under")
+    if cached is None:
+        cached = _Under()
+        big = []
+        for m in sheet.merged:
+            r1, c1, r2, c2 = m
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > _MERGE_CELLS:
+                big.append(m)
+                continue
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        cached.setdefault((r, c), m)
+        cached.big = tuple(big)
+        object.__setattr__(sheet, "_under", cached)
+    return cached
+
+
 def _refuse_under_merges(sheet: SheetData, ordered: dict[str, CellRef | None], problems: list[Problem]) -> None:
     """Fields whose figure sits in a merged cell other than the merge's top-left one: Excel shows only the
     top-left cell's content over the whole merge, so nobody sees that figure (a workbook written by a program
     keeps it; Excel itself drops it when cells are merged). Not read; F-LOCATE-MERGED names them."""
+    under = _under_merges(sheet)
     hidden: list[tuple[str, CellRef, tuple[int, int, int, int]]] = []
     for code, ref in ordered.items():
-        if ref is None or sheet.value(ref.row, ref.col) in (None, ""):
+        if ref is None:
             continue
-        for m in sheet.merged:
-            r1, c1, r2, c2 = m
-            if r1 <= ref.row <= r2 and c1 <= ref.col <= c2 and (ref.row, ref.col) != (r1, c1):
-                hidden.append((code, ref, m))
-                break
+        m = under.get((ref.row, ref.col))
+        if m is None and under.big:
+            m = next((b for b in under.big if b[0] <= ref.row <= b[2] and b[1] <= ref.col <= b[3]
+                      and (ref.row, ref.col) != (b[0], b[1])), None)
+        if m is not None and sheet.value(ref.row, ref.col) not in (None, ""):
+            hidden.append((code, ref, m))
     if not hidden:
         return
     _code, first, (r1, c1, r2, c2) = hidden[0]

@@ -394,7 +394,8 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
             z.hiding.add(m.name)
         produced += len(chunk)
         if m.name not in z.hiding:
-            if b"hidden" in last + chunk[:5] or b"hidden" in chunk or (sheet and _ZERO_SIZE in last + chunk):
+            if (b"hidden" in last + chunk[:5] or b"hidden" in chunk
+                    or (sheet and (_ZERO_SIZE in last + chunk[:6] or _ZERO_SIZE in chunk))):
                 z.hiding.add(m.name)  # a row of no height hides it as hidden="1" does (a column of no width: below)
             last = chunk[-7:]
         if produced > limit:
