@@ -102,7 +102,7 @@ def test_last_years_value_column_hidden_this_years_beside_it(tmp_path, campaign,
     report = _report(path, campaign, rules)
     assert {c: report.values[c] for c in FIELDS} == shown
     [note] = [f for f in report.findings if f.rule == "F-NAMES"]
-    assert "已按表上印的项目读取" in note.message
+    assert note.message.startswith("附件1：单元格名称指向隐藏的行或列（") and "已按表上看得见的数值读取" in note.message
 
 
 def test_an_old_draft_in_rows_of_no_height_is_not_read(tmp_path, campaign, rules):

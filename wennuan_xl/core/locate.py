@@ -82,6 +82,7 @@ class ReturnData:
 # field (and aligning it would cost seconds, where a return must be answered in well under one).
 MAX_SEGMENTS = 1500
 STALE_NAMES_NOTE = "{annex}：单元格名称与表上项目不符（{count} 项，如 {example}），已按表上印的项目读取"
+HIDDEN_NAMES_NOTE = "{annex}：单元格名称指向隐藏的行或列（{count} 项，如 {example}），已按表上看得见的数值读取"
 STALE_NAMES = "F-NAMES"  # the 注意 finding of that note
 
 
@@ -329,7 +330,9 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
                 stale.append(code)
     if stale:
         example = campaign.field(stale[0])
-        message = STALE_NAMES_NOTE.format(annex=form.annex, count=len(stale), example=f"{place.names[stale[0]].a1}（{example.caption}）")
+        hidden = all(place.names[c].row in sheet.hidden_rows or place.names[c].col in sheet.hidden_cols for c in stale)
+        message = (HIDDEN_NAMES_NOTE if hidden else STALE_NAMES_NOTE).format(
+            annex=form.annex, count=len(stale), example=f"{place.names[stale[0]].a1}（{example.caption}）")
         read_at = tuple(str(cells[c]) if cells.get(c) is not None else "" for c in stale)
         notes.append(Finding(STALE_NAMES, Severity.NOTE, tuple(stale), read_at, {}, message))
     ordered = {f.code: cells.get(f.code) for f in form.fields}
