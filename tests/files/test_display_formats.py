@@ -8,6 +8,7 @@ and LibreOffice keep it.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -15,9 +16,10 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
+from system_tools import require_tool
 
 from wennuan_xl.core.check import check_return
-from wennuan_xl.core.findings import Severity
+from wennuan_xl.core.findings import ReturnUnusable, Severity
 from wennuan_xl.files.source import load_return
 
 from .test_uncached_formulas import saved_by_libreoffice
@@ -107,3 +109,40 @@ def test_the_same_saved_as_xls_by_libreoffice(tmp_path, campaign, rules, dress, 
     refusals = [f for f in report.findings if f.rule in ("F-LOCATE-SHOWN", "F-LOCATE-STRAY") and code in f.codes]
     assert refusals and (refusals[0].rule == "F-LOCATE-STRAY" or why in refusals[0].message)
     assert report.values.get(code) is None
+
+
+NEW_REFUSALS = {"F-LOCATE-SHOWN", "F-LOCATE-FORMULA", "F-LOCATE-ERROR", "F-LOCATE-MERGED"}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_no_corpus_return_resaved_by_libreoffice_is_refused_for_how_it_is_saved(tmp_path, campaign, rules, fmt):
+    """False refusals cost a clerk a resubmission: every return of the corpora (units' own layouts, made by other
+    programs) and every sample, saved again by LibreOffice (its styles, shared strings and formulas' results),
+    gets none of these refusals, and the .xlsx copies read the same values as the originals."""
+    root = Path(__file__).resolve().parents[1]
+    sources = sorted([*(root / "foreign" / "returns").glob("*.xlsx"), *(root / "foreign_attack" / "returns").glob("*.xlsx"),
+                      *(root.parent / "workbooks" / "samples" / "returns").glob("*.xlsx")])
+    assert len(sources) > 100
+    exe = require_tool("soffice")
+    profile = tmp_path / "profile"
+    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to",
+                    {"xlsx": "xlsx", "xls": "xls:MS Excel 97"}[fmt], "--outdir", str(tmp_path / "lo"), *map(str, sources)],
+                   check=False, capture_output=True, timeout=600)
+    refused, differ = [], []
+    for source in sources:
+        saved = tmp_path / "lo" / f"{source.stem}.{fmt}"
+        assert saved.is_file(), f"LibreOffice wrote no {saved.name}"
+        try:
+            report = report_of(saved, campaign, rules)
+        except ReturnUnusable:
+            continue  # the corpora's own refusals (a picture of a table)
+        refused += [(saved.name, f.rule, f.message) for f in report.findings if f.rule in NEW_REFUSALS]
+        if fmt == "xlsx":
+            try:
+                original = report_of(source, campaign, rules)
+            except ReturnUnusable:
+                continue
+            if original.values != report.values:
+                differ.append(saved.name)
+    assert not refused
+    assert not differ
