@@ -146,3 +146,13 @@ def test_no_corpus_return_resaved_by_libreoffice_is_refused_for_how_it_is_saved(
                 differ.append(saved.name)
     assert not refused
     assert not differ
+
+
+def test_a_workbook_too_big_for_the_guard_to_keep_its_parts_is_looked_at_too(tmp_path, campaign, rules, monkeypatch):
+    """Past MAX_KEPT_BYTES the guard hands the parts on as sent (styles and shared strings not kept): they are
+    read from the workbook, and the percent cell is still refused."""
+    from wennuan_xl.files import limits
+
+    monkeypatch.setattr(limits, "MAX_KEPT_BYTES", 0)
+    report = report_of(retyped(tmp_path / "big.xlsx", _percent), campaign, rules)
+    assert [f.codes for f in report.findings if f.rule == "F-LOCATE-SHOWN"] == [("A1.05",)]

@@ -19,6 +19,7 @@ import io
 import os
 import re
 import stat
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -132,11 +133,26 @@ def _shown_otherwise(found: guard.Inspected, book: bytes, sheets: tuple[SheetDat
     """The sheets with their cells that show something else than they store (files/display.py), when the
     styles or shared strings hold what makes a cell do so (once per distinct styles part: a template's returns
     share it)."""
-    if not suspicious_styles(found.styles_xml or b"") and not marked_strings(found.strings_xml):
+    styles, strings = found.styles_xml, found.strings_xml
+    if styles is None or (strings is None and b"sharedStrings" in book):  # too much to keep (a big workbook)
+        styles, strings = _part(book, "styles.xml", styles), _part(book, "sharedStrings.xml", strings)
+    if not suspicious_styles(styles or b"") and not marked_strings(strings):
         return sheets
     skip = {s.name for s in sheets if is_checklist(s)}
-    shown = shown_otherwise(dict(sheet_parts(book, skip)), found.styles_xml, found.strings_xml)
+    shown = shown_otherwise(dict(sheet_parts(book, skip)), styles, strings)
     return tuple(replace(s, shown=shown[s.name]) if s.name in shown else s for s in sheets) if shown else sheets
+
+
+def _part(book: bytes, leaf: str, kept: bytes | None) -> bytes | None:
+    """A part the guard checked but did not keep, read from the workbook (``xl/<leaf>``)."""
+    if kept is not None:
+        return kept
+    try:
+        with zipfile.ZipFile(io.BytesIO(book)) as zf:
+            name = next((n for n in zf.namelist() if n.lower() == f"xl/{leaf.lower()}"), None)
+            return zf.read(name) if name is not None else None
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None
 
 
 def _filled(sheets: tuple[SheetData, ...]) -> int:

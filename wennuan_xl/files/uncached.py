@@ -121,10 +121,6 @@ def _error_text(value: bytes, formula: str) -> str:
     return f"{shown}，公式 {formula}" if formula else shown
 
 
-def _uncached_cells(xml: bytes) -> Uncached:
-    return _walk(xml)[0]
-
-
 def _walk(xml: bytes) -> tuple[Uncached, Uncached]:
     """The cells of one sheetData, followed as calamine follows them: ``<row r>`` sets the row (else the next),
     ``<c r>`` the cell (else the next column); (formula cells without a result, error cells)."""
