@@ -9,6 +9,7 @@ and LibreOffice keep it.
 from __future__ import annotations
 
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -99,11 +100,50 @@ def test_a_figure_struck_out_inside_its_cell_is_refused(tmp_path, campaign, rule
     assert report.values.get("A1.01B") is None and report.values["A1.01A"] == 52340
 
 
+def _struck_run(ws):
+    ws["D6"] = CellRichText([TextBlock(InlineFont(strike=True), "12000"), " 12500"])
+
+
+def _footnote_run(ws):
+    ws["D5"] = CellRichText(["52340", TextBlock(InlineFont(vertAlign="superscript"), "1")])
+
+
+def _bold_run(ws):
+    ws["D6"] = CellRichText([TextBlock(InlineFont(b=True), "120"), "00"])
+
+
+@pytest.mark.parametrize(("dress", "code", "why"), [
+    (_struck_run, "A1.01B", "部分文字加了删除线"), (_footnote_run, "A1.01A", "上标或下标"),
+])
+def test_rich_text_written_inline_by_a_script_is_looked_into(tmp_path, campaign, rules, dress, code, why):
+    """openpyxl writes rich text inline in the cell (t="inlineStr"), not in the shared strings: the same refusal."""
+    path = retyped(tmp_path / "inline.xlsx", dress)
+    with zipfile.ZipFile(path) as zf:
+        assert b'<c r="' + CELLS[code].encode() + b'" t="inlineStr"><is><r>' in zf.read("xl/worksheets/sheet1.xml")
+    report = report_of(path, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-SHOWN"]
+    assert refusal.codes == (code,) and why in refusal.message and CELLS[code] in refusal.message
+    assert report.values.get(code) is None
+
+
+def test_inline_rich_text_that_shows_all_its_digits_reads(tmp_path, campaign, rules):
+    """A bold run and the word "strike" in a plain text cell hide nothing: read, no refusal."""
+    def dress(ws):
+        _bold_run(ws)
+        ws["B8"] = CellRichText(["为农民工返乡争取经济补贴（strike、vertAlign 字样）"])
+
+    report = report_of(retyped(tmp_path / "bold.xlsx", dress), campaign, rules)
+    assert not [f for f in report.findings if f.rule == "F-LOCATE-SHOWN"]
+    assert report.values["A1.01B"] == 12000
+
+
 @pytest.mark.parametrize(("dress", "code", "why"), [
     (_percent, "A1.05", "按百分比显示"), (_yuan_as_wan, "A1.11", "移动了小数点显示"), (_struck, "A1.01B", "数字加了删除线"),
+    (_struck_run, "A1.01B", "部分文字加了删除线"), (_footnote_run, "A1.01A", "上标或下标"),
 ])
 def test_the_same_saved_as_xls_by_libreoffice(tmp_path, campaign, rules, dress, code, why):
-    """An .xls keeps formats and fonts in its XF records: read from them, the same refusal."""
+    """An .xls keeps formats and fonts in its XF records, rich text's runs in its SST record: read from them, the
+    same refusal."""
     saved = saved_by_libreoffice(retyped(tmp_path / "shown.xlsx", dress), tmp_path / "lo", "xls")
     report = report_of(saved, campaign, rules)
     refusals = [f for f in report.findings if f.rule in ("F-LOCATE-SHOWN", "F-LOCATE-STRAY") and code in f.codes]

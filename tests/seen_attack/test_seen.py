@@ -22,14 +22,9 @@ HERE = Path(__file__).resolve().parent
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))["files"]
 
 # (file, field) -> why it is still read wrong without a finding
-_INLINE = "rich text written inline by a script (openpyxl), not by Excel, WPS or LibreOffice: its runs are not looked into"
 _COMMENT = "a figure only in a cell's comment: read as blank, with only the 未填 提示"
 _STALE = "a formula's saved result older than its inputs on another sheet (the file asks for a recalculation on load)"
 KNOWN_OPEN = {
-    ("12c-T-单元格内删除线.xlsx", "A1.02A"): _INLINE, ("12c-T-单元格内删除线.xlsx", "A1.07K"): _INLINE,
-    ("22b-S-单元格内删除线.xlsx", "A1.07K"): _INLINE,
-    ("24-S-脚注上标.xlsx", "A1.03A"): _INLINE, ("24-S-脚注上标.xls", "A1.03A"): "an .xls's rich text runs are not looked into",
-    ("24b-T-脚注上标.xlsx", "A1.03A"): _INLINE,
     ("13-T-数字在批注.xlsx", "A1.04G"): _COMMENT, ("13-T-数字在批注.xlsx", "A1.10L"): _COMMENT,
     ("13-T-数字在批注.xls", "A1.04G"): _COMMENT, ("13-T-数字在批注.xls", "A1.10L"): _COMMENT,
     ("22c-S-数字在批注.xlsx", "A1.04G"): _COMMENT, ("22c-S-数字在批注.xlsx", "A1.10L"): _COMMENT,

@@ -9,7 +9,7 @@ font changes what is seen:
 - a format that shows nothing (``;;;``);
 - a struck-through font: the clerk struck the figure out (and typed the right one elsewhere);
 - a shared string with struck-through or superscript runs: ``~~70~~ 76`` and ``963¹`` are one text to calamine,
-  ``70 76`` or ``9631``.
+  ``70 76`` or ``9631``; the same runs written inline in the cell (``t="inlineStr"``, as scripts write rich text).
 
 The locator refuses a field whose cell is one of these (F-LOCATE-SHOWN, naming the cell and why), so this lists
 them from the workbook's styles, shared strings and worksheets, which the guard has checked. Looked for only
@@ -24,6 +24,7 @@ import re
 from collections.abc import Container, Mapping
 
 from ..core.workbook import column_index
+from .guard_ole import shared_string_runs
 from .visibility import biff_stream
 
 Shown = tuple[tuple[int, int, str], ...]  # (row, col, why), 1-based
@@ -106,27 +107,35 @@ def marked_strings(strings: bytes | None) -> dict[int, str]:
         return {}
     out: dict[int, str] = {}
     for i, m in enumerate(_SI.finditer(strings)):
-        body = m.group(1)
-        if b"<r>" in body or b":r>" in body or b"<r " in body:
-            signs = _RUN_SIGNS.findall(body)
-            if signs:
-                struck = any(b"strike" in s for s in signs)
-                out[i] = "部分文字加了删除线" if struck else "部分文字是上标或下标（如注释序号）"
+        why = _runs_say(m.group(1))
+        if why:
+            out[i] = why
     return out
+
+
+def _runs_say(body: bytes) -> str | None:
+    """Why a rich text (an <si> or an inline <is>) shows other digits than its text joined, or None."""
+    if b"<r>" in body or b":r>" in body or b"<r " in body:
+        signs = _RUN_SIGNS.findall(body)
+        if signs:
+            return "部分文字加了删除线" if any(b"strike" in s for s in signs) else "部分文字是上标或下标（如注释序号）"
+    return None
 
 
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^<>]*?)(/?)>')
 _S = re.compile(rb'\ss="([0-9]+)"')
 _T_SHARED = re.compile(rb'\st="s"')
 _V = re.compile(rb"\s*<v>([0-9]+)</v>")
+_INLINE = re.compile(rb'\st="inlineStr"')
 
 
 def shown_otherwise(sheets: Mapping[str, bytes], styles: bytes | None, strings: bytes | None,
-                    skip: Container[str] = ()) -> dict[str, Shown]:
-    """Sheet name -> its cells that show something else than they store (see the module's docstring)."""
+                    skip: Container[str] = (), inline: bool = False) -> dict[str, Shown]:
+    """Sheet name -> its cells that show something else than they store (see the module's docstring).
+    ``inline``: look into the cells' inline rich text too (the guard saw its words in a worksheet)."""
     by_style = suspicious_styles(styles) if styles else {}
     by_string = marked_strings(strings)
-    if not by_style and not by_string:
+    if not by_style and not by_string and not inline:
         return {}
     out: dict[str, Shown] = {}
     for name, xml in sheets.items():
@@ -144,6 +153,11 @@ def shown_otherwise(sheets: Mapping[str, bytes], styles: bytes | None, strings: 
                 v = _V.match(xml, m.end())
                 if v is not None and int(v.group(1)) in by_string:
                     why = "，".join(x for x in (why, by_string[int(v.group(1))]) if x)
+            if inline and m.group(4) != b"/" and _INLINE.search(attrs):
+                end = xml.find(b"</c>", m.end())
+                runs = _runs_say(xml[m.end() : end if end >= 0 else len(xml)])
+                if runs:
+                    why = "，".join(x for x in (why, runs) if x)
             if why:
                 found.append((int(m.group(2)), column_index(m.group(1).decode()), why))
         if found:
@@ -163,6 +177,20 @@ def _biff_string(body: bytes, pos: int) -> str:
     return raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
 
 
+def _marked_xls_strings(string_runs: list[bytes], struck: set[int], script: set[int]) -> dict[int, str]:
+    """Shared string index -> why, for the strings with a run in a struck-through or superscript font."""
+    out: dict[int, str] = {}
+    if not struck and not script:
+        return out
+    for i, runs in enumerate(string_runs):
+        used = {int.from_bytes(runs[k + 2 : k + 4], "little") for k in range(0, len(runs) - 3, 4)}
+        if used & struck:
+            out[i] = "部分文字加了删除线"
+        elif used & script:
+            out[i] = "部分文字是上标或下标（如注释序号）"
+    return out
+
+
 def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
     """Sheet name -> its cells whose format or font shows another figure than they store, for an .xls."""
     biff = biff_stream(data)
@@ -170,6 +198,8 @@ def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
         return {}
     formats: dict[int, str] = {}
     struck_fonts: set[int] = set()
+    script_fonts: set[int] = set()  # superscript or subscript
+    string_runs: list[bytes] = []
     fonts = 0
     xf_why: dict[int, str] = {}
     xfs = 0
@@ -190,7 +220,16 @@ def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
                 fonts += 1
             if int.from_bytes(body[2:4], "little") & 0x0008:
                 struck_fonts.add(fonts)
+            if length >= 10 and int.from_bytes(body[8:10], "little") in (1, 2):
+                script_fonts.add(fonts)
             fonts += 1
+        elif rtype == 0x00FC:  # SST, its CONTINUE records after it
+            conts, at = [], pos + 4 + length
+            while at + 4 <= n and int.from_bytes(biff[at : at + 2], "little") == 0x003C:
+                clen = int.from_bytes(biff[at + 2 : at + 4], "little")
+                conts.append(biff[at + 4 : at + 4 + clen])
+                at += 4 + clen
+            string_runs = shared_string_runs(body, conts)
         elif rtype == 0x00E0 and length >= 4:  # XF
             font, fmt = int.from_bytes(body[:2], "little"), int.from_bytes(body[2:4], "little")
             reasons = []
@@ -208,7 +247,8 @@ def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
             raw = body[8 : 8 + cch * (2 if high else 1)]
             sheets.append((int.from_bytes(body[:4], "little"), raw.decode("utf-16-le" if high else "latin-1", "replace")))
         pos += 4 + length
-    if not xf_why:
+    string_why = _marked_xls_strings(string_runs, struck_fonts, script_fonts)
+    if not xf_why and not string_why:
         return {}
     out: dict[str, Shown] = {}
     for k, (offset, name) in enumerate(sheets):
@@ -226,8 +266,13 @@ def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
                         found.append((row + 1, col + i + 1, xf_why[xf]))
             elif kind is not None and length >= 6:
                 row, col, xf = (int.from_bytes(biff[pos + 4 + 2 * j : pos + 6 + 2 * j], "little") for j in range(3))
-                if xf in xf_why:
-                    found.append((row + 1, col + 1, xf_why[xf]))
+                why = xf_why.get(xf)
+                if kind == "labelsst" and length >= 10:
+                    runs = string_why.get(int.from_bytes(biff[pos + 10 : pos + 14], "little"))
+                    if runs and not (why and "删除线" in why and "删除线" in runs):  # said once
+                        why = "，".join(x for x in (why, runs) if x)
+                if why:
+                    found.append((row + 1, col + 1, why))
             pos += 4 + length
         if found:
             out[name] = tuple(found)

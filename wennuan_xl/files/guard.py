@@ -52,6 +52,7 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _CHUNK = 256 * 1024
 _ROW_OR_COLUMN = re.compile(rb"<(?:\w+:)?(?:row|col)\b")  # what visibility.py's patterns start with
 _ZERO_SIZE, _ZERO_WIDTH = b' ht="0', b' width="0'  # a row's height, a column's width, of 0 (or 0.x: visibility.py says)
+_RUN_WORDS = (b"strike", b"vertAlign")  # what a struck or superscript run of rich text says (display.py)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _BROKEN = "文件已损坏或不完整（压缩结构有误），请对方重新发送"
 _ODD = "文件的压缩结构异常（{}），不是 Excel 正常保存的工作簿，可能是损坏或恶意构造的文件，不予读取"
@@ -95,6 +96,9 @@ class Inspected:
     # (None where it was too big to keep).
     styles_xml: bytes | None = field(default=None, repr=False)
     strings_xml: bytes | None = field(default=None, repr=False)
+    # Whether a worksheet holds the words of a struck-through or superscript run (rich text written inline in a
+    # cell, as scripts write it): display.py then looks at the sheets' inline strings.
+    marked_runs: bool = False
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -149,6 +153,7 @@ class _Zip:
     inflated: dict[str, bytes] = field(default_factory=dict)  # member -> its bytes, inflated whole
     kept: int = 0  # bytes in ``inflated``, at most L.MAX_KEPT_BYTES
     hiding: set[str] = field(default_factory=set)  # the parts that hold the word "hidden"
+    marked: bool = False  # a worksheet holds "strike" or "vertAlign" (display.py's inline rich text)
 
     def keep(self, m: _Member, data: bytes) -> None:
         if self.kept + len(data) <= L.MAX_KEPT_BYTES:
@@ -389,7 +394,11 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     first = True
     last = b""
     sheet = "worksheets/" in m.name
+    tail = b""
     for chunk in _inflate(z.data, m, limit):
+        if sheet and not z.marked:
+            z.marked = any(w in chunk or w in tail + chunk[:9] for w in _RUN_WORDS)
+            tail = chunk[-9:]
         if first and sheet and m.name not in z.hiding and _ZERO_WIDTH in chunk[: chunk.find(b"sheetData")]:
             z.hiding.add(m.name)
         produced += len(chunk)
@@ -633,7 +642,7 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
     return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden),
                      _counts(totals), stored_copy(z), may_hide,
                      z.inflated.get(styles.name) if styles is not None else None,
-                     z.inflated.get(sst.name) if sst is not None else None)
+                     z.inflated.get(sst.name) if sst is not None else None, z.marked)
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:

@@ -189,8 +189,9 @@ class XlsTotals:
     sheets: list[str] = field(default_factory=list)
 
 
-def _shared_string_lengths(data: bytes, conts: list[bytes]) -> list[int]:
-    """calamine's parse_sst, keeping only each string's character count."""
+def _shared_string_lengths(data: bytes, conts: list[bytes], runs_out: list[bytes] | None = None) -> list[int]:
+    """calamine's parse_sst, keeping only each string's character count (and, into ``runs_out``, each
+    string's rich-text formatting runs: 4 bytes a run, the first character and the font)."""
     if len(data) < 8:
         raise _Stop
     total, unique = struct.unpack_from("<II", data, 0)
@@ -241,14 +242,30 @@ def _shared_string_lengths(data: bytes, conts: list[bytes]) -> list[int]:
                 if not buf:
                     raise Refused(_BROKEN)  # an empty continue record here is a panic in calamine
                 wide, buf = bool(buf[0] & 0x1), buf[1:]
-        for skip in (runs * 4, ext):
+        for k, skip in enumerate((runs * 4, ext)):
+            taken: list[bytes] = []
             while skip > 0:
                 if not buf and not next_cont():
                     raise _Stop
                 take = min(skip, len(buf))
+                if runs_out is not None and k == 0:
+                    taken.append(buf[:take])
                 buf, skip = buf[take:], skip - take
+            if runs_out is not None and k == 0:
+                runs_out.append(b"".join(taken))
         lengths.append(cch)
     return lengths
+
+
+def shared_string_runs(data: bytes, conts: list[bytes]) -> list[bytes]:
+    """Each shared string's formatting runs (4 bytes a run: first character, font index), from an SST record
+    the guard has passed; empty where it cannot be read."""
+    runs: list[bytes] = []
+    try:
+        _shared_string_lengths(data, conts, runs)
+    except (_Stop, Refused):
+        return []
+    return runs
 
 
 # Cell records and where calamine places them (0-based row, column in the first 4 bytes).

@@ -133,13 +133,13 @@ def _shown_otherwise(found: guard.Inspected, book: bytes, sheets: tuple[SheetDat
     """The sheets with their cells that show something else than they store (files/display.py), when the
     styles or shared strings hold what makes a cell do so (once per distinct styles part: a template's returns
     share it)."""
-    styles, strings = found.styles_xml, found.strings_xml
+    styles, strings = found.styles_xml, found.strings_xml  # (shared strings, and rich text inline in the sheets)
     if styles is None or (strings is None and b"sharedStrings" in book):  # too much to keep (a big workbook)
         styles, strings = _part(book, "styles.xml", styles), _part(book, "sharedStrings.xml", strings)
-    if not suspicious_styles(styles or b"") and not marked_strings(strings):
+    if not suspicious_styles(styles or b"") and not marked_strings(strings) and not found.marked_runs:
         return sheets
     skip = {s.name for s in sheets if is_checklist(s)}
-    shown = shown_otherwise(dict(sheet_parts(book, skip)), styles, strings)
+    shown = shown_otherwise(dict(sheet_parts(book, skip)), styles, strings, inline=found.marked_runs)
     return tuple(replace(s, shown=shown[s.name]) if s.name in shown else s for s in sheets) if shown else sheets
 
 
