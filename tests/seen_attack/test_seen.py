@@ -22,12 +22,8 @@ HERE = Path(__file__).resolve().parent
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))["files"]
 
 # (file, field) -> why it is still read wrong without a finding
-_COMMENT = "a figure only in a cell's comment: read as blank, with only the 未填 提示"
 _STALE = "a formula's saved result older than its inputs on another sheet (the file asks for a recalculation on load)"
 KNOWN_OPEN = {
-    ("13-T-数字在批注.xlsx", "A1.04G"): _COMMENT, ("13-T-数字在批注.xlsx", "A1.10L"): _COMMENT,
-    ("13-T-数字在批注.xls", "A1.04G"): _COMMENT, ("13-T-数字在批注.xls", "A1.10L"): _COMMENT,
-    ("22c-S-数字在批注.xlsx", "A1.04G"): _COMMENT, ("22c-S-数字在批注.xlsx", "A1.10L"): _COMMENT,
     ("23-T-跨表公式缓存过期.xlsx", "A1.01A"): _STALE, ("23-T-跨表公式缓存过期.xls", "A1.01A"): _STALE,
 }
 

@@ -346,6 +346,9 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         filled = tuple((r, c, f"{why}，存的是“{raw_text(sheet.value(r, c))}”") for r, c, why in sheet.shown
                        if sheet.value(r, c) not in (None, ""))
         _refuse_unreadable(filled, "shown_otherwise", "的", ordered, problems)
+    if sheet.comments:
+        empty = tuple((r, c, f"批注“{text}”") for r, c, text in sheet.comments if sheet.value(r, c) in (None, ""))
+        _refuse_unreadable(empty, "comment_figure", "的", ordered, problems)
     if not any(ordered.values()) and not problems:
         if place.evidence < 10 and not place.names:
             return None  # a sheet that merely mentions a few labels is not this form

@@ -37,6 +37,8 @@ class SheetData:
     errors: tuple[tuple[int, int, str], ...] = ()
     # (row, col, why): cells that show something else than they store (a percent or 元-as-万元 format, struck out).
     shown: tuple[tuple[int, int, str], ...] = ()
+    # (row, col, text): comments (批注) that hold a digit; on an empty cell, the figure may be meant for it.
+    comments: tuple[tuple[int, int, str], ...] = ()
 
     def value(self, row: int, col: int) -> object:
         if 1 <= row <= len(self.rows):

@@ -27,6 +27,7 @@ from ..core.findings import ReturnUnusable
 from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
+from .comments import comments_xls, comments_xlsx
 from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
 from .uncached import unreadable_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts
@@ -120,6 +121,12 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         otherwise = shown_otherwise_xls(data)
         if otherwise:
             sheets = tuple(replace(s, shown=otherwise[s.name]) if s.name in otherwise else s for s in sheets)
+    if found.kind == "xlsx" and b"comments" in book:  # a part's name or a relationship's type: the zip holds comments
+        noted = comments_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
+    else:
+        noted = comments_xls(data) if found.kind == "xls" else {}
+    if noted:
+        sheets = tuple(replace(s, comments=noted[s.name]) if s.name in noted else s for s in sheets)
     if at_most is not None and at_most[0] > _filled(sheets):
         # Some cell with a child element reads empty: perhaps a formula saved without its result, or an error.
         unreadable = unreadable_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})

@@ -33,27 +33,38 @@ Hidden = tuple[frozenset[int], frozenset[int]]  # (rows, columns), 1-based
 def sheet_parts(data: bytes, skip: Container[str] = ()) -> Iterator[tuple[str, bytes]]:
     """(sheet name, its XML) of each worksheet of an .xlsx/.xlsm already passed by the guard, in the workbook's
     order, but those named in ``skip``; nothing (or as far as it got) when its structure cannot be followed."""
+    for name, _part, xml, _zf in sheet_members(data, skip):
+        yield name, xml
+
+
+def sheet_members(data: bytes, skip: Container[str] = ()) -> Iterator[tuple[str, str, bytes, zipfile.ZipFile]]:
+    """``sheet_parts`` with each sheet's part name and the open zip (to follow the sheet's own relationships)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             book = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-            targets = {}
-            for m in _REL.finditer(rels):
-                a = _attrs(m.group(1))
-                if b"Id" in a and b"Target" in a:
-                    target = html.unescape(a[b"Target"].decode("utf-8", "replace"))
-                    targets[a[b"Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                        posixpath.join("xl", target))
+            targets = relationship_targets(zf.read("xl/_rels/workbook.xml.rels"), "xl")
             names = set(zf.namelist())
             for m in _SHEET.finditer(book):
                 a = _attrs(m.group(1))
                 rid = next((v for k, v in a.items() if k.endswith(b":id") or k == b"id"), None)
                 name = html.unescape(a.get(b"name", b"").decode("utf-8", "replace"))
-                part = targets.get(rid) if rid is not None else None
+                part = targets.get(rid, ("", ""))[0] if rid is not None else None
                 if name and part in names and name not in skip:
-                    yield name, zf.read(part)
+                    yield name, part, zf.read(part), zf
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError):
         return
+
+
+def relationship_targets(rels: bytes, folder: str) -> dict[bytes, tuple[str, str]]:
+    """Id -> (the part it points to, its type) of a relationships part of a part in ``folder``."""
+    targets = {}
+    for m in _REL.finditer(rels):
+        a = _attrs(m.group(1))
+        if b"Id" in a and b"Target" in a:
+            target = html.unescape(a[b"Target"].decode("utf-8", "replace"))
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            targets[a[b"Id"]] = (part, a.get(b"Type", b"").decode("utf-8", "replace"))
+    return targets
 
 
 def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:

@@ -1,0 +1,56 @@
+"""A figure written only in a cell's comment (批注) is refused (F-LOCATE-COMMENT), never read as 未填.
+
+The workbooks are a retyped table built here with openpyxl (its comments in ``xl/comments/comment1.xml``), the
+same saved by LibreOffice as .xlsx (``xl/comments1.xml``, Excel's naming) and as .xls (NOTE and TXO records).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl.comments import Comment
+
+from wennuan_xl.core.findings import Severity
+
+from .test_display_formats import report_of, retyped
+from .test_uncached_formulas import saved_by_libreoffice
+
+
+def _figure_in_comment(ws):
+    ws["D6"] = None
+    ws["D6"].comment = Comment("12000人（名单另附）", "李霞")
+
+
+def _explained(ws):
+    ws["D5"].comment = Comment("含外来务工人员 3000 人", "李霞")  # on a filled cell: an explanation
+    ws["D8"] = None
+    ws["D8"].comment = Comment("本年未开展", "李霞")  # no figure in it
+
+
+def _saved(tmp_path: Path, dress, how: str) -> Path:
+    path = retyped(tmp_path / "noted.xlsx", dress)
+    return path if how == "openpyxl" else saved_by_libreoffice(path, tmp_path / "lo", how)
+
+
+@pytest.mark.parametrize("how", ["openpyxl", "xlsx", "xls"])
+def test_an_empty_cell_with_its_figure_in_the_comment_is_refused(tmp_path, campaign, rules, how):
+    path = _saved(tmp_path, _figure_in_comment, how)
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as zf:
+            assert any("comment" in n for n in zf.namelist())
+    report = report_of(path, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-COMMENT"]
+    assert refusal.severity is Severity.ERROR and refusal.codes == ("A1.01B",)
+    assert "D6" in refusal.message and "12000人（名单另附）" in refusal.message and "批注" in refusal.message
+    assert report.values.get("A1.01B") is None and report.values["A1.01A"] == 52340
+    assert not [f for f in report.findings if f.rule == "F-BLANKS" and "A1.01B" in f.codes]
+
+
+@pytest.mark.parametrize("how", ["openpyxl", "xls"])
+def test_a_comment_explaining_a_filled_cell_or_holding_no_figure_is_left_alone(tmp_path, campaign, rules, how):
+    report = report_of(_saved(tmp_path, _explained, how), campaign, rules)
+    assert not [f for f in report.findings if f.rule == "F-LOCATE-COMMENT"]
+    assert report.values["A1.01A"] == 52340 and report.values.get("A1.11") is None
+    assert [f for f in report.findings if f.rule == "F-BLANKS" and "A1.11" in f.codes]

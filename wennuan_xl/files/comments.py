@@ -1,0 +1,116 @@
+"""Cell comments (批注) that hold a figure, which python-calamine does not report.
+
+A unit sometimes leaves a cell empty and writes the figure in its comment ("26户（劳模名单另附）"): a person
+hovering over the red triangle reads 26, the readers read a blank. Whether the figure was meant for the cell
+cannot be known, so the locator refuses a field whose cell is empty and whose comment holds a digit
+(F-LOCATE-COMMENT, quoting the comment); a comment on a filled cell is an explanation and is left alone.
+
+Read from the workbook's comments parts (an .xlsx: each sheet's relationship of type ``comments``; Excel names
+the part ``xl/comments1.xml``, openpyxl ``xl/comments/comment1.xml``) or, for an .xls, from its NOTE records
+and the TXO records holding their text, after the guard has passed the file.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import struct
+from collections.abc import Container
+
+from .visibility import biff_stream, relationship_targets, sheet_members
+
+Comments = tuple[tuple[int, int, str], ...]  # (row, col, text), 1-based
+
+_COMMENT = re.compile(rb"<(?:\w+:)?comment\b([^>]*)>(.*?)</(?:\w+:)?comment>", re.S)
+_REF = re.compile(rb"\sref=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})\"")
+_T = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
+_DIGIT = re.compile(r"\d")
+_SHOWN_MAX = 60  # characters of a comment quoted in a message
+
+
+def _column(letters: str) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
+def _with_figures(found: list[tuple[int, int, str]]) -> Comments:
+    return tuple((r, c, " ".join(t.split())[:_SHOWN_MAX]) for r, c, t in found if _DIGIT.search(t))
+
+
+def comments_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, Comments]:
+    """Sheet name -> its comments that hold a digit, for an .xlsx already passed by the guard."""
+    out: dict[str, Comments] = {}
+    for name, part, _xml, zf in sheet_members(data, skip):
+        folder, leaf = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", f"{leaf}.rels")
+        try:
+            rels = zf.read(rels_name)
+        except KeyError:
+            continue
+        found: list[tuple[int, int, str]] = []
+        for target, kind in relationship_targets(rels, folder).values():
+            if not kind.endswith("/comments"):
+                continue
+            try:
+                xml = zf.read(target)
+            except KeyError:
+                continue
+            for m in _COMMENT.finditer(xml):
+                ref = _REF.search(m.group(1))
+                if ref is not None:
+                    text = html.unescape(b"".join(_T.findall(m.group(2))).decode("utf-8", "replace"))
+                    found.append((int(ref.group(2)), _column(ref.group(1).decode()), text))
+        if kept := _with_figures(found):
+            out[name] = kept
+    return out
+
+
+def comments_xls(data: bytes) -> dict[str, Comments]:
+    """Sheet name -> its comments that hold a digit, for an .xls (BIFF8): each NOTE record names its cell and
+    the object whose TXO record (and the CONTINUE after it) holds the text."""
+    biff = biff_stream(data)
+    if biff is None:
+        return {}
+    sheets: list[tuple[int, str]] = []
+    pos, n = 0, len(biff)
+    while pos + 4 <= n:
+        rtype, length = struct.unpack_from("<HH", biff, pos)
+        if rtype == 0x0085 and length >= 8:  # BOUNDSHEET8
+            body = biff[pos + 4 : pos + 4 + length]
+            cch, high = body[6], body[7] & 1
+            raw = body[8 : 8 + cch * (2 if high else 1)]
+            sheets.append((struct.unpack_from("<I", body)[0], raw.decode("utf-16-le" if high else "latin-1", "replace")))
+        elif rtype == 0x0809 and sheets:
+            break  # the first sheet begins: the globals are read
+        pos += 4 + length
+    out: dict[str, Comments] = {}
+    for k, (offset, name) in enumerate(sheets):
+        end = min(sheets[k + 1][0] if k + 1 < len(sheets) else n, n)
+        texts: dict[int, str] = {}
+        notes: list[tuple[int, int, int]] = []
+        obj = -1
+        pos = offset
+        while pos + 4 <= end:
+            rtype, length = struct.unpack_from("<HH", biff, pos)
+            body = biff[pos + 4 : pos + 4 + length]
+            if rtype == 0x005D and length >= 8 and struct.unpack_from("<H", body)[0] == 0x0015:  # OBJ: ftCmo
+                obj = struct.unpack_from("<H", body, 6)[0]
+            elif rtype == 0x01B6 and length >= 12 and obj >= 0:  # TXO: the text in the CONTINUE after it
+                cch = struct.unpack_from("<H", body, 10)[0]
+                after = pos + 4 + length
+                if cch and after + 5 <= end and struct.unpack_from("<H", biff, after)[0] == 0x003C:
+                    clen = struct.unpack_from("<H", biff, after + 2)[0]
+                    cont = biff[after + 4 : after + 4 + clen]
+                    wide = cont[0] & 1
+                    texts[obj] = cont[1 : 1 + cch * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1",
+                                                                             "replace")
+            elif rtype == 0x001C and length >= 8:  # NOTE: rw, col, grbit, idObj
+                row, col, _flags, ident = struct.unpack_from("<HHHH", body)
+                notes.append((row + 1, col + 1, ident))
+            pos += 4 + length
+        if kept := _with_figures([(r, c, texts[i]) for r, c, i in notes if i in texts]):
+            out[name] = kept
+    return out
