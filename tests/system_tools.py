@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -26,3 +29,28 @@ def require_tool(name: str) -> str:
     if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
         pytest.fail(f"CI needs {message}", pytrace=False)
     pytest.skip(message)
+
+
+RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def recalculated_by_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Each workbook opened by LibreOffice with "recalculate on load: always" (a private profile) and
+    saved again as .xlsx: the values LibreOffice computes, whatever the cached results said."""
+    exe = require_tool("soffice")
+    profile = outdir / f"profile-{uuid.uuid4().hex}"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE, encoding="utf-8")
+    converted = outdir / "converted"
+    cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+           "--convert-to", "xlsx", "--outdir", str(converted), *map(str, paths)]
+    proc = subprocess.run(cmd, capture_output=True, timeout=600, check=False, env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
+    out = {p: converted / p.name for p in paths}
+    for p, q in out.items():
+        assert q.exists(), f"LibreOffice did not convert {p.name}: {proc.stderr.decode(errors='replace')[-500:]}"
+    return out

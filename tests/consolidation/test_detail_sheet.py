@@ -6,11 +6,8 @@ to break an XML writer."""
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
 import tracemalloc
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -18,6 +15,7 @@ import openpyxl
 import pytest
 import python_calamine as pc
 import xlsxwriter
+from system_tools import recalculated_by_libreoffice
 
 from wennuan_xl.core.consolidate import MISSING, OFF_ROSTER, TOTAL_UNIT, consolidate
 from wennuan_xl.core.findings import Severity
@@ -46,30 +44,6 @@ ODD = [
 ]
 ODD_ROWS = len(ODD)
 
-RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-def libreoffice(paths: list[Path], outdir: Path) -> dict[Path, Path]:
-    """Each workbook opened by LibreOffice with "recalculate on load: always" (a private profile) and
-    saved again as .xlsx: the values LibreOffice computes, whatever the cached results said."""
-    profile = outdir / f"profile-{uuid.uuid4().hex}"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE, encoding="utf-8")
-    converted = outdir / "converted"
-    cmd = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-           "--convert-to", "xlsx", "--outdir", str(converted), *map(str, paths)]
-    proc = subprocess.run(cmd, capture_output=True, timeout=600, check=False, env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
-    out = {p: converted / p.name for p in paths}
-    for p, q in out.items():
-        assert q.exists(), f"LibreOffice did not convert {p.name}: {proc.stderr.decode(errors='replace')[-500:]}"
-    return out
-
-
 def canary(path: Path) -> Path:
     """A streamed sheet whose one formula, =1+1, carries a wrong cached result (5): LibreOffice must say 2."""
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
@@ -89,7 +63,7 @@ def books(tmp_path_factory, campaign, rules, soffice_path):
     many = consolidate(returns, many_campaign, rules)
     many_out = write_consolidated(many, many_campaign, base / "many.xlsx")
     check = canary(base / "canary.xlsx")
-    converted = libreoffice([samples_out, many_out, check], base)
+    converted = recalculated_by_libreoffice([samples_out, many_out, check], base)
     recalculated = openpyxl.load_workbook(converted[check], data_only=True)
     assert recalculated["S"]["A1"].value == 2, "LibreOffice kept a cached result: the profile did not force recalculation"
     return {

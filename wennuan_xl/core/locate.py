@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from . import columns, printed
 from .align import FieldWords, Match, align, score, sure
+from .cell_formulas import not_as_saved
 from .cover import find_cover
 from .findings import Finding, Severity
 from .forms import Campaign, Field, Form
@@ -346,6 +347,10 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         filled = tuple((r, c, f"{why}，存的是“{raw_text(sheet.value(r, c))}”") for r, c, why in sheet.shown
                        if sheet.value(r, c) not in (None, ""))
         _refuse_unreadable(filled, "shown_otherwise", "的", ordered, problems)
+    if sheet.recalc:
+        own = book.sheet(sheet.name) or sheet  # the whole sheet: a side's crop hides the other side's cells
+        recomputed = not_as_saved(book, own, [(ref.row, ref.col) for ref in ordered.values() if ref is not None])
+        _refuse_unreadable(recomputed, "stale_formula", "的公式", ordered, problems)
     if sheet.comments:
         empty = tuple((r, c, f"批注“{text}”") for r, c, text in sheet.comments if sheet.value(r, c) in (None, ""))
         _refuse_unreadable(empty, "comment_figure", "的", ordered, problems)

@@ -30,7 +30,7 @@ COVER_CHECKS = ("required", "roster", "phone", "date")
 # Checks of a whole form: blank ones, and what the locator could not settle (core/locate.py's Problem).
 FORM_CHECKS = ("blank_form", "blanks", "ambiguous_column", "stray_number", "no_values", "column_kind", "duplicate",
                "yuan", "doubtful", "uncached_formula", "error_value",
-               "merged_hidden", "shown_otherwise", "comment_figure")
+               "merged_hidden", "shown_otherwise", "comment_figure", "stale_formula")
 # Checks across the returns of a consolidation when lower unions send roll-ups (层层汇总, core/rollup_checks.py).
 ROLLUP_CHECKS = ("double", "overlap")
 ROLLUP_WORDS = {"unit", "annex", "file", "rollup", "rollup_file", "other", "other_file", "evidence", "difference"}

@@ -37,6 +37,9 @@ class SheetData:
     errors: tuple[tuple[int, int, str], ...] = ()
     # (row, col, why): cells that show something else than they store (a percent or 元-as-万元 format, struck out).
     shown: tuple[tuple[int, int, str], ...] = ()
+    # (row, col, formula): formula cells with a saved number in a workbook that asks Excel to recalculate on
+    # opening (written by a program: the saved number may not be what Excel shows).
+    recalc: tuple[tuple[int, int, str], ...] = ()
     # (row, col, text): comments (批注) that hold a digit; on an empty cell, the figure may be meant for it.
     comments: tuple[tuple[int, int, str], ...] = ()
 

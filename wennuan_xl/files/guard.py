@@ -54,6 +54,7 @@ _ROW_OR_COLUMN = re.compile(rb"<(?:\w+:)?(?:row|col)\b")  # what visibility.py's
 _ZERO_SIZE, _ZERO_WIDTH = b' ht="0', b' width="0'  # a row's height, a column's width, of 0 (or 0.x: visibility.py says)
 _RUN_WORDS = (b"strike", b"vertAlign")  # what a struck or superscript run of rich text says (display.py)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+_RECALC = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\sfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
 _BROKEN = "文件已损坏或不完整（压缩结构有误），请对方重新发送"
 _ODD = "文件的压缩结构异常（{}），不是 Excel 正常保存的工作簿，可能是损坏或恶意构造的文件，不予读取"
 PASSWORD = "工作簿设有打开密码（已加密），无法读取；请对方取消密码后重新发送"
@@ -99,6 +100,9 @@ class Inspected:
     # Whether a worksheet holds the words of a struck-through or superscript run (rich text written inline in a
     # cell, as scripts write it): display.py then looks at the sheets' inline strings.
     marked_runs: bool = False
+    # Whether the workbook asks Excel to recalculate every formula on opening (``fullCalcOnLoad``: a program wrote
+    # it; Excel, WPS and LibreOffice do not save that), so that its saved results may not be what Excel shows.
+    recalc_on_load: bool = False
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -606,7 +610,8 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
     wb_part = z.find(f"{xl}workbook.xml")
     if wb_part is None:
         raise Refused("压缩包中没有 Excel 工作簿内容（缺少 workbook.xml），不是有效的 .xlsx 文件")
-    workbook = guard_xml.WorkbookScanner(totals, "工作簿目录（workbook.xml）", wb_part.name, _whole(z, wb_part))
+    workbook_xml = _whole(z, wb_part)
+    workbook = guard_xml.WorkbookScanner(totals, "工作簿目录（workbook.xml）", wb_part.name, workbook_xml)
     workbook.scan()
     z.scanned.add(wb_part.name)
 
@@ -642,7 +647,8 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
     return Inspected("xlsx", tuple(workbook.names), tuple(e.name for e in workbook.sheets), tuple(hidden),
                      _counts(totals), stored_copy(z), may_hide,
                      z.inflated.get(styles.name) if styles is not None else None,
-                     z.inflated.get(sst.name) if sst is not None else None, z.marked)
+                     z.inflated.get(sst.name) if sst is not None else None, z.marked,
+                     _RECALC.search(workbook_xml) is not None)
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:

@@ -29,7 +29,7 @@ from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_
 from . import guard
 from .comments import comments_xls, comments_xlsx
 from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
-from .uncached import unreadable_xlsx
+from .uncached import recalculated_xlsx, unreadable_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts
 
 ZIP_MAGIC = guard.ZIP_MAGIC
@@ -127,6 +127,10 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         noted = comments_xls(data) if found.kind == "xls" else {}
     if noted:
         sheets = tuple(replace(s, comments=noted[s.name]) if s.name in noted else s for s in sheets)
+    if found.recalc_on_load and (b"</f><v>" in book or b"<f " in book):
+        recalc = recalculated_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
+        if recalc:
+            sheets = tuple(replace(s, recalc=recalc[s.name]) if s.name in recalc else s for s in sheets)
     if at_most is not None and at_most[0] > _filled(sheets):
         # Some cell with a child element reads empty: perhaps a formula saved without its result, or an error.
         unreadable = unreadable_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})

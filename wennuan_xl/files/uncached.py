@@ -99,6 +99,29 @@ def _plain(xml: bytes) -> Uncached | None:
     return tuple(out)
 
 
+_CACHED = re.compile(_ADDRESSED + rb"<f>([^<]*)</f><v>([^<]+)</v></c>")
+
+
+def recalculated_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, Uncached]:
+    """Sheet name -> its formula cells that carry a saved number, (row, col, formula) with the formula whole, for
+    a workbook that asks Excel to recalculate on opening (its saved results may not be what Excel shows:
+    ``core/cell_formulas.py``). A cell of text, of an error or a shared formula's follower is not one."""
+    out: dict[str, Uncached] = {}
+    for name, xml in sheet_parts(data, skip):
+        if b"</f><v>" not in xml:
+            continue
+        found = []
+        for m in _CACHED.finditer(xml):
+            if b' t="' in m.group(3) and not re.search(rb'\st="n"', m.group(3)):
+                continue  # text, a boolean or an error: not a figure
+            text = html.unescape(m.group(4).decode("utf-8", "replace")).strip()
+            if text:
+                found.append((int(m.group(2)), column_index(m.group(1).decode()), "=" + text))
+        if found:
+            out[name] = tuple(found)
+    return out
+
+
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*?\st="e"[^<>]*>' + _FORMULA + rb"?<v>([^<]*)</v></c>")
 
 

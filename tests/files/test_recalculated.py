@@ -1,0 +1,111 @@
+"""A formula's saved result in a workbook that asks Excel to recalculate on opening is checked, not trusted.
+
+xlsxwriter (and export scripts, and hand edits of the XML) write ``<calcPr fullCalcOnLoad="1">`` and save 0, or an
+old figure, as every formula's result: Excel shows the computed figure, calamine reads the saved one. The
+workbooks here are written with xlsxwriter (not our return writer); LibreOffice, told to recalculate on load,
+is the independent engine the computation is held to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import python_calamine as pc
+import xlsxwriter
+from system_tools import recalculated_by_libreoffice
+
+from wennuan_xl.core.cell_formulas import compute
+from wennuan_xl.files.read import read_workbook
+
+from .test_display_formats import ROWS, report_of
+
+# (cell, formula) on sheet 附件1; the inputs below. Each is computed as LibreOffice computes it.
+KNOWN = [
+    ("F1", "=SUM(B1:B6)"), ("F2", "=B1+B2-B3*2/4"), ("F3", "=SUM('明细 表'!A1:A4)+明细2!A1"), ("F4", "=-B1+(B2-B3)*3"),
+    ("F5", "=ROUND(B4/3,2)"), ("F6", "=ROUND(2.5,0)+ROUND(-2.5,0)"), ("F7", "=MAX(B1:B6,7)-MIN(B1:B3)"),
+    ("F8", "=AVERAGE(B1:B3)"), ("F9", "=ABS(B3-B1)"), ("F10", "=SUM(B1,B2,5)+B5"), ("F11", "=$B$1*2+B$2"),
+    ("F12", "=F1+F2"), ("F13", "=SUM(F1:F2)*1.5"), ("F14", "=1.005*100"), ("F15", "=B6+1"), ("F16", "=SUM(C1:C2)"),
+]
+# Not computed here: the answer is not known (never a guess); G8 sums a TRUE, which Excel skips and LibreOffice counts.
+UNKNOWN = [("G1", "=IF(B1>0,B1,0)"), ("G2", "=VLOOKUP(1,A1:B3,2,0)"), ("G3", "=B1&B2"), ("G4", "=[1]Sheet1!A1"),
+           ("G5", "=B1/0"), ("G6", "=C1+1"), ("G7", "=SUM(Other!A1:A2)"), ("G8", "=SUM(C1:C3)")]
+
+
+def _inputs(ws, wb):
+    for row, value in enumerate([120, 30.5, 8, 100, None, "15"], start=1):
+        if value is not None:
+            ws.write(f"B{row}", value)
+    ws.write_string("C1", "三十")
+    ws.write_number("C2", 4)
+    ws.write_boolean("C3", True)
+    other = wb.add_worksheet("明细 表")
+    for i, v in enumerate([1, 2, 3.25, 4], start=1):
+        other.write(f"A{i}", v)
+    wb.add_worksheet("明细2").write("A1", 1000)
+
+
+def test_formulas_are_computed_as_libreoffice_computes_them_or_not_at_all(tmp_path):
+    path = tmp_path / "formulas.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("附件1")
+    _inputs(ws, wb)
+    for cell, formula in KNOWN + UNKNOWN:
+        ws.write_formula(cell, formula)  # saved result: 0
+    wb.close()
+    book = read_workbook(path)
+    sheet = book.sheet("附件1")
+    formulas = {(s.name, r, c): f for s in book.sheets for r, c, f in s.recalc}
+    assert len(sheet.recalc) == len(KNOWN) + len(UNKNOWN)
+    lo = pc.CalamineWorkbook.from_path(str(recalculated_by_libreoffice([path], tmp_path)[path]))
+    computed = lo.get_sheet_by_name("附件1").to_python(skip_empty_area=False)
+    assert computed[0][5] == pytest.approx(120 + 30.5 + 8 + 100)  # LibreOffice did recalculate
+    for cell, formula in KNOWN:
+        row, col = int(cell[1:]), ord(cell[0]) - 64
+        ours = compute(book, "附件1", formula, formulas.get)
+        assert ours == pytest.approx(computed[row - 1][col - 1], rel=1e-12), (cell, formula, ours)
+    for cell, formula in UNKNOWN:
+        assert compute(book, "附件1", formula, formulas.get) is None, (cell, formula)
+
+
+def _return(path: Path, figure: str, saved: float | None) -> Path:
+    """The retyped 附件1 (ROWS) written with xlsxwriter: 05 筹集款物总额 as ``figure`` (over a sheet 明细 holding 40 and
+    7.07) with the result ``saved``."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Sheet1")
+    for r, row in enumerate([["附件1"], ["2017年工会送温暖活动统计表"], ["填报单位：市中区总工会"], ["项目", "指标名称", "计量单位", "数值"],
+                              *ROWS]):
+        ws.write_row(r, 0, list(row))
+    ws.write_formula("D7", figure, None, saved if saved is not None else 0)
+    inputs = wb.add_worksheet("明细")
+    inputs.write("A1", 40)
+    inputs.write("A2", 7.07)
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize(("figure", "saved", "said"), [
+    ("=明细!A1+明细!A2", None, "保存的结果是 0，按公式算得 47.07"),
+    ("=SUM(明细!A1:A2)", 45.0, "保存的结果是 45，按公式算得 47.07"),
+    ('=IF(明细!A1>0,明细!A1+明细!A2,"")', 47.07, "保存的结果是 47.07，本程序无法按公式核算"),
+])
+def test_a_saved_result_that_is_not_the_formulas_is_refused(tmp_path, campaign, rules, figure, saved, said):
+    report = report_of(_return(tmp_path / "export.xlsx", figure, saved), campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-RECALC"]
+    assert refusal.codes == ("A1.05",) and "D7" in refusal.message and said in refusal.message
+    assert report.values.get("A1.05") is None and report.values["A1.01A"] == 52340
+
+
+def test_a_saved_result_the_formula_gives_is_read(tmp_path, campaign, rules):
+    report = report_of(_return(tmp_path / "export.xlsx", "=明细!A1+明细!A2", 47.07), campaign, rules)
+    assert not [f for f in report.findings if f.rule.startswith("F-LOCATE") and "A1.05" in f.codes]
+    assert report.values["A1.05"] == pytest.approx(47.07)
+
+
+def test_the_same_export_once_libreoffice_has_recalculated_and_saved_it_is_read(tmp_path, campaign, rules):
+    """LibreOffice, Excel and WPS save what they computed and do not ask for a recalculation: read as saved."""
+    path = _return(tmp_path / "export.xlsx", '=IF(明细!A1>0,明细!A1+明细!A2,"")', 0)
+    saved = recalculated_by_libreoffice([path], tmp_path)[path]
+    report = report_of(saved, campaign, rules)
+    assert not [f for f in report.findings if f.rule.startswith("F-LOCATE") and "A1.05" in f.codes]
+    assert report.values["A1.05"] == pytest.approx(47.07)
