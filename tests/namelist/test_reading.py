@@ -19,6 +19,7 @@ from system_tools import require_tool
 from wennuan_xl.core.findings import Severity
 from wennuan_xl.core.idnumber import mask
 from wennuan_xl.files.namelist_source import load_any
+from wennuan_xl.namelist_samples import fill
 
 from .lists import HEADERS, KEYS, person, write_list
 
@@ -284,3 +285,51 @@ def test_last_years_amount_is_never_this_years(tmp_path, campaign):
     assert lst is not None and rules_of(lst) == []
     assert [p.amount for p in lst.people] == [500.0, 500.0]
     assert any("未能识别" in n and "上年金额" in n for n in notes_of(lst))
+
+
+def _list_with(tmp_path: Path, amount, writer: str = "openpyxl", fmt: str | None = None) -> Path:
+    """A two-person list whose first 金额 is ``amount`` (a formula with ``=``), with the number format ``fmt``."""
+    head = ["序号", "姓名", "性别", "公民身份号码", "困难类别", "慰问形式", "金额（元）", "其中物资折款（元）", "发放日期"]
+    rows = [[1, "李四", "男", fill("51112319700512013?"), "困难职工", "现金", amount, 0, "2017-01-05"],
+            [2, "王芳", "女", fill("51118119850704002?"), "困难职工", "现金", 600, 0, "2017-01-05"]]
+    path = tmp_path / f"名单-{writer}.xlsx"
+    if writer == "openpyxl":
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "名单"
+        for line in (["2017年元旦春节“送温暖”资金发放实名制汇总表"], ["填报单位：市中区总工会"], head, *rows):
+            ws.append(line)
+        if fmt:
+            ws["G4"].number_format = fmt
+        wb.save(path)
+    else:
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet("名单")
+        for r, line in enumerate([["2017年元旦春节“送温暖”资金发放实名制汇总表"], ["填报单位：市中区总工会"], head, *rows]):
+            sheet.write_row(r, 0, line)  # a "=…" string becomes a formula, its saved result 0
+        book.close()
+    return path
+
+
+def test_a_list_amount_under_a_percent_format_is_refused_not_counted_as_stored(tmp_path, campaign):
+    """800 typed into a 0.00% cell is stored 8 and shown 800.00%: never 8 元 in the totals."""
+    _, lst = load_any(_list_with(tmp_path, 8, fmt="0.00%"), campaign)
+    [refusal] = [f for f in lst.findings if f.rule == "L-SHOWN"]
+    assert refusal.severity is Severity.ERROR and refusal.cells == ("名单!G4",)
+    assert "按百分比显示" in refusal.message and "存的是“8”" in refusal.message
+    assert lst.totals["L_AMOUNT"] == 600
+    assert not [f for f in lst.findings if "名单!G4" in f.cells and f.rule != "L-SHOWN"]  # not 未填写金额
+
+
+def test_a_list_amount_whose_saved_result_is_not_its_formulas_is_refused(tmp_path, campaign):
+    """xlsxwriter saves 0 for =500+300 and asks Excel to recalculate: never 0 元 in the totals."""
+    _, lst = load_any(_list_with(tmp_path, "=500+300", writer="xlsxwriter"), campaign)
+    [refusal] = [f for f in lst.findings if f.rule == "L-RECALC"]
+    assert refusal.cells == ("名单!G4",) and "保存的结果是 0，按公式算得 800" in refusal.message
+    assert lst.totals["L_AMOUNT"] == 600
+    assert not [f for f in lst.findings if "名单!G4" in f.cells and f.rule != "L-RECALC"]
+
+
+def test_a_list_amount_in_plain_formats_reads(tmp_path, campaign):
+    _, lst = load_any(_list_with(tmp_path, 800, fmt='#,##0.00"元"'), campaign)
+    assert rules_of(lst) == [] and lst.totals["L_AMOUNT"] == 1400

@@ -45,6 +45,11 @@ def list_report(example: dict):
         kwargs["unit"] = example["unit"]
     if "formulas" in example:
         kwargs["formulas"] = tuple(example["formulas"])
+    if "errors" in example:
+        kwargs["errors"] = tuple(example["errors"])
+    for key in ("shown", "recalc"):
+        if key in example:
+            kwargs[key] = dict(example[key])
     return run_rows(example.get("rows", [{}]), **kwargs)
 
 

@@ -16,7 +16,7 @@ from ..findings import Finding, Severity
 from ..idnumber import mask
 from ..values import clean, raw_text
 from ..workbook import CellRef
-from .locate import ListData
+from .locate import UNREADABLE, ListData
 from .rows import YUAN, Person, check_row, money, no_field, no_lookup, number, tests_by_id_state
 from .spec import Check, ListSpec
 
@@ -78,7 +78,7 @@ def check_list(data: ListData, spec: ListSpec, unit_fallback: str = "") -> ListR
             person, found = check_row(raw, sheet, spec, tests)
             people.append(person)
             findings.extend(found)
-    refused = {c for sheet in data.sheets for p in sheet.problems if p.check == "uncached_formula" for c in p.cells}
+    refused = {c for sheet in data.sheets for p in sheet.problems if p.check in UNREADABLE for c in p.cells}
     if refused:  # read as empty, they are not: a row's check on one of them would say what is not so (未填写金额)
         findings = [f for f in findings if not refused.intersection(f.cells)]
     totals = list_totals(people, spec)
@@ -158,7 +158,7 @@ def _list_findings(data: ListData, spec: ListSpec, people: list[Person], totals:
             if not people:
                 out.append(_list_finding(check, "NAME", first_sheet.header_row, (f"{first_sheet.sheet}!A{first_sheet.header_row}",),
                                          {"sheet": first_sheet.sheet}, None))
-        elif check.check in ("column_missing", "column_ambiguous", "uncached_formula"):
+        elif check.check in ("column_missing", "column_ambiguous", *UNREADABLE):
             for sheet in data.sheets:
                 for problem in sheet.problems:
                     if problem.check == check.check:

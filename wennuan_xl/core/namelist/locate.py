@@ -12,12 +12,14 @@ never a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import printed
+from ..cell_formulas import not_as_saved
 from ..cover import find_cover
 from ..forms import Campaign
 from ..idnumber import looks_like_id
+from ..values import raw_text
 from ..workbook import CellRef, SheetData, WorkbookData, column_letter
 from .spec import Column, ListSpec
 
@@ -38,9 +40,10 @@ class RawRow:
 
 @dataclass(frozen=True)
 class ListProblem:
-    check: str  # column_missing | column_ambiguous | uncached_formula
+    check: str  # column_missing | column_ambiguous | one of UNREADABLE
     words: dict[str, str]
     cells: tuple[str, ...]
+    at: tuple[tuple[int, int], ...] = ()  # (row, col) of the cells not read
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def locate_list(book: WorkbookData, spec: ListSpec, campaign: Campaign, skip: fr
         header = _header(sheet, spec)
         if header is None:
             continue
-        listed = _read_sheet(sheet, spec, header)
+        listed = _read_sheet(sheet, spec, header, book)
         found.append(listed)
         if not title:
             title = _title(sheet, header[0], spec)
@@ -237,7 +240,8 @@ def _assign(matched: dict[int, tuple[str, int]]) -> tuple[dict[str, int], dict[s
     return columns, ambiguous
 
 
-def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[int, tuple[str, int]]]) -> ListSheet:
+def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[int, tuple[str, int]]],
+                book: WorkbookData | None = None) -> ListSheet:
     first, last, matched = header
     columns, ambiguous = _assign(matched)
     notes: list[str] = []
@@ -273,26 +277,54 @@ def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[i
     if unknown:
         notes.append(f"工作表“{sheet.name}”中以下列未能识别，未读取："
                      + "、".join(f"{column_letter(c)} 列“{_header_text(sheet, first, last, c)}”" for c in unknown[:6]))
+    unreadable = _unreadable(book or WorkbookData("", (sheet,)), sheet, columns, last)
+    if unreadable:
+        problems += unreadable
+        sheet = _blanked(sheet, {(r, c) for p in unreadable for r, c in p.at})
     rows, total = _body(sheet, spec, columns, last)
-    if sheet.uncached:
-        refused = _uncached(sheet, columns, last)
-        if refused is not None:
-            problems.append(refused)
     return ListSheet(sheet.name, last, columns, tuple(rows), total, tuple(problems), tuple(notes))
 
 
-def _uncached(sheet: SheetData, columns: dict[str, int], header_last: int) -> ListProblem | None:
-    """The list's cells holding a formula the file carries no result of (they read empty: a workbook written by a
-    program that computes nothing)."""
+# The list's cells that do not read as a person sees them, by check (the reader's lists on SheetData): a formula
+# without a saved result, an error value, a format or font that shows another figure, a saved result that is not
+# the formula's. Each is refused (its cells read as empty; the rows' own checks on them are dropped).
+UNREADABLE = ("uncached_formula", "error_value", "shown_otherwise", "stale_formula")
+
+
+def _unreadable(book: WorkbookData, sheet: SheetData, columns: dict[str, int], header_last: int) -> list[ListProblem]:
     read = set(columns.values())
-    found = sorted((r, c, f) for r, c, f in sheet.uncached if r > header_last and c in read)
-    if not found:
-        return None
-    r, c, formula = found[0]
-    cells = tuple(f"{sheet.name}!{column_letter(col)}{row}" for row, col, _ in found)
-    return ListProblem("uncached_formula", {"sheet": sheet.name, "count": str(len(found)),
-                                            "cells": "、".join(cells[:10]) + (f" 等 {len(cells)} 个" if len(cells) > 10 else ""),
-                                            "formula": f"{column_letter(c)}{r} 的公式 {formula}"}, cells)
+
+    def wanted(cells) -> list[tuple[int, int, str]]:
+        return sorted((r, c, t) for r, c, t in cells if r > header_last and c in read)
+
+    found = {
+        "uncached_formula": [(r, c, f"的公式 {t}") for r, c, t in wanted(sheet.uncached)],
+        "error_value": [(r, c, f"显示 {t}") for r, c, t in wanted(sheet.errors)],
+        "shown_otherwise": [(r, c, f"的{t}，存的是“{raw_text(sheet.value(r, c))}”") for r, c, t in wanted(sheet.shown)
+                            if sheet.value(r, c) not in (None, "")],
+    }
+    if sheet.recalc:
+        at = [(r, c) for r, c, _ in wanted(sheet.recalc)]
+        found["stale_formula"] = [(r, c, f"的公式 {t}") for r, c, t in not_as_saved(book, book.sheet(sheet.name) or sheet, at)]
+    out = []
+    for check, cells in found.items():
+        if not cells:
+            continue
+        r, c, said = cells[0]
+        names = tuple(f"{sheet.name}!{column_letter(col)}{row}" for row, col, _ in cells)
+        out.append(ListProblem(check, {"sheet": sheet.name, "count": str(len(names)),
+                                       "cells": "、".join(names[:10]) + (f" 等 {len(names)} 个" if len(names) > 10 else ""),
+                                       "formula": f"{column_letter(c)}{r} {said}"}, names, tuple((r, c) for r, c, _ in cells)))
+    return out
+
+
+def _blanked(sheet: SheetData, cells: set[tuple[int, int]]) -> SheetData:
+    rows = [list(row) if any((r, c) in cells for c in range(1, len(row) + 1)) else row
+            for r, row in enumerate(sheet.rows, start=1)]
+    for r, c in cells:
+        if r <= len(rows) and c <= len(rows[r - 1]):
+            rows[r - 1][c - 1] = None  # type: ignore[index]
+    return replace(sheet, rows=tuple(tuple(row) for row in rows))
 
 
 def _header_text(sheet: SheetData, first: int, last: int, col: int) -> str:
