@@ -26,7 +26,7 @@ def _figure_in_comment(ws):
 def _explained(ws):
     ws["D5"].comment = Comment("含外来务工人员 3000 人", "李霞")  # on a filled cell: an explanation
     ws["D8"] = None
-    ws["D8"].comment = Comment("本年未开展", "李霞")  # no figure in it
+    ws["D8"].comment = Comment("2016年起未开展，见附件2（1月5日说明）", "李霞")  # a year, an annex, a date: no figure
 
 
 def _saved(tmp_path: Path, dress, how: str) -> Path:

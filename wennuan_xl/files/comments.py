@@ -2,8 +2,9 @@
 
 A unit sometimes leaves a cell empty and writes the figure in its comment ("26户（劳模名单另附）"): a person
 hovering over the red triangle reads 26, the readers read a blank. Whether the figure was meant for the cell
-cannot be known, so the locator refuses a field whose cell is empty and whose comment holds a digit
-(F-LOCATE-COMMENT, quoting the comment); a comment on a filled cell is an explanation and is left alone.
+cannot be known, so the locator refuses a field whose cell is empty and whose comment holds a digit other than a
+year, a date or an annex's number (F-LOCATE-COMMENT, quoting the comment); a comment on a filled cell is an
+explanation and is left alone.
 
 Read from the workbook's comments parts (an .xlsx: each sheet's relationship of type ``comments``; Excel names
 the part ``xl/comments1.xml``, openpyxl ``xl/comments/comment1.xml``) or, for an .xls, from its NOTE records
@@ -26,6 +27,8 @@ _COMMENT = re.compile(rb"<(?:\w+:)?comment\b([^>]*)>(.*?)</(?:\w+:)?comment>", r
 _REF = re.compile(rb"\sref=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})\"")
 _T = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
 _DIGIT = re.compile(r"\d")
+# Digits that are no figure for the cell: a year, a month or day, a date, a sheet or annex number.
+_NOT_FIGURES = re.compile(r"(?:19|20)\d\d\s*(?:年|[-/.]\d{1,2}(?:[-/.]\d{1,2})?)|\d{1,2}\s*[月日号]|(?:附件|附表|表|第)\s*\d+")
 _SHOWN_MAX = 60  # characters of a comment quoted in a message
 
 
@@ -37,7 +40,7 @@ def _column(letters: str) -> int:
 
 
 def _with_figures(found: list[tuple[int, int, str]]) -> Comments:
-    return tuple((r, c, " ".join(t.split())[:_SHOWN_MAX]) for r, c, t in found if _DIGIT.search(t))
+    return tuple((r, c, " ".join(t.split())[:_SHOWN_MAX]) for r, c, t in found if _DIGIT.search(_NOT_FIGURES.sub("", t)))
 
 
 def comments_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, Comments]:
