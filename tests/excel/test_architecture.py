@@ -78,7 +78,7 @@ def test_a_fresh_import_of_the_buttons_loads_only_what_validate_needs():
     assert ours == {
         "wennuan_xl", "wennuan_xl.excel", "wennuan_xl.files", "wennuan_xl.files.campaign_cache",
         "wennuan_xl.files.campaign_files", "wennuan_xl.files.style", "wennuan_xl.settings",
-        *(f"wennuan_xl.excel.{m}" for m in ("book", "buttons", "errors", "flags", "host", "protection", "write")),
+        *(f"wennuan_xl.excel.{m}" for m in ("book", "buttons", "errors", "flags", "host", "protection", "unseen", "write")),
     }
 
 

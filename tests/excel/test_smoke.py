@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import xlwings as xw
 
-from wennuan_xl.excel import buttons, host, jobs, protection, smoke
+from wennuan_xl.excel import buttons, host, jobs, protection, smoke, unseen
 from wennuan_xl.excel.protection import SheetProtection
 
 from .com_fakes import sheets_of
@@ -112,6 +112,9 @@ class RemoteDriver:
             self.status.append(text)
 
         monkeypatch.setattr(protection, "protection_for", protection_for)
+        # Excel's SaveCopyAs of an open, unmodified return: the file itself.
+        self.paths: dict[str, Path] = {}
+        monkeypatch.setattr(unseen, "saved_copy", lambda book: self.paths[book.name].read_bytes() if book.name in self.paths else None)
         monkeypatch.setattr(buttons, "host_for", lambda book: Clerk(book.app))
         monkeypatch.setattr(buttons, "status", status)
         monkeypatch.setattr(jobs, "status", status)
@@ -123,6 +126,7 @@ class RemoteDriver:
     def open_return(self, path):
         book = open_book(payload_for(path))
         self.fakes[book.name] = sheets_of(path, clock(book))
+        self.paths[book.name] = path
         return book
 
     def open_protected_view(self, path):
@@ -190,7 +194,8 @@ def test_every_check_of_the_smoke_scenario_passes_on_the_remote_engine(tmp_path,
     assert len(checks) >= 30
     for expected in ("审核：主工作簿未被改动", "审核：密码保护的工作表写明无法标记", smoke.CHARTS_CHECK, "汇总：“催报清单”与命令行的汇总一致",
                      "对话框：选中的文件被打开并审核", "清除标记：犍为县-附件1.xlsx 的单元格恢复原来的颜色和批注",
-                     "溯源：“溯源”表与核心一致", "溯源：列到夹江县总工会汇总表中的基层文件"):
+                     "溯源：“溯源”表与核心一致", "溯源：列到夹江县总工会汇总表中的基层文件",
+                     f"审核：{smoke.UNSEEN_RETURN} 的百分比格式单元格被指出（F-LOCATE-SHOWN），与命令行一致"):
         assert expected in names
     report = smoke.report_text(checks)
     assert f"共 {len(checks)} 项：通过 {len(checks)} 项，未通过 0 项" in report
@@ -201,6 +206,7 @@ def test_every_check_of_the_smoke_scenario_passes_on_the_remote_engine(tmp_path,
     ("protect", "审核：犍为县-附件1.xlsx 的“附件1”保护原样恢复"),
     ("chart", smoke.CHARTS_CHECK),
     ("trace", "溯源：列到夹江县总工会汇总表中的基层文件"),
+    ("unseen", f"审核：{smoke.UNSEEN_RETURN} 的百分比格式单元格被指出（F-LOCATE-SHOWN），与命令行一致"),
 ])
 def test_a_broken_button_fails_its_checks(tmp_path, monkeypatch, campaign, rules, broken, fails):
     from wennuan_xl.excel import chart, flags
@@ -211,6 +217,8 @@ def test_a_broken_button_fails_its_checks(tmp_path, monkeypatch, campaign, rules
         monkeypatch.setattr(tracing, "trace", lambda origins, code, c: real([o for o in origins if o.level == 1], code, c))
     elif broken == "flags":
         monkeypatch.setattr(flags, "set_note", lambda cell, text: None)
+    elif broken == "unseen":  # the copy Excel saves not looked into: the values alone
+        monkeypatch.setattr(unseen, "with_unseen", lambda sheets, copy, skip: sheets)
     elif broken == "protect":
         monkeypatch.setattr(SheetProtection, "restore", lambda self, lock: self.api.Protect("", True, True, True))
     else:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
+from . import unseen
 from .errors import UserError
 
 SETTINGS_SHEET, ROSTER_SHEET, CONFIG_SHEET = "设置", "单位名单", "xlwings.conf"
@@ -28,8 +30,12 @@ def sheet_rows(sheet) -> list[list[object]]:
 
 
 def workbook_data(book, skip: tuple[str, ...] = ()) -> WorkbookData:
-    """What the core's locator needs: the sheets as grids and the workbook's defined names."""
+    """What the core's locator needs: the sheets as grids and the workbook's defined names; on Excel, with what a
+    copy Excel saves says besides the values (hidden rows and columns, merges, formats, comments: ``unseen``)."""
     sheets = tuple(SheetData(s.name, sheet_rows(s), visible=bool(s.visible)) for s in book.sheets if s.name not in skip)
+    copy = unseen.saved_copy(book)
+    if copy is not None:
+        sheets = unseen.with_unseen(sheets, copy, {s.name for s in sheets if is_checklist(s)})
     return WorkbookData(book.fullname, sheets, defined_names(book))
 
 

@@ -23,7 +23,9 @@ The scenario, in a work folder with copies of the master and of sample returns:
    files inside the roll-up, and the message box says so;
 5. 审核退回表 with no return open: the file dialog, cancelled (a message), then answered with a file
    (a return with both annexes: it is opened and checked);
-6. 生成空白表: two templates beside the master.
+6. 生成空白表: two templates beside the master;
+7. 审核退回表 on a return whose figure is shown as a percent: only the copy Excel saves of the open book says so
+   (``excel/unseen.py``); the message and the flagged cell are the command line's.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ PASSWORD_SOURCE, PASSWORD_RETURN = "沐川县-附件1.xlsx", "密码保护-沐�
 PASSWORD = "wennuan-smoke"
 PROTECTED_VIEW_RETURN = "峨眉山市-附件1.xlsx"
 DIALOG_RETURN = "市中区-送温暖统计表.xlsx"  # both annexes in one workbook
+# A sample return whose figure in A1_08D is shown as a percent: only the copy Excel saves says so (excel/unseen.py).
+UNSEEN_SOURCE, UNSEEN_RETURN, UNSEEN_FIELD = "井研县-附件1.xlsx", "井研县-附件1（百分比格式）.xlsx", "A1_08D"
 HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)"\s*,\s*"((?:[^"]|"")*)"\)$', re.I)
 
 
@@ -230,6 +234,9 @@ def prepare(work: Path, master: Path, samples: Path) -> tuple[Path, Path]:
     for name in (PROTECTED_RETURN, SECOND_RETURN, PROTECTED_VIEW_RETURN, DIALOG_RETURN):
         shutil.copyfile(samples / name, returns / name)
     _with_password(samples / PASSWORD_SOURCE, returns / PASSWORD_RETURN)
+    unseen = work / "unseen"
+    unseen.mkdir(exist_ok=True)
+    _with_percent(samples / UNSEEN_SOURCE, unseen / UNSEEN_RETURN)
     target = work / master.name
     shutil.copyfile(master, target)
     for old in work.glob("附件*.xlsx"):
@@ -266,6 +273,16 @@ def _with_password(source: Path, target: Path) -> None:
     book.save(target)
 
 
+def _with_percent(source: Path, target: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(source)
+    name = book.defined_names[UNSEEN_FIELD]
+    (sheet, a1), = name.destinations
+    book[sheet][a1.replace("$", "")].number_format = "0.00%"
+    book.save(target)
+
+
 SLOW_FOR_A_CLICK = ("numpy", "pandas")
 
 
@@ -294,6 +311,7 @@ def run_smoke(driver: Driver, campaign: Campaign, rules: RuleSet, work: Path, ma
     smoke.step("溯源", lambda: _trace(smoke, master))
     smoke.step("没有打开退回表时的对话框", lambda: _dialog(smoke, master, returns))
     smoke.step("生成空白表", lambda: _templates(smoke, master, master_path.parent))
+    smoke.step("审核：单元格格式", lambda: _unseen(smoke, master, work / "unseen" / UNSEEN_RETURN))
     return smoke.checks
 
 
@@ -342,6 +360,19 @@ def _validate(smoke: Smoke, master: Any, returns: Path) -> None:
     smoke.check("审核：设有密码的工作表未被改动", not changed, str(changed[:3]))
     smoke.check("审核：主工作簿未被改动", snapshot(view, master) == before)
     smoke.check("审核：状态栏已恢复", view.status_bar() is None, str(view.status_bar()))
+
+
+def _unseen(smoke: Smoke, master: Any, path: Path) -> None:
+    """A figure shown as a percent: Excel's values say nothing of it, the copy Excel saves does (excel/unseen.py)."""
+    d, view = smoke.driver, smoke.view
+    book = d.open_return(path)
+    facts = return_facts(path, smoke.campaign, smoke.rules)
+    text = " | ".join(d.run(master, "OnValidate"))
+    smoke.check(f"审核：{path.name} 的百分比格式单元格被指出（F-LOCATE-SHOWN），与命令行一致", f"{path.name}：{facts.summary}" in text
+                and "F-LOCATE-SHOWN" in str(facts.results), text[:300])
+    wrong = [a1 for (s, a1), (fill, note) in facts.marks.items() if view.fill(book, s, a1) != fill]
+    smoke.check(f"审核：{path.name} 的问题单元格有颜色", not wrong and bool(facts.marks), str(wrong[:3]))
+    d.close(book)
 
 
 def _clear(smoke: Smoke, master: Any) -> None:

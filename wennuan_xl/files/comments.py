@@ -19,7 +19,7 @@ import re
 import struct
 from collections.abc import Container
 
-from .visibility import biff_stream, relationship_targets, sheet_members
+from .visibility import biff_sheets, biff_stream, relationship_targets, sheet_members
 
 Comments = tuple[tuple[int, int, str], ...]  # (row, col, text), 1-based
 
@@ -77,21 +77,8 @@ def comments_xls(data: bytes) -> dict[str, Comments]:
     biff = biff_stream(data)
     if biff is None:
         return {}
-    sheets: list[tuple[int, str]] = []
-    pos, n = 0, len(biff)
-    while pos + 4 <= n:
-        rtype, length = struct.unpack_from("<HH", biff, pos)
-        if rtype == 0x0085 and length >= 8:  # BOUNDSHEET8
-            body = biff[pos + 4 : pos + 4 + length]
-            cch, high = body[6], body[7] & 1
-            raw = body[8 : 8 + cch * (2 if high else 1)]
-            sheets.append((struct.unpack_from("<I", body)[0], raw.decode("utf-16-le" if high else "latin-1", "replace")))
-        elif rtype == 0x0809 and sheets:
-            break  # the first sheet begins: the globals are read
-        pos += 4 + length
     out: dict[str, Comments] = {}
-    for k, (offset, name) in enumerate(sheets):
-        end = min(sheets[k + 1][0] if k + 1 < len(sheets) else n, n)
+    for name, offset, end in biff_sheets(biff):
         texts: dict[int, str] = {}
         notes: list[tuple[int, int, int]] = []
         obj = -1

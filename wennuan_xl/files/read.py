@@ -19,7 +19,6 @@ import io
 import os
 import re
 import stat
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from . import guard
 from .comments import comments_xls, comments_xlsx
 from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
 from .uncached import recalculated_xlsx, unreadable_xlsx
-from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts
+from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts, workbook_part
 
 ZIP_MAGIC = guard.ZIP_MAGIC
 OLE_MAGIC = guard.OLE_MAGIC
@@ -146,24 +145,13 @@ def _shown_otherwise(found: guard.Inspected, book: bytes, sheets: tuple[SheetDat
     share it)."""
     styles, strings = found.styles_xml, found.strings_xml  # (shared strings, and rich text inline in the sheets)
     if styles is None or (strings is None and b"sharedStrings" in book):  # too much to keep (a big workbook)
-        styles, strings = _part(book, "styles.xml", styles), _part(book, "sharedStrings.xml", strings)
+        styles = styles if styles is not None else workbook_part(book, "styles.xml")
+        strings = strings if strings is not None else workbook_part(book, "sharedStrings.xml")
     if not suspicious_styles(styles or b"") and not marked_strings(strings) and not found.marked_runs:
         return sheets
     skip = {s.name for s in sheets if is_checklist(s)}
     shown = shown_otherwise(dict(sheet_parts(book, skip)), styles, strings, inline=found.marked_runs)
     return tuple(replace(s, shown=shown[s.name]) if s.name in shown else s for s in sheets) if shown else sheets
-
-
-def _part(book: bytes, leaf: str, kept: bytes | None) -> bytes | None:
-    """A part the guard checked but did not keep, read from the workbook (``xl/<leaf>``)."""
-    if kept is not None:
-        return kept
-    try:
-        with zipfile.ZipFile(io.BytesIO(book)) as zf:
-            name = next((n for n in zf.namelist() if n.lower() == f"xl/{leaf.lower()}"), None)
-            return zf.read(name) if name is not None else None
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-        return None
 
 
 def _filled(sheets: tuple[SheetData, ...]) -> int:

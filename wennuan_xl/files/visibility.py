@@ -67,6 +67,16 @@ def relationship_targets(rels: bytes, folder: str) -> dict[bytes, tuple[str, str
     return targets
 
 
+def workbook_part(data: bytes, leaf: str) -> bytes | None:
+    """The part ``xl/<leaf>`` of an .xlsx already passed by the guard (its name in any case), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            name = next((n for n in zf.namelist() if n.lower() == f"xl/{leaf.lower()}"), None)
+            return zf.read(name) if name is not None else None
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None
+
+
 def hidden_rows_xlsx(data: bytes) -> dict[str, Hidden]:
     """Sheet name -> its hidden rows and columns, for an .xlsx/.xlsm already passed by the guard."""
     out: dict[str, Hidden] = {}
@@ -110,6 +120,62 @@ def _hidden_rows(xml: bytes) -> frozenset[int]:
     return frozenset(rows)
 
 
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\sref="\$?([A-Z]{1,3})\$?([0-9]{1,7}):\$?([A-Z]{1,3})\$?([0-9]{1,7})"')
+Merged = tuple[tuple[int, int, int, int], ...]  # (first row, first col, last row, last col), 1-based
+
+
+def merged_xlsx(parts: dict[str, bytes]) -> dict[str, Merged]:
+    """Sheet name -> its merged ranges, from each worksheet's <mergeCells> (as calamine reports them)."""
+    from ..core.workbook import column_index
+
+    out: dict[str, Merged] = {}
+    for name, xml in parts.items():
+        if b"mergeCell" in xml:
+            found = tuple((int(r1), column_index(c1.decode()), int(r2), column_index(c2.decode()))
+                          for c1, r1, c2, r2 in _MERGE.findall(xml))
+            if found:
+                out[name] = found
+    return out
+
+
+def merged_xls(data: bytes) -> dict[str, Merged]:
+    """Sheet name -> merged ranges of an .xls (BIFF8): each sheet's MERGEDCELLS records."""
+    biff = biff_stream(data)
+    out: dict[str, Merged] = {}
+    if biff is None:
+        return out
+    for name, start, end in biff_sheets(biff):
+        found: list[tuple[int, int, int, int]] = []
+        pos = start
+        while pos + 4 <= end:
+            rtype, length = struct.unpack_from("<HH", biff, pos)
+            if rtype == 0x00E5 and length >= 2:  # MERGEDCELLS: count, then (rwFirst, rwLast, colFirst, colLast)
+                count = min(struct.unpack_from("<H", biff, pos + 4)[0], (length - 2) // 8)
+                for i in range(count):
+                    r1, r2, c1, c2 = struct.unpack_from("<HHHH", biff, pos + 6 + 8 * i)
+                    found.append((r1 + 1, c1 + 1, r2 + 1, c2 + 1))
+            pos += 4 + length
+        if found:
+            out[name] = tuple(found)
+    return out
+
+
+def biff_sheets(biff: bytes) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each sheet's records, from the BOUNDSHEET8 records of the globals."""
+    sheets: list[tuple[int, str]] = []
+    pos, n = 0, len(biff)
+    while pos + 4 <= n:
+        rtype, length = struct.unpack_from("<HH", biff, pos)
+        body = biff[pos + 4 : pos + 4 + length]
+        if rtype == 0x0085 and length >= 8:  # BOUNDSHEET8: lbPlyPos, flags, ShortXLUnicodeString name
+            cch, high = body[6], body[7] & 1
+            raw = body[8 : 8 + cch * (2 if high else 1)]
+            sheets.append((struct.unpack_from("<I", body, 0)[0], raw.decode("utf-16-le" if high else "latin-1", "replace")))
+        pos += 4 + length
+    return [(name, offset, min(sheets[k + 1][0] if k + 1 < len(sheets) else n, n))
+            for k, (offset, name) in enumerate(sheets)]
+
+
 def biff_stream(data: bytes) -> bytes | None:
     """The workbook stream of an .xls already passed by the guard (its BIFF records), or None when the
     container cannot be followed."""
@@ -131,25 +197,12 @@ def hidden_rows_xls(data: bytes) -> dict[str, Hidden]:
     biff = biff_stream(data)
     if biff is None:
         return {}
-    sheets: list[tuple[int, str]] = []  # (offset of the sheet's BOF, name)
-    pos, n = 0, len(biff)
-    while pos + 4 <= n:
-        rtype, length = struct.unpack_from("<HH", biff, pos)
-        body = biff[pos + 4 : pos + 4 + length]
-        if rtype == 0x0085 and length >= 8:  # BOUNDSHEET8: lbPlyPos, flags, ShortXLUnicodeString name
-            offset = struct.unpack_from("<I", body, 0)[0]
-            cch, high = body[6], body[7] & 1
-            raw = body[8 : 8 + cch * (2 if high else 1)]
-            name = raw.decode("utf-16-le" if high else "latin-1", "replace")
-            sheets.append((offset, name))
-        pos += 4 + length
     out: dict[str, Hidden] = {}
-    for k, (offset, name) in enumerate(sheets):
-        end = sheets[k + 1][0] if k + 1 < len(sheets) else n
+    for name, offset, end in biff_sheets(biff):
         rows: set[int] = set()
         cols: set[int] = set()
         pos = offset
-        while pos + 4 <= min(end, n):
+        while pos + 4 <= end:
             rtype, length = struct.unpack_from("<HH", biff, pos)
             if rtype == 0x0208 and length >= 16:  # ROW: rw, colMic, colMac, miyRw, …, grbit at 12
                 row, = struct.unpack_from("<H", biff, pos + 4)
