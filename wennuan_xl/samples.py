@@ -208,8 +208,10 @@ def workbook_from_values(
     forms: tuple[str, ...] | None = None,
     source: str = "内存中的报表",
     with_names: bool = True,
+    cover_formulas: tuple[str, ...] = (),
 ) -> WorkbookData:
-    """``values`` by code (``A1.02B``) or name (``A1_02B``); ``cover`` by key (UNIT, DATE, PERSON, PHONE)."""
+    """``values`` by code (``A1.02B``) or name (``A1_02B``); ``cover`` by key (UNIT, DATE, PERSON, PHONE);
+    ``cover_formulas``: cover keys whose values are formulas saved without a result (their cells read empty)."""
     by_code = {campaign.field(k).code: v for k, v in values.items()}
     wanted = forms or tuple(
         f.id for f in campaign.forms if any(code.startswith(f.id + ".") for code in by_code)
@@ -221,6 +223,7 @@ def workbook_from_values(
         layout = layout_for(form)
         height = layout.rows[-1].row if layout.rows else layout.header_row
         grid: list[list[object]] = [[None] * VALUE_COL for _ in range(height)]
+        uncached: list[tuple[int, int, str]] = []
 
         def put(row: int, col: int, value: object, grid: list[list[object]] = grid) -> None:
             grid[row - 1][col - 1] = value
@@ -230,7 +233,10 @@ def workbook_from_values(
         for c in form.cover:
             put(*layout.cover_labels[c.key], c.label + "：")
             row, col = layout.cover_cells[c.key]
-            put(row, col, (cover or {}).get(c.key))
+            if c.key in cover_formulas:
+                uncached.append((row, col, str((cover or {}).get(c.key))))
+            else:
+                put(row, col, (cover or {}).get(c.key))
             names[c.name(form.id).upper()] = CellRef(form.sheet, row, col)
         for row, note in zip(layout.note_rows, form.notes):
             put(row, ITEM_COL, note)
@@ -245,7 +251,7 @@ def workbook_from_values(
             put(r.row, UNIT_COL, r.field.unit)
             put(r.row, VALUE_COL, by_code.get(r.field.code))
             names[r.field.name.upper()] = CellRef(form.sheet, r.row, VALUE_COL)
-        sheets.append(SheetData(form.sheet, tuple(tuple(row) for row in grid)))
+        sheets.append(SheetData(form.sheet, tuple(tuple(row) for row in grid), uncached=tuple(uncached)))
     return WorkbookData(source, tuple(sheets), names if with_names else {})
 
 

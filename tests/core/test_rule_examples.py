@@ -27,9 +27,9 @@ def split_previous(example: dict) -> tuple[dict, dict]:
     return now, before
 
 
-def run(values, cover=GOOD_COVER, forms=None):
+def run(values, cover=GOOD_COVER, forms=None, cover_formulas=()):
     values, before = split_previous(values)
-    data = return_from_values(CAMPAIGN, values, cover=cover, forms=forms)
+    data = return_from_values(CAMPAIGN, values, cover=cover, forms=forms, cover_formulas=tuple(cover_formulas))
     rules = RULES
     if before:
         rules = replace(RULES, previous=PreviousYear("上年示例", {GOOD_COVER["UNIT"]: before}, {}))
@@ -55,7 +55,9 @@ def all_checks():
 
 def example_report(kind, check, example):
     if kind == "cover":
-        return run({}, cover={**GOOD_COVER, **example}, forms=("A1",))
+        example = dict(example)
+        formulas = example.pop("formulas", ())  # cover cells holding a formula saved without its result
+        return run({}, cover={**GOOD_COVER, **example}, forms=("A1",), cover_formulas=formulas)
     if kind == "form":
         # ``"*": 0`` stands for every other field of the annexes the example names.
         forms = tuple(sorted({CAMPAIGN.field(k).form_id for k in example if k != "*"}))

@@ -204,3 +204,20 @@ def test_a_field_showing_an_error_value_is_refused_naming_it(tmp_path, campaign,
     assert "Sheet1!D6 显示的是错误值（D6 显示 #DIV/0!，公式 =1/0），不是数字" in refusal.message
     assert report.values["A1.01A"] == 52340 and report.values.get("A1.01B") is None
     assert not [f for f in report.findings if f.rule == "F-BLANKS" and "A1.01B" in f.codes]
+
+
+def test_a_cover_cell_holding_a_formula_without_its_result_is_not_called_unfilled(tmp_path, campaign, rules):
+    """A sample return whose 填报日期 a script set to =TODAY() and whose 填报人 points at another cell (openpyxl
+    saves neither result): each said to hold a formula, not 未填."""
+    source = Path(__file__).resolve().parents[2] / "workbooks" / "samples" / "returns" / "五通桥区-附件1.xlsx"
+    wb = openpyxl.load_workbook(source)
+    for name, formula in (("A1_DATE", "=TODAY()"), ("A1_PERSON", "=Z1")):
+        (sheet, a1), = wb.defined_names[name].destinations
+        wb[sheet][a1.replace("$", "")] = formula
+    path = tmp_path / "五通桥区-附件1.xlsx"
+    wb.save(path)
+    report = report_of(path, campaign, rules)
+    rules_found = {f.rule: f for f in report.findings}
+    assert "H-DATE-MISSING" not in rules_found and "H-PERSON" not in rules_found
+    assert "=TODAY()" in rules_found["H-DATE-FORMULA"].message and "读不到" in rules_found["H-DATE-FORMULA"].message
+    assert "=Z1" in rules_found["H-PERSON-FORMULA"].message

@@ -458,8 +458,11 @@ def _cover_findings(state: State, located: LocatedForm, checks: tuple[CoverCheck
         text = raw_text(raw).strip()
         suggestion = ""
         fires = False
+        unread = located.cover_unread.get(check.key)
         if check.check == "required":
-            fires = not text
+            fires = not text and unread is None  # a formula without its result is not 未填: "formula" says so
+        elif check.check == "formula":
+            fires, text = unread is not None, unread or ""
         elif not text:
             fires = False  # an empty cover cell is the "required" check's business
         elif check.check == "roster":

@@ -60,6 +60,8 @@ class LocatedForm:
     how: dict[str, str] = field(default_factory=dict)  # field code -> name | code | letter | label | prose | pair
     problems: tuple[Problem, ...] = ()
     notes: tuple[Finding, ...] = ()  # 注意: how the sheet was read where it differs from the template
+    # cover key -> why its cell reads empty though it is not (“B3 的公式 =TODAY()”: no saved result, or an error)
+    cover_unread: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -360,11 +362,12 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
         problems.append(Problem("no_values", tuple(f.code for f in form.fields), (sheet.name,),
                                 {"reason": _why_nothing(form)}))
     cover_cells, cover_raw = _cover(book, sheet, form, place, ordered)
+    unread = _cover_unread(sheet, cover_cells, cover_raw)
     explanations = _explanations(sheet, form, ordered, book.names, layout)
     method = "names" if any(v == "name" for v in how.values()) else "labels"
     return LocatedForm(
         form.id, sheet.name, method, ordered, {c: raw[c] for c, r in ordered.items() if r is not None},
-        cover_cells, cover_raw, explanations, how, tuple(problems), tuple(notes),
+        cover_cells, cover_raw, explanations, how, tuple(problems), tuple(notes), unread,
     )
 
 
@@ -929,6 +932,16 @@ def _cover(book: WorkbookData, sheet: SheetData, form: Form, place: _Place, cell
     for c in form.cover:
         cover_cells.setdefault(c.key, None)
     return cover_cells, {k: v for k, v in cover_raw.items() if cover_cells.get(k) is not None}
+
+
+def _cover_unread(sheet: SheetData, cells: dict[str, CellRef | None], raw: dict[str, object]) -> dict[str, str]:
+    """Cover cells that read empty because they hold a formula without a saved result, or an error value."""
+    if not sheet.uncached and not sheet.errors:
+        return {}
+    at = {(r, c): f"{column_letter(c)}{r} 的公式 {t}" for r, c, t in sheet.uncached}
+    at.update({(r, c): f"{column_letter(c)}{r} 显示 {t}" for r, c, t in sheet.errors})
+    return {key: at[(ref.row, ref.col)] for key, ref in cells.items()
+            if ref is not None and (ref.row, ref.col) in at and _blank(raw.get(key))}
 
 
 _UNIT_BEFORE_TITLE = re.compile(r"^\s*(.{2,30}?(?:总工会|工会|委员会|工会联合会))\s*(?:(?:19|20)\d\d\s*年|关于)")

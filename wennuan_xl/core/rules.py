@@ -26,7 +26,7 @@ from .forms import Campaign, Kind
 from .previous import PreviousYear
 
 FIELD_CHECKS = ("located", "number", "unit", "min", "max", "integer", "yesno")
-COVER_CHECKS = ("required", "roster", "phone", "date")
+COVER_CHECKS = ("required", "roster", "phone", "date", "formula")
 # Checks of a whole form: blank ones, and what the locator could not settle (core/locate.py's Problem).
 FORM_CHECKS = ("blank_form", "blanks", "ambiguous_column", "stray_number", "no_values", "column_kind", "duplicate",
                "yuan", "doubtful", "uncached_formula", "error_value",
