@@ -87,7 +87,7 @@ def _return(path: Path, figure: str, saved: float | None) -> Path:
 @pytest.mark.parametrize(("figure", "saved", "said"), [
     ("=明细!A1+明细!A2", None, "保存的结果是 0，按公式算得 47.07"),
     ("=SUM(明细!A1:A2)", 45.0, "保存的结果是 45，按公式算得 47.07"),
-    ('=IF(明细!A1>0,明细!A1+明细!A2,"")', 47.07, "保存的结果是 47.07，本程序无法按公式核算"),
+    ('=IF(明细!A1>0,明细!A1+明细!A2,"")', 47.07, "保存的结果是 47.07，文件要求打开时重新计算，本程序无法按公式核算"),
 ])
 def test_a_saved_result_that_is_not_the_formulas_is_refused(tmp_path, campaign, rules, figure, saved, said):
     report = report_of(_return(tmp_path / "export.xlsx", figure, saved), campaign, rules)

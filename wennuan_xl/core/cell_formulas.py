@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 
-from .formula import approx_equal, excel_round
+from .formula import excel_round
 from .messages import format_number
 from .workbook import SheetData, WorkbookData, column_index
 
@@ -38,7 +38,9 @@ Cell = tuple[str, int, int]  # sheet name (as in the workbook), row, col
 
 def not_as_saved(book: WorkbookData, sheet: SheetData, cells: list[tuple[int, int]]) -> tuple[tuple[int, int, str], ...]:
     """Of ``cells`` (row, col) of ``sheet``, those holding a formula whose saved result (``SheetData.recalc``)
-    is not what the formula gives, or cannot be checked: (row, col, "公式 …，保存的结果是 …，按公式算得 …")."""
+    is not what the formula gives: (row, col, "公式 …，保存的结果是 …，按公式算得 …"). A formula not computed here
+    counts as such only in a workbook that asks for a recalculation on opening (a program's: its results may be
+    0); one saved by Excel, WPS or LibreOffice keeps the result that program computed."""
     at = {(r, c): f for r, c, f in sheet.recalc}
     wanted = [(r, c) for r, c in cells if (r, c) in at]
     if not wanted:
@@ -49,11 +51,23 @@ def not_as_saved(book: WorkbookData, sheet: SheetData, cells: list[tuple[int, in
     for row, col in wanted:
         saved = sheet.value(row, col)
         got = compute(book, sheet.name, at[(row, col)], formulas.get, unknown.__contains__)
-        if got is not None and isinstance(saved, (int, float)) and not isinstance(saved, bool) and approx_equal(got, saved):
+        if (got is None and not book.recalc_on_load) or (got is not None and _same(got, saved)):
             continue
-        said = f"按公式算得 {format_number(got)}" if got is not None else "本程序无法按公式核算"
+        said = f"按公式算得 {format_number(got)}" if got is not None else "文件要求打开时重新计算，本程序无法按公式核算"
         out.append((row, col, f"{at[(row, col)][:200]}，保存的结果是 {format_number(saved)}，{said}"))
     return tuple(out)
+
+
+def _same(got: float, saved: object) -> bool:
+    """The saved result is the computed one (a text result as its number; rounding in the last digits aside)."""
+    if isinstance(saved, str):
+        try:
+            saved = float(saved.strip())
+        except ValueError:
+            return False
+    if not isinstance(saved, (int, float)) or isinstance(saved, bool):
+        return False
+    return abs(got - saved) <= 1e-9 * max(1.0, abs(got), abs(saved))
 
 
 def compute(book: WorkbookData, sheet: str, formula: str, formulas: Callable[[Cell], str | None],

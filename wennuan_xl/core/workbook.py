@@ -37,8 +37,8 @@ class SheetData:
     errors: tuple[tuple[int, int, str], ...] = ()
     # (row, col, why): cells that show something else than they store (a percent or 元-as-万元 format, struck out).
     shown: tuple[tuple[int, int, str], ...] = ()
-    # (row, col, formula): formula cells with a saved number in a workbook that asks Excel to recalculate on
-    # opening (written by a program: the saved number may not be what Excel shows).
+    # (row, col, formula): formula cells with a saved result, which Excel may compute otherwise on opening (a
+    # workbook written by a program, or edited, or last calculated by another program: core/cell_formulas.py).
     recalc: tuple[tuple[int, int, str], ...] = ()
     # (row, col, text): comments (批注) that hold a digit; on an empty cell, the figure may be meant for it.
     comments: tuple[tuple[int, int, str], ...] = ()
@@ -60,6 +60,9 @@ class WorkbookData:
     # What the reader's checks before parsing counted at most in the whole workbook: (value cells, bytes of
     # their text). None when nothing was counted (a workbook built in memory, an .xls or .ods).
     at_most: tuple[int, int] | None = None
+    # The workbook asks Excel to recalculate every formula on opening (a program wrote it: its saved results may
+    # be 0 or old); a saved result then counts only when the formula is computed again to it.
+    recalc_on_load: bool = False
 
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:

@@ -103,6 +103,7 @@ class Inspected:
     # Whether the workbook asks Excel to recalculate every formula on opening (``fullCalcOnLoad``: a program wrote
     # it; Excel, WPS and LibreOffice do not save that), so that its saved results may not be what Excel shows.
     recalc_on_load: bool = False
+    comments: bool = False  # a member named as comments parts are (xl/comments1.xml, xl/comments/comment1.xml)
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -648,7 +649,7 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
                      _counts(totals), stored_copy(z), may_hide,
                      z.inflated.get(styles.name) if styles is not None else None,
                      z.inflated.get(sst.name) if sst is not None else None, z.marked,
-                     _RECALC.search(workbook_xml) is not None)
+                     _RECALC.search(workbook_xml) is not None, any("comment" in m.name.lower() for m in z.members))
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:

@@ -120,13 +120,13 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         otherwise = shown_otherwise_xls(data)
         if otherwise:
             sheets = tuple(replace(s, shown=otherwise[s.name]) if s.name in otherwise else s for s in sheets)
-    if found.kind == "xlsx" and b"comments" in book:  # a part's name or a relationship's type: the zip holds comments
+    if found.kind == "xlsx" and found.comments:
         noted = comments_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
     else:
         noted = comments_xls(data) if found.kind == "xls" else {}
     if noted:
         sheets = tuple(replace(s, comments=noted[s.name]) if s.name in noted else s for s in sheets)
-    if found.recalc_on_load and (b"</f><v>" in book or b"<f " in book):
+    if found.kind == "xlsx" and b"f><" in book:  # "</f><v>": a formula saved with a result (any prefix)
         recalc = recalculated_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
         if recalc:
             sheets = tuple(replace(s, recalc=recalc[s.name]) if s.name in recalc else s for s in sheets)
@@ -136,7 +136,7 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         if unreadable:
             sheets = tuple(replace(s, uncached=unreadable[s.name][0], errors=unreadable[s.name][1]) if s.name in unreadable
                            else s for s in sheets)
-    return WorkbookData(shown, sheets, names, at_most)
+    return WorkbookData(shown, sheets, names, at_most, found.recalc_on_load)
 
 
 def _shown_otherwise(found: guard.Inspected, book: bytes, sheets: tuple[SheetData, ...]) -> tuple[SheetData, ...]:

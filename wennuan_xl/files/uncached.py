@@ -65,7 +65,7 @@ def unreadable_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, tuple[U
         plain = _plain(body) if formulas else ()
         plain_errors = _plain_errors(body) if errors and plain is not None else ()
         if plain is None or plain_errors is None:
-            found, shown = _walk(body)  # something not in the plain shape: the walk over every tag
+            found, shown, _ = _walk(body)  # something not in the plain shape: the walk over every tag
         else:
             found, shown = plain, plain_errors
         if found or shown:
@@ -99,27 +99,46 @@ def _plain(xml: bytes) -> Uncached | None:
     return tuple(out)
 
 
-_CACHED = re.compile(_ADDRESSED + rb"<f>([^<]*)</f><v>([^<]+)</v></c>")
-
-
 def recalculated_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, Uncached]:
-    """Sheet name -> its formula cells that carry a saved number, (row, col, formula) with the formula whole, for
-    a workbook that asks Excel to recalculate on opening (its saved results may not be what Excel shows:
-    ``core/cell_formulas.py``). A cell of text, of an error or a shared formula's follower is not one."""
+    """Sheet name -> its formula cells that carry a saved result, (row, col, formula) with the formula whole ("="
+    for a shared formula's follower, whose text is its master's): ``core/cell_formulas.py`` computes them again,
+    to tell a saved result that is not what Excel shows. A cell of an error or a boolean is not one. Any spelling:
+    prefixed elements, attributes in any order, an array or shared formula, white space between elements."""
     out: dict[str, Uncached] = {}
     for name, xml in sheet_parts(data, skip):
-        if b"</f><v>" not in xml:
+        start, end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
+        if start < 0:
             continue
-        found = []
-        for m in _CACHED.finditer(xml):
-            if b' t="' in m.group(3) and not re.search(rb'\st="n"', m.group(3)):
-                continue  # text, a boolean or an error: not a figure
-            text = html.unescape(m.group(4).decode("utf-8", "replace")).strip()
-            if text:
-                found.append((int(m.group(2)), column_index(m.group(1).decode()), "=" + text))
+        body = xml[start:end]
+        found = _plain_cached(body)
+        if found is None:
+            found = _walk(body)[2]
         if found:
-            out[name] = tuple(found)
+            out[name] = found
     return out
+
+
+_CACHED = re.compile(_ADDRESSED + _FORMULA + rb"<v>([^<]+)</v></c>")
+_RESULT_TYPES = (b"", b"n", b"str")  # a number, or a text (xlsxwriter's value="0"): not e, b, s
+
+
+def _plain_cached(xml: bytes) -> Uncached | None:
+    """``recalculated_xlsx`` by one regular expression, when every formula is in a plain cell; else None."""
+    if b":f" in xml or _ANY_FORMULA_CELL.subn(b"", xml)[1] != _F_OPEN.subn(b"", xml)[1]:
+        return None
+    out = []
+    for m in _CACHED.finditer(xml):
+        kind = _attrs(m.group(3)).get(b"t", b"")
+        if kind not in _RESULT_TYPES:
+            continue
+        element = m.group(4)
+        text = b"" if element.endswith(b"/>") else element[element.index(b">") + 1 : -4]
+        out.append((int(m.group(2)), column_index(m.group(1).decode()), _whole_formula(text)))
+    return tuple(out)
+
+
+def _whole_formula(text: bytes) -> str:
+    return "=" + html.unescape(text.decode("utf-8", "replace")).strip()
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*?\st="e"[^<>]*>' + _FORMULA + rb"?<v>([^<]*)</v></c>")
@@ -144,11 +163,14 @@ def _error_text(value: bytes, formula: str) -> str:
     return f"{shown}，公式 {formula}" if formula else shown
 
 
-def _walk(xml: bytes) -> tuple[Uncached, Uncached]:
+def _walk(xml: bytes) -> tuple[Uncached, Uncached, Uncached]:
     """The cells of one sheetData, followed as calamine follows them: ``<row r>`` sets the row (else the next),
-    ``<c r>`` the cell (else the next column); (formula cells without a result, error cells)."""
+    ``<c r>`` the cell (else the next column); (formula cells without a result, error cells, formula cells with
+    a saved number or text and their whole formula)."""
     out: list[tuple[int, int, str]] = []
     errors: list[tuple[int, int, str]] = []
+    results: list[tuple[int, int, str]] = []
+    whole = ""
     value = b""
     row, col = 0, 0
     in_cell = False
@@ -169,6 +191,8 @@ def _walk(xml: bytes) -> tuple[Uncached, Uncached]:
                     errors.append((row, col, _error_text(value, formula or "")))
                 elif in_cell and formula is not None and not cached and cell_type != b"str":
                     out.append((row, col, formula))
+                elif in_cell and formula is not None and cached and cell_type in _RESULT_TYPES:
+                    results.append((row, col, whole))
                 in_cell = False
                 continue
             a = _attrs(attrs)
@@ -185,6 +209,7 @@ def _walk(xml: bytes) -> tuple[Uncached, Uncached]:
         elif tag == b"f":
             text = b"" if empty else xml[m.end(): xml.find(b"<", m.end())]
             formula = _formula_text(text, _attrs(attrs))
+            whole = _whole_formula(text)
         elif tag == b"v":
             if not empty:
                 stop = xml.find(b"<", m.end())
@@ -192,7 +217,7 @@ def _walk(xml: bytes) -> tuple[Uncached, Uncached]:
                 cached = cached or bool(value.strip())
         elif tag == b"is":
             cached = True
-    return tuple(out), tuple(errors)
+    return tuple(out), tuple(errors), tuple(results)
 
 
 _ENTITIES = ((b"&quot;", b'"'), (b"&lt;", b"<"), (b"&gt;", b">"), (b"&apos;", b"'"), (b"&amp;", b"&"))
