@@ -3,9 +3,11 @@
 A workbook written by a program (xlsxwriter, an export script, an edited file) may ask Excel to recalculate
 everything when it opens (``<calcPr fullCalcOnLoad="1">``) and carry results that are not the formulas'
 answers: xlsxwriter saves 0 for every formula, an edit of the inputs leaves the old sum. A person sees what Excel
-computes; the readers get the saved number. ``compute`` works out the plain arithmetic units write — numbers,
-cells and ranges of any sheet, ``+ - * /``, brackets, SUM, ROUND, MIN, MAX, AVERAGE, ABS — with Excel's rules for
-blanks and text; anything else is None (not known), never a guess.
+computes; the readers get the saved number. ``compute`` works out what units write into a return — numbers,
+texts, cells and ranges of any sheet, the workbook's names of single cells, ``+ - * / &``, comparisons, brackets,
+SUM, ROUND, MIN, MAX, AVERAGE, ABS, IF — with Excel's rules for blanks and text; anything else is None (not
+known), never a guess. The formula is parsed first and evaluated lazily, as Excel does: ``IF(B5=0,"",A5/B5)``
+does not divide by zero.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .formula import excel_round
 from .messages import format_number
@@ -20,13 +23,16 @@ from .workbook import SheetData, WorkbookData, column_index
 
 _TOKEN = re.compile(r"""\s*(?:
     (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
-  | (?P<ref>(?:(?:'(?:[^']|'')+'|[^\s'!():,+\-*/^&=<>"]+)!)?\$?[A-Za-z]{1,3}\$?\d{1,7}(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?(?![\w(]))
+  | (?P<str>"(?:[^"]|"")*")
+  | (?P<ref>(?:(?:'(?:[^']|'')+'|[^\s'!():,+\-*/^&=<>"]+)!)?\$?[A-Za-z]{1,3}\$?\d{1,7}(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?(?![\w(.]))
   | (?P<func>[A-Za-z][A-Za-z0-9.]*)\s*\(
-  | (?P<op>[-+*/(),])
+  | (?P<name>[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*)
+  | (?P<op><=|>=|<>|[-+*/(),&=<>])
 )""", re.X)
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _MAX_DEPTH = 32
 _MAX_RANGE = 10_000  # cells a range may span (a return's sums cover a few dozen)
+_MAX_TOKENS = 2_000
 
 
 class _Unknown(Exception):
@@ -53,53 +59,218 @@ def not_as_saved(book: WorkbookData, sheet: SheetData, cells: list[tuple[int, in
         got = compute(book, sheet.name, at[(row, col)], formulas.get, unknown.__contains__)
         if (got is None and not book.recalc_on_load) or (got is not None and _same(got, saved)):
             continue
-        said = f"按公式算得 {format_number(got)}" if got is not None else "文件要求打开时重新计算，本程序无法按公式核算"
-        out.append((row, col, f"{at[(row, col)][:200]}，保存的结果是 {format_number(saved)}，{said}"))
+        said = f"按公式算得 {_shown(got)}" if got is not None else "文件要求打开时重新计算，本程序无法按公式核算"
+        out.append((row, col, f"{at[(row, col)][:200]}，保存的结果是 {_shown(saved)}，{said}"))
     return tuple(out)
 
 
-def _same(got: float, saved: object) -> bool:
+def _shown(value: object) -> str:
+    return "空白" if value in (None, "") else format_number(value)
+
+
+def _same(got: object, saved: object) -> bool:
     """The saved result is the computed one (a text result as its number; rounding in the last digits aside)."""
+    if isinstance(got, str) or got is None:
+        return (got or "") == (saved if isinstance(saved, str) else "" if saved is None else object())
+    if isinstance(got, bool) or isinstance(saved, bool):
+        return got is saved
     if isinstance(saved, str):
         try:
             saved = float(saved.strip())
         except ValueError:
             return False
-    if not isinstance(saved, (int, float)) or isinstance(saved, bool):
+    if not isinstance(saved, (int, float)) or not isinstance(got, (int, float)):
         return False
     return abs(got - saved) <= 1e-9 * max(1.0, abs(got), abs(saved))
 
 
 def compute(book: WorkbookData, sheet: str, formula: str, formulas: Callable[[Cell], str | None],
-            unknown: Callable[[Cell], bool] = lambda _c: False) -> float | None:
-    """The number ``formula`` (``=SUM(B2:B9)`` or without ``=``) gives in ``sheet`` of ``book``, or None.
-    ``formulas(cell)``: the formula a referenced cell holds (computed in turn), or None for a plain value;
-    ``unknown(cell)``: a cell whose value is not known (a formula without result, an error)."""
+            unknown: Callable[[Cell], bool] = lambda _c: False) -> object:
+    """What ``formula`` (``=SUM(B2:B9)`` or without ``=``) gives in ``sheet`` of ``book``: a number, a text, TRUE
+    or FALSE; None when it is not known. ``formulas(cell)``: the formula a referenced cell holds (computed in
+    turn), or None for a plain value; ``unknown(cell)``: a cell whose value is not known (no result, an error)."""
     try:
         value = _Evaluator(book, formulas, unknown).formula(sheet, formula, 0, frozenset())
-    except (_Unknown, ZeroDivisionError, OverflowError, ValueError, IndexError):
+    except (_Unknown, ZeroDivisionError, OverflowError, ValueError, IndexError, RecursionError):
         return None
-    return value if math.isfinite(value) else None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return "" if value is None else value
 
+
+# --- the parsed formula: tuples (kind, …) -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Parsed:
+    kind: str  # num | str | ref | name | neg | op | call
+    text: str = ""
+    args: tuple[_Parsed, ...] = ()
+    number: float = 0.0
+
+
+def parse(text: str) -> _Parsed:
+    tokens = _tokens(text.strip().removeprefix("="))
+    parser = _Parser(tokens)
+    tree = parser.comparison()
+    if parser.pos != len(tokens):
+        raise _Unknown
+    return tree
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if m is None or len(out) > _MAX_TOKENS:
+            raise _Unknown
+        kind = m.lastgroup or ""
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    """Recursive descent, Excel's precedence: comparison, then &, then + -, then * /, then unary minus."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens, self.pos = tokens, 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
+
+    def take(self, op: str) -> None:
+        if self.peek() != ("op", op):
+            raise _Unknown
+        self.pos += 1
+
+    def binary(self, ops: tuple[str, ...], lower: Callable[[], _Parsed]) -> _Parsed:
+        tree = lower()
+        while self.peek()[0] == "op" and self.peek()[1] in ops:
+            op = self.peek()[1]
+            self.pos += 1
+            tree = _Parsed("op", op, (tree, lower()))
+        return tree
+
+    def comparison(self) -> _Parsed:
+        return self.binary(("=", "<>", "<", ">", "<=", ">="), self.concatenation)
+
+    def concatenation(self) -> _Parsed:
+        return self.binary(("&",), self.additive)
+
+    def additive(self) -> _Parsed:
+        return self.binary(("+", "-"), self.term)
+
+    def term(self) -> _Parsed:
+        return self.binary(("*", "/"), self.unary)
+
+    def unary(self) -> _Parsed:
+        if self.peek() in (("op", "-"), ("op", "+")):
+            sign = self.peek()[1]
+            self.pos += 1
+            inner = self.unary()
+            return _Parsed("neg", args=(inner,)) if sign == "-" else _Parsed("op", "+", (_Parsed("num"), inner))
+        return self.atom()
+
+    def atom(self) -> _Parsed:
+        kind, text = self.peek()
+        self.pos += 1
+        if kind == "num":
+            return _Parsed("num", number=float(text))
+        if kind == "str":
+            return _Parsed("str", text[1:-1].replace('""', '"'))
+        if kind in ("ref", "name"):
+            return _Parsed(kind, text)
+        if kind == "op" and text == "(":
+            tree = self.comparison()
+            self.take(")")
+            return tree
+        if kind == "func":
+            name = text.strip().upper()
+            args: list[_Parsed] = []
+            if self.peek() != ("op", ")"):
+                args.append(self.comparison())
+                while self.peek() == ("op", ","):
+                    self.pos += 1
+                    args.append(self.comparison())
+            self.take(")")
+            return _Parsed("call", name, tuple(args))
+        raise _Unknown
+
+
+# --- evaluation ---------------------------------------------------------------------------------------------
 
 class _Evaluator:
     def __init__(self, book: WorkbookData, formulas, unknown) -> None:
+        self.book = book
         self.sheets = {s.name.lower(): s for s in book.sheets}
         self.formulas, self.unknown = formulas, unknown
 
-    def formula(self, sheet: str, text: str, depth: int, seen: frozenset[Cell]) -> float:
+    def formula(self, sheet: str, text: str, depth: int, seen: frozenset[Cell]) -> object:
         if depth > _MAX_DEPTH:
             raise _Unknown
-        tokens = _tokens(text.strip().removeprefix("="))
-        parser = _Parser(tokens, lambda ref: self.cells(sheet, ref, depth, seen))
-        value = parser.expression()
-        if parser.pos != len(tokens):
-            raise _Unknown
-        return _number(value)
+        return self.value(parse(text), sheet, depth, seen)
 
-    def cells(self, sheet: str, ref: str, depth: int, seen: frozenset[Cell]) -> list[object]:
-        """The values of a reference (one cell or a range), each formula in it computed."""
-        where, _, address = ref.rpartition("!")
+    def value(self, tree: _Parsed, sheet: str, depth: int, seen: frozenset[Cell]) -> object:
+        kind = tree.kind
+        if kind == "num":
+            return tree.number
+        if kind == "str":
+            return tree.text
+        if kind in ("ref", "name"):
+            values = self.cells(tree, sheet, depth, seen)
+            if len(values) != 1:
+                raise _Unknown  # a range outside a function
+            return values[0]
+        if kind == "neg":
+            return -_number(self.value(tree.args[0], sheet, depth, seen))
+        if kind == "op":
+            a, b = (self.value(t, sheet, depth, seen) for t in tree.args)
+            return _operate(tree.text, a, b)
+        return self.call(tree, sheet, depth, seen)
+
+    def call(self, tree: _Parsed, sheet: str, depth: int, seen: frozenset[Cell]) -> object:
+        name, args = tree.text, tree.args
+        if name == "IF" and len(args) in (2, 3):
+            if _truth(self.value(args[0], sheet, depth, seen)):
+                return self.value(args[1], sheet, depth, seen)
+            return self.value(args[2], sheet, depth, seen) if len(args) == 3 else False
+        if name in ("ROUND", "ABS"):
+            numbers = [_number(self.value(a, sheet, depth, seen)) for a in args]
+            if name == "ABS" and len(numbers) == 1:
+                return abs(numbers[0])
+            if name == "ROUND" and len(numbers) == 2:
+                return excel_round(numbers[0], int(numbers[1]))
+            raise _Unknown
+        if name not in ("SUM", "MIN", "MAX", "AVERAGE"):
+            raise _Unknown
+        found: list[float] = []
+        for a in args:
+            if a.kind in ("ref", "name"):  # a reference: blanks and text in it are skipped
+                values = self.cells(a, sheet, depth, seen)
+                if any(isinstance(v, bool) for v in values):
+                    raise _Unknown  # Excel skips TRUE in a referenced range, LibreOffice counts it 1
+                found += [float(v) for v in values if isinstance(v, (int, float))]
+            else:
+                found.append(_number(self.value(a, sheet, depth, seen)))
+        if name == "SUM":
+            return math.fsum(found)
+        if name in ("MIN", "MAX"):
+            return (min if name == "MIN" else max)(found) if found else 0.0
+        if found:
+            return math.fsum(found) / len(found)
+        raise _Unknown  # AVERAGE of nothing: #DIV/0!
+
+    def cells(self, tree: _Parsed, sheet: str, depth: int, seen: frozenset[Cell]) -> list[object]:
+        """The values of a reference (one cell or a range) or of a name of one cell, each formula computed."""
+        if tree.kind == "name":
+            ref = self.book.names.get(tree.text.upper())
+            if ref is None or ref.sheet.lower() not in self.sheets:
+                raise _Unknown  # a name of a range, a constant, or of nothing this reader knows
+            return [self.cell(self.sheets[ref.sheet.lower()], ref.row, ref.col, depth, seen)]
+        where, _, address = tree.text.rpartition("!")
         name = where[1:-1].replace("''", "'") if where.startswith("'") else where or sheet
         data = self.sheets.get(name.lower())
         if data is None:
@@ -119,122 +290,57 @@ class _Evaluator:
             raise _Unknown  # a circular reference, or a value not known
         inner = self.formulas(key)
         if inner is not None:
-            return self.formula(data.name, inner, depth + 1, seen | {key})
+            value = self.formula(data.name, inner, depth + 1, seen | {key})
+            return "" if value is None else value
         return data.value(row, col)
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    out, pos = [], 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            raise _Unknown
-        kind = m.lastgroup or ""
-        out.append((kind, m.group(kind)))
-        pos = m.end()
-    return out
+def _operate(op: str, a: object, b: object) -> object:
+    if op in ("+", "-", "*", "/"):
+        x, y = _number(a), _number(b)
+        return x + y if op == "+" else x - y if op == "-" else x * y if op == "*" else x / y
+    if op == "&":
+        return _text(a) + _text(b)
+    return _compare(op, a, b)
 
 
-_Ref = Callable[[str], list[object]]
-
-
-class _Parser:
-    """Recursive descent over the tokens, computing as it goes (Excel's precedence: unary minus, then * /,
-    then + -)."""
-
-    def __init__(self, tokens: list[tuple[str, str]], cells: _Ref) -> None:
-        self.tokens, self.cells, self.pos = tokens, cells, 0
-
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
-
-    def take(self, op: str) -> None:
-        if self.peek() != ("op", op):
-            raise _Unknown
-        self.pos += 1
-
-    def expression(self) -> object:
-        value = self.term()
-        while self.peek() in (("op", "+"), ("op", "-")):
-            op = self.peek()[1]
-            self.pos += 1
-            right = _number(self.term())
-            value = _number(value) + right if op == "+" else _number(value) - right
-        return value
-
-    def term(self) -> object:
-        value = self.unary()
-        while self.peek() in (("op", "*"), ("op", "/")):
-            op = self.peek()[1]
-            self.pos += 1
-            right = _number(self.unary())
-            value = _number(value) * right if op == "*" else _number(value) / right
-        return value
-
-    def unary(self) -> object:
-        if self.peek() in (("op", "-"), ("op", "+")):
-            sign = -1.0 if self.peek()[1] == "-" else 1.0
-            self.pos += 1
-            return sign * _number(self.unary())
-        return self.atom()
-
-    def atom(self) -> object:
-        kind, text = self.peek()
-        self.pos += 1
-        if kind == "num":
-            return float(text)
-        if kind == "ref":
-            values = self.cells(text)
-            if len(values) != 1:
-                raise _Unknown  # a range outside a function
-            return values[0]
-        if kind == "op" and text == "(":
-            value = self.expression()
-            self.take(")")
-            return value
-        if kind == "func":
-            return self.call(text.upper())
+def _compare(op: str, a: object, b: object) -> bool:
+    """Excel's comparison: a blank is 0 beside a number and "" beside a text; texts without case; any number is
+    less than any text."""
+    if isinstance(a, bool) or isinstance(b, bool) or not all(isinstance(v, (int, float, str)) or v is None for v in (a, b)):
         raise _Unknown
+    if a is None:
+        a = "" if isinstance(b, str) else 0.0
+    if b is None:
+        b = "" if isinstance(a, str) else 0.0
+    if isinstance(a, str) != isinstance(b, str):
+        order = -1 if isinstance(b, str) else 1  # a number before a text
+    elif isinstance(a, str) and isinstance(b, str):
+        order = (a.lower() > b.lower()) - (a.lower() < b.lower())
+    else:
+        x, y = _number(a), _number(b)
+        order = (x > y) - (x < y)
+    return {"=": order == 0, "<>": order != 0, "<": order < 0, ">": order > 0, "<=": order <= 0, ">=": order >= 0}[op]
 
-    def call(self, name: str) -> float:
-        args: list[list[object] | object] = []
-        if self.peek() != ("op", ")"):
-            while True:
-                kind, text = self.peek()
-                after = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else ("end", "")
-                if kind == "ref" and after in (("op", ","), ("op", ")")):
-                    self.pos += 1
-                    args.append(self.cells(text))  # a reference: blanks and text in it are skipped
-                else:
-                    args.append(self.expression())
-                if self.peek() != ("op", ","):
-                    break
-                self.pos += 1
-        self.take(")")
-        if name in ("ROUND", "ABS"):
-            numbers = [_number(a[0] if isinstance(a, list) and len(a) == 1 else a) for a in args]
-            if name == "ABS" and len(numbers) == 1:
-                return abs(numbers[0])
-            if name == "ROUND" and len(numbers) == 2:
-                return excel_round(numbers[0], int(numbers[1]))
-            raise _Unknown
-        numbers = []
-        for a in args:
-            if isinstance(a, list):
-                if any(isinstance(v, bool) for v in a):
-                    raise _Unknown  # Excel skips TRUE in a referenced range, LibreOffice counts it 1
-                numbers += [v for v in a if isinstance(v, (int, float))]
-            else:
-                numbers.append(_number(a))
-        if name == "SUM":
-            return math.fsum(numbers)
-        if name in ("MIN", "MAX"):
-            return (min if name == "MIN" else max)(numbers) if numbers else 0.0
-        if name == "AVERAGE" and numbers:
-            return math.fsum(numbers) / len(numbers)
-        raise _Unknown
+
+def _truth(value: object) -> bool:
+    if value is None or value == "":
+        return False
+    if isinstance(value, (bool, int, float)):
+        return bool(value)
+    raise _Unknown  # a text as a condition: #VALUE!
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise _Unknown  # Excel's General format of a fraction or TRUE: not followed here
 
 
 def _number(value: object) -> float:
@@ -251,5 +357,3 @@ def _number(value: object) -> float:
         except ValueError:
             raise _Unknown from None  # #VALUE! in Excel
     raise _Unknown  # a date, an error
-
-
