@@ -54,3 +54,29 @@ def test_a_comment_explaining_a_filled_cell_or_holding_no_figure_is_left_alone(t
     assert not [f for f in report.findings if f.rule == "F-LOCATE-COMMENT"]
     assert report.values["A1.01A"] == 52340 and report.values.get("A1.11") is None
     assert [f for f in report.findings if f.rule == "F-BLANKS" and "A1.11" in f.codes]
+
+
+THREADED = ("[Threaded comment]\n\nYour version of Excel allows you to read this threaded comment; however, any edits to "
+            "it will get removed if the file is opened in a newer version of Excel. Learn more: "
+            "https://go.microsoft.com/fwlink/?linkid=870924\n\nComment:\n    {}")
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("user01:\n本单位未开展此项工作", False),  # the author's name Excel and WPS put first
+    ("user01:\n26户", True),
+    (THREADED.format("本单位未开展此项工作"), False),  # what Excel 365 keeps of a threaded comment
+    (THREADED.format("26户"), True),
+    ("联系人电话 0833-2133419，13912345678", False), ("金额单位万元，保留2位小数；本期无", False),
+    ("慰问困难劳模二十六户", True), ("见劳模慰问登记表26户", True), ("追讨欠薪2019.60元，未折成万元", True),
+    ("一次性补助已发放", False),
+])
+def test_a_comment_holds_a_figure_only_in_what_the_unit_wrote(tmp_path, campaign, rules, text, figure):
+    def dress(ws):
+        ws["D6"] = None
+        ws["D6"].comment = Comment(text, "user01")
+
+    report = report_of(retyped(tmp_path / "noted.xlsx", dress), campaign, rules)
+    refused = [f for f in report.findings if f.rule == "F-LOCATE-COMMENT"]
+    assert bool(refused) is figure
+    if figure:
+        assert "Threaded" not in refused[0].message and "user01" not in refused[0].message

@@ -2,9 +2,10 @@
 
 A unit sometimes leaves a cell empty and writes the figure in its comment ("26户（劳模名单另附）"): a person
 hovering over the red triangle reads 26, the readers read a blank. Whether the figure was meant for the cell
-cannot be known, so the locator refuses a field whose cell is empty and whose comment holds a digit other than a
-year, a date or an annex's number (F-LOCATE-COMMENT, quoting the comment); a comment on a filled cell is an
-explanation and is left alone.
+cannot be known, so the locator refuses a field whose cell is empty and whose comment holds a figure — digits other
+than a year, a date, a phone number or an annex's number, or a count in Chinese numerals (二十六户) — quoting the
+comment without what Excel adds to it (the author's name, a threaded comment's note): F-LOCATE-COMMENT. A
+comment on a filled cell is an explanation and is left alone.
 
 Read from the workbook's comments parts (an .xlsx: each sheet's relationship of type ``comments``; Excel names
 the part ``xl/comments1.xml``, openpyxl ``xl/comments/comment1.xml``) or, for an .xls, from its NOTE records
@@ -27,8 +28,22 @@ _COMMENT = re.compile(rb"<(?:\w+:)?comment\b([^>]*)>(.*?)</(?:\w+:)?comment>", r
 _REF = re.compile(rb"\sref=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})\"")
 _T = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
 _DIGIT = re.compile(r"\d")
-# Digits that are no figure for the cell: a year, a month or day, a date, a sheet or annex number.
-_NOT_FIGURES = re.compile(r"(?:19|20)\d\d\s*(?:年|[-/.]\d{1,2}(?:[-/.]\d{1,2})?)|\d{1,2}\s*[月日号]|(?:附件|附表|表|第)\s*\d+")
+# What Excel adds to a comment's text: its author's name as a first line ("张三:"), and for a threaded comment
+# (Excel 365) a note about it with a link, before "Comment:".
+_AUTHOR_LINE = re.compile(r"^[^\n:：]{1,60}[:：][ \t]*\n")
+_THREADED = re.compile(r"^\s*\[Threaded comment\].*?\n\s*Comment:\s*\n?", re.S)
+# Digits that are no figure for the cell: a link, a year, a date, a phone number, a sheet or annex number, a
+# number of decimals to keep.
+_NOT_FIGURES = re.compile(
+    r"https?://\S+|\b(?:linkid|id)=\w+"
+    r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:0?[1-9]|[12]\d|3[01]))?(?!\d)|(?:19|20)\d\d\s*年"
+    r"|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*[日号]"
+    r"|(?<!\d)(?:0\d{2,3}-?)?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
+    r"|(?:附件|附表|见表|第)\s*\d+|保留\s*\d+\s*位(?:小数)?|\d+\s*位小数"
+)
+# A count or an amount in Chinese numerals (二十六户, 五人, 三百元): 一, 百, 千 or 万 alone is left (一线, 一次性, 万元).
+_CHINESE_FIGURE = re.compile(r"(?:[二三四五六七八九十两]|[一二三四五六七八九十两百千万零〇]{2,})\s*"
+                             r"(?:户|人|个|次|元|万元|家|辆|张|列|节|台|件|名|批|场|项|所|条|车厢)")
 _SHOWN_MAX = 60  # characters of a comment quoted in a message
 
 
@@ -40,7 +55,13 @@ def _column(letters: str) -> int:
 
 
 def _with_figures(found: list[tuple[int, int, str]]) -> Comments:
-    return tuple((r, c, " ".join(t.split())[:_SHOWN_MAX]) for r, c, t in found if _DIGIT.search(_NOT_FIGURES.sub("", t)))
+    out = []
+    for r, c, t in found:
+        text = _AUTHOR_LINE.sub("", _THREADED.sub("", t), count=1)
+        bare = _NOT_FIGURES.sub("", text)
+        if _DIGIT.search(bare) or _CHINESE_FIGURE.search(bare):
+            out.append((r, c, " ".join(text.split())[:_SHOWN_MAX]))
+    return tuple(out)
 
 
 def comments_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, Comments]:

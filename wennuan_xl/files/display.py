@@ -48,8 +48,16 @@ def _attrs(text: bytes) -> dict[bytes, bytes]:
     return {m.group(1).rpartition(b":")[2]: m.group(2) for m in _ATTR.finditer(text)}
 
 
+_DATE_PARTS = re.compile(r"[yYmMdDhHsS]")
+_PLACES = re.compile(r"[0#?]")
+
+
 def _format_says(code: str) -> str | None:
-    """Why a custom number format shows something else than the number, or None."""
+    """Why a custom number format shows something else than the number, or None. A date or time format
+    (``yyyy\\.mm\\.dd``: its dots are separators) shows a date, not a figure moved."""
+    plain = _QUOTED.sub("", code)
+    if _DATE_PARTS.search(plain) and not _PLACES.search(plain.split(";")[0]):
+        return None
     if "!." in code or "\\." in code or '"."' in code:
         return f"单元格格式“{code}”移动了小数点显示（如把元显示为万元）"
     bare = re.sub(r"!.", "", _QUOTED.sub("", code))  # text in quotes, escaped characters and [colours] say nothing

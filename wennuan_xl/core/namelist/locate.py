@@ -277,7 +277,7 @@ def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[i
     if unknown:
         notes.append(f"工作表“{sheet.name}”中以下列未能识别，未读取："
                      + "、".join(f"{column_letter(c)} 列“{_header_text(sheet, first, last, c)}”" for c in unknown[:6]))
-    unreadable = _unreadable(book or WorkbookData("", (sheet,)), sheet, columns, last)
+    unreadable = _unreadable(book or WorkbookData("", (sheet,)), sheet, spec, columns, last)
     if unreadable:
         problems += unreadable
         sheet = _blanked(sheet, {(r, c) for p in unreadable for r, c in p.at})
@@ -291,20 +291,25 @@ def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[i
 UNREADABLE = ("uncached_formula", "error_value", "shown_otherwise", "stale_formula")
 
 
-def _unreadable(book: WorkbookData, sheet: SheetData, columns: dict[str, int], header_last: int) -> list[ListProblem]:
-    read = set(columns.values())
+def _unreadable(book: WorkbookData, sheet: SheetData, spec: ListSpec, columns: dict[str, int],
+                header_last: int) -> list[ListProblem]:
+    """Cells of the list that do not read as a person sees them: any read column's but 序号's for a formula without
+    a result or an error value; for a format or font showing another figure, or a saved result that is not the
+    formula's, only the amounts' (a date shown as 2017.01.10, a struck old 备注 hide no figure)."""
+    read = {col for key, col in columns.items() if spec.column(key).kind != "seq"}
+    figures = {col for key, col in columns.items() if spec.column(key).kind == "yuan"}
 
-    def wanted(cells) -> list[tuple[int, int, str]]:
-        return sorted((r, c, t) for r, c, t in cells if r > header_last and c in read)
+    def wanted(cells, among: set[int]) -> list[tuple[int, int, str]]:
+        return sorted((r, c, t) for r, c, t in cells if r > header_last and c in among)
 
     found = {
-        "uncached_formula": [(r, c, f"的公式 {t}") for r, c, t in wanted(sheet.uncached)],
-        "error_value": [(r, c, f"显示 {t}") for r, c, t in wanted(sheet.errors)],
-        "shown_otherwise": [(r, c, f"的{t}，存的是“{raw_text(sheet.value(r, c))}”") for r, c, t in wanted(sheet.shown)
+        "uncached_formula": [(r, c, f"的公式 {t}") for r, c, t in wanted(sheet.uncached, read)],
+        "error_value": [(r, c, f"显示 {t}") for r, c, t in wanted(sheet.errors, read)],
+        "shown_otherwise": [(r, c, f"的{t}，存的是“{raw_text(sheet.value(r, c))}”") for r, c, t in wanted(sheet.shown, figures)
                             if sheet.value(r, c) not in (None, "")],
     }
     if sheet.recalc:
-        at = [(r, c) for r, c, _ in wanted(sheet.recalc)]
+        at = [(r, c) for r, c, _ in wanted(sheet.recalc, figures)]
         found["stale_formula"] = [(r, c, f"的公式 {t}") for r, c, t in not_as_saved(book, book.sheet(sheet.name) or sheet, at)]
     out = []
     for check, cells in found.items():
