@@ -38,7 +38,9 @@ _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*?)/?>")
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*\"([^\"]*)\"")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _SI = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
-_RUN_SIGNS = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=\"(?:0|false)\")|<(?:\w+:)?vertAlign\b[^>]*val=\"su(?:per|b)script\"")
+_RUN_SIGNS = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=[\"'](?:0|false)[\"'])|<(?:\w+:)?vertAlign\b[^>]*val=[\"']su(?:per|b)script[\"']"
+                        rb"|<(?:\w+:)?color\b[^>]*\brgb=[\"'](?:FF)?FFFFFF[\"']", re.I)
+_RUN_WORDS = (b"strike", b"vertAlign", b"FFFFFF", b"ffffff")  # what the runs' marks above spell
 _PERCENT_IDS = {b"9", b"10"}
 _CACHE: dict[bytes, dict[int, str]] = {}
 _CACHE_MAX = 64
@@ -111,7 +113,7 @@ def suspicious_styles(styles: bytes) -> dict[int, str]:
 
 def marked_strings(strings: bytes | None) -> dict[int, str]:
     """Shared string index -> why, for strings with struck-through or superscript/subscript runs."""
-    if not strings or (b"strike" not in strings and b"vertAlign" not in strings) or not _RUN_SIGNS.search(strings):
+    if not strings or not any(w in strings for w in _RUN_WORDS) or not _RUN_SIGNS.search(strings):
         return {}
     out: dict[int, str] = {}
     for i, m in enumerate(_SI.finditer(strings)):
@@ -124,9 +126,13 @@ def marked_strings(strings: bytes | None) -> dict[int, str]:
 def _runs_say(body: bytes) -> str | None:
     """Why a rich text (an <si> or an inline <is>) shows other digits than its text joined, or None."""
     if b"<r>" in body or b":r>" in body or b"<r " in body:
-        signs = _RUN_SIGNS.findall(body)
+        signs = [s.lower() for s in _RUN_SIGNS.findall(body)]
+        if any(b"strike" in s for s in signs):
+            return "部分文字加了删除线"
+        if any(b"vertalign" in s for s in signs):
+            return "部分文字是上标或下标（如注释序号）"
         if signs:
-            return "部分文字加了删除线" if any(b"strike" in s for s in signs) else "部分文字是上标或下标（如注释序号）"
+            return "部分文字是白色，看不见"
     return None
 
 
@@ -155,8 +161,7 @@ def shown_otherwise(sheets: Mapping[str, bytes], styles: bytes | None, strings: 
             why = None
             if by_style:
                 s = _S.search(attrs)
-                if s is not None:
-                    why = by_style.get(int(s.group(1)))
+                why = by_style.get(int(s.group(1)) if s is not None else 0)  # a cell without s= has style 0
             if by_string and m.group(4) != b"/" and _T_SHARED.search(attrs):
                 v = _V.match(xml, m.end())
                 if v is not None and int(v.group(1)) in by_string:

@@ -52,7 +52,6 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _CHUNK = 256 * 1024
 _ROW_OR_COLUMN = re.compile(rb"<(?:\w+:)?(?:row|col)\b")  # what visibility.py's patterns start with
 _ZERO_SIZE, _ZERO_WIDTH = b' ht="0', b' width="0'  # a row's height, a column's width, of 0 (or 0.x: visibility.py says)
-_RUN_WORDS = (b"strike", b"vertAlign")  # what a struck or superscript run of rich text says (display.py)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _RECALC = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\sfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
 _BROKEN = "文件已损坏或不完整（压缩结构有误），请对方重新发送"
@@ -97,8 +96,8 @@ class Inspected:
     # (None where it was too big to keep).
     styles_xml: bytes | None = field(default=None, repr=False)
     strings_xml: bytes | None = field(default=None, repr=False)
-    # Whether a worksheet holds the words of a struck-through or superscript run (rich text written inline in a
-    # cell, as scripts write it): display.py then looks at the sheets' inline strings.
+    # Whether a worksheet holds an inline string (<is>: rich text written in the cell, as scripts write it, may
+    # have struck, superscript or white runs): display.py then looks at the sheets' inline strings.
     marked_runs: bool = False
     # Whether the workbook asks Excel to recalculate every formula on opening (``fullCalcOnLoad``: a program wrote
     # it; Excel, WPS and LibreOffice do not save that), so that its saved results may not be what Excel shows.
@@ -158,7 +157,7 @@ class _Zip:
     inflated: dict[str, bytes] = field(default_factory=dict)  # member -> its bytes, inflated whole
     kept: int = 0  # bytes in ``inflated``, at most L.MAX_KEPT_BYTES
     hiding: set[str] = field(default_factory=set)  # the parts that hold the word "hidden"
-    marked: bool = False  # a worksheet holds "strike" or "vertAlign" (display.py's inline rich text)
+    marked: bool = False  # a worksheet holds an inline string (display.py looks into its runs)
 
     def keep(self, m: _Member, data: bytes) -> None:
         if self.kept + len(data) <= L.MAX_KEPT_BYTES:
@@ -400,10 +399,13 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     last = b""
     sheet = "worksheets/" in m.name
     tail = b""
+    prefixed = False
     for chunk in _inflate(z.data, m, limit):
         if sheet and not z.marked:
-            z.marked = any(w in chunk or w in tail + chunk[:9] for w in _RUN_WORDS)
-            tail = chunk[-9:]
+            if first:
+                prefixed = b":worksheet" in chunk[:1024]
+            z.marked = b"<is>" in chunk or b"<is>" in tail + chunk[:4] or (prefixed and b":is>" in tail + chunk)
+            tail = chunk[-4:]
         if first and sheet and m.name not in z.hiding and _ZERO_WIDTH in chunk[: chunk.find(b"sheetData")]:
             z.hiding.add(m.name)
         produced += len(chunk)
