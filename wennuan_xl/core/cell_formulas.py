@@ -95,7 +95,7 @@ def compute(book: WorkbookData, sheet: str, formula: str, formulas: Callable[[Ce
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return "" if value is None else value
+    return 0.0 if value is None else value  # =B4 of a blank B4 shows 0
 
 
 # --- the parsed formula: tuples (kind, …) -------------------------------------------------------------------
@@ -254,7 +254,10 @@ class _Evaluator:
                     raise _Unknown  # Excel skips TRUE in a referenced range, LibreOffice counts it 1
                 found += [float(v) for v in values if isinstance(v, (int, float))]
             else:
-                found.append(_number(self.value(a, sheet, depth, seen)))
+                value = self.value(a, sheet, depth, seen)
+                if not isinstance(value, (int, float)) or isinstance(value, bool):
+                    raise _Unknown  # a text or TRUE given to SUM directly: Excel and LibreOffice differ
+                found.append(float(value))
         if name == "SUM":
             return math.fsum(found)
         if name in ("MIN", "MAX"):
@@ -291,7 +294,7 @@ class _Evaluator:
         inner = self.formulas(key)
         if inner is not None:
             value = self.formula(data.name, inner, depth + 1, seen | {key})
-            return "" if value is None else value
+            return 0.0 if value is None else value
         return data.value(row, col)
 
 
@@ -324,8 +327,8 @@ def _compare(op: str, a: object, b: object) -> bool:
 
 
 def _truth(value: object) -> bool:
-    if value is None or value == "":
-        return False
+    if value is None:
+        return False  # a blank cell
     if isinstance(value, (bool, int, float)):
         return bool(value)
     raise _Unknown  # a text as a condition: #VALUE!
@@ -344,8 +347,9 @@ def _text(value: object) -> str:
 
 
 def _number(value: object) -> float:
-    """A value in arithmetic, as Excel takes it: blank 0, TRUE 1, a number; a text only when it is a number."""
-    if value is None or value == "":
+    """A value in arithmetic, as Excel takes it: blank 0, TRUE 1, a number; a text only when it is a number (an
+    empty text, "" or a formula's "", is #VALUE!)."""
+    if value is None:
         return 0.0
     if isinstance(value, bool):
         return 1.0 if value else 0.0
