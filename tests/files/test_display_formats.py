@@ -8,6 +8,7 @@ and LibreOffice keep it.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -196,3 +197,19 @@ def test_a_workbook_too_big_for_the_guard_to_keep_its_parts_is_looked_at_too(tmp
     monkeypatch.setattr(limits, "MAX_KEPT_BYTES", 0)
     report = report_of(retyped(tmp_path / "big.xlsx", _percent), campaign, rules)
     assert [f.codes for f in report.findings if f.rule == "F-LOCATE-SHOWN"] == [("A1.05",)]
+
+
+def test_a_percent_cell_written_with_its_attributes_in_another_order_is_refused(tmp_path, campaign, rules):
+    """<c s="3" r="D7"> (a writer that puts the style first) is the same cell to Excel."""
+    path = retyped(tmp_path / "order.xlsx", _percent)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb'<c r="(D7)" s="(\d+)"', rb'<c s="\2" r="\1"', sheet)
+    assert parts["xl/worksheets/sheet1.xml"] != sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in parts.items():
+            zf.writestr(name, body)
+    report = report_of(path, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-SHOWN"]
+    assert refusal.codes == ("A1.05",) and "按百分比显示" in refusal.message

@@ -136,10 +136,12 @@ def _runs_say(body: bytes) -> str | None:
     return None
 
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^<>]*?)(/?)>')
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^<>]*?)(/?)>')  # any prefix, the attributes in any order
+_R = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _S = re.compile(rb'\ss="([0-9]+)"')
 _T_SHARED = re.compile(rb'\st="s"')
-_V = re.compile(rb"\s*<v>([0-9]+)</v>")
+_V = re.compile(rb"\s*<(?:\w+:)?v>([0-9]+)</(?:\w+:)?v>")
 _INLINE = re.compile(rb'\st="inlineStr"')
 
 
@@ -157,22 +159,25 @@ def shown_otherwise(sheets: Mapping[str, bytes], styles: bytes | None, strings: 
             continue
         found: list[tuple[int, int, str]] = []
         for m in _CELL.finditer(xml):
-            attrs = m.group(3)
+            attrs = b" " + m.group(1)
+            ref = _R.search(attrs)
+            if ref is None:
+                continue  # a cell without an address (no program we know writes one)
             why = None
             if by_style:
                 s = _S.search(attrs)
                 why = by_style.get(int(s.group(1)) if s is not None else 0)  # a cell without s= has style 0
-            if by_string and m.group(4) != b"/" and _T_SHARED.search(attrs):
+            if by_string and m.group(2) != b"/" and _T_SHARED.search(attrs):
                 v = _V.match(xml, m.end())
                 if v is not None and int(v.group(1)) in by_string:
                     why = "，".join(x for x in (why, by_string[int(v.group(1))]) if x)
-            if inline and m.group(4) != b"/" and _INLINE.search(attrs):
-                end = xml.find(b"</c>", m.end())
-                runs = _runs_say(xml[m.end() : end if end >= 0 else len(xml)])
+            if inline and m.group(2) != b"/" and _INLINE.search(attrs):
+                end = _CELL_END.search(xml, m.end())
+                runs = _runs_say(xml[m.end() : end.start() if end is not None else len(xml)])
                 if runs:
                     why = "，".join(x for x in (why, runs) if x)
             if why:
-                found.append((int(m.group(2)), column_index(m.group(1).decode()), why))
+                found.append((int(ref.group(2)), column_index(ref.group(1).decode()), why))
         if found:
             out[name] = tuple(found)
     return out

@@ -96,13 +96,16 @@ class Inspected:
     # (None where it was too big to keep).
     styles_xml: bytes | None = field(default=None, repr=False)
     strings_xml: bytes | None = field(default=None, repr=False)
-    # Whether a worksheet holds an inline string (<is>: rich text written in the cell, as scripts write it, may
-    # have struck, superscript or white runs): display.py then looks at the sheets' inline strings.
+    # Whether a worksheet holds rich text written in a cell (runs inside <is>, as scripts write it: they may be
+    # struck, superscript or white): display.py then looks at the sheets' inline strings.
     marked_runs: bool = False
     # Whether the workbook asks Excel to recalculate every formula on opening (``fullCalcOnLoad``: a program wrote
     # it; Excel, WPS and LibreOffice do not save that), so that its saved results may not be what Excel shows.
     recalc_on_load: bool = False
     comments: bool = False  # a member named as comments parts are (xl/comments1.xml, xl/comments/comment1.xml)
+    # A worksheet holds a formula saved with its result: uncached.recalculated_xlsx then lists them. (A sheet
+    # pretty-printed with white space between </f> and <v> is not seen here.)
+    formula_results: bool = False
 
 
 def _counts(t) -> tuple[tuple[str, int], ...]:
@@ -157,7 +160,8 @@ class _Zip:
     inflated: dict[str, bytes] = field(default_factory=dict)  # member -> its bytes, inflated whole
     kept: int = 0  # bytes in ``inflated``, at most L.MAX_KEPT_BYTES
     hiding: set[str] = field(default_factory=set)  # the parts that hold the word "hidden"
-    marked: bool = False  # a worksheet holds an inline string (display.py looks into its runs)
+    marked: bool = False  # a worksheet holds runs of rich text (display.py looks into them)
+    results: bool = False  # a worksheet holds a formula saved with its result (uncached.recalculated_xlsx)
 
     def keep(self, m: _Member, data: bytes) -> None:
         if self.kept + len(data) <= L.MAX_KEPT_BYTES:
@@ -401,11 +405,15 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     tail = b""
     prefixed = False
     for chunk in _inflate(z.data, m, limit):
-        if sheet and not z.marked:
+        if sheet:
             if first:
                 prefixed = b":worksheet" in chunk[:1024]
-            z.marked = b"<is>" in chunk or b"<is>" in tail + chunk[:4] or (prefixed and b":is>" in tail + chunk)
-            tail = chunk[-4:]
+            seam = tail + chunk[:5]
+            # A run of rich text (<r>: nothing else in a worksheet is called so), as scripts write it inline.
+            z.marked = z.marked or b"<r>" in chunk or b"<r>" in seam or (prefixed and b":r>" in tail + chunk)
+            # A formula saved with its result ("</f><v>"; a prefixed sheet: any formula).
+            z.results = z.results or b"f><v" in chunk or b"f><v" in seam or (prefixed and b":f>" in tail + chunk)
+            tail = chunk[-5:]
         if first and sheet and m.name not in z.hiding and _ZERO_WIDTH in chunk[: chunk.find(b"sheetData")]:
             z.hiding.add(m.name)
         produced += len(chunk)
@@ -651,7 +659,8 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
                      _counts(totals), stored_copy(z), may_hide,
                      z.inflated.get(styles.name) if styles is not None else None,
                      z.inflated.get(sst.name) if sst is not None else None, z.marked,
-                     _RECALC.search(workbook_xml) is not None, any("comment" in m.name.lower() for m in z.members))
+                     _RECALC.search(workbook_xml) is not None, any("comment" in m.name.lower() for m in z.members),
+                     z.results)
 
 
 def _rels(z: _Zip, m: _Member, totals: guard_xml.Totals, strict: bool) -> list[guard_xml.Relationship]:

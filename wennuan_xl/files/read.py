@@ -126,7 +126,7 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         noted = comments_xls(data) if found.kind == "xls" else {}
     if noted:
         sheets = tuple(replace(s, comments=noted[s.name]) if s.name in noted else s for s in sheets)
-    if found.kind == "xlsx" and b"f><" in book:  # "</f><v>": a formula saved with a result (any prefix)
+    if found.formula_results:
         recalc = recalculated_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
         if recalc:
             sheets = tuple(replace(s, recalc=recalc[s.name]) if s.name in recalc else s for s in sheets)
