@@ -1,10 +1,12 @@
 """The refusals corpus: the new refusals fire where a person cannot be sure, and only there.
 
-60 files made by a tester beside the team (attack round 4, 2 December 2026; see README.md): 27 legitimate returns a
+115 files made by a tester beside the team (attack rounds 4 and 5, 2 December 2026; see README.md). Round 4's 60:
+27 legitimate returns a
 unit could send ("F": xlsxwriter exports with right results, comments that hold no figure, dates with dots, rich
 text that hides nothing…) in which every field must READ as the person reads it — a refusal there is a failure —
 and 33 tricks ("M": stale formula results in every spelling, figures in comments, hidden runs, a percent default
-style…) in which every field must read right or be refused with an 错误. ``expected.json`` holds what a careful
+style…) in which every field must read right or be refused with an 错误; round 5's 55 (``R5-…``) the same against
+the mended refusals. ``expected.json`` holds what a careful
 person reads ("REFUSE" where nobody can know). The kinds still open are in ``KNOWN_OPEN``, strict expected failures.
 """
 

@@ -5,7 +5,7 @@ everything when it opens (``<calcPr fullCalcOnLoad="1">``) and carry results tha
 answers: xlsxwriter saves 0 for every formula, an edit of the inputs leaves the old sum. A person sees what Excel
 computes; the readers get the saved number. ``compute`` works out what units write into a return — numbers,
 texts, cells and ranges of any sheet, the workbook's names of single cells, ``+ - * / &``, comparisons, brackets,
-SUM, ROUND, MIN, MAX, AVERAGE, ABS, IF — with Excel's rules for blanks and text; anything else is None (not
+SUM, ROUND, INT, MIN, MAX, AVERAGE, ABS, IF — with Excel's rules for blanks and text; anything else is None (not
 known), never a guess. The formula is parsed first and evaluated lazily, as Excel does: ``IF(B5=0,"",A5/B5)``
 does not divide by zero.
 """
@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .formula import excel_round
+from .formula import approx_equal, excel_round
 from .messages import format_number
 from .workbook import SheetData, WorkbookData, column_index
 
@@ -237,10 +237,12 @@ class _Evaluator:
             if _truth(self.value(args[0], sheet, depth, seen)):
                 return self.value(args[1], sheet, depth, seen)
             return self.value(args[2], sheet, depth, seen) if len(args) == 3 else False
-        if name in ("ROUND", "ABS"):
+        if name in ("ROUND", "ABS", "INT"):
             numbers = [_number(self.value(a, sheet, depth, seen)) for a in args]
             if name == "ABS" and len(numbers) == 1:
                 return abs(numbers[0])
+            if name == "INT" and len(numbers) == 1:
+                return float(math.floor(numbers[0]))
             if name == "ROUND" and len(numbers) == 2:
                 return excel_round(numbers[0], int(numbers[1]))
             raise _Unknown
@@ -270,7 +272,7 @@ class _Evaluator:
         """The values of a reference (one cell or a range) or of a name of one cell, each formula computed."""
         if tree.kind == "name":
             ref = self.book.names.get(tree.text.upper())
-            if ref is None or ref.sheet.lower() not in self.sheets:
+            if ref is None or ref.sheet.lower() not in self.sheets or tree.text.upper() in self.book.local_names:
                 raise _Unknown  # a name of a range, a constant, or of nothing this reader knows
             return [self.cell(self.sheets[ref.sheet.lower()], ref.row, ref.col, depth, seen)]
         where, _, address = tree.text.rpartition("!")
@@ -308,8 +310,9 @@ def _operate(op: str, a: object, b: object) -> object:
 
 
 def _compare(op: str, a: object, b: object) -> bool:
-    """Excel's comparison: a blank is 0 beside a number and "" beside a text; texts without case; any number is
-    less than any text."""
+    """Excel's comparison: a blank is 0 beside a number and "" beside a text; any number is less than any text;
+    numbers equal to 15 significant digits are equal (0.1+0.2=0.3 is TRUE). Texts are compared here only for
+    (in)equality without case, and only in ASCII: how Excel sorts symbols and Chinese depends on its language."""
     if isinstance(a, bool) or isinstance(b, bool) or not all(isinstance(v, (int, float, str)) or v is None for v in (a, b)):
         raise _Unknown
     if a is None:
@@ -319,10 +322,15 @@ def _compare(op: str, a: object, b: object) -> bool:
     if isinstance(a, str) != isinstance(b, str):
         order = -1 if isinstance(b, str) else 1  # a number before a text
     elif isinstance(a, str) and isinstance(b, str):
-        order = (a.lower() > b.lower()) - (a.lower() < b.lower())
+        if a == b:
+            order = 0
+        elif op in ("=", "<>") and a.isascii() and b.isascii():
+            order = 0 if a.lower() == b.lower() else 1
+        else:
+            raise _Unknown
     else:
         x, y = _number(a), _number(b)
-        order = (x > y) - (x < y)
+        order = 0 if approx_equal(x, y) else (x > y) - (x < y)
     return {"=": order == 0, "<>": order != 0, "<": order < 0, ">": order > 0, "<=": order <= 0, ">=": order >= 0}[op]
 
 

@@ -63,6 +63,9 @@ class WorkbookData:
     # The workbook asks Excel to recalculate every formula on opening (a program wrote it: its saved results may
     # be 0 or old); a saved result then counts only when the formula is computed again to it.
     recalc_on_load: bool = False
+    # Names that some sheet defines for itself too (a sheet-level name beside the workbook's, or alone): which one a
+    # formula means depends on its sheet, so core/cell_formulas.py does not compute with them.
+    local_names: frozenset[str] = frozenset()
 
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:

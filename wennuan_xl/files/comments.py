@@ -25,25 +25,31 @@ from .visibility import biff_sheets, biff_stream, relationship_targets, sheet_me
 Comments = tuple[tuple[int, int, str], ...]  # (row, col, text), 1-based
 
 _COMMENT = re.compile(rb"<(?:\w+:)?comment\b([^>]*)>(.*?)</(?:\w+:)?comment>", re.S)
-_REF = re.compile(rb"\sref=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})\"")
+_REF = re.compile(rb"\sref=[\"']\$?([A-Z]{1,3})\$?([0-9]{1,7})[\"']")
 _T = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
 _DIGIT = re.compile(r"\d")
 # What Excel adds to a comment's text: its author's name as a first line ("张三:"), and for a threaded comment
 # (Excel 365) a note about it with a link, before "Comment:".
-_AUTHOR_LINE = re.compile(r"^[^\n:：]{1,60}[:：][ \t]*\n")
+_AUTHOR_LINE = re.compile(r"^[^\n:：]{1,60}:[ \t]*\r?\n")  # Excel's and WPS's: an ASCII colon
 _THREADED = re.compile(r"^\s*\[Threaded comment\].*?\n\s*Comment:\s*\n?", re.S)
-# Digits that are no figure for the cell: a link, a year, a date, a phone number, a sheet or annex number, a
-# number of decimals to keep.
+# Digits that are no figure for the cell: a link, a year, a date, a document's number, a phone number, a sheet,
+# annex or row's number (04(D), A1.05A), a number of decimals to keep. Not an amount: "2012.5元", "4323000元".
+_NOT_MONEY = r"(?!\s*(?:万?元|户|人|个))"
 _NOT_FIGURES = re.compile(
     r"https?://\S+|\b(?:linkid|id)=\w+"
-    r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:0?[1-9]|[12]\d|3[01]))?(?!\d)|(?:19|20)\d\d\s*年"
-    r"|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*[日号]"
-    r"|(?<!\d)(?:0\d{2,3}-?)?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
-    r"|(?:附件|附表|见表|第)\s*\d+|保留\s*\d+\s*位(?:小数)?|\d+\s*位小数"
+    r"|[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d+\s*号"
+    r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:0?[1-9]|[12]\d|3[01]))?(?!\d)" + _NOT_MONEY
+    + r"|(?:19|20)?\d\d\s*年|\d{1,2}\s*[-~～至到]\s*\d{1,2}\s*月|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*[日号]"
+    r"|(?<!\d)(?:0\d{2,3}-?)?\d{7,8}(?!\d)" + _NOT_MONEY + r"|(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
+    r"|(?:附件|附表|见表|第)\s*\d+|(?<!\d)\d{2}\s*[（(][A-La-l][)）]|(?<![A-Za-z0-9])A[12][._]\d{2}[A-La-l]?(?![A-Za-z0-9])"
+    r"|保留\s*\d+\s*位(?:小数)?|\d+\s*位小数"
 )
-# A count or an amount in Chinese numerals (二十六户, 五人, 三百元): 一, 百, 千 or 万 alone is left (一线, 一次性, 万元).
-_CHINESE_FIGURE = re.compile(r"(?:[二三四五六七八九十两]|[一二三四五六七八九十两百千万零〇]{2,})\s*"
-                             r"(?:户|人|个|次|元|万元|家|辆|张|列|节|台|件|名|批|场|项|所|条|车厢)")
+# A count or an amount in Chinese numerals (二十六户, 五人, 三百元, 贰万肆仟壹佰元, 十余户): 一, 百, 千 or 万 alone is
+# left (一线, 一次性, 万元), and 两 is a figure only before 户, 人, 名 or 家 (两节 is the festivals).
+_NUMERALS = "一二三四五六七八九十两百千万零〇壹贰叁肆伍陆柒捌玖拾佰仟"
+_CHINESE_FIGURE = re.compile(
+    rf"(?:两\s*[户人名家]|(?:[二三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|[{_NUMERALS}]{{2,}})\s*(?:余|多)?\s*"
+    r"(?:户|人|个|元|万元|家|辆|张|列|台|件|名|批|场|项|所|条|位|车厢))")
 _SHOWN_MAX = 60  # characters of a comment quoted in a message
 
 

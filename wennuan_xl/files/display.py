@@ -35,19 +35,27 @@ _FONTS_BLOCK = re.compile(rb"<(?:\w+:)?fonts\b[^>]*>(.*?)</(?:\w+:)?fonts>", re.
 _FONT = re.compile(rb"<(?:\w+:)?font\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?font>)", re.S)
 _STRIKE = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=\"(?:0|false)\")[^>]*/?>")
 _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*?)/?>")
-_ATTR = re.compile(rb"([\w:]+)\s*=\s*\"([^\"]*)\"")
+_ATTR = re.compile(rb"([\w:]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _SI = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
+# White, as Excel, WPS and scripts write it: an RGB of FFFFFF (any alpha), the theme's first colour (Background 1)
+# without a tint, the old palette's index 9.
+_WHITE = (rb"<(?:\w+:)?color\b(?:[^>]*\brgb=[\"'](?:[0-9A-F]{2})?FFFFFF[\"']|[^>]*\bindexed=[\"']9[\"']"
+          rb"|(?![^>]*\btint=)[^>]*\btheme=[\"']0[\"'])")
 _RUN_SIGNS = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=[\"'](?:0|false)[\"'])|<(?:\w+:)?vertAlign\b[^>]*val=[\"']su(?:per|b)script[\"']"
-                        rb"|<(?:\w+:)?color\b[^>]*\brgb=[\"'](?:FF)?FFFFFF[\"']", re.I)
-_RUN_WORDS = (b"strike", b"vertAlign", b"FFFFFF", b"ffffff")  # what the runs' marks above spell
+                        rb"|" + _WHITE, re.I)
+_WHITE_FONT = re.compile(_WHITE, re.I)
+_RUN_WORDS = (b"strike", b"vertAlign", b"FFFFFF", b"ffffff", b"theme=", b"indexed=")  # what the marks above spell
+_FILLS_BLOCK = re.compile(rb"<(?:\w+:)?fills\b[^>]*>(.*?)</(?:\w+:)?fills>", re.S)
+_FILL = re.compile(rb"<(?:\w+:)?fill\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?fill>)", re.S)
+_PATTERN = re.compile(rb"patternType=[\"'](?!none[\"']|gray125[\"'])\w+[\"']|<(?:\w+:)?gradientFill\b")
 _PERCENT_IDS = {b"9", b"10"}
 _CACHE: dict[bytes, dict[int, str]] = {}
 _CACHE_MAX = 64
 
 
 def _attrs(text: bytes) -> dict[bytes, bytes]:
-    return {m.group(1).rpartition(b":")[2]: m.group(2) for m in _ATTR.finditer(text)}
+    return {m.group(1).rpartition(b":")[2]: m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(text)}
 
 
 _DATE_PARTS = re.compile(r"[yYmMdDhHsS]")
@@ -68,8 +76,10 @@ def _format_says(code: str) -> str | None:
     if re.search(r"[0#?],+(?![0#?,])", bare.split(";")[0]):
         return f"单元格格式“{code}”把数按千或百万缩小显示"
     sections = code.split(";")
-    if len(sections) >= 3 and not any(s.strip() for s in sections[:3]):
+    if len(sections) >= 3 and not any(s.replace('""', "").strip() for s in sections[:3]):
         return f"单元格格式“{code}”不显示任何内容"
+    if "[white]" in sections[0].lower() or "[color2]" in sections[0].lower():
+        return f"单元格格式“{code}”把数字显示为白色"
     return None
 
 
@@ -84,11 +94,18 @@ def suspicious_styles(styles: bytes) -> dict[int, str]:
         if b"numFmtId" in a and b"formatCode" in a:
             formats[a[b"numFmtId"]] = html.unescape(a[b"formatCode"].decode("utf-8", "replace"))
     struck: set[bytes] = set()
+    white: set[bytes] = set()
     block = _FONTS_BLOCK.search(styles)
     if block is not None:
         for i, m in enumerate(_FONT.finditer(block.group(1))):
             if m.group(1) and _STRIKE.search(m.group(1)):
                 struck.add(str(i).encode())
+            if m.group(1) and _WHITE_FONT.search(m.group(1)):
+                white.add(str(i).encode())
+    filled: set[bytes] = set()  # fills a white figure shows on (a solid colour, a pattern, a gradient)
+    fills = _FILLS_BLOCK.search(styles) if white else None
+    if fills is not None:
+        filled = {str(i).encode() for i, m in enumerate(_FILL.finditer(fills.group(1))) if m.group(1) and _PATTERN.search(m.group(1))}
     out: dict[int, str] = {}
     xfs = _XF_BLOCK.search(styles)
     if xfs is not None:
@@ -104,6 +121,8 @@ def suspicious_styles(styles: bytes) -> dict[int, str]:
                     reasons.append(said)
             if a.get(b"fontId", b"0") in struck:
                 reasons.append("数字加了删除线")
+            if a.get(b"fontId", b"0") in white and a.get(b"fillId", b"0") not in filled:
+                reasons.append("数字是白色，看不见")
             if reasons:
                 out[i] = "，".join(reasons)
     if len(_CACHE) < _CACHE_MAX:
@@ -137,12 +156,12 @@ def _runs_say(body: bytes) -> str | None:
 
 
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^<>]*?)(/?)>')  # any prefix, the attributes in any order
-_R = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_R = re.compile(rb"\sr=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
-_S = re.compile(rb'\ss="([0-9]+)"')
-_T_SHARED = re.compile(rb'\st="s"')
+_S = re.compile(rb"\ss=[\"']([0-9]+)[\"']")
+_T_SHARED = re.compile(rb"\st=[\"']s[\"']")
 _V = re.compile(rb"\s*<(?:\w+:)?v>([0-9]+)</(?:\w+:)?v>")
-_INLINE = re.compile(rb'\st="inlineStr"')
+_INLINE = re.compile(rb"\st=[\"']inlineStr[\"']")
 
 
 def shown_otherwise(sheets: Mapping[str, bytes], styles: bytes | None, strings: bytes | None,

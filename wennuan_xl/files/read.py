@@ -136,7 +136,8 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         if unreadable:
             sheets = tuple(replace(s, uncached=unreadable[s.name][0], errors=unreadable[s.name][1]) if s.name in unreadable
                            else s for s in sheets)
-    return WorkbookData(shown, sheets, names, at_most, found.recalc_on_load)
+    local = frozenset(e[0].upper() for e in found.names if len(e) > 2 and e[2])
+    return WorkbookData(shown, sheets, names, at_most, found.recalc_on_load, local)
 
 
 def _shown_otherwise(found: guard.Inspected, book: bytes, sheets: tuple[SheetData, ...]) -> tuple[SheetData, ...]:
