@@ -51,13 +51,15 @@ def list_sheet(
     errors: Sequence[str] = (),
     shown: Mapping[str, str] | None = None,
     recalc: Mapping[str, object] | None = None,
+    comments: Mapping[str, str] | None = None,
 ) -> SheetData:
     """``headers``: column key -> header text, in the order of the sheet's columns (default: the template's
     columns and headers); a key not in the spec (``ID2``) is a column of its own holding the row's ``ID``.
     ``formulas``: columns whose ``=…`` values are formulas saved without a result (read empty, as calamine
     reads a workbook written by a program that computes nothing). ``errors``: columns whose values are error
     values (``#DIV/0!``, read empty). ``shown``: column -> why its cells show another figure than they store.
-    ``recalc``: column -> the saved result of its ``=…`` formulas, in a workbook that asks for a recalculation."""
+    ``recalc``: column -> the saved result of its ``=…`` formulas, in a workbook that asks for a recalculation.
+    ``comments``: column -> the comment (批注) each of its cells carries."""
     heads = dict(headers) if headers is not None else {c.key: c.label for c in spec.columns}
     keys = list(heads)
     pad: list[object] = [None] * max(0, len(keys) - 5)
@@ -71,6 +73,7 @@ def list_sheet(
     error_cells: list[tuple[int, int, str]] = []
     shown_cells: list[tuple[int, int, str]] = []
     recalc_cells: list[tuple[int, int, str]] = []
+    comment_cells: list[tuple[int, int, str]] = []
     for row in rows:
         cells: list[object] = [row.get(k if k in row else k.rstrip("0123456789")) for k in keys]
         at = len(grid) + 1
@@ -87,6 +90,8 @@ def list_sheet(
                 cells[col] = None
             elif shown and key in shown and cells[col] not in (None, ""):
                 shown_cells.append((at, col + 1, shown[key]))
+            if comments and key in comments:
+                comment_cells.append((at, col + 1, comments[key]))
         grid.append(cells)
     hidden_rows = frozenset(HEADER_ROW + 1 + i for i in hidden)
     if total is not None:
@@ -97,7 +102,8 @@ def list_sheet(
             line[keys.index("AMOUNT")] = total
         grid.append(line)
     return SheetData(name or spec.sheet, tuple(tuple(r) for r in grid), hidden_rows=hidden_rows, uncached=tuple(uncached),
-                     errors=tuple(error_cells), shown=tuple(shown_cells), recalc=tuple(recalc_cells))
+                     errors=tuple(error_cells), shown=tuple(shown_cells), recalc=tuple(recalc_cells),
+                     comments=tuple(comment_cells))
 
 
 def list_workbook(spec: ListSpec, rows: Sequence[Mapping[str, object]], source: str = "内存中的名单", **kwargs) -> WorkbookData:

@@ -47,7 +47,7 @@ def list_report(example: dict):
         kwargs["formulas"] = tuple(example["formulas"])
     if "errors" in example:
         kwargs["errors"] = tuple(example["errors"])
-    for key in ("shown", "recalc"):
+    for key in ("shown", "recalc", "comments"):
         if key in example:
             kwargs[key] = dict(example[key])
     return run_rows(example.get("rows", [{}]), **kwargs)

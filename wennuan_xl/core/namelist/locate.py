@@ -288,14 +288,15 @@ def _read_sheet(sheet: SheetData, spec: ListSpec, header: tuple[int, int, dict[i
 # The list's cells that do not read as a person sees them, by check (the reader's lists on SheetData): a formula
 # without a saved result, an error value, a format or font that shows another figure, a saved result that is not
 # the formula's. Each is refused (its cells read as empty; the rows' own checks on them are dropped).
-UNREADABLE = ("uncached_formula", "error_value", "shown_otherwise", "stale_formula")
+UNREADABLE = ("uncached_formula", "error_value", "shown_otherwise", "stale_formula", "comment_figure")
 
 
 def _unreadable(book: WorkbookData, sheet: SheetData, spec: ListSpec, columns: dict[str, int],
                 header_last: int) -> list[ListProblem]:
     """Cells of the list that do not read as a person sees them: any read column's but 序号's for a formula without
-    a result or an error value; for a format or font showing another figure, or a saved result that is not the
-    formula's, only the amounts' (a date shown as 2017.01.10, a struck old 备注 hide no figure)."""
+    a result or an error value; for a format or font showing another figure, a saved result that is not the
+    formula's, or an empty cell with a figure in its comment, only the amounts' (a date shown as 2017.01.10, a struck
+    old 备注 hide no figure)."""
     read = {col for key, col in columns.items() if spec.column(key).kind != "seq"}
     figures = {col for key, col in columns.items() if spec.column(key).kind == "yuan"}
 
@@ -307,6 +308,8 @@ def _unreadable(book: WorkbookData, sheet: SheetData, spec: ListSpec, columns: d
         "error_value": [(r, c, f"显示 {t}") for r, c, t in wanted(sheet.errors, read)],
         "shown_otherwise": [(r, c, f"的{t}，存的是“{raw_text(sheet.value(r, c))}”") for r, c, t in wanted(sheet.shown, figures)
                             if sheet.value(r, c) not in (None, "")],
+        "comment_figure": [(r, c, f"的批注“{t}”") for r, c, t in wanted(sheet.comments, figures)
+                           if sheet.value(r, c) in (None, "")],
     }
     if sheet.recalc:
         at = [(r, c) for r, c, _ in wanted(sheet.recalc, figures)]

@@ -29,7 +29,7 @@ ROW_CHECKS = (
     "date_period", "phone", "hidden",
 )
 LIST_CHECKS = ("dup_id", "dup_name_birth", "total_row", "empty", "column_missing", "column_ambiguous", "unit_missing",
-               "uncached_formula", "error_value", "shown_otherwise", "stale_formula")
+               "uncached_formula", "error_value", "shown_otherwise", "stale_formula", "comment_figure")
 CROSS_CHECKS = ("dup_units",)
 ROW_WORDS = {"sheet", "row", "cell", "name", "id", "text", "length", "expected", "region", "region_name", "province",
              "sex", "sex_id", "choices", "amount", "goods", "form", "value", "max", "from", "to"}
