@@ -8,6 +8,7 @@ is the independent engine the computation is held to.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,19 @@ def test_random_formulas_computed_here_agree_with_libreoffice(tmp_path):
         disagree += not same
         assert same, (formula, ours, value)
     assert known >= 120, known  # most of them are computed: the test says something
+
+
+def test_a_workbook_libreoffice_saved_with_a_negated_comparison_is_read(tmp_path):
+    """LibreOffice saves =-(B1>9) as the boolean "-0", which python-calamine refuses: read as FALSE, not refused whole."""
+    path = tmp_path / "negated.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("附件1")
+    ws.write("B1", 5)
+    ws.write_formula("D1", "=-(B1>9)")
+    ws.write_formula("D2", "=-(B1<9)")
+    wb.close()
+    saved = recalculated_by_libreoffice([path], tmp_path)[path]
+    with zipfile.ZipFile(saved) as zf:
+        assert b"<v>-0</v>" in zf.read("xl/worksheets/sheet1.xml")  # what LibreOffice wrote
+    rows = read_workbook(saved).sheet("附件1").rows
+    assert rows[0][3] is False and rows[1][3] == -1 and rows[0][1] == 5  # -(TRUE): LibreOffice saves the number -1

@@ -19,6 +19,7 @@ import io
 import os
 import re
 import stat
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def _at_most(found: guard.Inspected) -> tuple[int, int] | None:
     return counts["cells"], counts["text_bytes"] + _ERROR_TEXT_BYTES * counts["cells"]
 
 
-def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
+def _calamine_sheets(data: bytes, shown: str, retried: bool = False) -> tuple[SheetData, ...]:
     import python_calamine as pc
 
     try:
@@ -206,6 +207,9 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
                 )
             )
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken sheets
+        if not retried and "boolean cell value" in str(exc) and data.startswith(ZIP_MAGIC):
+            # LibreOffice saves -(A1>0) as the boolean "-0" or "-1", which calamine refuses: read as FALSE / TRUE.
+            return _calamine_sheets(_booleans_unsigned(data), shown, retried=True)
         raise ReturnUnusable(shown, f"文件内容已损坏，无法读取工作表（{_short(exc)}）") from None
     except BaseException as exc:  # noqa: BLE001 - the panic again, from a sheet
         _reraise_exits(exc)
@@ -213,6 +217,21 @@ def _calamine_sheets(data: bytes, shown: str) -> tuple[SheetData, ...]:
     finally:
         book.close()
     return tuple(sheets)
+
+
+_SIGNED_BOOLEAN = re.compile(rb'(<(?:\w+:)?c\b[^>]*\st="b"[^>]*>(?:(?!</(?:\w+:)?c>).){0,2000}?<(?:\w+:)?v>)-([01])(?=</)', re.S)
+
+
+def _booleans_unsigned(data: bytes) -> bytes:
+    """The workbook (already passed by the guard) again, its worksheets' boolean values "-0" and "-1" as 0 and 1."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if "worksheets/" in info.filename and b'"b"' in body:
+                body = _SIGNED_BOOLEAN.sub(rb"\1\2", body)
+            target.writestr(info.filename, body)
+    return out.getvalue()
 
 
 def _reraise_exits(exc: BaseException) -> None:
