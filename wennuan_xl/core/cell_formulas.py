@@ -33,6 +33,7 @@ _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _MAX_DEPTH = 32
 _MAX_RANGE = 10_000  # cells a range may span (a return's sums cover a few dozen)
 _MAX_TOKENS = 2_000
+_MAX_VISITS = 200_000  # cells one workbook's formulas may read, all together: past that, not known (never a hang)
 
 
 class _Unknown(Exception):
@@ -40,6 +41,7 @@ class _Unknown(Exception):
 
 
 Cell = tuple[str, int, int]  # sheet name (as in the workbook), row, col
+_UNKNOWN = object()  # a formula cell whose value is not known
 
 
 def not_as_saved(book: WorkbookData, sheet: SheetData, cells: list[tuple[int, int]]) -> tuple[tuple[int, int, str], ...]:
@@ -54,9 +56,10 @@ def not_as_saved(book: WorkbookData, sheet: SheetData, cells: list[tuple[int, in
     formulas = {(s.name, r, c): f for s in book.sheets for r, c, f in s.recalc}
     unknown = {(s.name, r, c) for s in book.sheets for r, c, _ in (*s.uncached, *s.errors)}
     out = []
+    evaluator = _Evaluator(book, formulas.get, unknown.__contains__)  # one memory and one budget for them all
     for row, col in wanted:
         saved = sheet.value(row, col)
-        got = compute(book, sheet.name, at[(row, col)], formulas.get, unknown.__contains__)
+        got = compute(book, sheet.name, at[(row, col)], formulas.get, unknown.__contains__, evaluator)
         if (got is None and not book.recalc_on_load) or (got is not None and _same(got, saved)):
             continue
         said = f"按公式算得 {_shown(got)}" if got is not None else "文件要求打开时重新计算，本程序无法按公式核算"
@@ -85,12 +88,12 @@ def _same(got: object, saved: object) -> bool:
 
 
 def compute(book: WorkbookData, sheet: str, formula: str, formulas: Callable[[Cell], str | None],
-            unknown: Callable[[Cell], bool] = lambda _c: False) -> object:
+            unknown: Callable[[Cell], bool] = lambda _c: False, evaluator: _Evaluator | None = None) -> object:
     """What ``formula`` (``=SUM(B2:B9)`` or without ``=``) gives in ``sheet`` of ``book``: a number, a text, TRUE
     or FALSE; None when it is not known. ``formulas(cell)``: the formula a referenced cell holds (computed in
     turn), or None for a plain value; ``unknown(cell)``: a cell whose value is not known (no result, an error)."""
     try:
-        value = _Evaluator(book, formulas, unknown).formula(sheet, formula, 0, frozenset())
+        value = (evaluator or _Evaluator(book, formulas, unknown)).formula(sheet, formula, 0, frozenset())
     except (_Unknown, ZeroDivisionError, OverflowError, ValueError, IndexError, RecursionError):
         return None
     if isinstance(value, float) and not math.isfinite(value):
@@ -207,11 +210,22 @@ class _Evaluator:
         self.book = book
         self.sheets = {s.name.lower(): s for s in book.sheets}
         self.formulas, self.unknown = formulas, unknown
+        self.parsed: dict[str, _Parsed | None] = {}
+        self.done: dict[Cell, object] = {}  # formula cells computed: each once (a chain of doublings stays linear)
+        self.visits = 0
 
     def formula(self, sheet: str, text: str, depth: int, seen: frozenset[Cell]) -> object:
         if depth > _MAX_DEPTH:
             raise _Unknown
-        return self.value(parse(text), sheet, depth, seen)
+        if text not in self.parsed:
+            try:
+                self.parsed[text] = parse(text)
+            except (_Unknown, RecursionError, ValueError):
+                self.parsed[text] = None
+        tree = self.parsed[text]
+        if tree is None:
+            raise _Unknown
+        return self.value(tree, sheet, depth, seen)
 
     def value(self, tree: _Parsed, sheet: str, depth: int, seen: frozenset[Cell]) -> object:
         kind = tree.kind
@@ -290,14 +304,24 @@ class _Evaluator:
         return [self.cell(data, r, c, depth, seen) for r in rows for c in cols]
 
     def cell(self, data: SheetData, row: int, col: int, depth: int, seen: frozenset[Cell]) -> object:
+        self.visits += 1
+        if self.visits > _MAX_VISITS:
+            raise _Unknown
         key = (data.name, row, col)
         if key in seen or self.unknown(key):
             raise _Unknown  # a circular reference, or a value not known
         inner = self.formulas(key)
-        if inner is not None:
-            value = self.formula(data.name, inner, depth + 1, seen | {key})
-            return 0.0 if value is None else value
-        return data.value(row, col)
+        if inner is None:
+            return data.value(row, col)
+        if key not in self.done:
+            try:
+                value = self.formula(data.name, inner, depth + 1, seen | {key})
+                self.done[key] = 0.0 if value is None else value
+            except (_Unknown, ZeroDivisionError, OverflowError, ValueError, IndexError):
+                self.done[key] = _UNKNOWN
+        if self.done[key] is _UNKNOWN:
+            raise _Unknown
+        return self.done[key]
 
 
 def _operate(op: str, a: object, b: object) -> object:
