@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 import pytest
+from corpus_fields import field_cases, same
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import ReturnUnusable, Severity
@@ -36,14 +37,6 @@ KNOWN_OPEN = {
 
 def _alternatives(want) -> list:
     return want if isinstance(want, list) else [want]
-
-
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return abs(a - b) < 1e-6
-    return a == b
 
 
 _READ: dict[str, object] = {}
@@ -70,14 +63,7 @@ def _read(name: str, campaign, rules):
     return _READ[name]
 
 
-def _cases():
-    for name, case in sorted(EXPECTED.items()):
-        for code, want in sorted(case["truth"].items()):
-            marks = [pytest.mark.xfail(strict=True, reason=KNOWN_OPEN[(name, code)])] if (name, code) in KNOWN_OPEN else []
-            yield pytest.param(name, code, want, id=f"{name}:{code}", marks=marks)
-
-
-@pytest.mark.parametrize(("name", "code", "want"), list(_cases()))
+@pytest.mark.parametrize(("name", "code", "want"), list(field_cases(EXPECTED, KNOWN_OPEN)))
 def test_a_field_reads_as_seen_or_is_refused_only_where_nobody_can_know(campaign, rules, name, code, want):
     read = _read(name, campaign, rules)
     assert not isinstance(read, ReturnUnusable), f"{name}: refused whole: {read}"
@@ -86,7 +72,7 @@ def test_a_field_reads_as_seen_or_is_refused_only_where_nobody_can_know(campaign
         assert "REFUSE" in _alternatives(want), f"{name} {code}: refused, a person reads {want!r} without doubt"
     else:
         got = values.get(code)
-        assert any(a != "REFUSE" and _same(got, a) for a in _alternatives(want)), f"{name} {code}: read {got!r}, a person reads {want!r}"
+        assert any(a != "REFUSE" and same(got, a) for a in _alternatives(want)), f"{name} {code}: read {got!r}, a person reads {want!r}"
 
 
 def test_every_known_open_case_is_in_the_corpus():

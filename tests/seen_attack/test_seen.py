@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from corpus_fields import field_cases, same
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import ReturnUnusable, Severity
@@ -26,14 +27,6 @@ _STALE = "an .xls's saved formula result older than its inputs on another sheet:
 KNOWN_OPEN = {
     ("23-T-跨表公式缓存过期.xls", "A1.01A"): _STALE,
 }
-
-
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return abs(a - b) < 1e-6
-    return a == b
 
 
 _REPORTS: dict[str, object] = {}
@@ -58,19 +51,12 @@ def verdict(report, code: str, want) -> str:
     errors = [f for f in naming if f.severity is Severity.ERROR]
     if any(f.rule.startswith("F-LOCATE") for f in errors):
         return "refused"
-    if any(a != "REFUSE" and _same(got, a) for a in alternatives):
+    if any(a != "REFUSE" and same(got, a) for a in alternatives):
         return "right"
     return "loud" if errors else "wrong"
 
 
-def _cases():
-    for name, case in sorted(EXPECTED.items()):
-        for code, want in sorted(case["truth"].items()):
-            marks = [pytest.mark.xfail(strict=True, reason=KNOWN_OPEN[(name, code)])] if (name, code) in KNOWN_OPEN else []
-            yield pytest.param(name, code, want, id=f"{name}:{code}", marks=marks)
-
-
-@pytest.mark.parametrize(("name", "code", "want"), list(_cases()))
+@pytest.mark.parametrize(("name", "code", "want"), list(field_cases(EXPECTED, KNOWN_OPEN)))
 def test_a_field_reads_as_seen_or_is_refused(campaign, rules, name, code, want):
     report = _report(name, campaign, rules)
     got = None if isinstance(report, ReturnUnusable) else report.values.get(code)
