@@ -24,7 +24,7 @@ from .workbook import SheetData, WorkbookData, column_index
 _TOKEN = re.compile(r"""\s*(?:
     (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
   | (?P<str>"(?:[^"]|"")*")
-  | (?P<ref>(?:(?:'(?:[^']|'')+'|[^\s'!():,+\-*/^&=<>"]+)!)?\$?[A-Za-z]{1,3}\$?\d{1,7}(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?(?![\w(.]))
+  | (?P<ref>(?:(?:'(?:[^']|''){1,62}+'|[^\s'!():,+\-*/^&=<>"]{1,31}+)!)?\$?[A-Za-z]{1,3}\$?\d{1,7}(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?(?![\w(.]))
   | (?P<func>[A-Za-z][A-Za-z0-9.]*)\s*\(
   | (?P<name>[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*)
   | (?P<op><=|>=|<>|[-+*/(),&=<>])
@@ -33,6 +33,7 @@ _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _MAX_DEPTH = 32
 _MAX_RANGE = 10_000  # cells a range may span (a return's sums cover a few dozen)
 _MAX_TOKENS = 2_000
+_MAX_FORMULA = 8_192  # characters Excel allows in a formula
 _MAX_VISITS = 200_000  # cells one workbook's formulas may read, all together: past that, not known (never a hang)
 
 
@@ -121,11 +122,11 @@ def parse(text: str) -> _Parsed:
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
+    if len(text) > _MAX_FORMULA:
+        raise _Unknown  # longer than Excel allows
     out: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
+    pos, end = 0, len(text.rstrip())
+    while pos < end:
         m = _TOKEN.match(text, pos)
         if m is None or len(out) > _MAX_TOKENS:
             raise _Unknown

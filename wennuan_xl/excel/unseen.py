@@ -65,7 +65,7 @@ def _unseen_xlsx(data: bytes, skip: set[str]) -> dict[str, dict[str, Any]]:
     for name, (rows, cols) in hidden_rows_xlsx(data).items():
         put(name, hidden_rows=rows, hidden_cols=cols)
     parts = dict(sheet_parts(data, skip))
-    for name, merged in merged_xlsx(parts).items():
+    for name, merged in _bounded(merged_xlsx(parts)).items():
         put(name, merged=merged)
     styles, strings = workbook_part(data, "styles.xml"), workbook_part(data, "sharedStrings.xml")
     for name, shown in shown_otherwise(parts, styles, strings, inline=True).items():
@@ -78,6 +78,15 @@ def _unseen_xlsx(data: bytes, skip: set[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _bounded(merged: dict[str, tuple]) -> dict[str, tuple]:
+    """The merged ranges, or none when there are more than the readers take from a file (``files/limits.py``)."""
+    from ..files import limits as L
+
+    ranges = [m for found in merged.values() for m in found]
+    covered = sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in ranges)
+    return merged if len(ranges) <= L.MAX_MERGES and covered <= L.MAX_MERGED_CELLS else {}
+
+
 def _unseen_xls(data: bytes) -> dict[str, dict[str, Any]]:
     from ..files.comments import comments_xls
     from ..files.display import shown_otherwise_xls
@@ -86,7 +95,8 @@ def _unseen_xls(data: bytes) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name, (rows, cols) in hidden_rows_xls(data).items():
         out.setdefault(name, {}).update(hidden_rows=rows, hidden_cols=cols)
-    for key, found in (("merged", merged_xls(data)), ("shown", shown_otherwise_xls(data)), ("comments", comments_xls(data))):
+    for key, found in (("merged", _bounded(merged_xls(data))), ("shown", shown_otherwise_xls(data)),
+                       ("comments", comments_xls(data))):
         for name, cells in found.items():
             out.setdefault(name, {})[key] = cells
     return out

@@ -19,25 +19,26 @@ styles part: the returns of one template share theirs).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Container, Mapping
 
 from ..core.workbook import column_index
 from .guard_ole import shared_string_runs
-from .visibility import biff_stream
+from .visibility import biff_sheets, biff_stream
 
 Shown = tuple[tuple[int, int, str], ...]  # (row, col, why), 1-based
 
-_XF_BLOCK = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF_BLOCK = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*+(?<!/)>(.*?)</(?:\w+:)?cellXfs\s*>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*?)/?>")
-_FONTS_BLOCK = re.compile(rb"<(?:\w+:)?fonts\b[^>]*>(.*?)</(?:\w+:)?fonts>", re.S)
-_FONT = re.compile(rb"<(?:\w+:)?font\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?font>)", re.S)
+_FONTS_BLOCK = re.compile(rb"<(?:\w+:)?fonts\b[^>]*+(?<!/)>(.*?)</(?:\w+:)?fonts\s*>", re.S)
+_FONT = re.compile(rb"<(?:\w+:)?font\b[^>]*+(?:(?<=/)>|(?<!/)>(.*?)</(?:\w+:)?font\s*>)", re.S)
 _STRIKE = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=\"(?:0|false)\")[^>]*/?>")
 _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*?)/?>")
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
-_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
+_QUOTED = re.compile(r'"[^"]*+"|\\.|\[[^\]\[]*+\]')
+_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*+(?:(?<=/)>|(?<!/)>(.*?)</(?:\w+:)?si\s*>)", re.S)  # <si/>: an empty one
 # White, as Excel, WPS and scripts write it: an RGB of FFFFFF (any alpha), the theme's first colour (Background 1)
 # without a tint, the old palette's index 9.
 _WHITE = (rb"<(?:\w+:)?color\b(?:[^>]*\brgb=[\"'](?:[0-9A-F]{2})?FFFFFF[\"']|[^>]*\bindexed=[\"']9[\"']"
@@ -46,8 +47,8 @@ _RUN_SIGNS = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval=[\"'](?:0|false)[\"']
                         rb"|" + _WHITE, re.I)
 _WHITE_FONT = re.compile(_WHITE, re.I)
 _RUN_WORDS = (b"strike", b"vertAlign", b"FFFFFF", b"ffffff", b"theme=", b"indexed=")  # what the marks above spell
-_FILLS_BLOCK = re.compile(rb"<(?:\w+:)?fills\b[^>]*>(.*?)</(?:\w+:)?fills>", re.S)
-_FILL = re.compile(rb"<(?:\w+:)?fill\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?fill>)", re.S)
+_FILLS_BLOCK = re.compile(rb"<(?:\w+:)?fills\b[^>]*+(?<!/)>(.*?)</(?:\w+:)?fills\s*>", re.S)
+_FILL = re.compile(rb"<(?:\w+:)?fill\b[^>]*+(?:(?<=/)>|(?<!/)>(.*?)</(?:\w+:)?fill\s*>)", re.S)
 _PATTERN = re.compile(rb"patternType=[\"'](?!none[\"']|gray125[\"'])\w+[\"']|<(?:\w+:)?gradientFill\b")
 _PERCENT_IDS = {b"9", b"10"}
 _CACHE: dict[bytes, dict[int, str]] = {}
@@ -62,9 +63,15 @@ _DATE_PARTS = re.compile(r"[yYmMdDhHsS]")
 _PLACES = re.compile(r"[0#?]")
 
 
+_MAX_FORMAT = 255  # characters Excel allows in a number format
+
+
+@functools.lru_cache(maxsize=1024)
 def _format_says(code: str) -> str | None:
     """Why a custom number format shows something else than the number, or None. A date or time format
     (``yyyy\\.mm\\.dd``: its dots are separators) shows a date, not a figure moved."""
+    if len(code) > _MAX_FORMAT:
+        return f"单元格格式异常（{len(code):,} 个字符，Excel 的格式最多 255 个字符）"
     plain = _QUOTED.sub("", code)
     if _DATE_PARTS.search(plain) and not _PLACES.search(plain.split(";")[0]):
         return None
@@ -136,7 +143,7 @@ def marked_strings(strings: bytes | None) -> dict[int, str]:
         return {}
     out: dict[int, str] = {}
     for i, m in enumerate(_SI.finditer(strings)):
-        why = _runs_say(m.group(1))
+        why = _runs_say(m.group(1) or b"")
         if why:
             out[i] = why
     return out
@@ -157,10 +164,10 @@ def _runs_say(body: bytes) -> str | None:
 
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^<>]*?)(/?)>')  # any prefix, the attributes in any order
 _R = re.compile(rb"\sr=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
-_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_CELL_END = re.compile(rb"</(?:\w+:)?c\s*>")
 _S = re.compile(rb"\ss=[\"']([0-9]+)[\"']")
 _T_SHARED = re.compile(rb"\st=[\"']s[\"']")
-_V = re.compile(rb"\s*<(?:\w+:)?v>([0-9]+)</(?:\w+:)?v>")
+_V = re.compile(rb"\s*<(?:\w+:)?v>([0-9]+)</(?:\w+:)?v\s*>")
 _INLINE = re.compile(rb"\st=[\"']inlineStr[\"']")
 
 
@@ -240,7 +247,6 @@ def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
     fonts = 0
     xf_why: dict[int, str] = {}
     xfs = 0
-    sheets: list[tuple[int, str]] = []
     pos, n = 0, len(biff)
     first_bof = True
     while pos + 4 <= n:
@@ -279,21 +285,18 @@ def shown_otherwise_xls(data: bytes) -> dict[str, Shown]:
             if reasons:
                 xf_why[xfs] = "，".join(reasons)
             xfs += 1
-        elif rtype == 0x0085 and length >= 8:  # BOUNDSHEET8
-            cch, high = body[6], body[7] & 1
-            raw = body[8 : 8 + cch * (2 if high else 1)]
-            sheets.append((int.from_bytes(body[:4], "little"), raw.decode("utf-16-le" if high else "latin-1", "replace")))
         pos += 4 + length
     string_why = _marked_xls_strings(string_runs, struck_fonts, script_fonts)
     if not xf_why and not string_why:
         return {}
     out: dict[str, Shown] = {}
-    for k, (offset, name) in enumerate(sheets):
-        end = min(sheets[k + 1][0] if k + 1 < len(sheets) else n, n)
+    for name, offset, end in biff_sheets(biff):
         found: list[tuple[int, int, str]] = []
         pos = offset
         while pos + 4 <= end:
             rtype, length = int.from_bytes(biff[pos : pos + 2], "little"), int.from_bytes(biff[pos + 2 : pos + 4], "little")
+            if pos + 4 + length > end:
+                break  # a record cut short: nothing more of this sheet
             kind = _BIFF_CELLS.get(rtype)
             if kind == "mulrk" and length >= 6:
                 row, col = int.from_bytes(biff[pos + 4 : pos + 6], "little"), int.from_bytes(biff[pos + 6 : pos + 8], "little")

@@ -27,6 +27,7 @@ from ..core.findings import ReturnUnusable
 from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
+from . import limits as L
 from .comments import comments_xls, comments_xlsx
 from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
 from .uncached import recalculated_xlsx, unreadable_xlsx
@@ -192,12 +193,18 @@ def _calamine_sheets(data: bytes, shown: str, retried: bool = False) -> tuple[Sh
         _reraise_exits(exc)
         raise ReturnUnusable(shown, _panic(exc)) from None
     sheets = []
+    merges = covered = 0
     try:
         for meta in book.sheets_metadata:
             sheet = book.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             visible = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
             merged = tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
+            merges += len(merged)
+            covered += sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in merged)
+            if merges > L.MAX_MERGES or covered > L.MAX_MERGED_CELLS:
+                # an .xls or .ods (the guard counted an .xlsx's): the limits the guard keeps for an .xlsx
+                raise _TooManyMerges(f"工作表“{meta.name[:60]}”的合并单元格过多或范围过大（{merges:,} 处，覆盖 {covered:,} 个单元格），不予读取")
             sheets.append(
                 SheetData(
                     meta.name,
@@ -207,6 +214,8 @@ def _calamine_sheets(data: bytes, shown: str, retried: bool = False) -> tuple[Sh
                 )
             )
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken sheets
+        if isinstance(exc, _TooManyMerges):
+            raise ReturnUnusable(shown, str(exc)) from None
         if not retried and "boolean cell value" in str(exc) and data.startswith(ZIP_MAGIC):
             # LibreOffice saves -(A1>0) as the boolean "-0" or "-1", which calamine refuses: read as FALSE / TRUE.
             return _calamine_sheets(_booleans_unsigned(data), shown, retried=True)
@@ -219,7 +228,11 @@ def _calamine_sheets(data: bytes, shown: str, retried: bool = False) -> tuple[Sh
     return tuple(sheets)
 
 
-_SIGNED_BOOLEAN = re.compile(rb'(<(?:\w+:)?c\b[^>]*\st="b"[^>]*>(?:(?!</(?:\w+:)?c>).){0,2000}?<(?:\w+:)?v>)-([01])(?=</)', re.S)
+class _TooManyMerges(Exception):
+    pass
+
+
+_SIGNED_BOOLEAN = re.compile(rb'(<(?:\w+:)?c\b[^>]*\st="b"[^>]*>(?:(?!</(?:\w+:)?c\s*>).){0,300}?<(?:\w+:)?v>)-([01])(?=</)', re.S)
 
 
 def _booleans_unsigned(data: bytes) -> bytes:

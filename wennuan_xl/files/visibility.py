@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Container, Iterator
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_NOT_MARKUP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
@@ -41,15 +42,17 @@ def sheet_members(data: bytes, skip: Container[str] = ()) -> Iterator[tuple[str,
     """``sheet_parts`` with each sheet's part name and the open zip (to follow the sheet's own relationships)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            book = zf.read("xl/workbook.xml")
+            book = _NOT_MARKUP.sub(b"", zf.read("xl/workbook.xml"))  # a <sheet> in a comment is none
             targets = relationship_targets(zf.read("xl/_rels/workbook.xml.rels"), "xl")
             names = set(zf.namelist())
+            read: set[str] = set()
             for m in _SHEET.finditer(book):
                 a = _attrs(m.group(1))
                 rid = next((v for k, v in a.items() if k.endswith(b":id") or k == b"id"), None)
                 name = html.unescape(a.get(b"name", b"").decode("utf-8", "replace"))
                 part = targets.get(rid, ("", ""))[0] if rid is not None else None
-                if name and part in names and name not in skip:
+                if name and part in names and name not in skip and part not in read:
+                    read.add(part)  # the guard refused two sheets of one part; here each is read once anyway
                     yield name, part, zf.read(part), zf
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError):
         return
@@ -58,7 +61,7 @@ def sheet_members(data: bytes, skip: Container[str] = ()) -> Iterator[tuple[str,
 def relationship_targets(rels: bytes, folder: str) -> dict[bytes, tuple[str, str]]:
     """Id -> (the part it points to, its type) of a relationships part of a part in ``folder``."""
     targets = {}
-    for m in _REL.finditer(rels):
+    for m in _REL.finditer(_NOT_MARKUP.sub(b"", rels)):
         a = _attrs(m.group(1))
         if b"Id" in a and b"Target" in a:
             target = html.unescape(a[b"Target"].decode("utf-8", "replace"))
@@ -149,6 +152,8 @@ def merged_xls(data: bytes) -> dict[str, Merged]:
         pos = start
         while pos + 4 <= end:
             rtype, length = struct.unpack_from("<HH", biff, pos)
+            if pos + 4 + length > end:
+                break  # a record cut short: nothing more of this sheet
             if rtype == 0x00E5 and length >= 2:  # MERGEDCELLS: count, then (rwFirst, rwLast, colFirst, colLast)
                 count = min(struct.unpack_from("<H", biff, pos + 4)[0], (length - 2) // 8)
                 for i in range(count):
@@ -171,9 +176,21 @@ def biff_sheets(biff: bytes) -> list[tuple[str, int, int]]:
             cch, high = body[6], body[7] & 1
             raw = body[8 : 8 + cch * (2 if high else 1)]
             sheets.append((struct.unpack_from("<I", body, 0)[0], raw.decode("utf-16-le" if high else "latin-1", "replace")))
+        elif rtype == 0x000A:
+            break  # the globals' EOF: the sheets are listed above it
         pos += 4 + length
-    return [(name, offset, min(sheets[k + 1][0] if k + 1 < len(sheets) else n, n))
-            for k, (offset, name) in enumerate(sheets)]
+    return [(name, offset, _sheet_end(biff, offset)) for offset, name in sheets]
+
+
+def _sheet_end(biff: bytes, offset: int) -> int:
+    """Where a sheet's records end: after its EOF record (whatever follows before the next sheet is not its)."""
+    pos, n = offset, len(biff)
+    while pos + 4 <= n:
+        rtype, length = struct.unpack_from("<HH", biff, pos)
+        pos += 4 + length
+        if rtype == 0x000A:  # EOF
+            break
+    return min(pos, n)
 
 
 def biff_stream(data: bytes) -> bytes | None:
@@ -204,6 +221,8 @@ def hidden_rows_xls(data: bytes) -> dict[str, Hidden]:
         pos = offset
         while pos + 4 <= end:
             rtype, length = struct.unpack_from("<HH", biff, pos)
+            if pos + 4 + length > end:
+                break  # a record cut short: nothing more of this sheet
             if rtype == 0x0208 and length >= 16:  # ROW: rw, colMic, colMac, miyRw, …, grbit at 12
                 row, = struct.unpack_from("<H", biff, pos + 4)
                 grbit, = struct.unpack_from("<H", biff, pos + 4 + 12)
