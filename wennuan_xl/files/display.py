@@ -6,10 +6,11 @@ font changes what is seen:
 - a percent format: 87.55 typed into a cell formatted ``0.00%`` is stored as 0.8755 and shown as 87.55%;
 - a format that moves the decimal point or scales: ``0!.0000`` shows 470700 (元) as 47.0700 (the Chinese way of
   showing 元 as 万元), ``#,##0,`` shows thousands;
-- a format that shows nothing (``;;;``);
+- a format that shows nothing (``;;;``, ``"";"";""``) or shows it in white (``[White]``), a white font on no fill;
 - a struck-through font: the clerk struck the figure out (and typed the right one elsewhere);
 - a shared string with struck-through or superscript runs: ``~~70~~ 76`` and ``963¹`` are one text to calamine,
-  ``70 76`` or ``9631``; the same runs written inline in the cell (``t="inlineStr"``, as scripts write rich text).
+  ``70 76`` or ``9631``, and white runs (a white ``1`` before ``26``); the same runs written inline in the cell
+  (``t="inlineStr"``, as scripts write rich text). A cell written without a style has style 0.
 
 The locator refuses a field whose cell is one of these (F-LOCATE-SHOWN, naming the cell and why), so this lists
 them from the workbook's styles, shared strings and worksheets, which the guard has checked. Looked for only
