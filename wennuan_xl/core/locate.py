@@ -429,8 +429,9 @@ def _refuse_under_merges(sheet: SheetData, ordered: dict[str, CellRef | None], p
 
 def _refuse_unreadable(cells: tuple[tuple[int, int, str], ...], check: str, verb: str,
                        ordered: dict[str, CellRef | None], problems: list[Problem]) -> None:
-    """Fields whose cell reads empty though Excel shows something there (a formula the file carries no result
-    of; an error value): not read; F-LOCATE-FORMULA / F-LOCATE-ERROR names them, their cells and the first."""
+    """Fields whose cell does not read as a person sees it (``cells``: (row, col, what is there) of one kind — a
+    formula without its result, an error value, a figure shown otherwise, a saved result not the formula's, a
+    figure in a comment): not read; the check's F-LOCATE-… finding names them, their cells and the first."""
     shown = {(r, c): text for r, c, text in cells}
     refused = [(code, ref) for code, ref in ordered.items() if ref is not None and (ref.row, ref.col) in shown]
     if not refused:

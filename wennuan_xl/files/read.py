@@ -204,7 +204,8 @@ def _calamine_sheets(data: bytes, shown: str, retried: bool = False) -> tuple[Sh
             covered += sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in merged)
             if merges > L.MAX_MERGES or covered > L.MAX_MERGED_CELLS:
                 # an .xls or .ods (the guard counted an .xlsx's): the limits the guard keeps for an .xlsx
-                raise _TooManyMerges(f"工作表“{meta.name[:60]}”的合并单元格过多或范围过大（{merges:,} 处，覆盖 {covered:,} 个单元格），不予读取")
+                raise _TooManyMerges(f"工作簿的合并单元格过多或范围过大（到工作表“{meta.name[:60]}”为止 {merges:,} 处，"
+                                     f"覆盖 {covered:,} 个单元格，一份统计表不到 20 处），不予读取")
             sheets.append(
                 SheetData(
                     meta.name,

@@ -193,9 +193,21 @@ def _sheet_end(biff: bytes, offset: int) -> int:
     return min(pos, n)
 
 
+_LAST_STREAM: list[tuple[bytes, bytes | None]] = []  # the last .xls asked for: its readers (hidden rows, formats,
+# comments, merges) each ask for the same file's stream in turn
+
+
 def biff_stream(data: bytes) -> bytes | None:
     """The workbook stream of an .xls already passed by the guard (its BIFF records), or None when the
     container cannot be followed."""
+    if _LAST_STREAM and _LAST_STREAM[0][0] is data:
+        return _LAST_STREAM[0][1]
+    stream = _biff_stream(data)
+    _LAST_STREAM[:] = [(data, stream)]
+    return stream
+
+
+def _biff_stream(data: bytes) -> bytes | None:
     try:
         import olefile
 
