@@ -1,7 +1,8 @@
 """A figure written only in a cell's comment (批注) is refused (F-LOCATE-COMMENT), never read as 未填.
 
 The workbooks are a retyped table built here with openpyxl (its comments in ``xl/comments/comment1.xml``), the
-same saved by LibreOffice as .xlsx (``xl/comments1.xml``, Excel's naming) and as .xls (NOTE and TXO records).
+same saved by LibreOffice as .xlsx (``xl/comments1.xml``, Excel's naming), as .xls (NOTE and TXO records) and as
+.ods (``<office:annotation>`` in the cell).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _saved(tmp_path: Path, dress, how: str) -> Path:
     return path if how == "openpyxl" else saved_by_libreoffice(path, tmp_path / "lo", how)
 
 
-@pytest.mark.parametrize("how", ["openpyxl", "xlsx", "xls"])
+@pytest.mark.parametrize("how", ["openpyxl", "xlsx", "xls", "ods"])
 def test_an_empty_cell_with_its_figure_in_the_comment_is_refused(tmp_path, campaign, rules, how):
     path = _saved(tmp_path, _figure_in_comment, how)
     if path.suffix == ".xlsx":
@@ -48,7 +49,7 @@ def test_an_empty_cell_with_its_figure_in_the_comment_is_refused(tmp_path, campa
     assert not [f for f in report.findings if f.rule == "F-BLANKS" and "A1.01B" in f.codes]
 
 
-@pytest.mark.parametrize("how", ["openpyxl", "xls"])
+@pytest.mark.parametrize("how", ["openpyxl", "xls", "ods"])
 def test_a_comment_explaining_a_filled_cell_or_holding_no_figure_is_left_alone(tmp_path, campaign, rules, how):
     report = report_of(_saved(tmp_path, _explained, how), campaign, rules)
     assert not [f for f in report.findings if f.rule == "F-LOCATE-COMMENT"]

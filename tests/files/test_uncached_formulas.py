@@ -58,7 +58,7 @@ def saved_by_libreoffice(source: Path, out_dir: Path, fmt: str = "xlsx") -> Path
     profile = Path(tempfile.gettempdir()) / f"lo_profile_{os.getpid()}_{uuid.uuid4().hex}"
     try:
         subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--convert-to", {"xlsx": "xlsx", "xls": "xls:MS Excel 97"}[fmt], "--outdir", str(out_dir), str(source)],
+                        "--convert-to", {"xlsx": "xlsx", "xls": "xls:MS Excel 97", "ods": "ods"}[fmt], "--outdir", str(out_dir), str(source)],
                        check=False, capture_output=True, text=True, timeout=180)
     finally:
         shutil.rmtree(profile, ignore_errors=True)

@@ -27,10 +27,8 @@ HERE = Path(__file__).resolve().parent
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))["files"]
 LIST_REFUSALS = ("L-FORMULA", "L-ERROR", "L-SHOWN", "L-RECALC", "L-COMMENT")
 
-_ODS = "an .ods's comments and rich-text runs are not looked into (python-calamine gives neither)"
 _STRUCK_LABEL = "in an .xls saved by LibreOffice the fields are found by their labels, and a label starting with struck-out old words is not matched"
 KNOWN_OPEN = {
-    ("M16-批注ods.ods", "A1.04G"): _ODS, ("M22-删除线上标ods.ods", "A1.01A"): _ODS, ("M22-删除线上标ods.ods", "A1.09A"): _ODS,
     ("F18-标签上标删除线LO另存.xls", "A1.05A"): _STRUCK_LABEL, ("F18c-标签删除线LO另存.xls", "A1.05A"): _STRUCK_LABEL,
 }
 

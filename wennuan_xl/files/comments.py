@@ -61,7 +61,7 @@ def _column(letters: str) -> int:
     return col
 
 
-def _with_figures(found: list[tuple[int, int, str]]) -> Comments:
+def with_figures(found: list[tuple[int, int, str]]) -> Comments:
     out = []
     for r, c, t in found:
         text = _AUTHOR_LINE.sub("", _THREADED.sub("", t[: _LOOKED_AT + 400]), count=1)[:_LOOKED_AT]
@@ -91,7 +91,7 @@ def comments_xlsx(data: bytes, skip: Container[str] = ()) -> dict[str, Comments]
                 except KeyError:
                     parsed[target] = []
             found += parsed[target]
-        if kept := _with_figures(found):
+        if kept := with_figures(found):
             out[name] = kept
     return out
 
@@ -141,6 +141,6 @@ def comments_xls(data: bytes) -> dict[str, Comments]:
                 row, col, _flags, ident = struct.unpack_from("<HHHH", body)
                 notes.append((row + 1, col + 1, ident))
             pos += 4 + length
-        if kept := _with_figures([(r, c, texts[i]) for r, c, i in notes if i in texts]):
+        if kept := with_figures([(r, c, texts[i]) for r, c, i in notes if i in texts]):
             out[name] = kept
     return out

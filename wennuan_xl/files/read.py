@@ -30,6 +30,7 @@ from . import guard
 from . import limits as L
 from .comments import comments_xls, comments_xlsx
 from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
+from .ods_seen import ods_seen
 from .uncached import recalculated_xlsx, unreadable_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts, workbook_part
 
@@ -124,6 +125,10 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
             sheets = tuple(replace(s, shown=otherwise[s.name]) if s.name in otherwise else s for s in sheets)
     if found.kind == "xlsx" and found.comments:
         noted = comments_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
+    elif found.kind == "ods":
+        seen, noted = ods_seen(book, skip={s.name for s in sheets if is_checklist(s)})
+        if seen:
+            sheets = tuple(replace(s, shown=seen[s.name]) if s.name in seen else s for s in sheets)
     else:
         noted = comments_xls(data) if found.kind == "xls" else {}
     if noted:
