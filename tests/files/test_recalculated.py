@@ -8,6 +8,8 @@ is the independent engine the computation is held to.
 
 from __future__ import annotations
 
+import re
+import xml.dom.minidom
 import zipfile
 from pathlib import Path
 
@@ -193,3 +195,25 @@ def test_a_workbook_libreoffice_saved_with_a_negated_comparison_is_read(tmp_path
         assert b"<v>-0</v>" in zf.read("xl/worksheets/sheet1.xml")  # what LibreOffice wrote
     rows = read_workbook(saved).sheet("附件1").rows
     assert rows[0][3] is False and rows[1][3] == -1 and rows[0][1] == 5  # -(TRUE): LibreOffice saves the number -1
+
+
+def _pretty_printed(path: Path, out: Path) -> Path:
+    """The workbook with its worksheets indented, as a script's XML library writes them (white space between a
+    formula's </f> and its <v>)."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = xml.dom.minidom.parseString(data).toprettyxml(indent="  ", encoding="UTF-8")
+            dst.writestr(info.filename, data)
+    return out
+
+
+def test_a_stale_result_in_a_pretty_printed_worksheet_is_refused(tmp_path, campaign, rules):
+    path = _pretty_printed(_return(tmp_path / "export.xlsx", "=SUM(明细!A1:A2)", 45.0), tmp_path / "pretty.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        assert re.search(rb"</f>\s+<v>45.0</v>", zf.read("xl/worksheets/sheet1.xml"))
+    report = report_of(path, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-RECALC"]
+    assert refusal.codes == ("A1.05",) and "保存的结果是 45，按公式算得 47.07" in refusal.message
+    assert report.values.get("A1.05") is None and report.values["A1.01A"] == 52340

@@ -103,8 +103,8 @@ class Inspected:
     # it; Excel, WPS and LibreOffice do not save that), so that its saved results may not be what Excel shows.
     recalc_on_load: bool = False
     comments: bool = False  # a member named as comments parts are (xl/comments1.xml, xl/comments/comment1.xml)
-    # A worksheet holds a formula saved with its result: uncached.recalculated_xlsx then lists them. (A sheet
-    # pretty-printed with white space between </f> and <v> is not seen here.)
+    # A worksheet holds a formula saved with its result (or a formula followed by white space, as a
+    # pretty-printed sheet writes every formula): uncached.recalculated_xlsx then lists them.
     formula_results: bool = False
 
 
@@ -394,6 +394,9 @@ def _sheet_labels(z: _Zip) -> dict[str, str]:
     return out
 
 
+_F_SPACED = re.compile(rb"</f>\s")
+
+
 def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     """The part inflated and capped (its own size, and all XML together), with UTF-16 and non-XML starts
     refused on the first chunk."""
@@ -411,8 +414,10 @@ def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
             seam = tail + chunk[:5]
             # A run of rich text (<r>: nothing else in a worksheet is called so), as scripts write it inline.
             z.marked = z.marked or b"<r>" in chunk or b"<r>" in seam or (prefixed and b":r>" in tail + chunk)
-            # A formula saved with its result ("</f><v>"; a prefixed sheet: any formula).
-            z.results = z.results or b"f><v" in chunk or b"f><v" in seam or (prefixed and b":f>" in tail + chunk)
+            # A formula saved with its result ("</f><v>"; a prefixed sheet: any formula; a pretty-printed one:
+            # white space after </f>, then whatever follows).
+            z.results = (z.results or b"f><v" in chunk or b"f><v" in seam or (prefixed and b":f>" in tail + chunk)
+                         or _F_SPACED.search(chunk) is not None or _F_SPACED.search(seam) is not None)
             tail = chunk[-5:]
         if first and sheet and m.name not in z.hiding and _ZERO_WIDTH in chunk[: chunk.find(b"sheetData")]:
             z.hiding.add(m.name)
