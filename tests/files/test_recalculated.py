@@ -217,3 +217,58 @@ def test_a_stale_result_in_a_pretty_printed_worksheet_is_refused(tmp_path, campa
     [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-RECALC"]
     assert refusal.codes == ("A1.05",) and "保存的结果是 45，按公式算得 47.07" in refusal.message
     assert report.values.get("A1.05") is None and report.values["A1.01A"] == 52340
+
+
+def test_an_xls_libreoffice_saved_has_its_formulas_read_back_and_computed_as_it_computed_them(tmp_path):
+    """An .xls keeps its formulas as tokens; those turned back into formulas and computed here give what LibreOffice
+    saved for each number (so a legitimate .xls is not refused), over the 300 random formulas above, on the sheet
+    and over another sheet."""
+    import random
+
+    from wennuan_xl.core.cell_formulas import not_as_saved
+
+    from .test_uncached_formulas import saved_by_libreoffice
+
+    rng = random.Random(20261203)
+    formulas = [f"={_random_formula(rng)}" for _ in range(300)]
+    path = tmp_path / "random.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("附件1")
+    other = wb.add_worksheet("明细")
+    for row, value in enumerate([120, 30.5, 8, None, "15", "元", 0, 2.25], start=1):
+        if value is not None:
+            ws.write(f"B{row}", value)
+            other.write(f"B{row}", value)
+    for i, formula in enumerate(formulas, start=1):
+        ws.write_formula(f"D{i}", formula)
+        ws.write_formula(f"E{i}", formula.replace("B", "明细!B"))  # the same over another sheet
+    wb.close()
+    xls = saved_by_libreoffice(recalculated_by_libreoffice([path], tmp_path)[path], tmp_path / "xls", "xls")
+    book = read_workbook(xls)
+    sheet = book.sheet("附件1")
+    # of 600 formulas, ~260 give an error or TRUE/FALSE (not values a return holds) and a few are shared (kept once)
+    assert sheet is not None and len(sheet.recalc) >= 300, len(sheet.recalc)
+    assert any("'明细'!" in f for _r, _c, f in sheet.recalc)
+    formulas_at = {(s.name, r, c): f for s in book.sheets for r, c, f in s.recalc}
+    known = sum(compute(book, "附件1", f, formulas_at.get) is not None for _r, _c, f in sheet.recalc)
+    assert known >= 240, known
+    refused = not_as_saved(book, sheet, [(r, c) for r, c, _f in sheet.recalc])
+    # LibreOffice's .xls export saves 0 for a formula whose result is a text (="x", =B5 of the text "15"); Excel,
+    # recalculating the file another program saved, shows the text: refused, rightly. Every number agrees.
+    texts = [(r, c) for r, c, f in sheet.recalc if isinstance(compute(book, "附件1", f, formulas_at.get), str)]
+    assert {(r, c) for r, c, _why in refused} <= set(texts)
+    assert all("保存的结果是 0，按公式算得 “" in why for _r, _c, why in refused)
+    assert known - len(texts) >= 150  # numbers computed and held to what LibreOffice saved
+
+
+def test_an_xls_whose_saved_result_is_not_its_formulas_is_refused(tmp_path, campaign, rules):
+    """The export of the tests above (xlsxwriter's 45 saved for =SUM(明细!A1:A2)), kept as an .xls by LibreOffice
+    without recalculating, as an old program would leave it: Excel shows 47.07 when it opens the file."""
+    from .test_uncached_formulas import saved_by_libreoffice
+
+    xls = saved_by_libreoffice(_return(tmp_path / "export.xlsx", "=SUM(明细!A1:A2)", 45.0), tmp_path / "xls", "xls")
+    assert pc.CalamineWorkbook.from_path(str(xls)).get_sheet_by_name("Sheet1").to_python()[6][3] == 45  # as saved
+    report = report_of(xls, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-RECALC"]
+    assert refusal.codes == ("A1.05",) and "保存的结果是 45，按公式算得 47.07" in refusal.message
+    assert report.values.get("A1.05") is None and report.values["A1.01A"] == 52340

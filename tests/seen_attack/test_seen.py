@@ -22,11 +22,8 @@ from wennuan_xl.files.source import load_return
 HERE = Path(__file__).resolve().parent
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))["files"]
 
-# (file, field) -> why it is still read wrong without a finding
-_STALE = "an .xls's saved formula result older than its inputs on another sheet: an .xls holds no ask for a recalculation"
-KNOWN_OPEN = {
-    ("23-T-跨表公式缓存过期.xls", "A1.01A"): _STALE,
-}
+# (file, field) -> why it is still read wrong without a finding (none since an .xls's formulas are computed again)
+KNOWN_OPEN: dict[tuple[str, str], str] = {}
 
 
 _REPORTS: dict[str, object] = {}

@@ -33,6 +33,7 @@ from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspi
 from .ods_seen import ods_seen
 from .uncached import recalculated_xlsx, unreadable_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts, workbook_part
+from .xls_formulas import recalculated_xls
 
 ZIP_MAGIC = guard.ZIP_MAGIC
 OLE_MAGIC = guard.OLE_MAGIC
@@ -133,8 +134,9 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         noted = comments_xls(data) if found.kind == "xls" else {}
     if noted:
         sheets = tuple(replace(s, comments=noted[s.name]) if s.name in noted else s for s in sheets)
-    if found.formula_results:
-        recalc = recalculated_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
+    if found.formula_results or found.kind == "xls":
+        recalc = (recalculated_xls(data) if found.kind == "xls"
+                  else recalculated_xlsx(book, skip={s.name for s in sheets if is_checklist(s)}))
         if recalc:
             sheets = tuple(replace(s, recalc=recalc[s.name]) if s.name in recalc else s for s in sheets)
     if at_most is not None and at_most[0] > _filled(sheets):
