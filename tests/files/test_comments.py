@@ -81,3 +81,20 @@ def test_a_comment_holds_a_figure_only_in_what_the_unit_wrote(tmp_path, campaign
     assert bool(refused) is figure
     if figure:
         assert "Threaded" not in refused[0].message and "user01" not in refused[0].message
+
+
+def test_a_comments_part_renamed_by_hand_is_still_read(tmp_path, campaign, rules):
+    """A script that renamed xl/comments/comment1.xml to xl/notes/n1.xml and the note's drawing (their relationships
+    and content type follow them, or Excel would not show the comment): the comment is found by what the workbook declares, not its name."""
+    path = retyped(tmp_path / "noted.xlsx", _figure_in_comment)
+    renamed = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(renamed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info).replace(b"comments/comment1.xml", b"notes/n1.xml").replace(b"commentsDrawing1", b"vml1")
+            name = info.filename.replace("comments/comment1.xml", "notes/n1.xml").replace("commentsDrawing1", "vml1")
+            dst.writestr(name, data)
+    with zipfile.ZipFile(renamed) as zf:
+        assert not [n for n in zf.namelist() if "comment" in n.lower()] and "xl/notes/n1.xml" in zf.namelist()
+    report = report_of(renamed, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-COMMENT"]
+    assert refusal.codes == ("A1.01B",) and "12000人（名单另附）" in refusal.message

@@ -102,7 +102,7 @@ class Inspected:
     # Whether the workbook asks Excel to recalculate every formula on opening (``fullCalcOnLoad``: a program wrote
     # it; Excel, WPS and LibreOffice do not save that), so that its saved results may not be what Excel shows.
     recalc_on_load: bool = False
-    comments: bool = False  # a member named as comments parts are (xl/comments1.xml, xl/comments/comment1.xml)
+    comments: bool = False  # a comments part (xl/comments1.xml, xl/comments/comment1.xml, or declared as one)
     # A worksheet holds a formula saved with its result (or a formula followed by white space, as a
     # pretty-printed sheet writes every formula): uncached.recalculated_xlsx then lists them.
     formula_results: bool = False
@@ -397,6 +397,13 @@ def _sheet_labels(z: _Zip) -> dict[str, str]:
 _F_SPACED = re.compile(rb"</f>\s")
 
 
+def _holds_comments(z: _Zip, content_types: dict[str, str]) -> bool:
+    """A comments part: named as Excel, WPS, LibreOffice and the libraries name it, or declared as one whatever
+    its name (a part renamed by hand keeps its content type: Excel needs it)."""
+    return (any("comment" in m.name.lower() for m in z.members)
+            or any(c.endswith("comments+xml") for c in content_types.values()))
+
+
 def _xml_chunks(z: _Zip, m: _Member) -> Iterator[bytes]:
     """The part inflated and capped (its own size, and all XML together), with UTF-16 and non-XML starts
     refused on the first chunk."""
@@ -664,7 +671,7 @@ def _inspect_xlsx(z: _Zip) -> Inspected:
                      _counts(totals), stored_copy(z), may_hide,
                      z.inflated.get(styles.name) if styles is not None else None,
                      z.inflated.get(sst.name) if sst is not None else None, z.marked,
-                     _RECALC.search(workbook_xml) is not None, any("comment" in m.name.lower() for m in z.members),
+                     _RECALC.search(workbook_xml) is not None, _holds_comments(z, content_types),
                      z.results)
 
 
