@@ -27,10 +27,7 @@ HERE = Path(__file__).resolve().parent
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))["files"]
 LIST_REFUSALS = ("L-FORMULA", "L-ERROR", "L-SHOWN", "L-RECALC", "L-COMMENT")
 
-_STRUCK_LABEL = "in an .xls saved by LibreOffice the fields are found by their labels, and a label starting with struck-out old words is not matched"
-KNOWN_OPEN = {
-    ("F18-标签上标删除线LO另存.xls", "A1.05A"): _STRUCK_LABEL, ("F18c-标签删除线LO另存.xls", "A1.05A"): _STRUCK_LABEL,
-}
+KNOWN_OPEN: dict[tuple[str, str], str] = {}
 
 
 def _alternatives(want) -> list:

@@ -186,6 +186,7 @@ class XlsTotals:
     cells: int = 0
     area: int = 0
     text_bytes: int = 0
+    names: int = 0  # NAME records (files/xls_names.py reads them)
     sheets: list[str] = field(default_factory=list)
 
 
@@ -300,6 +301,10 @@ def _check_biff(stream: bytes, t: XlsTotals) -> None:
                 raise Refused(f"工作簿列出了超过 {L.MAX_SHEETS} 个工作表（正常只有 1-5 个），不予读取")
         elif typ == 0x00FC:
             strings = _shared_string_lengths(data, conts)
+        elif typ == 0x0018:
+            t.names += 1
+            if t.names > L.MAX_DEFINED_NAMES:
+                raise Refused(L.TOO_MANY_NAMES)
         elif typ == 0x000A:
             break
     positions = [p for p, _ in sheets]

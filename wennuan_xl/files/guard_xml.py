@@ -1016,7 +1016,7 @@ class WorkbookScanner(IndexScanner):
             self.names.append((self._key, "".join(self._text), self._scoped))
             self.totals.names += 1
             if self.totals.names > L.MAX_DEFINED_NAMES:
-                raise Refused(f"工作簿定义了超过 {L.MAX_DEFINED_NAMES:,} 个名称，远超一份统计表，不予读取")
+                raise Refused(L.TOO_MANY_NAMES)
 
 
 class ManifestScanner(IndexScanner):
@@ -1120,7 +1120,7 @@ class OdsContentScanner(Scanner):
             self.names.append((attrs.get("table:name", ""), address))
             self.totals.names += 1
             if self.totals.names > L.MAX_DEFINED_NAMES:
-                raise Refused(f"工作簿定义了超过 {L.MAX_DEFINED_NAMES:,} 个名称，远超一份统计表，不予读取")
+                raise Refused(L.TOO_MANY_NAMES)
 
     def _count(self, text: str, what: str) -> int:
         if not (text.isascii() and text.isdigit()) or len(text) > 12:

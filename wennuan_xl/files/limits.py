@@ -91,8 +91,9 @@ MAX_SHARED_STRINGS = 200_000
 # Sheet entries of one workbook (workbook.xml, an .xls BOUNDSHEET list, an .ods's tables): each is parsed
 # on its own, so 1,000 entries naming one part cost 1,000 parses. Real: 1-5; Excel's default limit 255. (x 20)
 MAX_SHEETS = 100
-# Defined names (workbook.xml, an .ods's named ranges). A filled template has ~180. (x 50)
+# Defined names (workbook.xml, an .ods's named ranges, an .xls's NAME records). A filled template has ~180. (x 50)
 MAX_DEFINED_NAMES = 10_000
+TOO_MANY_NAMES = f"工作簿定义了超过 {MAX_DEFINED_NAMES:,} 个名称，远超一份统计表，不予读取"
 
 # --- what openpyxl builds (flagged and feedback copies) --------------------------------------------------
 

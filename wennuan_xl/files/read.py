@@ -4,8 +4,8 @@ The file is read into memory once and closed at once (never locked longer than t
 written); only a regular file is read (a FIFO or a device named ``x.xlsx`` would block or never end).
 ``guard.inspect`` checks the bytes and says how calamine will read them; python-calamine then parses the
 cells. The defined names, which calamine does not expose, come from the guard's own parse of
-workbook.xml (.xlsx) or content.xml (.ods); hidden rows and columns from ``visibility.py`` and, for an
-.xlsx's rows, from the guard's parse too.
+workbook.xml (.xlsx) or content.xml (.ods), or from an .xls's NAME records (``xls_names.py``); hidden
+rows and columns from ``visibility.py`` and, for an .xlsx's rows, from the guard's parse too.
 
 These functions parse untrusted bytes in the calling process: the command line and the folder reader
 call them inside an isolated worker (``isolated.py``); tests call them directly on files they made.
@@ -34,6 +34,7 @@ from .ods_seen import ods_seen
 from .uncached import recalculated_xlsx, unreadable_xlsx
 from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts, workbook_part
 from .xls_formulas import recalculated_xls
+from .xls_names import xls_names
 
 ZIP_MAGIC = guard.ZIP_MAGIC
 OLE_MAGIC = guard.OLE_MAGIC
@@ -102,7 +103,8 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         raise ReturnUnusable(
             shown, f"这是{KIND_NAMES[found.kind]}，扩展名却是 {suffix}（可能改过扩展名）；请改回正确的扩展名，或另存为 .xlsx 后再发送"
         )
-    names = ods_names(found.names) if found.kind == "ods" else defined_names(found.names)
+    entries = xls_names(data) if found.kind == "xls" else found.names  # calamine gives no names: the guard's, or ours
+    names = ods_names(entries) if found.kind == "ods" else defined_names(entries)
     # The guard's own inflate, handed on: the parts it scanned, stored uncompressed, are what the readers parse.
     book = found.payload or data
     sheets = _calamine_sheets(book, shown)
@@ -145,7 +147,7 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         if unreadable:
             sheets = tuple(replace(s, uncached=unreadable[s.name][0], errors=unreadable[s.name][1]) if s.name in unreadable
                            else s for s in sheets)
-    local = frozenset(e[0].upper() for e in found.names if len(e) > 2 and e[2])
+    local = frozenset(e[0].upper() for e in entries if len(e) > 2 and e[2])
     return WorkbookData(shown, sheets, names, at_most, found.recalc_on_load, local)
 
 

@@ -32,7 +32,7 @@ class _Beyond(Exception):
     """A token this does not turn back into a formula computed again."""
 
 
-def _column(col: int) -> str:
+def column_letters(col: int) -> str:
     letters = ""
     col += 1
     while col:
@@ -42,7 +42,7 @@ def _column(col: int) -> str:
 
 
 def _cell(rw: int, col: int) -> str:
-    return f"{_column(col & 0x3FFF)}{rw + 1}"  # bits 14 and 15: relative flags, which a cell's own formula ignores
+    return f"{column_letters(col & 0x3FFF)}{rw + 1}"  # bits 14 and 15: relative flags, which a cell's own formula ignores
 
 
 def _quoted(sheet: str) -> str:
@@ -139,7 +139,7 @@ def _decompile(rgce: bytes, sheets: list[str], xti: list[tuple[int, int, int]], 
     return "=" + stack[0]
 
 
-def _links(biff: bytes) -> tuple[list[tuple[int, int, int]], set[int]]:
+def links(biff: bytes) -> tuple[list[tuple[int, int, int]], set[int]]:
     """The globals' EXTERNSHEET entries (supporting book, first and last sheet) and which SUPBOOKs are this workbook."""
     xti: list[tuple[int, int, int]] = []
     internal: set[int] = set()
@@ -171,7 +171,7 @@ def recalculated_xls(data: bytes) -> dict[str, Uncached]:
         return {}
     sheets = biff_sheets(biff)
     names = [name for name, _start, _end in sheets]
-    xti, internal = _links(biff)
+    xti, internal = links(biff)
     out: dict[str, Uncached] = {}
     budget = [_MAX_WORKBOOK_TOKENS]
     for name, offset, end in sheets:
