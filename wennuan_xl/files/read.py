@@ -28,7 +28,7 @@ from ..core.locate import is_checklist
 from ..core.workbook import CellRef, SheetData, WorkbookData, name_table, parse_a1
 from . import guard
 from . import limits as L
-from .comments import comments_xls, comments_xlsx
+from .comments import Comments, comments_xls, comments_xlsx
 from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
 from .ods_seen import ods_seen
 from .uncached import recalculated_xlsx, unreadable_xlsx
@@ -120,20 +120,20 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         sheets = tuple(replace(s, hidden_rows=hidden.get(s.name, none)[0], hidden_cols=hidden.get(s.name, none)[1])
                        for s in sheets)
     at_most = _at_most(found)
+    noted: dict[str, Comments] = {}
     if found.kind == "xlsx":
         sheets = _shown_otherwise(found, book, sheets)
+        if found.comments:
+            noted = comments_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
     elif found.kind == "xls":
         otherwise = shown_otherwise_xls(data)
         if otherwise:
             sheets = tuple(replace(s, shown=otherwise[s.name]) if s.name in otherwise else s for s in sheets)
-    if found.kind == "xlsx" and found.comments:
-        noted = comments_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})
-    elif found.kind == "ods":
+        noted = comments_xls(data)
+    else:  # one reader of an .ods's content gives both what is shown otherwise and the comments
         seen, noted = ods_seen(book, skip={s.name for s in sheets if is_checklist(s)})
         if seen:
             sheets = tuple(replace(s, shown=seen[s.name]) if s.name in seen else s for s in sheets)
-    else:
-        noted = comments_xls(data) if found.kind == "xls" else {}
     if noted:
         sheets = tuple(replace(s, comments=noted[s.name]) if s.name in noted else s for s in sheets)
     if found.formula_results or found.kind == "xls":
