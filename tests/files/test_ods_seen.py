@@ -42,6 +42,10 @@ def _sign_dropped(ws):
     ws["D6"].value, ws["D6"].number_format = -12000, "0;0"
 
 
+def _escaped_point(ws):
+    ws["D8"].value, ws["D8"].number_format = 470700, "0!.0000"  # Excel shows 47.0700; LibreOffice "470700!.0000"
+
+
 def _struck(ws):
     ws["D6"].font = Font(strike=True)
 
@@ -71,6 +75,7 @@ def _white_run(ws):
     (_thousands, "A1.11", "单元格显示为“73.60”，存储的数却是 73600"),
     (_nothing, "A1.01A", "单元格格式不显示任何内容"),
     (_sign_dropped, "A1.01B", "单元格显示为“12000”，存储的数却是 -12000"),
+    (_escaped_point, "A1.11", "单元格显示为“470700!.0000”，除存储的数 470700 外还显示了别的数字"),
     (_struck, "A1.01B", "数字加了删除线"),
     (_white, "A1.01A", "数字是白色，看不见"),
     (_white_format, "A1.01A", "数字是白色，看不见"),

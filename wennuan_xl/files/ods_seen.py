@@ -276,6 +276,11 @@ def _shown_why(kind: str, value: str | None, text: str | None, data_kind: str) -
     m = _NUMBER_TOKEN.search(shown[:_TEXT_MAX])
     if m is None:
         return f"单元格显示为“{shown[:30]}”，不是存储的数 {value}"
+    rest = shown[: m.start()] + " " + shown[m.end() :]
+    if any(ch.isdigit() for ch in rest):
+        # More digits than the number's: a format that spells digits of its own, or one LibreOffice does not follow
+        # (Excel's 0!.0000 shows 470700 as 47.0700 where LibreOffice shows "470700!.0000"): nobody can say which.
+        return f"单元格显示为“{shown[:30]}”，除存储的数 {value} 外还显示了别的数字（单元格格式所加），无法确定填的是哪个数"
     negative = shown.startswith("(") and shown.endswith(")")
     for figure, half in _readings(m.group(0)):
         figure = -figure if negative else figure
