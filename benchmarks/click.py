@@ -6,6 +6,8 @@
     python benchmarks/click.py --python /tmp/venv-bench/bin/python   # clicks in a venv without the editable install
     python benchmarks/click.py --python /tmp/venv-excel/bin/python --against-python /tmp/venv-table/bin/python
         # the Excel PC's venv (`pip install .[excel]`) against one with the `table` extra (numpy, pandas)
+    python benchmarks/click.py --python /tmp/venv-excel/bin/python --previous
+        # a click with 设置's 上年同期数据 filled (last year's consolidated workbook) against one without
 
 xlwings' RunPython without the UDF server (xlwings.conf: USE UDF SERVER False) starts
 ``pythonw -B -c "import xlwings.utils; …; import wennuan_xl.excel.buttons as b; b.validate()"`` per click,
@@ -126,29 +128,45 @@ def _run(code: str, payloads: Path, env: dict[str, str], python: str) -> tuple[f
     return wall, json.loads(out[-1]) if out else {}
 
 
-def measure(setups: list[tuple[Path, str]], runs: int, bytecode: bool) -> list[dict[str, list[float]]]:
-    """Per setup (a checkout and the interpreter of its clicks), ``runs`` clicks; every round runs the prelude,
+def last_year(work: Path) -> Path:
+    """Last year's consolidated workbook, as the program writes it: the sample returns consolidated."""
+    out = work / "上年汇总.xlsx"
+    subprocess.run([sys.executable, "-m", "wennuan_xl", "consolidate", str(RETURN.parent), "-o", str(out)],
+                   check=False, capture_output=True, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    if not out.is_file():
+        raise SystemExit("last year's workbook could not be written")
+    return out
+
+
+def measure(setups: list[tuple[Path, str, bool]], runs: int, bytecode: bool) -> list[dict[str, list[float]]]:
+    """Per setup (a checkout, the interpreter of its clicks, and whether 设置's 上年同期数据 names last year's
+    consolidated workbook, so that the click also compares with it), ``runs`` clicks; every round runs the prelude,
     the stand-in and one click of each setup in turn, so a busy moment of the machine weighs on all alike."""
-    for source in {source for source, _ in setups}:
+    for source in {source for source, _, _ in setups}:
         if bytecode:
             compile_bytecode(source)
     with tempfile.TemporaryDirectory(prefix="wennuan-click-") as tmp:
         work = Path(tmp)
-        payloads = work / "payloads.json"
         master = payload(MASTER, str(work / MASTER.name))
-        master["sheets"][[s["name"] for s in master["sheets"]].index("设置")]["values"][1][1] = str(work)  # WN_FOLDER
-        payloads.write_text(json.dumps({"return": payload(RETURN, RETURN.name), "master": master}, ensure_ascii=False),
-                            encoding="utf-8")
+        settings = master["sheets"][[s["name"] for s in master["sheets"]].index("设置")]["values"]
+        settings[1][1] = str(work)  # WN_FOLDER
+        previous_book = last_year(work) if any(previous for _, _, previous in setups) else None
+        files = []
+        for i, (_, _, previous) in enumerate(setups):
+            settings[8][1] = str(previous_book) if previous else ""  # WN_PREVIOUS
+            files.append(work / f"payloads{i}.json")
+            files[-1].write_text(json.dumps({"return": payload(RETURN, RETURN.name), "master": master},
+                                            ensure_ascii=False), encoding="utf-8")
         base = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
         envs = [base | {"WENNUAN_CACHE_DIR": str(work / f"cache{i}"), "PYTHONPATH": str(s), "TMPDIR": str(work)}
-                for i, (s, _) in enumerate(setups)]
-        pythons = [python for _, python in setups]
+                for i, (s, _, _) in enumerate(setups)]
+        pythons = [python for _, python, _ in setups]
         out = [{"prelude": [], "stand_in": [], "click": [], "xlwings": [], "import": [], "inside": [], "first": [],
                 "cpu_prelude": [], "cpu_stand_in": [], "cpu_click": []} for _ in setups]
-        for m, env, python in zip(out, envs, pythons):
+        for m, env, python, payloads in zip(out, envs, pythons, files):
             m["first"].append(_run(CLICK, payloads, env, python)[0])  # builds the campaign cache
         for _ in range(runs):
-            for m, env, python in zip(out, envs, pythons):
+            for m, env, python, payloads in zip(out, envs, pythons, files):
                 m["prelude"].append(_run(PRELUDE, payloads, env, python)[0])
                 m["cpu_prelude"].append(_run.cpu)  # type: ignore[attr-defined]
                 m["stand_in"].append(_run(STAND_IN + FROZEN, payloads, env, python)[0])
@@ -189,17 +207,21 @@ def main(argv: list[str] | None = None) -> int:
                         "process ~15 ms); the package itself comes from the checkout, on PYTHONPATH")
     parser.add_argument("--against-python", help="a second interpreter for the same checkout, for a ratio (e.g. one "
                         "with the `table` extra, numpy and pandas, which xlwings imports on every click)")
+    parser.add_argument("--previous", action="store_true", help="also click with 设置's 上年同期数据 naming last "
+                        "year's consolidated workbook (the sample returns consolidated), in the same rounds, for a ratio")
     args = parser.parse_args(argv)
     python = args.python or sys.executable
     if args.runs < 10:
         parser.error("--runs: at least 10, the median of fewer says little")
-    if args.source and args.against_python:
-        parser.error("--source and --against-python: one comparison at a time")
-    setups = [(ROOT, python)]
+    if sum(map(bool, (args.source, args.against_python, args.previous))) > 1:
+        parser.error("--source, --against-python, --previous: one comparison at a time")
+    setups = [(ROOT, python, False)]
     if args.source:
-        setups.append((args.source.resolve(), python))
+        setups.append((args.source.resolve(), python, False))
     if args.against_python:
-        setups.append((ROOT, args.against_python))
+        setups.append((ROOT, args.against_python, False))
+    if args.previous:
+        setups.append((ROOT, python, True))
     results = measure(setups, args.runs, not args.no_bytecode)
     ours, ours_inside = report("this checkout", results[0])
     if args.cold:
@@ -207,12 +229,16 @@ def main(argv: list[str] | None = None) -> int:
         stand_in = statistics.median(runs["stand_in"]) - statistics.median(runs["prelude"])
         print(f"    the first click after an install or a campaign edit (cache built): {(runs['first'][0] - stand_in) * 1000:.0f} ms")
     if len(setups) > 1:
-        other = str(args.source) if args.source else f"this checkout clicked by {args.against_python}"
+        other = (str(args.source) if args.source else "this checkout, comparing with last year (上年同期数据)"
+                 if args.previous else f"this checkout clicked by {args.against_python}")
         theirs, theirs_inside = report(other, results[1])
         print(f"ratio: {theirs / ours:.1f}x faster than {other} process start to exit, "
               f"{theirs_inside / ours_inside:.1f}x from import xlwings to the end of validate()")
     print(f"target ≤ 250 ms: process start to exit {'met' if ours <= 250 else 'NOT met'}, "
           f"import xlwings to the end of validate() {'met' if ours_inside <= 250 else 'NOT met'}")
+    if args.previous:
+        print(f"target ≤ 250 ms with 上年同期数据 filled: process start to exit {'met' if theirs <= 250 else 'NOT met'}, "
+              f"import xlwings to the end of validate() {'met' if theirs_inside <= 250 else 'NOT met'}")
     return 0
 
 
