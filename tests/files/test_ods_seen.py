@@ -10,16 +10,19 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
 from wennuan_xl.core.findings import Severity
+from wennuan_xl.files.ods_seen import excel_formula
 from wennuan_xl.files.read import read_workbook
 
 from .test_display_formats import CELLS, report_of, retyped
 from .test_uncached_formulas import saved_by_libreoffice
+from .test_xls_names import SAMPLES
 
 
 def _as_ods(tmp_path: Path, dress) -> Path:
@@ -118,8 +121,10 @@ _SCRIPT_ODS = """<?xml version="1.0" encoding="UTF-8"?>
 <office:automatic-styles>
 <n:percentage-style style:name="P1"><n:number n:decimal-places="2" n:min-integer-digits="1"/><n:text>%</n:text></n:percentage-style>
 <style:style style:name="pct" style:family="table-cell" style:data-style-name="P1"/>
+{styles}
 </office:automatic-styles>
 <office:body><office:spreadsheet><table:table table:name="Sheet1">
+{columns}
 <table:table-row><table:table-cell office:value-type="string"><text:p>附件1</text:p></table:table-cell></table:table-row>
 <table:table-row><table:table-cell office:value-type="string"><text:p>2017年工会送温暖活动统计表</text:p></table:table-cell></table:table-row>
 <table:table-row><table:table-cell office:value-type="string"><text:p>填报单位：市中区总工会</text:p></table:table-cell></table:table-row>
@@ -129,26 +134,33 @@ _SCRIPT_ODS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+def _cell(text):
+    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+
+def _number(figure, style: str = "") -> str:
+    return f'<table:table-cell{style} office:value-type="float" office:value="{figure}"/>'
+
+
 def _script_ods(path: Path, percent_style: bool) -> Path:
     """An .ods as a script writes it (prefixes of its own, numbers without their displayed text)."""
-    def cell(text):
-        return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
-
-    head = "".join(cell(t) for t in ("项目", "指标名称", "计量单位", "数值"))
     rows = []
     for item, label, unit, figure in (("01", "（A）当地职工总数", "人", 52340), ("", "（B）其中农民工总数", "人", 12000),
                                       ("05", "筹集款物总额", "万元", 0.4707), ("11", "为农民工返乡争取经济补贴", "万元", 7.36)):
         style = ' table:style-name="pct"' if percent_style and item == "05" else ""
-        number = f'<table:table-cell{style} office:value-type="float" office:value="{figure}"/>'
-        rows.append(f"<table:table-row>{cell(item) if item else '<table:table-cell/>'}{cell(label)}{cell(unit)}{number}"
-                    "</table:table-row>")
+        rows.append(f"<table:table-row>{_cell(item) if item else '<table:table-cell/>'}{_cell(label)}{_cell(unit)}"
+                    f"{_number(figure, style)}</table:table-row>")
+    return _write_script_ods(path, "".join(_cell(t) for t in ("项目", "指标名称", "计量单位", "数值")), rows)
+
+
+def _write_script_ods(path: Path, head: str, rows: list[str], styles: str = "", columns: str = "") -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
                     'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
                     'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
                     '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
-        zf.writestr("content.xml", _SCRIPT_ODS.format(head=head, rows="\n".join(rows)))
+        zf.writestr("content.xml", _SCRIPT_ODS.format(head=head, rows="\n".join(rows), styles=styles, columns=columns))
     return path
 
 
@@ -172,3 +184,85 @@ def test_repeated_rows_and_columns_are_counted_as_calamine_counts_them(tmp_path)
     book = read_workbook(_as_ods(tmp_path, dress))
     [sheet] = book.sheets
     assert (40, 6, "数字加了删除线") in sheet.shown and sheet.value(40, 6) == 5
+
+
+_NO_SIZE = ('<style:style style:name="flat" style:family="table-row"><style:table-row-properties style:row-height="0in"/>'
+            '</style:style><style:style style:name="thin" style:family="table-column">'
+            '<style:table-column-properties style:column-width="0cm"/></style:style>')
+
+
+@pytest.mark.parametrize("hides", ['table:visibility="collapse"', 'table:visibility="filter"', 'table:style-name="flat"'])
+def test_a_row_the_unit_hid_in_an_ods_is_not_read(tmp_path, campaign, rules, hides):
+    """Last year's row kept, hidden, above this year's: a person sees this year's (as in an .xlsx)."""
+    rows = [f"<table:table-row {hides}>{_cell('01')}{_cell('（A）当地职工总数')}{_cell('人')}{_number(11111)}</table:table-row>",
+            f"<table:table-row>{_cell('01')}{_cell('（A）当地职工总数')}{_cell('人')}{_number(52340)}</table:table-row>",
+            f"<table:table-row><table:table-cell/>{_cell('（B）其中农民工总数')}{_cell('人')}{_number(12000)}</table:table-row>"]
+    path = _write_script_ods(tmp_path / "rows.ods", "".join(_cell(t) for t in ("项目", "指标名称", "计量单位", "数值")),
+                             rows, styles=_NO_SIZE)
+    [sheet] = read_workbook(path).sheets
+    assert sheet.hidden_rows == frozenset({5})
+    report = report_of(path, campaign, rules)
+    assert report.values["A1.01A"] == 52340 and report.values["A1.01B"] == 12000
+
+
+@pytest.mark.parametrize("hides", ['table:visibility="collapse"', 'table:style-name="thin"'])
+def test_a_column_the_unit_hid_in_an_ods_is_not_read(tmp_path, campaign, rules, hides):
+    """Last year's 数值 column kept, hidden, before this year's."""
+    rows = [f"<table:table-row>{_cell(item)}{_cell(label)}{_cell('人')}{_number(old)}{_number(new)}</table:table-row>"
+            for item, label, old, new in (("01", "（A）当地职工总数", 11111, 52340), ("", "（B）其中农民工总数", 2222, 12000))]
+    columns = f"<table:table-column table:number-columns-repeated=\"3\"/><table:table-column {hides}/><table:table-column/>"
+    path = _write_script_ods(tmp_path / "cols.ods", "".join(_cell(t) for t in ("项目", "指标名称", "计量单位", "数值", "数值")),
+                             rows, styles=_NO_SIZE, columns=columns)
+    [sheet] = read_workbook(path).sheets
+    assert sheet.hidden_cols == frozenset({4})
+    report = report_of(path, campaign, rules)
+    assert report.values["A1.01A"] == 52340 and report.values["A1.01B"] == 12000
+
+
+def test_our_return_with_last_years_column_hidden_reads_as_its_xlsx(tmp_path, campaign, rules):
+    """A sample return, this year's figures typed in a new column and the old value column (where the names
+    point) hidden, saved by LibreOffice as .xlsx and as .ods: the same visible figures, the same note."""
+    source = tmp_path / "五通桥区-附件1.xlsx"
+    wb = openpyxl.load_workbook(SAMPLES / source.name)
+    ws = wb["附件1"]
+    for row in ws.iter_rows(min_col=5, max_col=5):
+        old = row[0]
+        new = ws.cell(row=old.row, column=6)
+        new.value = round(old.value * 2 + 1, 2) if isinstance(old.value, (int, float)) else old.value
+        new.number_format = old.number_format
+    ws.column_dimensions["E"].hidden = True
+    wb.save(source)
+    as_ods = saved_by_libreoffice(source, tmp_path / "ods", "ods")
+    as_xlsx = saved_by_libreoffice(source, tmp_path / "xlsx")
+    ods, xlsx = report_of(as_ods, campaign, rules), report_of(as_xlsx, campaign, rules)
+    assert ods.values == xlsx.values and ods.values["A1.01A"] == 2 * report_of(SAMPLES / source.name, campaign, rules).values["A1.01A"] + 1
+    assert sorted(f.message for f in ods.findings) == sorted(f.message for f in xlsx.findings)
+    assert any(f.rule == "F-NAMES" and "隐藏的行或列" in f.message for f in ods.findings)
+
+
+@pytest.mark.parametrize(("odf", "excel"), [
+    ("of:=SUM([$明细.B2:.B11])", "=SUM('明细'!B2:B11)"),
+    ("of:=[.E8]+[.$E$9]*2", "=E8+E9*2"),
+    ('of:=IF([.A1]=0;"a;[b]";ROUND([.B2]/3;2))', '=IF(A1=0,"a;[b]",ROUND(B2/3,2))'),
+    ("of:=[$'表 1'.A1:$'表 1'.B2]", "='表 1'!A1:B2"),
+    ("of:=[$'O''Neil'.c3]", "='O''Neil'!C3"),
+    ("of:=[$S1.A1:$S2.B2]", None),  # a range across sheets
+    ("of:=['file:///D:/上年.ods'#$附件1.E7]", None),  # another workbook
+    ("of:=SUM([.A:.A])", None),  # a whole column
+    ("msoxl:=A1+1", None),  # not OpenFormula
+])
+def test_openformula_turns_into_excel_syntax_or_is_left_out(odf, excel):
+    assert excel_formula(odf) == excel
+
+
+def test_a_formula_whose_saved_result_it_does_not_give_is_refused_in_an_ods(tmp_path, campaign, rules):
+    """A script's .ods: 01(A) = [.D6]+100 saved as 1 (stale), 01(B) = 12000 typed: the formula gives 12100."""
+    rows = [(f"<table:table-row>{_cell('01')}{_cell('（A）当地职工总数')}{_cell('人')}"
+            '<table:table-cell table:formula="of:=[.D6]+100" office:value-type="float" office:value="1">'
+            "<text:p>1</text:p></table:table-cell></table:table-row>"),
+            f"<table:table-row><table:table-cell/>{_cell('（B）其中农民工总数')}{_cell('人')}{_number(12000)}</table:table-row>"]
+    path = _write_script_ods(tmp_path / "stale.ods", "".join(_cell(t) for t in ("项目", "指标名称", "计量单位", "数值")), rows)
+    report = report_of(path, campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-RECALC"]
+    assert refusal.codes == ("A1.01A",) and "按公式算得 12,100" in refusal.message
+    assert report.values.get("A1.01A") is None and report.values["A1.01B"] == 12000

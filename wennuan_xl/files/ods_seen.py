@@ -13,7 +13,15 @@ the locator must hear of
 - a cell's font struck through, or white on no fill;
 - runs (``<text:span>``) struck through, raised or lowered (``style:text-position``: a footnote's ``¹``)
   or white: ``~~1200~~ 1319`` and ``13666¹`` are ``1200 1319`` and ``136661`` to calamine;
-- a comment (``<office:annotation>``) holding a figure (filtered as ``comments.py`` filters an .xlsx's).
+- a comment (``<office:annotation>``) holding a figure (filtered as ``comments.py`` filters an .xlsx's);
+- the rows and columns the unit hid (``table:visibility`` collapse or filter, or a style of no height or width),
+  as ``visibility.py`` finds them in an .xlsx: last year's value column kept, hidden, beside this year's;
+- merged cells (``table:number-columns-spanned``/``-rows-spanned``; calamine gives an .ods none), so that a figure
+  left under a merge, which nobody sees, is not read;
+- cells showing a formula's error (``#REF!``, ``Err:502``), which calamine reads as empty;
+- formulas with a saved result, turned from OpenFormula (``of:=SUM([$明细.B2:.B11])``) into Excel's syntax for
+  ``core/cell_formulas.py``: Excel recalculates a file another program saved, so a saved result the formula does
+  not give (an input edited by a script, a file converted without recalculating) is not what it shows.
 
 Read with expat, namespaces resolved (the prefixes are the writer's choice), over styles.xml and content.xml
 after the guard has passed the file; the rows and columns are counted as the guard and calamine count them
@@ -35,6 +43,7 @@ from . import limits as L
 from .comments import Comments, with_figures
 from .display import Shown
 from .style import WHITE
+from .visibility import Hidden, Merged
 
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -56,6 +65,8 @@ _ANNOTATION = _q(_OFFICE, "annotation")
 _MAP = _q(_STYLE, "map")
 _STYLE_EL, _DEFAULT_STYLE, _TEXT_PROPS, _CELL_PROPS = (_q(_STYLE, x) for x in
                                                        ("style", "default-style", "text-properties", "table-cell-properties"))
+_ROW_PROPS, _COLUMN_PROPS = _q(_STYLE, "table-row-properties"), _q(_STYLE, "table-column-properties")
+_A_VISIBILITY, _A_ROW_HEIGHT, _A_COLUMN_WIDTH = _q(_TABLE, "visibility"), _q(_STYLE, "row-height"), _q(_STYLE, "column-width")
 _NUMBER_STYLES = {_q(_NUMBER, x): x for x in ("number-style", "percentage-style", "currency-style", "date-style",
                                                "time-style", "boolean-style", "text-style")}
 _NUMBER_PARTS = {_q(_NUMBER, x) for x in ("number", "scientific-number", "fraction")}
@@ -65,9 +76,20 @@ _A_ROWS, _A_COLS = _q(_TABLE, "number-rows-repeated"), _q(_TABLE, "number-column
 _A_SPAN_STYLE, _A_SPACES = _q(_TEXT, "style-name"), _q(_TEXT, "c")
 _A_TYPE, _A_VALUE = _q(_OFFICE, "value-type"), _q(_OFFICE, "value")
 _A_TABLE_NAME = _q(_TABLE, "name")
+_A_FORMULA, _A_COL_SPAN, _A_ROW_SPAN = (_q(_TABLE, x) for x in ("formula", "number-columns-spanned", "number-rows-spanned"))
+_A_CALC_TYPE = _q("urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0", "value-type")
+# What a spreadsheet program shows for a formula's error (LibreOffice also "Err:502"): calamine reads it as empty.
+_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+_FORMULA_MAX = 8_192  # characters, as Excel allows
+# An OpenFormula reference: [.B2], [$明细.B2:.B11], [$'表 1'.$A$1:$'表 1'.$B$2] (the $ of absolute parts dropped).
+_SHEET = r"\$?(?:'(?:[^']|'')*'|[^.'\[\]:]+)"
+_POINT = r"\$?[A-Za-z]{1,3}\$?[0-9]{1,7}"
+_ODF_REF = re.compile(rf"\[({_SHEET})?\.({_POINT})(?::({_SHEET})?\.({_POINT}))?\]")
+_ODF_TOKENS = re.compile(r'"(?:[^"]|"")*"|\[[^\]]*\]|;|[^"\[;]+')
 _NUMERIC = ("float", "percentage", "currency")
 _MARKS = ("struck", "script", "white")
 _AT_MOST = 100_000  # cells listed per sheet (each cell with a value counts against the guard's limits anyway)
+_COLUMNS_AT_MOST = 256  # hidden columns taken from one column run, as visibility.py takes an .xlsx's <col>
 _TEXT_MAX = 400  # characters of a displayed text looked at
 
 
@@ -94,6 +116,7 @@ class _Styles:
     texts: dict[str, _Style] = field(default_factory=dict)  # family text (spans)
     numbers: dict[str, _Number] = field(default_factory=dict)  # data styles by name
     default_cell: _Style = field(default_factory=_Style)
+    no_size: set[str] = field(default_factory=set)  # row and column styles of no height or width (hiding them)
 
     def number(self, name: object) -> tuple[str, bool]:
         """(kind, white) of a data style; white when any of its sections is (a [White] positive section)."""
@@ -114,6 +137,12 @@ class _Styles:
                 return value
             name, seen = style.parent, seen + 1
         return getattr(self.default_cell, attr) if table is self.cells else None
+
+
+def _no_size(length: str | None) -> bool:
+    """A row height or column width of 0 ("0in", "0.000cm"): nothing of it shows, as if hidden."""
+    m = re.match(r"\s*([-+]?[0-9]*\.?[0-9]+)", length or "")
+    return m is not None and float(m.group(1)) == 0.0
 
 
 def _white(color: str) -> bool:
@@ -150,6 +179,7 @@ class _StyleReader:
     def __init__(self, styles: _Styles):
         self.styles = styles
         self.current: _Style | None = None
+        self.current_name = ""
         self.number: str | None = None  # the data style being read
         self.number_style = _Number()
         self.number_kind = ""
@@ -161,7 +191,7 @@ class _StyleReader:
         if name in (_STYLE_EL, _DEFAULT_STYLE):
             family = attrs.get(_A_FAMILY)
             style = _Style(parent=attrs.get(_A_PARENT), data=attrs.get(_A_DATA))
-            self.current = style
+            self.current, self.current_name = style, attrs.get(_A_NAME, "")
             if name == _DEFAULT_STYLE:
                 if family == "table-cell":
                     self.styles.default_cell = style
@@ -180,6 +210,10 @@ class _StyleReader:
             return True
         if name == _TEXT_PROPS and self.current is not None:
             _text_marks(attrs, self.current)
+            return True
+        if name in (_ROW_PROPS, _COLUMN_PROPS) and self.current is not None:
+            if _no_size(attrs.get(_A_ROW_HEIGHT if name == _ROW_PROPS else _A_COLUMN_WIDTH)):
+                self.styles.no_size.add(self.current_name)
             return True
         if name == _CELL_PROPS and self.current is not None:
             background = attrs.get(_q(_FO, "background-color"))
@@ -296,6 +330,12 @@ class _ContentReader:
         self.skip = skip
         self.shown: dict[str, list[tuple[int, int, str]]] = {}
         self.noted: dict[str, list[tuple[int, int, str]]] = {}
+        self.hidden_rows: dict[str, set[int]] = {}
+        self.hidden_cols: dict[str, set[int]] = {}
+        self.merged: dict[str, list[tuple[int, int, int, int]]] = {}
+        self.merges = 0  # in the whole workbook, at most one past the readers' limit (read.py refuses it)
+        self.errors: dict[str, list[tuple[int, int, str]]] = {}
+        self.recalc: dict[str, list[tuple[int, int, str]]] = {}
         self.table: str | None = None
         self.table_depth = 0
         self.depth = 0
@@ -325,21 +365,38 @@ class _ContentReader:
             else:
                 self.style_reader.start(name, attrs)
             return
-        if self.table in self.skip:
-            return
         if self.cell_depth:
-            self._in_cell(name, attrs)
+            if self.table not in self.skip:  # a sheet skipped: its hidden rows and columns only
+                self._in_cell(name, attrs)
         elif name == _COLUMN:
             self.columns.append((self.column_count, attrs.get(_A_DEFAULT_CELL)))
-            self.column_count += _count(attrs.get(_A_COLS))
+            repeat = _count(attrs.get(_A_COLS))
+            if self._hides(attrs):
+                first = self.column_count + 1
+                self.hidden_cols.setdefault(self.table, set()).update(
+                    range(first, min(first + repeat, first + _COLUMNS_AT_MOST, L.EXCEL_COLUMNS + 1)))
+            self.column_count += repeat
         elif name == _ROW:
             self.row_repeat = min(_count(attrs.get(_A_ROWS)), L.EXCEL_ROWS - self.row)
             self.row_style = attrs.get(_A_DEFAULT_CELL)
             self.col = 0
+            if self._hides(attrs):
+                rows = self.hidden_rows.setdefault(self.table, set())
+                room = max(0, _AT_MOST - len(rows))  # a hidden tail of a million empty rows: the form is above it
+                rows.update(range(self.row + 1, self.row + 1 + min(self.row_repeat, room)))
         elif name in (_CELL, _COVERED):
             self.cell_depth, self.cell = self.depth, attrs
             self.cell_repeat = min(_count(attrs.get(_A_COLS)), L.EXCEL_COLUMNS - self.col)
+            across, down = _count(attrs.get(_A_COL_SPAN)), _count(attrs.get(_A_ROW_SPAN))
+            if name == _CELL and (across > 1 or down > 1) and self.merges <= L.MAX_MERGES:
+                self.merges += 1
+                self.merged.setdefault(self.table, []).append(
+                    (self.row + 1, self.col + 1, min(self.row + down, L.EXCEL_ROWS), min(self.col + across, L.EXCEL_COLUMNS)))
             self.paragraphs, self.runs, self.spans, self.note = None, set(), [], None
+
+    def _hides(self, attrs: dict[str, str]) -> bool:
+        return (attrs.get(_A_VISIBILITY) in ("collapse", "filter")
+                or attrs.get(_A_CELL_STYLE, "\0") in self.styles.no_size)
 
     def _in_cell(self, name: str, attrs: dict[str, str]) -> None:
         if self.note is not None:
@@ -391,8 +448,6 @@ class _ContentReader:
         if depth == self.table_depth:
             self.table = None
             return
-        if self.table in self.skip:
-            return
         if self.cell_depth:
             if depth == self.in_text:
                 self.in_text = 0
@@ -423,14 +478,16 @@ class _ContentReader:
     def _close_cell(self) -> None:
         first = self.col
         self.col += self.cell_repeat
+        if self.table in self.skip:
+            return
         why = []
         kind = self.cell.get(_A_TYPE)
         has_value = kind is not None
         style = self._style_of(first)
         cells = self.styles.cells
         data_kind, data_white = self.styles.number(self.styles.resolve(cells, style, "data"))
+        text = None if self.paragraphs is None else "\n".join("".join(p) for p in self.paragraphs)
         if kind in _NUMERIC:
-            text = None if self.paragraphs is None else "\n".join("".join(p) for p in self.paragraphs)
             said = _shown_why(kind or "", self.cell.get(_A_VALUE), text, data_kind)
             if said:
                 why.append(said)
@@ -438,6 +495,15 @@ class _ContentReader:
             why.append("数字加了删除线")
         if has_value and (data_white or self.styles.resolve(cells, style, "white")) and not self.styles.resolve(cells, style, "filled"):
             why.append("数字是白色，看不见")
+        formula, shown = self.cell.get(_A_FORMULA), (text or "").strip()
+        if self.cell.get(_A_CALC_TYPE) == "error" or (formula and (shown in _ERRORS or shown.startswith("Err:"))):
+            shown = (shown or "#错误")[:30]
+            said = f"{shown}，公式 {formula.partition(':')[2] if formula.startswith('of:') else formula}" if formula else shown
+            self.errors.setdefault(self.table or "", []).append((self.row + 1, first + 1, said))
+        elif formula and kind in (*_NUMERIC, "string") and (excel := excel_formula(formula)) is not None:
+            found_formulas = self.recalc.setdefault(self.table or "", [])
+            if len(found_formulas) < _AT_MOST:
+                found_formulas.append((self.row + 1, first + 1, excel))
         if "struck" in self.runs:
             why.append("部分文字加了删除线")
         elif "script" in self.runs:
@@ -455,21 +521,62 @@ class _ContentReader:
                 found.extend((r, c, what) for c in range(first + 1, first + 1 + min(self.cell_repeat, _AT_MOST - len(found))))
 
 
+def _sheet_name(spelled: str) -> str:
+    name = spelled.lstrip("$")
+    return name[1:-1].replace("''", "'") if name.startswith("'") else name
+
+
+def excel_formula(odf: str) -> str | None:
+    """An OpenFormula (``of:=…``) in Excel's syntax, or None when it holds what that does not carry over (another
+    workbook's cells, a range across sheets, a reference not of this shape)."""
+    if not odf.startswith("of:=") or len(odf) > _FORMULA_MAX:
+        return None
+    out = []
+    for token in _ODF_TOKENS.findall(odf[4:]):
+        if token.startswith('"'):
+            out.append(token)
+        elif token == ";":
+            out.append(",")
+        elif token.startswith("["):
+            m = _ODF_REF.fullmatch(token)
+            if m is None:
+                return None  # another workbook's ('file:///…'#$Sheet.A1), a whole column, an error
+            first, start, second, end = m.groups()
+            if first and second and _sheet_name(first) != _sheet_name(second):
+                return None
+            sheet = "'" + _sheet_name(first).replace("'", "''") + "'!" if first else ""
+            out.append(sheet + start.replace("$", "").upper() + (":" + end.replace("$", "").upper() if end else ""))
+        else:
+            out.append(token)
+    return "=" + "".join(out)
+
+
 def _count(text: str | None) -> int:
     """A repeat count the guard has checked (digits, at most 12 of them)."""
     return int(text) if text is not None and text.isdigit() else 1
 
 
-def ods_seen(book: bytes, skip: Container[str] = ()) -> tuple[dict[str, Shown], dict[str, Comments]]:
-    """(sheet -> cells shown otherwise than stored, sheet -> comments holding a figure) of an .ods the guard
-    has passed."""
+@dataclass(frozen=True)
+class Seen:
+    """What an .ods shows that its values do not say, by sheet name."""
+
+    shown: dict[str, Shown] = field(default_factory=dict)  # cells shown otherwise than stored
+    comments: dict[str, Comments] = field(default_factory=dict)  # comments holding a figure
+    hidden: dict[str, Hidden] = field(default_factory=dict)  # the rows and columns hidden
+    merged: dict[str, Merged] = field(default_factory=dict)
+    errors: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)  # (row, col, "#REF!，公式 =…")
+    recalc: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)  # (row, col, Excel's formula)
+
+
+def ods_seen(book: bytes, skip: Container[str] = ()) -> Seen:
+    """What an .ods the guard has passed shows besides its values (``Seen``)."""
     try:
         with zipfile.ZipFile(io.BytesIO(book)) as zf:
             names = set(zf.namelist())
             styles_xml = zf.read("styles.xml") if "styles.xml" in names else b""
             content = zf.read("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError):
-        return {}, {}
+        return Seen()
     styles = _Styles()
     if styles_xml:
         _read_styles(styles_xml, styles)
@@ -479,4 +586,9 @@ def ods_seen(book: bytes, skip: Container[str] = ()) -> tuple[dict[str, Shown], 
         parser.Parse(content, True)
     shown = {name: tuple(found) for name, found in reader.shown.items() if found}
     noted = {name: kept for name, found in reader.noted.items() if (kept := with_figures(found))}
-    return shown, noted
+    hidden = {name: (frozenset(reader.hidden_rows.get(name, ())), frozenset(reader.hidden_cols.get(name, ())))
+              for name in reader.hidden_rows.keys() | reader.hidden_cols.keys()}
+    return Seen(shown, noted, {name: h for name, h in hidden.items() if h[0] or h[1]},
+                {name: tuple(m) for name, m in reader.merged.items()},
+                {name: tuple(e[:_AT_MOST]) for name, e in reader.errors.items()},
+                {name: tuple(f) for name, f in reader.recalc.items()})

@@ -32,7 +32,7 @@ from .comments import Comments, comments_xls, comments_xlsx
 from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspicious_styles
 from .ods_seen import ods_seen
 from .uncached import recalculated_xlsx, unreadable_xlsx
-from .visibility import hidden_rows_xls, hidden_rows_xlsx, sheet_parts, workbook_part
+from .visibility import Merged, hidden_rows_xls, hidden_rows_xlsx, sheet_parts, workbook_part
 from .xls_formulas import recalculated_xls
 from .xls_names import xls_names
 
@@ -108,10 +108,12 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
     # The guard's own inflate, handed on: the parts it scanned, stored uncompressed, are what the readers parse.
     book = found.payload or data
     sheets = _calamine_sheets(book, shown)
+    # One reader of an .ods's content gives what is shown otherwise, the comments and the hidden rows and columns.
+    seen = ods_seen(book, skip={s.name for s in sheets if is_checklist(s)}) if found.kind == "ods" else None
     # Hidden rows and columns (files/visibility.py, after the guard has passed every part); an .xlsx's hidden
     # rows also as the guard's own parse saw them, in any spelling of <row hidden="1">.
     hidden = dict(hidden_rows_xlsx(book) if found.kind == "xlsx" and found.may_hide
-                  else hidden_rows_xls(data) if found.kind == "xls" else {})
+                  else hidden_rows_xls(data) if found.kind == "xls" else seen.hidden if seen is not None else {})
     for name, rows in found.hidden_rows:
         before = hidden.get(name, (frozenset(), frozenset()))
         hidden[name] = (before[0] | rows, before[1])
@@ -130,10 +132,10 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
         if otherwise:
             sheets = tuple(replace(s, shown=otherwise[s.name]) if s.name in otherwise else s for s in sheets)
         noted = comments_xls(data)
-    else:  # one reader of an .ods's content gives both what is shown otherwise and the comments
-        seen, noted = ods_seen(book, skip={s.name for s in sheets if is_checklist(s)})
-        if seen:
-            sheets = tuple(replace(s, shown=seen[s.name]) if s.name in seen else s for s in sheets)
+    elif seen is not None:
+        sheets = tuple(replace(s, shown=seen.shown.get(s.name, ()), errors=seen.errors.get(s.name, ()),
+                               recalc=seen.recalc.get(s.name, ())) for s in _with_ods_merges(sheets, seen.merged, shown))
+        noted = seen.comments
     if noted:
         sheets = tuple(replace(s, comments=noted[s.name]) if s.name in noted else s for s in sheets)
     if found.formula_results or found.kind == "xls":
@@ -209,12 +211,7 @@ def _calamine_sheets(data: bytes, shown: str, retried: bool = False) -> tuple[Sh
             rows = sheet.to_python(skip_empty_area=False)
             visible = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
             merged = tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
-            merges += len(merged)
-            covered += sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in merged)
-            if merges > L.MAX_MERGES or covered > L.MAX_MERGED_CELLS:
-                # an .xls or .ods (the guard counted an .xlsx's): the limits the guard keeps for an .xlsx
-                raise _TooManyMerges(f"工作簿的合并单元格过多或范围过大（到工作表“{meta.name[:60]}”为止 {merges:,} 处，"
-                                     f"覆盖 {covered:,} 个单元格，一份统计表不到 20 处），不予读取")
+            merges, covered = _count_merges(meta.name, merged, merges, covered)
             sheets.append(
                 SheetData(
                     meta.name,
@@ -240,6 +237,28 @@ def _calamine_sheets(data: bytes, shown: str, retried: bool = False) -> tuple[Sh
 
 class _TooManyMerges(Exception):
     pass
+
+
+def _count_merges(sheet: str, merged: Merged, merges: int, covered: int) -> tuple[int, int]:
+    """The merges and the cells under them so far, with ``sheet``'s; past the limits the guard keeps for an
+    .xlsx's (an .xls's and an .ods's are counted here), ``_TooManyMerges``."""
+    merges += len(merged)
+    covered += sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in merged)
+    if merges > L.MAX_MERGES or covered > L.MAX_MERGED_CELLS:
+        raise _TooManyMerges(f"工作簿的合并单元格过多或范围过大（到工作表“{sheet[:60]}”为止 {merges:,} 处，"
+                             f"覆盖 {covered:,} 个单元格，一份统计表不到 20 处），不予读取")
+    return merges, covered
+
+
+def _with_ods_merges(sheets: tuple[SheetData, ...], merged: dict[str, Merged], shown: str) -> tuple[SheetData, ...]:
+    """python-calamine gives an .ods no merged cells: ``ods_seen``'s, under the same limits."""
+    merges = covered = 0
+    try:
+        for s in sheets:
+            merges, covered = _count_merges(s.name, merged.get(s.name, ()), merges, covered)
+    except _TooManyMerges as exc:
+        raise ReturnUnusable(shown, str(exc)) from None
+    return tuple(replace(s, merged=merged[s.name]) if s.name in merged else s for s in sheets)
 
 
 _SIGNED_BOOLEAN = re.compile(rb'(<(?:\w+:)?c\b[^>]*\st="b"[^>]*>(?:(?!</(?:\w+:)?c\s*>).){0,300}?<(?:\w+:)?v>)-([01])(?=</)', re.S)
