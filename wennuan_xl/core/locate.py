@@ -138,7 +138,8 @@ def _place_forms(book: WorkbookData, campaign: Campaign) -> dict[str, _Place]:
         if len(named) == len(form.fields) and len(sheets) == 1:
             sheet = book.sheet(next(iter(sheets)))
             assert sheet is not None
-            if all(_prints_own_code(sheet, ref, code) for code, ref in named.items()) and _all_seen(sheet, named):
+            if (all(_prints_own_code(sheet, ref, code) for code, ref in named.items()) and _all_seen(sheet, named)
+                    and _one_value_column(sheet, named)):
                 # The template as we sent it: nothing to search for.
                 out[form.id] = _Place(Region(sheet, 1, len(sheet.rows)), named, _AS_SENT)
                 continue
@@ -310,7 +311,7 @@ def _locate_form(book: WorkbookData, campaign: Campaign, form: Form, place: _Pla
     layout = Layout()
     if place.evidence == _AS_SENT or (
         len(names) == len(form.fields) and all(_prints_own_code(sheet, ref, code) for code, ref in names.items())
-        and _all_seen(sheet, names)
+        and _all_seen(sheet, names) and _one_value_column(sheet, names)
     ):
         # The template as we sent it: every named cell's row prints that field's code.
         for code, ref in names.items():
@@ -485,6 +486,22 @@ def _all_seen(sheet: SheetData, named: dict[str, CellRef]) -> bool:
     return not any(ref.row in sheet.hidden_rows or ref.col in sheet.hidden_cols for ref in named.values())
 
 
+def _one_value_column(sheet: SheetData, named: dict[str, CellRef]) -> bool:
+    """No visible column but the named ones holds figures on most named rows: a template reused with last
+    year's figures left in the named column and this year's typed in a column beside it (or a 上年数 column)
+    is read by what the sheet prints (its headers say which column is this year's, or nobody can know)."""
+    named_cols = {ref.col for ref in named.values()}
+    rows = {ref.row for ref in named.values()}
+    figures: dict[int, int] = {}
+    for row in rows:
+        if 1 <= row <= len(sheet.rows):
+            for col, v in enumerate(sheet.rows[row - 1], start=1):
+                if (col not in named_cols and col not in sheet.hidden_cols and isinstance(v, (int, float))
+                        and not isinstance(v, bool)):
+                    figures[col] = figures.get(col, 0) + 1
+    return not any(n >= max(3, len(rows) // 2) for n in figures.values())
+
+
 def _prints_own_code(sheet: SheetData, ref: CellRef, code: str) -> bool:
     if not (1 <= ref.row <= len(sheet.rows)):
         return False
@@ -646,7 +663,7 @@ def _second_copies(sheet: SheetData, fw: FieldWords, segs: list[Segment], matche
     read = {m.field.code: m for m in matches if cells.get(m.field.code) is not None}
     twice: list[tuple[str, CellRef, CellRef]] = []
     for seg in segs:
-        if id(seg) in used or seg.hidden or seg.kind not in ("row", "code") or not (seg.code or seg.letter):
+        if id(seg) in used or seg.hidden or seg.kind not in ("row", "code") or not (seg.code or seg.letter or seg.item_printed):
             continue
         for j, f in enumerate(fw.fields):
             m = read.get(f.code)

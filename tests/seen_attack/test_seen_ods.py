@@ -1,0 +1,89 @@
+"""The seen-versus-stored corpus saved as .ods by LibreOffice: every field read as a person reads the .ods, or refused.
+
+A unit that works in LibreOffice or WPS sends its return as .ods: each .xlsx of the corpus is saved as .ods here by
+LibreOffice (its own content.xml, styles, named ranges and displayed texts: nothing of our writers), and held to the
+same truth as the .xlsx (``expected.json``), by the same verdict (``test_seen.verdict``). Where LibreOffice's save
+changes what a person sees, ``SEEN_OTHERWISE`` says how, and the truth is the .ods's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from corpus_fields import field_cases
+from system_tools import require_tool
+
+from wennuan_xl.core.check import check_return
+from wennuan_xl.core.findings import ReturnUnusable
+from wennuan_xl.files.source import load_return
+
+from .test_seen import EXPECTED, HERE, verdict
+
+# LibreOffice opens a column of width 0 or a row of height 0 (no hidden flag) at its default size, so its .ods shows
+# last year's column (or the old draft) beside this year's, both headed alike: a person cannot tell which is meant
+# where the two figures differ (this year's figure, or a refusal).
+SEEN_OTHERWISE = {
+    "17-T-旧值列宽0.xlsx": "the old value column shown beside this year's, both headed 数值 (named: the old one)",
+    "21-S-旧稿行高0.xlsx": "the old draft's rows shown above this year's table",
+}
+KNOWN_OPEN: dict[tuple[str, str], str] = {}
+
+
+def _ods_name(name: str) -> str:
+    return name.removesuffix(".xlsx") + ".ods"
+
+
+CASES = {_ods_name(name): case for name, case in EXPECTED.items() if name.endswith(".xlsx")}
+for _name in SEEN_OTHERWISE:
+    _case = CASES[_ods_name(_name)]
+    CASES[_ods_name(_name)] = dict(_case, truth={c: [*(w if isinstance(w, list) else [w]), "REFUSE"]
+                                                  for c, w in _case["truth"].items()})
+
+
+@pytest.fixture(scope="module")
+def as_ods(tmp_path_factory) -> Path:
+    """Every .xlsx of the corpus saved as .ods by LibreOffice, in one run of it."""
+    exe = require_tool("soffice")
+    out = tmp_path_factory.mktemp("seen_ods")
+    profile = out.parent / f"lo_profile_{uuid.uuid4().hex}"
+    sources = sorted(str(p) for p in (HERE / "returns").glob("*.xlsx"))
+    try:
+        subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to",
+                        "ods", "--outdir", str(out), *sources], check=False, capture_output=True, timeout=600)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return out
+
+
+_REPORTS: dict[str, object] = {}
+
+
+def _report(folder: Path, name: str, campaign, rules):
+    if name not in _REPORTS:
+        path = folder / name
+        assert path.is_file(), f"LibreOffice did not save {name}"
+        try:
+            _REPORTS[name] = check_return(load_return(path, campaign), campaign, rules)
+        except ReturnUnusable as exc:
+            _REPORTS[name] = exc
+    return _REPORTS[name]
+
+
+@pytest.mark.parametrize(("name", "code", "want"), list(field_cases(CASES, KNOWN_OPEN)))
+def test_a_field_of_the_ods_reads_as_seen_or_is_refused(as_ods, campaign, rules, name, code, want):
+    report = _report(as_ods, name, campaign, rules)
+    got = None if isinstance(report, ReturnUnusable) else report.values.get(code)
+    assert verdict(report, code, want) != "wrong", f"{name} {code}: read {got!r}, a person reads {want!r}"
+
+
+def test_what_libreoffice_shows_otherwise_is_what_the_ods_holds(as_ods):
+    """The cases said to be seen otherwise in the .ods are: no column or row of the .ods has no size or is hidden."""
+    for name in SEEN_OTHERWISE:
+        with zipfile.ZipFile(as_ods / _ods_name(name)) as zf:
+            content = zf.read("content.xml")
+        assert b'table:visibility="collapse"' not in content and b'column-width="0in"' not in content, name
