@@ -53,6 +53,35 @@ def test_an_open_return_reads_as_the_command_line_reads_its_file(monkeypatch, ca
         assert excel.values[code] is not None
 
 
+@pytest.fixture(scope="module")
+def seen_as_ods(tmp_path_factory) -> Path:
+    """Four of the corpus's returns saved as .ods by LibreOffice (a unit working in WPS or LibreOffice sends that;
+    Excel opens it and SaveCopyAs saves it as .ods again)."""
+    from files.test_uncached_formulas import saved_by_libreoffice
+
+    out = tmp_path_factory.mktemp("ods")
+    for name in ("17b-T-旧值列隐藏", "03-T-百分比格式", "19-T-合并单元格藏值", "18c-T-公式错误值"):
+        saved_by_libreoffice(SEEN / f"{name}.xlsx", out, "ods")
+    return out
+
+
+@pytest.mark.parametrize(("name", "code", "rule"), [
+    ("17b-T-旧值列隐藏.ods", "A1.01A", "F-NAMES"), ("03-T-百分比格式.ods", None, "F-LOCATE-SHOWN"),
+    ("19-T-合并单元格藏值.ods", None, "F-LOCATE-MERGED"), ("18c-T-公式错误值.ods", None, "F-LOCATE-ERROR"),
+])
+def test_an_open_ods_reads_as_the_command_line_reads_its_file(seen_as_ods, monkeypatch, campaign, rules, name, code, rule):
+    path = seen_as_ods / name
+    cli = check_return(load_return(path, campaign), campaign, rules)
+    book = open_book(payload_for(path))
+    _saved_by_excel(monkeypatch, path)
+    excel = _excel_report(book, campaign, rules)
+    assert excel.values == cli.values
+    assert sorted((f.rule, f.cells) for f in excel.findings) == sorted((f.rule, f.cells) for f in cli.findings)
+    assert any(f.rule == rule for f in excel.findings)
+    if code is not None:
+        assert excel.values[code] is not None
+
+
 def test_without_a_copy_only_the_values_are_known(campaign, rules):
     """Another engine than Excel (here the remote one) cannot save a copy: the values alone, as before."""
     path = SEEN / "03-T-百分比格式.xlsx"

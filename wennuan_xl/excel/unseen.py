@@ -24,7 +24,8 @@ from ..core.workbook import SheetData
 from .protection import com
 
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
+_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods")  # SaveCopyAs keeps the book's own format
+_ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # an .ods's first member, stored
 MAX_COPY_BYTES = 50 * 1024 * 1024  # the readers' own limit on a returned file (files/limits.py)
 
 
@@ -47,7 +48,9 @@ def saved_copy(book: Any) -> bytes | None:
 def with_unseen(sheets: tuple[SheetData, ...], copy: bytes, skip: set[str]) -> tuple[SheetData, ...]:
     """``sheets`` (Excel's values) with what the saved ``copy`` says besides: hidden rows and columns, merged
     cells, cells shown otherwise, comments with figures, error cells; not for the sheets in ``skip``."""
-    found = _unseen_xlsx(copy, skip) if copy.startswith(ZIP_MAGIC) else _unseen_xls(copy) if copy.startswith(OLE_MAGIC) else {}
+    found = (_unseen_ods(copy, skip) if copy.startswith(ZIP_MAGIC) and _ODS in copy[:200]
+             else _unseen_xlsx(copy, skip) if copy.startswith(ZIP_MAGIC)
+             else _unseen_xls(copy) if copy.startswith(OLE_MAGIC) else {})
     return tuple(replace(s, **found[s.name]) if s.name in found and s.name not in skip else s for s in sheets)
 
 
@@ -75,6 +78,20 @@ def _unseen_xlsx(data: bytes, skip: set[str]) -> dict[str, dict[str, Any]]:
     for name, (_uncached, errors) in unreadable_xlsx(data, skip).items():
         if errors:
             put(name, errors=errors)
+    return out
+
+
+def _unseen_ods(data: bytes, skip: set[str]) -> dict[str, dict[str, Any]]:
+    from ..files.ods_seen import ods_seen
+
+    seen = ods_seen(data, skip)
+    out: dict[str, dict[str, Any]] = {}
+    for name, (rows, cols) in seen.hidden.items():
+        out.setdefault(name, {}).update(hidden_rows=rows, hidden_cols=cols)
+    for key, found in (("merged", _bounded(seen.merged)), ("shown", seen.shown), ("comments", seen.comments),
+                       ("errors", seen.errors)):
+        for name, cells in found.items():
+            out.setdefault(name, {})[key] = cells
     return out
 
 
