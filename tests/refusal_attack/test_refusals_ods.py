@@ -8,14 +8,11 @@ read right or refused. Where LibreOffice's save changes what a person sees, ``SE
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
 from corpus_fields import field_cases, same
-from system_tools import require_tool
+from system_tools import saved_as_ods_by_libreoffice
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import ReturnUnusable, Severity
@@ -45,16 +42,8 @@ for (_name, _code), _shown in SEEN_OTHERWISE.items():
 
 @pytest.fixture(scope="module")
 def as_ods(tmp_path_factory) -> Path:
-    exe = require_tool("soffice")
-    out = tmp_path_factory.mktemp("refusal_ods")
-    profile = out.parent / f"lo_profile_{uuid.uuid4().hex}"
-    sources = sorted(str(p) for p in (HERE / "returns").glob("*.xlsx"))
-    try:
-        subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to",
-                        "ods", "--outdir", str(out), *sources], check=False, capture_output=True, timeout=600)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return out
+    """Every .xlsx of the corpus saved as .ods by LibreOffice, in one run of it."""
+    return saved_as_ods_by_libreoffice(sorted((HERE / "returns").glob("*.xlsx")), tmp_path_factory.mktemp("refusal_ods"))
 
 
 _READ: dict[str, object] = {}

@@ -8,15 +8,12 @@ changes what a person sees, ``SEEN_OTHERWISE`` says how, and the truth is the .o
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
 from corpus_fields import field_cases
-from system_tools import require_tool
+from system_tools import saved_as_ods_by_libreoffice
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import ReturnUnusable
@@ -48,16 +45,7 @@ for _name in SEEN_OTHERWISE:
 @pytest.fixture(scope="module")
 def as_ods(tmp_path_factory) -> Path:
     """Every .xlsx of the corpus saved as .ods by LibreOffice, in one run of it."""
-    exe = require_tool("soffice")
-    out = tmp_path_factory.mktemp("seen_ods")
-    profile = out.parent / f"lo_profile_{uuid.uuid4().hex}"
-    sources = sorted(str(p) for p in (HERE / "returns").glob("*.xlsx"))
-    try:
-        subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to",
-                        "ods", "--outdir", str(out), *sources], check=False, capture_output=True, timeout=600)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return out
+    return saved_as_ods_by_libreoffice(sorted((HERE / "returns").glob("*.xlsx")), tmp_path_factory.mktemp("seen_ods"))
 
 
 _REPORTS: dict[str, object] = {}
