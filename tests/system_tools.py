@@ -56,14 +56,15 @@ def recalculated_by_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, P
     return out
 
 
-def saved_as_ods_by_libreoffice(paths: list[Path], outdir: Path) -> Path:
-    """Each workbook saved as .ods by LibreOffice (its own profile, one run for them all), into ``outdir``:
+def saved_by_libreoffice_as(paths: list[Path], outdir: Path, fmt: str = "ods") -> Path:
+    """Each workbook saved as .ods (or .xls) by LibreOffice (its own profile, one run for them all), into ``outdir``:
     what a unit working in LibreOffice or WPS sends."""
     exe = require_tool("soffice")
     profile = outdir.parent / f"lo_profile_{uuid.uuid4().hex}"
     try:
         subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to",
-                        "ods", "--outdir", str(outdir), *map(str, paths)], check=False, capture_output=True, timeout=600)
+                        {"ods": "ods", "xls": "xls:MS Excel 97"}[fmt], "--outdir", str(outdir), *map(str, paths)],
+                       check=False, capture_output=True, timeout=600)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return outdir

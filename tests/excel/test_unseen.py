@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from system_tools import saved_as_ods_by_libreoffice
+from system_tools import saved_by_libreoffice_as
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.locate import locate
@@ -62,7 +62,7 @@ def seen_as_ods(tmp_path_factory) -> Path:
     """Four of the corpus's returns saved as .ods by LibreOffice (a unit working in WPS or LibreOffice sends that;
     Excel opens it and SaveCopyAs saves it as .ods again)."""
     names = ("17b-T-旧值列隐藏", "03-T-百分比格式", "19-T-合并单元格藏值", "18c-T-公式错误值")
-    return saved_as_ods_by_libreoffice([SEEN / f"{n}.xlsx" for n in names], tmp_path_factory.mktemp("ods"))
+    return saved_by_libreoffice_as([SEEN / f"{n}.xlsx" for n in names], tmp_path_factory.mktemp("ods"))
 
 
 def test_without_a_copy_only_the_values_are_known(campaign, rules):

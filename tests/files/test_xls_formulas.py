@@ -87,3 +87,29 @@ def test_a_workbook_past_its_token_budget_keeps_its_saved_results():
         except _Beyond:
             break
     assert read == _MAX_WORKBOOK_TOKENS // 1_999 and budget[0] < 0
+
+
+def test_cells_showing_an_error_in_an_xls_are_refused_naming_the_error(tmp_path, campaign, rules):
+    """python-calamine reads an .xls's error cells as empty: a formula saved with #DIV/0! and a #N/A typed as a
+    constant (BOOLERR) are refused (F-LOCATE-ERROR), never 未填. The records are spelled from [MS-XLS]."""
+    from hostile.corpus import biff8, ole2
+
+    from wennuan_xl.core.check import check_return
+    from wennuan_xl.files.source import load_return
+
+    cells = {(0, 0): "附件1", (1, 0): "2017年工会送温暖活动统计表", (2, 0): "填报单位：市中区总工会"}
+    for c, head in enumerate(("项目", "指标名称", "计量单位", "数值")):
+        cells[(3, c)] = head
+    rows = [("01", "（A）当地职工总数", "人", ("formula-error", 0x07, ref(5, 3) + num(0.0) + b"\x06")),
+            ("", "（B）其中农民工总数", "人", ("error", 0x2A)), ("02", "（A）当地困难职工总数", "人", 1200)]
+    for r, (item, label, unit, value) in enumerate(rows, start=4):
+        for c, v in enumerate((item, label, unit, value)):
+            if v != "":
+                cells[(r, c)] = v
+    path = tmp_path / "errors.xls"
+    path.write_bytes(ole2(biff8([("Sheet1", cells)])))
+    report = check_return(load_return(path, campaign), campaign, rules)
+    [refusal] = [f for f in report.findings if f.rule == "F-LOCATE-ERROR"]
+    assert refusal.codes == ("A1.01A", "A1.01B") and refusal.cells == ("Sheet1!D5", "Sheet1!D6")
+    assert "显示的是错误值（D5 显示 #DIV/0!，公式 =(D6/0.0)）" in refusal.message  # the first named as an example
+    assert report.values.get("A1.01A") is None and report.values["A1.02A"] == 1200

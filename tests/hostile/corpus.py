@@ -184,7 +184,8 @@ def _rec(rtype: int, body: bytes) -> bytes:
 
 
 def biff8(sheets: list[tuple[str, dict[tuple[int, int], object]]]) -> bytes:
-    """The Workbook stream: globals, then one substream per sheet with NUMBER and LABEL cells (0-based)."""
+    """The Workbook stream: globals, then one substream per sheet with NUMBER and LABEL cells (0-based), and error
+    cells: ("error", code) typed as a constant, ("formula-error", code, rgce) a formula saved with an error."""
     def bof(kind):
         return _rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
     globals_head = bof(0x0005) + _rec(0x0042, struct.pack("<H", 1200))
@@ -198,6 +199,12 @@ def biff8(sheets: list[tuple[str, dict[tuple[int, int], object]]]) -> bytes:
             if isinstance(v, str):
                 text = v.encode("utf-16-le")
                 recs.append(_rec(0x0204, struct.pack("<HHHHB", r, c, 0, len(v), 1) + text))
+            elif isinstance(v, tuple) and v[0] == "error":  # BOOLERR: an error typed as a constant
+                recs.append(_rec(0x0205, struct.pack("<HHHBB", r, c, 0, v[1], 1)))
+            elif isinstance(v, tuple) and v[0] == "formula-error":  # FORMULA whose saved result is an error
+                rgce = v[2]
+                recs.append(_rec(0x0006, struct.pack("<HHH", r, c, 0) + bytes([2, 0, v[1], 0, 0, 0, 0xFF, 0xFF])
+                                 + struct.pack("<HIH", 0, 0, len(rgce)) + rgce))
             else:
                 recs.append(_rec(0x0203, struct.pack("<HHHd", r, c, 0, float(v))))
         recs.append(_rec(0x000A, b""))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from corpus_fields import field_cases, same
-from system_tools import saved_as_ods_by_libreoffice
+from system_tools import saved_by_libreoffice_as
 
 from wennuan_xl.core.check import check_return
 from wennuan_xl.core.findings import ReturnUnusable, Severity
@@ -43,7 +43,7 @@ for (_name, _code), _shown in SEEN_OTHERWISE.items():
 @pytest.fixture(scope="module")
 def as_ods(tmp_path_factory) -> Path:
     """Every .xlsx of the corpus saved as .ods by LibreOffice, in one run of it."""
-    return saved_as_ods_by_libreoffice(sorted((HERE / "returns").glob("*.xlsx")), tmp_path_factory.mktemp("refusal_ods"))
+    return saved_by_libreoffice_as(sorted((HERE / "returns").glob("*.xlsx")), tmp_path_factory.mktemp("refusal_ods"))
 
 
 _READ: dict[str, object] = {}

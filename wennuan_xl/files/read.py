@@ -33,7 +33,7 @@ from .display import marked_strings, shown_otherwise, shown_otherwise_xls, suspi
 from .ods_seen import ods_seen
 from .uncached import recalculated_xlsx, unreadable_xlsx
 from .visibility import Merged, hidden_rows_xls, hidden_rows_xlsx, sheet_parts, workbook_part
-from .xls_formulas import recalculated_xls
+from .xls_formulas import errors_xls, recalculated_xls
 from .xls_names import xls_names
 
 ZIP_MAGIC = guard.ZIP_MAGIC
@@ -143,6 +143,10 @@ def read_bytes(data: bytes, shown: str, suffix: str | None = None) -> WorkbookDa
                   else recalculated_xlsx(book, skip={s.name for s in sheets if is_checklist(s)}))
         if recalc:
             sheets = tuple(replace(s, recalc=recalc[s.name]) if s.name in recalc else s for s in sheets)
+    if found.kind == "xls":
+        errors = errors_xls(data)
+        if errors:
+            sheets = tuple(replace(s, errors=errors[s.name]) if s.name in errors else s for s in sheets)
     if at_most is not None and at_most[0] > _filled(sheets):
         # Some cell with a child element reads empty: perhaps a formula saved without its result, or an error.
         unreadable = unreadable_xlsx(book, skip={s.name for s in sheets if is_checklist(s)})

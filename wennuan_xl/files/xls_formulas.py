@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import struct
+from collections.abc import Iterator
 
 from .uncached import Uncached
 from .visibility import biff_sheets, biff_stream
@@ -26,6 +27,7 @@ _VARIABLE = {1: "IF", 4: "SUM", 5: "AVERAGE", 6: "MIN", 7: "MAX", 24: "ABS", 25:
 _MAX_TOKENS = 2_000
 _MAX_WORKBOOK_TOKENS = 200_000  # tokens read back per workbook (a return has a few hundred): past that, as saved
 _MAX_TEXT = 8_192  # characters of a formula, as Excel allows
+_MAX_ERRORS = 100_000  # error cells listed per sheet
 
 
 class _Beyond(Exception):
@@ -163,6 +165,22 @@ def links(biff: bytes) -> tuple[list[tuple[int, int, int]], set[int]]:
     return xti, internal
 
 
+_ERROR_CODES = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A"}
+_BOOLERR = 0x0205
+
+
+def _cell_records(biff: bytes, offset: int, end: int) -> Iterator[tuple[int, bytes]]:
+    """A sheet's records (type, body) from ``offset`` to ``end``, until one is cut short."""
+    pos = offset
+    while pos + 4 <= end:
+        rtype, length = struct.unpack_from("<HH", biff, pos)
+        if pos + 4 + length > end:
+            return  # a record cut short: nothing more of this sheet
+        yield rtype, biff[pos + 4 : pos + 4 + length]
+        pos += 4 + length
+
+
 def recalculated_xls(data: bytes) -> dict[str, Uncached]:
     """Sheet name -> (row, col, formula) of its formula cells holding a saved number or text, for an .xls the guard
     has passed."""
@@ -176,21 +194,47 @@ def recalculated_xls(data: bytes) -> dict[str, Uncached]:
     budget = [_MAX_WORKBOOK_TOKENS]
     for name, offset, end in sheets:
         found = []
-        pos = offset
-        while pos + 4 <= end:
-            rtype, length = struct.unpack_from("<HH", biff, pos)
-            if pos + 4 + length > end:
-                break  # a record cut short: nothing more of this sheet
-            if rtype == _FORMULA and length >= 22:
-                body = biff[pos + 4 : pos + 4 + length]
+        for rtype, body in _cell_records(biff, offset, end):
+            if rtype == _FORMULA and len(body) >= 22:
                 row, col = struct.unpack_from("<HH", body)
                 result = body[6:14]
                 saved = result[6:8] != b"\xff\xff" or result[0] in (0, 3)  # a number, a text (not TRUE, an error)
                 cce = struct.unpack_from("<H", body, 20)[0]
-                if saved and 22 + cce <= length:
+                if saved and 22 + cce <= len(body):
                     with contextlib.suppress(_Beyond, IndexError, struct.error):  # else its saved result is read
                         found.append((row + 1, col + 1, _decompile(body[22 : 22 + cce], names, xti, internal, budget)))
-            pos += 4 + length
+        if found:
+            out[name] = tuple(found)
+    return out
+
+
+def errors_xls(data: bytes) -> dict[str, Uncached]:
+    """Sheet name -> (row, col, "#REF!，公式 =…") of its cells showing an error value (a formula's saved error, or an
+    error typed as a constant), which python-calamine reads as empty."""
+    biff = biff_stream(data)
+    if biff is None:
+        return {}
+    sheets = biff_sheets(biff)
+    names = [name for name, _start, _end in sheets]
+    xti, internal = links(biff)
+    out: dict[str, Uncached] = {}
+    budget = [_MAX_WORKBOOK_TOKENS]
+    for name, offset, end in sheets:
+        found: list[tuple[int, int, str]] = []
+        for rtype, body in _cell_records(biff, offset, end):
+            if len(found) >= _MAX_ERRORS:
+                break
+            if rtype == _FORMULA and len(body) >= 22 and body[12:14] == b"\xff\xff" and body[6] == 2:
+                row, col = struct.unpack_from("<HH", body)
+                shown = _ERROR_CODES.get(body[8], "#错误")
+                cce = struct.unpack_from("<H", body, 20)[0]
+                formula = ""
+                with contextlib.suppress(_Beyond, IndexError, struct.error):
+                    formula = _decompile(body[22 : 22 + cce], names, xti, internal, budget) if 22 + cce <= len(body) else ""
+                found.append((row + 1, col + 1, f"{shown}，公式 {formula}" if formula else shown))
+            elif rtype == _BOOLERR and len(body) >= 8 and body[7] == 1:
+                row, col = struct.unpack_from("<HH", body)
+                found.append((row + 1, col + 1, _ERROR_CODES.get(body[6], "#错误")))
         if found:
             out[name] = tuple(found)
     return out
