@@ -8,6 +8,9 @@ tokens the computation knows are turned back into Excel's syntax: numbers, texts
 another sheet of the workbook, + − × ÷ ^ & and comparisons, SUM, ROUND, INT, MIN, MAX, AVERAGE, ABS and IF.
 A formula with anything else (a name, another workbook, a shared or array formula, a function it does not
 compute) is left out: its saved result is read, as that of a formula not known in an .xlsx saved by Excel.
+
+``errors_xls`` lists the cells showing an error (a FORMULA saved with an error result, a BOOLERR error constant),
+which python-calamine reads as empty: the locator refuses them (F-LOCATE-ERROR).
 """
 
 from __future__ import annotations
