@@ -486,18 +486,22 @@ def _all_seen(sheet: SheetData, named: dict[str, CellRef]) -> bool:
     return not any(ref.row in sheet.hidden_rows or ref.col in sheet.hidden_cols for ref in named.values())
 
 
+_FIGURES = (int, float)  # by type: a bool is no figure
+_SAMPLED_ROWS = 12
+
+
 def _one_value_column(sheet: SheetData, named: dict[str, CellRef]) -> bool:
     """No visible column but the named ones holds figures on most named rows: a template reused with last
     year's figures left in the named column and this year's typed in a column beside it (or a 上年数 column)
     is read by what the sheet prints (its headers say which column is this year's, or nobody can know)."""
     named_cols = {ref.col for ref in named.values()}
-    rows = {ref.row for ref in named.values()}
+    rows = sorted({ref.row for ref in named.values()})
+    rows = rows[:: max(1, len(rows) // _SAMPLED_ROWS)]  # such a column fills most rows: a dozen of them tell
     figures: dict[int, int] = {}
     for row in rows:
         if 1 <= row <= len(sheet.rows):
             for col, v in enumerate(sheet.rows[row - 1], start=1):
-                if (col not in named_cols and col not in sheet.hidden_cols and isinstance(v, (int, float))
-                        and not isinstance(v, bool)):
+                if type(v) in _FIGURES and col not in named_cols and col not in sheet.hidden_cols:
                     figures[col] = figures.get(col, 0) + 1
     return not any(n >= max(3, len(rows) // 2) for n in figures.values())
 
